@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode plus the upcoming
+/// features the server-side Swift projects use.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ChainLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chainledger", targets: ["chainledger"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "LedgerSQLite", targets: ["LedgerSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // The log: commits, entries, the Merkle tree, checkpoints, keys and the
+        // store protocol. Storage-neutral: no SQLite in here.
+        .target(
+            name: "LedgerCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded store: the log in one SQLite file (GRDB, system libsqlite3).
+        .target(
+            name: "LedgerSQLite",
+            dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The storage conformance suite, written against the store protocol so
+        // that every backend runs it unchanged.
+        .target(
+            name: "LedgerConformance",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line interface.
+        .executableTarget(
+            name: "chainledger",
+            dependencies: [
+                "LedgerCore",
+                "LedgerSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerSQLiteTests",
+            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerConformance",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChainLedgerCLITests",
+            dependencies: ["chainledger", "LedgerCore", "LedgerSQLite"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,107 @@
+import Foundation
+
+/// What became of one submitted commit.
+public struct AppendReceipt: Sendable, Equatable {
+    /// The commit's id (SHA-256 of its signed bytes).
+    public let commit: CommitID
+    /// Position of its first event.
+    public let first: UInt64
+    /// Position of its last event.
+    public let last: UInt64
+    /// The log's size after the append (for a re-sent commit: now).
+    public let size: UInt64
+    /// The root at `size`.
+    public let root: TreeHash
+    /// True when the commit was already in the log and nothing was written.
+    public let duplicate: Bool
+}
+
+/// Decides, inside one write transaction, what a batch of commits adds to the log: checks each
+/// commit (ledger, key, signature, stream versions, ledger rules, domain rules), gives accepted
+/// events their positions and entry bytes, grows the Merkle tree and signs the new checkpoint.
+/// Pure: everything it reads arrives in the snapshot, everything it writes leaves in the plan.
+struct AppendPlanner<Domain: LedgerDomain>: Sendable {
+    let admission: CommitAdmission<Domain>
+    let checkpointKey: SigningKey
+    let clock: Timestamp
+
+    init(domain: Domain, checkpointKey: SigningKey, clock: Timestamp) {
+        admission = CommitAdmission(domain: domain)
+        self.checkpointKey = checkpointKey
+        self.clock = clock
+    }
+
+    struct Outcome: Sendable {
+        var results: [Result<AppendReceipt, LedgerError>]
+        var state: LedgerState<Domain.State>
+    }
+
+    func plan(
+        _ submissions: [CommitSubmission], snapshot: AppendSnapshot, state initial: LedgerState<Domain.State>
+    ) throws -> (AppendPlan, Outcome) {
+        var state = initial
+        for stored in snapshot.tail where stored.position >= state.size {
+            try state.fold(stored, domain: admission.domain)
+        }
+        state.size = snapshot.size
+
+        var plan = AppendPlan()
+        var versions = snapshot.streamVersions
+        var frontier = snapshot.frontier
+        var accepted: [CommitID: StoredCommit] = snapshot.existingCommits
+        let recordedAt = max(clock, snapshot.lastRecordedAt ?? clock)
+        var results: [Result<AppendReceipt, LedgerError>] = []
+
+        for submission in submissions {
+            let document = submission.document
+            if let existing = accepted[document.id] {
+                results.append(.success(AppendReceipt(
+                    commit: document.id, first: existing.first, last: existing.last,
+                    size: frontier.size, root: frontier.root, duplicate: true)))
+                continue
+            }
+            do {
+                var trial = state
+                var trialVersions = versions
+                let recorded = try admission.admit(submission, position: frontier.size, recordedAt: recordedAt,
+                                         state: &trial, versions: &trialVersions)
+                let first = frontier.size
+                for event in recorded {
+                    let entry = LogEntry(
+                        position: event.position, version: event.version, recordedAt: recordedAt,
+                        commit: document.id, index: Int(event.position - first), event: event.event)
+                    let bytes = entry.bytes
+                    let leaf = TreeHash.leaf(bytes)
+                    plan.entries.append(StoredEntry(
+                        position: event.position, stream: event.stream, version: event.version, type: event.type,
+                        recordedAt: recordedAt, commit: document.id, bytes: bytes, leafHash: leaf))
+                    frontier.append(leaf) { node, hash in plan.nodes.append((node, hash)) }
+                }
+                let stored = StoredCommit(
+                    id: document.id, bytes: document.bytes, signature: submission.signature,
+                    organisation: document.organisation, keyID: document.keyID,
+                    first: first, last: frontier.size - 1, recordedAt: recordedAt)
+                plan.commits.append(stored)
+                accepted[document.id] = stored
+                trial.size = frontier.size
+                state = trial
+                versions = trialVersions
+                results.append(.success(AppendReceipt(
+                    commit: document.id, first: first, last: frontier.size - 1,
+                    size: frontier.size, root: frontier.root, duplicate: false)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+
+        if !plan.entries.isEmpty {
+            guard state.registry.checkpointKey == checkpointKey.verifier else {
+                throw LedgerError.wrongCheckpointKey(expected: state.registry.checkpointKey?.description ?? "unknown")
+            }
+            let checkpoint = Checkpoint(origin: state.registry.origin, size: frontier.size, root: frontier.root)
+            plan.checkpoint = StoredCheckpoint(
+                size: frontier.size, root: frontier.root, note: checkpoint.signed(by: checkpointKey).serialized)
+        }
+        return (plan, Outcome(results: results, state: state))
+    }
+}

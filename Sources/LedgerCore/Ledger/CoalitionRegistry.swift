@@ -1,0 +1,293 @@
+import Foundation
+
+/// The ledger's own events: founding the coalition, admitting organisations, appointing
+/// coordinators and registering or revoking signing keys. They live in the streams `coalition`
+/// and `organisation/<id>`; domain events may not write there.
+public enum CoreEvent {
+    public static let coalitionStream = "coalition"
+    public static let organisationStreamPrefix = "organisation/"
+    /// Stream prefixes whose events make up the registry.
+    public static let streamPrefixes = [coalitionStream, organisationStreamPrefix]
+
+    public static let coalitionFounded = "CoalitionFounded"
+    public static let organisationJoined = "OrganisationJoined"
+    public static let coordinatorAppointed = "CoordinatorAppointed"
+    public static let coordinatorWithdrawn = "CoordinatorWithdrawn"
+    public static let keyRegistered = "KeyRegistered"
+    public static let keyRevoked = "KeyRevoked"
+
+    public static let types: Set<String> = [
+        coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked,
+    ]
+
+    /// The stream of an organisation's membership, coordinator role and keys.
+    public static func organisationStream(_ organisation: String) -> String {
+        organisationStreamPrefix + organisation
+    }
+
+    /// Whether a stream belongs to the ledger itself.
+    public static func isCoreStream(_ stream: String) -> Bool {
+        stream == coalitionStream || stream.hasPrefix(organisationStreamPrefix)
+    }
+
+    /// Data of `CoalitionFounded`.
+    public static func coalitionFoundedData(name: String, origin: String, checkpointKey: VerifierKey) -> [UInt8] {
+        Array("{\"name\":\(JSONText.quoted(name)),\"origin\":\(JSONText.quoted(origin)),\"checkpointKey\":\(JSONText.quoted(checkpointKey.description))}".utf8)
+    }
+
+    /// Data of `OrganisationJoined`.
+    public static func organisationJoinedData(organisation: String, name: String, kind: String? = nil) -> [UInt8] {
+        var text = "{\"organisation\":\(JSONText.quoted(organisation)),\"name\":\(JSONText.quoted(name))"
+        if let kind { text += ",\"kind\":\(JSONText.quoted(kind))" }
+        return Array((text + "}").utf8)
+    }
+
+    /// Data of `KeyRegistered`.
+    public static func keyRegisteredData(organisation: String, publicKey: Data) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\"\(KeyID.of(publicKey))\",\"publicKey\":\"\(publicKey.base64EncodedString())\"}".utf8)
+    }
+
+    /// Data of `KeyRevoked`.
+    public static func keyRevokedData(organisation: String, keyID: String, reason: String) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\(JSONText.quoted(keyID)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+
+    /// Data of `CoordinatorAppointed` and `CoordinatorWithdrawn`.
+    public static func coordinatorData(organisation: String, reason: String) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+}
+
+/// Who belongs to the coalition and which keys speak for whom: the state the ledger folds from
+/// its own events and checks every commit against.
+public struct CoalitionRegistry: Sendable, Equatable {
+    /// A member organisation.
+    public struct Organisation: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let kind: String?
+        public let joinedAt: UInt64
+    }
+
+    /// A signing key and its validity.
+    public struct RegisteredKey: Sendable, Equatable {
+        public let id: String
+        public let organisation: String
+        public let publicKey: Data
+        public let registeredAt: UInt64
+        public internal(set) var revokedAt: UInt64?
+    }
+
+    /// Id of the genesis commit: the ledger's identity, named by every later commit.
+    public internal(set) var genesis: CommitID?
+    public internal(set) var coalitionName = ""
+    /// The checkpoint origin line.
+    public internal(set) var origin = ""
+    /// The key that signs the ledger's checkpoints.
+    public internal(set) var checkpointKey: VerifierKey?
+    public internal(set) var organisations: [String: Organisation] = [:]
+    public internal(set) var coordinators: Set<String> = []
+    public internal(set) var keys: [String: RegisteredKey] = [:]
+
+    public init() {}
+
+    public var isFounded: Bool { genesis != nil }
+
+    /// Checks that `organisation` may sign with `keyID` at this point of the log.
+    func requireValidKey(_ keyID: String, of organisation: String) throws(LedgerError) -> RegisteredKey {
+        guard let key = keys[keyID] else { throw .unknownKey(organisation: organisation, keyID: keyID) }
+        guard key.organisation == organisation else {
+            throw .foreignKey(organisation: organisation, keyID: keyID, owner: key.organisation)
+        }
+        if let revokedAt = key.revokedAt { throw .revokedKey(organisation: organisation, keyID: keyID, revokedAt: revokedAt) }
+        return key
+    }
+
+    /// Checks that `signer` may cause the core event at `index`, then applies it.
+    /// `genesis` is the id of the commit when it is the genesis commit.
+    mutating func admit(_ event: EventLine, index: Int, position: UInt64, signer: String, genesis: CommitID?) throws(LedgerError) {
+        func refuse(_ reason: String) -> LedgerError {
+            .unauthorised(index: index, type: event.type, organisation: signer, reason: reason)
+        }
+        func rule(_ name: String, _ detail: String) -> LedgerError {
+            .ruleViolation(index: index, rule: name, detail: detail)
+        }
+        let change: Change
+        do {
+            change = try Change(event)
+        } catch {
+            throw .invalidEvent(index: index, reason: error.message)
+        }
+        let isCoordinator = coordinators.contains(signer)
+        switch change {
+        case .founded:
+            guard genesis != nil, index == 0 else {
+                throw rule("coalition founded once", "CoalitionFounded may only open the genesis commit")
+            }
+        case let .joined(organisation, _, _):
+            guard isCoordinator || (genesis != nil && organisations.isEmpty && organisation == signer) else {
+                throw refuse("only a coordinator admits organisations")
+            }
+            guard organisations[organisation] == nil else {
+                throw rule("organisation ids are unique", "\"\(organisation)\" is already a member")
+            }
+        case let .appointed(organisation):
+            guard isCoordinator else { throw refuse("only a coordinator appoints coordinators") }
+            guard organisations[organisation] != nil else {
+                throw rule("coordinators are members", "\"\(organisation)\" is not a member")
+            }
+            guard !coordinators.contains(organisation) else {
+                throw rule("coordinator appointed once", "\"\(organisation)\" is already a coordinator")
+            }
+        case let .withdrawn(organisation):
+            guard isCoordinator else { throw refuse("only a coordinator withdraws a coordinator") }
+            guard coordinators.contains(organisation) else {
+                throw rule("only coordinators are withdrawn", "\"\(organisation)\" is not a coordinator")
+            }
+            guard coordinators.count > 1 else {
+                throw rule("a coalition keeps a coordinator", "\"\(organisation)\" is the last coordinator")
+            }
+        case let .registered(organisation, keyID, _):
+            let foundingKey = genesis != nil && keys.isEmpty && organisation == signer
+            guard isCoordinator || foundingKey else { throw refuse("only a coordinator registers keys") }
+            guard organisations[organisation] != nil else {
+                throw rule("keys belong to members", "\"\(organisation)\" is not a member")
+            }
+            guard keys[keyID] == nil else {
+                throw rule("keys are registered once", "key \(keyID) is already registered")
+            }
+        case let .revoked(organisation, keyID):
+            guard isCoordinator || organisation == signer else {
+                throw refuse("only a coordinator or the key's own organisation revokes a key")
+            }
+            guard let key = keys[keyID], key.organisation == organisation else {
+                throw rule("only registered keys are revoked", "key \(keyID) is not a key of \"\(organisation)\"")
+            }
+            guard key.revokedAt == nil else {
+                throw rule("keys are revoked once", "key \(keyID) was already revoked at position \(key.revokedAt ?? 0)")
+            }
+            let remaining = keys.values.contains { other in
+                other.id != keyID && other.revokedAt == nil && coordinators.contains(other.organisation)
+            }
+            guard remaining else {
+                throw rule("a coordinator keeps a valid key", "revoking key \(keyID) would leave no coordinator able to sign")
+            }
+        }
+        apply(change, position: position, genesis: genesis)
+    }
+
+    /// Folds a stored core event into the registry (no authorisation: it was checked when written).
+    mutating func replay(_ event: EventLine, position: UInt64, commit: CommitID) throws(LedgerError) {
+        do {
+            let change = try Change(event)
+            if case .founded = change {
+                apply(change, position: position, genesis: commit)
+            } else {
+                apply(change, position: position, genesis: nil)
+            }
+        } catch {
+            throw .corrupted(position: position, reason: "unreadable \(event.type): \(error.message)")
+        }
+    }
+
+    private mutating func apply(_ change: Change, position: UInt64, genesis: CommitID?) {
+        switch change {
+        case let .founded(name, origin, checkpointKey):
+            self.genesis = genesis
+            coalitionName = name
+            self.origin = origin
+            self.checkpointKey = checkpointKey
+        case let .joined(organisation, name, kind):
+            // The first organisation to join, in the genesis commit, founds and coordinates.
+            if organisations.isEmpty { coordinators.insert(organisation) }
+            organisations[organisation] = Organisation(id: organisation, name: name, kind: kind, joinedAt: position)
+        case let .appointed(organisation):
+            coordinators.insert(organisation)
+        case let .withdrawn(organisation):
+            coordinators.remove(organisation)
+        case let .registered(organisation, keyID, publicKey):
+            keys[keyID] = RegisteredKey(id: keyID, organisation: organisation, publicKey: publicKey, registeredAt: position)
+        case let .revoked(_, keyID):
+            keys[keyID]?.revokedAt = position
+        }
+    }
+
+    /// A core event's data, read and checked.
+    private enum Change {
+        case founded(name: String, origin: String, checkpointKey: VerifierKey)
+        case joined(organisation: String, name: String, kind: String?)
+        case appointed(organisation: String)
+        case withdrawn(organisation: String)
+        case registered(organisation: String, keyID: String, publicKey: Data)
+        case revoked(organisation: String, keyID: String)
+
+        init(_ event: EventLine) throws(FormatError) {
+            let data = Array(event.data)
+            func organisation(_ fields: JSONFields) throws(FormatError) -> String {
+                let id = try fields.string("organisation")
+                guard Identifiers.isOrganisation(id) else {
+                    throw .init(message: "\"\(id)\" is not a valid organisation id (lowercase letters, digits, hyphens)")
+                }
+                guard event.stream == CoreEvent.organisationStream(id) else {
+                    throw .init(message: "\(event.type) for \"\(id)\" belongs in stream \"\(CoreEvent.organisationStream(id))\", not \"\(event.stream)\"")
+                }
+                return id
+            }
+            func text(_ fields: JSONFields, _ key: String, limit: Int = 200) throws(FormatError) -> String {
+                let value = try fields.string(key)
+                guard !value.isEmpty, value.count <= limit else {
+                    throw .init(message: "field \"\(key)\" must hold 1 to \(limit) characters")
+                }
+                return value
+            }
+            guard event.schema == 1 else {
+                throw .init(message: "\(event.type) has schema 1 only, not \(event.schema)")
+            }
+            switch event.type {
+            case CoreEvent.coalitionFounded:
+                let fields = try JSONFields(data, allowed: ["name", "origin", "checkpointKey"])
+                guard event.stream == CoreEvent.coalitionStream else {
+                    throw .init(message: "CoalitionFounded belongs in stream \"coalition\"")
+                }
+                let origin = try text(fields, "origin")
+                guard !origin.contains("\n") else { throw .init(message: "the origin must be one line") }
+                let keyText = try fields.string("checkpointKey")
+                let name = try text(fields, "name")
+                let key: VerifierKey
+                do {
+                    key = try VerifierKey(parsing: keyText)
+                } catch {
+                    throw .init(message: "checkpointKey: \(error)")
+                }
+                self = .founded(name: name, origin: origin, checkpointKey: key)
+            case CoreEvent.organisationJoined:
+                let fields = try JSONFields(data, allowed: ["organisation", "name", "kind"])
+                let kind = try fields.optionalString("kind")
+                self = .joined(organisation: try organisation(fields), name: try text(fields, "name"), kind: kind)
+            case CoreEvent.coordinatorAppointed, CoreEvent.coordinatorWithdrawn:
+                let fields = try JSONFields(data, allowed: ["organisation", "reason"])
+                let id = try organisation(fields)
+                _ = try text(fields, "reason", limit: 500)
+                self = event.type == CoreEvent.coordinatorAppointed ? .appointed(organisation: id) : .withdrawn(organisation: id)
+            case CoreEvent.keyRegistered:
+                let fields = try JSONFields(data, allowed: ["organisation", "key", "publicKey"])
+                let id = try organisation(fields)
+                guard let publicKey = Data(base64Encoded: try fields.string("publicKey")), publicKey.count == 32 else {
+                    throw .init(message: "publicKey must be the base64 of a 32-byte Ed25519 public key")
+                }
+                let keyID = try fields.string("key")
+                guard keyID == KeyID.of(publicKey) else {
+                    throw .init(message: "key \"\(keyID)\" is not the id of that public key (\(KeyID.of(publicKey)))")
+                }
+                self = .registered(organisation: id, keyID: keyID, publicKey: publicKey)
+            case CoreEvent.keyRevoked:
+                let fields = try JSONFields(data, allowed: ["organisation", "key", "reason"])
+                let id = try organisation(fields)
+                _ = try text(fields, "reason", limit: 500)
+                self = .revoked(organisation: id, keyID: try fields.string("key"))
+            default:
+                throw .init(message: "\(event.type) is not a ledger event; streams \"coalition\" and \"organisation/…\" hold ledger events only")
+            }
+        }
+    }
+}

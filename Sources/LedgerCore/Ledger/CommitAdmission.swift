@@ -1,0 +1,75 @@
+import Foundation
+
+/// A commit as submitted, parsed.
+struct CommitSubmission: Sendable {
+    let document: CommitDocument
+    let signature: [UInt8]
+}
+
+/// The one place that decides whether a commit may join the log: the same code checks commits
+/// when they are appended and again when `verify` replays the log.
+struct CommitAdmission<Domain: LedgerDomain>: Sendable {
+    let domain: Domain
+
+    /// Checks one commit against the state and, when it passes, folds it into `state` and
+    /// `versions` and returns its events as they will be recorded.
+    func admit(
+        _ submission: CommitSubmission, position: UInt64, recordedAt: Timestamp,
+        state: inout LedgerState<Domain.State>, versions: inout [String: UInt64]
+    ) throws(LedgerError) -> [RecordedEvent] {
+        let document = submission.document
+        let before = state.registry
+        let isGenesis = !before.isFounded
+        let opensWithFounding = document.events.first?.type == CoreEvent.coalitionFounded
+        if isGenesis {
+            guard document.ledger == nil, opensWithFounding else { throw .notInitialised }
+        } else {
+            guard let genesis = before.genesis, let ledger = document.ledger else {
+                if opensWithFounding { throw .alreadyInitialised }
+                throw .wrongLedger(expected: before.genesis?.hex ?? "", found: nil)
+            }
+            guard ledger == genesis else { throw .wrongLedger(expected: genesis.hex, found: ledger.hex) }
+            guard before.organisations[document.organisation] != nil else {
+                throw .unknownOrganisation(document.organisation)
+            }
+            try checkSignature(submission, registry: before)
+        }
+
+        let versionsBefore = versions
+        var registry = before
+        var recorded: [RecordedEvent] = []
+        recorded.reserveCapacity(document.events.count)
+        for (index, event) in document.events.enumerated() {
+            let current = versions[event.stream] ?? 0
+            guard event.expectedVersion == current else {
+                throw .versionConflict(stream: event.stream, expected: event.expectedVersion, actual: current)
+            }
+            versions[event.stream] = current + 1
+            let eventPosition = position + UInt64(index)
+            if CoreEvent.isCoreStream(event.stream) || CoreEvent.types.contains(event.type) {
+                try registry.admit(event, index: index, position: eventPosition, signer: document.organisation,
+                                   genesis: isGenesis ? document.id : nil)
+            }
+            recorded.append(RecordedEvent(
+                position: eventPosition, version: current + 1, recordedAt: recordedAt, commit: document.id, event: event))
+        }
+        if isGenesis {
+            // The founding key is registered inside the genesis commit itself.
+            try checkSignature(submission, registry: registry)
+        }
+        let context = ValidationContext(
+            registry: registry, signer: document.organisation, streamVersions: versionsBefore, events: recorded)
+        state.domain = try domain.validate(document, context: context, state: state.domain)
+        state.registry = registry
+        return recorded
+    }
+
+    private func checkSignature(_ submission: CommitSubmission, registry: CoalitionRegistry) throws(LedgerError) {
+        let document = submission.document
+        let key = try registry.requireValidKey(document.keyID, of: document.organisation)
+        guard submission.signature.count == 64,
+              let verifier = try? VerifierKey(name: document.organisation, publicKey: key.publicKey),
+              verifier.isValidSignature(Data(submission.signature), for: document.bytes)
+        else { throw .badSignature(organisation: document.organisation, keyID: document.keyID) }
+    }
+}

@@ -1,0 +1,70 @@
+/// An event as the domain sees it, while validating or replaying.
+public struct RecordedEvent: Sendable {
+    public let position: UInt64
+    public let version: UInt64
+    public let recordedAt: Timestamp
+    public let commit: CommitID
+    public let event: EventLine
+
+    public init(position: UInt64, version: UInt64, recordedAt: Timestamp, commit: CommitID, event: EventLine) {
+        self.position = position
+        self.version = version
+        self.recordedAt = recordedAt
+        self.commit = commit
+        self.event = event
+    }
+
+    public var stream: String { event.stream }
+    public var type: String { event.type }
+}
+
+/// What a domain can see while it decides on a commit.
+public struct ValidationContext: Sendable {
+    /// The coalition as it stands after the commit's own ledger events.
+    public let registry: CoalitionRegistry
+    /// The organisation that signed the commit.
+    public let signer: String
+    /// Current versions of the commit's streams and of those `LedgerDomain.streamsToRead` named,
+    /// before this commit.
+    public let streamVersions: [String: UInt64]
+    /// The commit's events as they will be recorded (positions, versions, time).
+    public let events: [RecordedEvent]
+}
+
+/// The rules of a domain, plugged into the ledger core. The core checks the commit format,
+/// signatures, stream versions and its own events; a domain checks its events against its state.
+///
+/// A domain keeps in memory only the state of the streams it names in `stateStreamPrefixes`
+/// (rebuilt from those streams when a ledger opens); anything larger it reads through stream
+/// versions (`streamsToRead`), so opening a ledger stays fast however long the log grows.
+public protocol LedgerDomain: Sendable {
+    associatedtype State: Sendable
+
+    /// Prefixes of the streams whose events `apply` folds into the state.
+    var stateStreamPrefixes: [String] { get }
+
+    /// The state of an empty ledger.
+    func initialState() -> State
+
+    /// Stream ids whose current versions `validate` needs besides the commit's own streams.
+    func streamsToRead(for commit: CommitDocument) -> Set<String>
+
+    /// Checks the domain events of a commit (those outside the ledger's own streams) and returns
+    /// the state after them. Throws `LedgerError` naming the rule, the event and the value.
+    func validate(_ commit: CommitDocument, context: ValidationContext, state: State) throws(LedgerError) -> State
+
+    /// Folds a stored event of the state streams into the state. Stored events were validated
+    /// when they were written; a stored event the domain cannot read is a corrupted log.
+    func apply(_ event: RecordedEvent, to state: inout State) throws(LedgerError)
+}
+
+/// A domain without rules: any event type outside the ledger's own streams is accepted as long as
+/// the commit is well-formed, signed by a registered key and its stream versions match.
+public struct OpenDomain: LedgerDomain {
+    public init() {}
+    public var stateStreamPrefixes: [String] { [] }
+    public func initialState() {}
+    public func streamsToRead(for commit: CommitDocument) -> Set<String> { [] }
+    public func validate(_ commit: CommitDocument, context: ValidationContext, state: Void) throws(LedgerError) {}
+    public func apply(_ event: RecordedEvent, to state: inout Void) throws(LedgerError) {}
+}

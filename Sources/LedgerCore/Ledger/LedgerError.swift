@@ -1,0 +1,81 @@
+/// Everything a user can get wrong when writing to or reading from a ledger. Each message says
+/// what was wrong and, where it helps, what to do; a rejected commit never changes the ledger.
+public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The signed bytes are not a commit document.
+    case malformedCommit(String)
+    /// One event of the commit is not acceptable as written.
+    case invalidEvent(index: Int, reason: String)
+    /// The commit was made for another ledger.
+    case wrongLedger(expected: String, found: String?)
+    /// The ledger has no genesis yet; only a genesis commit can be appended.
+    case notInitialised
+    /// A genesis commit was sent to a ledger that already has one.
+    case alreadyInitialised
+    /// The organisation named in the commit is not a member of the coalition.
+    case unknownOrganisation(String)
+    /// The key is not registered.
+    case unknownKey(organisation: String, keyID: String)
+    /// The key belongs to another organisation than the one the commit claims.
+    case foreignKey(organisation: String, keyID: String, owner: String)
+    /// The key was revoked before this commit.
+    case revokedKey(organisation: String, keyID: String, revokedAt: UInt64)
+    /// The signature does not match the signed bytes and the key.
+    case badSignature(organisation: String, keyID: String)
+    /// The optimistic concurrency check failed.
+    case versionConflict(stream: String, expected: UInt64, actual: UInt64)
+    /// The signing organisation may not cause this event.
+    case unauthorised(index: Int, type: String, organisation: String, reason: String)
+    /// A rule of the coalition or of the domain refused an event.
+    case ruleViolation(index: Int, rule: String, detail: String)
+    /// Writing needs the ledger's checkpoint key, which was not given.
+    case missingCheckpointKey
+    /// The checkpoint key given is not the one the genesis commit registered.
+    case wrongCheckpointKey(expected: String)
+    /// A position or tree size outside the log.
+    case outOfRange(String)
+    /// The stored log is not what it should be (see `verify`).
+    case corrupted(position: UInt64?, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .malformedCommit(detail):
+            "malformed commit: \(detail)"
+        case let .invalidEvent(index, reason):
+            "event \(index + 1) of the commit: \(reason)"
+        case let .wrongLedger(expected, found):
+            if let found {
+                "the commit names ledger \(found), but this ledger is \(expected): sign it for this ledger"
+            } else {
+                "the commit names no ledger; every commit after the genesis must name ledger \(expected)"
+            }
+        case .notInitialised:
+            "the ledger is empty: create it with `chainledger init` first"
+        case .alreadyInitialised:
+            "the ledger already has a genesis commit; a coalition is founded only once"
+        case let .unknownOrganisation(organisation):
+            "organisation \"\(organisation)\" is not a member of this coalition: a coordinator must admit it first"
+        case let .unknownKey(organisation, keyID):
+            "key \(keyID) of \"\(organisation)\" is not registered in this ledger: ask a coordinator to register it"
+        case let .foreignKey(organisation, keyID, owner):
+            "key \(keyID) belongs to \"\(owner)\", not to \"\(organisation)\": sign with your own organisation's key"
+        case let .revokedKey(organisation, keyID, revokedAt):
+            "key \(keyID) of \"\(organisation)\" was revoked at position \(revokedAt): sign with a key that is still valid"
+        case let .badSignature(organisation, keyID):
+            "the signature does not match the commit and key \(keyID) of \"\(organisation)\": the commit was altered after signing or signed with another key"
+        case let .versionConflict(stream, expected, actual):
+            "version conflict on stream \"\(stream)\": the commit expects version \(expected), the stream is at version \(actual); read the stream again and re-sign"
+        case let .unauthorised(index, type, organisation, reason):
+            "event \(index + 1) (\(type)): organisation \"\(organisation)\" is not allowed to do this: \(reason)"
+        case let .ruleViolation(index, rule, detail):
+            "event \(index + 1) breaks rule \"\(rule)\": \(detail)"
+        case .missingCheckpointKey:
+            "writing needs the ledger's checkpoint key (the file `init` wrote next to the ledger); pass it with --ledger-key"
+        case let .wrongCheckpointKey(expected):
+            "the checkpoint key given is not this ledger's (its verifier key is \(expected))"
+        case let .outOfRange(detail):
+            detail
+        case let .corrupted(position, reason):
+            if let position { "position \(position): \(reason)" } else { reason }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+/// What a successful `verify` checked.
+public struct VerificationReport: Sendable, Equatable {
+    /// Entries checked (the log's size).
+    public let size: UInt64
+    /// The recomputed root of the whole log.
+    public let root: TreeHash
+    /// Commits whose bytes, id and signature were checked.
+    public let commits: Int
+    /// Signed checkpoints checked against the recomputed roots.
+    public let checkpoints: Int
+    /// Stored interior Merkle nodes checked against the recomputed ones.
+    public let nodes: Int
+}
+
+/// Recomputes a whole ledger from its stored bytes and stops at the first position that is wrong.
+///
+/// Every commit is replayed through the same admission as when it was appended (its id from its
+/// bytes, its key valid at that point of the log, its signature, its stream versions, the ledger's
+/// and the domain's rules), every stored entry must be exactly the bytes that commit and position
+/// give, every leaf and interior node hash is recomputed, and every signed checkpoint must match
+/// the recomputed root at its size. Reading is paged: memory stays flat however long the log is,
+/// apart from one version number per stream.
+public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
+    public let store: any LedgerStore
+    public let domain: Domain
+
+    public init(store: any LedgerStore, domain: Domain) {
+        self.store = store
+        self.domain = domain
+    }
+
+    /// Runs the verification; throws `LedgerError.corrupted` naming the first wrong position.
+    /// `progress` is called with the number of entries checked so far, every few thousand.
+    public func run(progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> VerificationReport {
+        let size = try await store.size()
+        let admission = CommitAdmission(domain: domain)
+        var state = LedgerState(domain: domain.initialState())
+        var versions: [String: UInt64] = [:]
+        var tree = CompactRange()
+        var lastRecordedAt: Timestamp?
+        var commitPages = Pager { position in try await store.commits(from: position, limit: 1000) }
+        var nodePages = Pager { key in try await store.storedNodes(fromKey: Int64(key), limit: 8192) }
+        var checkpointPages = Pager { size in try await store.checkpoints(fromSize: size, limit: 1000) }
+        var counts = (commits: 0, checkpoints: 0, nodes: 0)
+        var nodeFailure: LedgerError?
+
+        func corrupted(_ position: UInt64?, _ reason: String) -> LedgerError {
+            .corrupted(position: position, reason: reason)
+        }
+
+        while tree.size < size {
+            let position = tree.size
+            guard let commit = try await commitPages.next(after: { $0.first + 1 }) else {
+                throw corrupted(position, "no commit carries this entry: entries were added outside a commit")
+            }
+            guard commit.first == position else {
+                throw commit.first < position
+                    ? corrupted(commit.first, "commit \(commit.id) claims positions \(commit.first)…\(commit.last), which an earlier commit holds")
+                    : corrupted(position, "no commit carries this entry (the next commit starts at \(commit.first))")
+            }
+            let document: CommitDocument
+            do {
+                document = try CommitDocument(parsing: commit.bytes)
+            } catch {
+                throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
+            }
+            guard document.id == commit.id else {
+                throw corrupted(position, "the bytes of commit \(commit.id) hash to \(document.id): the commit was altered")
+            }
+            guard document.organisation == commit.organisation, document.keyID == commit.keyID else {
+                throw corrupted(position, "commit \(commit.id) is filed under \(commit.organisation)/\(commit.keyID) but was signed as \(document.organisation)/\(document.keyID)")
+            }
+            guard commit.last >= commit.first, commit.last - commit.first + 1 == UInt64(document.events.count) else {
+                throw corrupted(position, "commit \(commit.id) holds \(document.events.count) events but claims positions \(commit.first)…\(commit.last)")
+            }
+            guard commit.last < size else {
+                throw corrupted(size, "commit \(commit.id) claims positions up to \(commit.last), but the log ends at \(size - 1): entries were removed")
+            }
+            if let lastRecordedAt, commit.recordedAt < lastRecordedAt {
+                throw corrupted(position, "commit \(commit.id) is recorded at \(commit.recordedAt), before the commit ahead of it (\(lastRecordedAt))")
+            }
+            lastRecordedAt = commit.recordedAt
+
+            let recorded: [RecordedEvent]
+            do {
+                for event in document.events where versions[event.stream] == nil { versions[event.stream] = 0 }
+                for stream in domain.streamsToRead(for: document) where versions[stream] == nil { versions[stream] = 0 }
+                recorded = try admission.admit(
+                    CommitSubmission(document: document, signature: commit.signature),
+                    position: position, recordedAt: commit.recordedAt, state: &state, versions: &versions)
+            } catch {
+                throw corrupted(position, "commit \(commit.id) does not pass the ledger's checks: \(error)")
+            }
+            counts.commits += 1
+
+            var entries: [StoredEntry] = []
+            var next = commit.first
+            for event in recorded {
+                if entries.isEmpty {
+                    entries = try await store.entries(from: next, limit: Int(min(commit.last - next + 1, 4096)))
+                    entries.reverse()
+                }
+                guard let stored = entries.popLast(), stored.position == event.position else {
+                    throw corrupted(event.position, "the entry is missing: it was deleted")
+                }
+                let expected = LogEntry(
+                    position: event.position, version: event.version, recordedAt: commit.recordedAt,
+                    commit: commit.id, index: Int(event.position - commit.first), event: event.event)
+                guard stored.bytes == expected.bytes else {
+                    throw corrupted(event.position, Self.difference(stored, expected))
+                }
+                let leaf = TreeHash.leaf(stored.bytes)
+                guard stored.leafHash == leaf else {
+                    throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
+                }
+                guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
+                      stored.commit == commit.id, stored.recordedAt == commit.recordedAt
+                else {
+                    throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
+                }
+                var expectedNodes: [(TreeNode, TreeHash)] = []
+                tree.append(leaf) { node, hash in expectedNodes.append((node, hash)) }
+                for (node, hash) in expectedNodes where nodeFailure == nil {
+                    guard let stored = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) else {
+                        nodeFailure = corrupted(node.firstLeaf, "the stored Merkle \(node) is missing")
+                        break
+                    }
+                    if stored.node != node {
+                        nodeFailure = corrupted(node.firstLeaf, "the store holds Merkle \(stored.node) where \(node) belongs")
+                    } else if stored.hash != hash {
+                        nodeFailure = corrupted(node.firstLeaf, "the stored Merkle \(node) does not match the recomputed hash")
+                    }
+                    counts.nodes += 1
+                }
+                if let nodeFailure { throw nodeFailure }
+                while let checkpoint = try await checkpointPages.peek(after: { $0.size + 1 }), checkpoint.size <= tree.size {
+                    _ = try await checkpointPages.next(after: { $0.size + 1 })
+                    try Self.check(checkpoint, tree: tree, registry: state.registry)
+                    counts.checkpoints += 1
+                }
+                next = event.position + 1
+                if next % 16384 == 0 { progress?(next) }
+            }
+        }
+        if let extra = try await store.entries(from: tree.size, limit: 1).first {
+            throw corrupted(extra.position, "the entry lies beyond the log's end: entries were added outside a commit")
+        }
+        if let extra = try await commitPages.next(after: { $0.first + 1 }) {
+            throw corrupted(extra.first, "commit \(extra.id) claims positions \(extra.first)…\(extra.last), beyond the log's end: its entries were removed")
+        }
+        if let extra = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) {
+            throw corrupted(extra.node.firstLeaf, "the store holds Merkle \(extra.node), which no entry produces")
+        }
+        if let extra = try await checkpointPages.next(after: { $0.size + 1 }) {
+            throw corrupted(size, "a checkpoint signs \(extra.size) entries but the log holds \(size): entries were removed")
+        }
+        let latest = try await store.latestCheckpoint()
+        guard size == 0 || latest?.size == size else {
+            throw corrupted(size - 1, "the last entries are not covered by a signed checkpoint: they were added outside the ledger")
+        }
+        progress?(size)
+        return VerificationReport(size: size, root: tree.root, commits: counts.commits,
+                                  checkpoints: counts.checkpoints, nodes: counts.nodes)
+    }
+
+    private static func check(_ checkpoint: StoredCheckpoint, tree: CompactRange, registry: CoalitionRegistry) throws(LedgerError) {
+        let position = checkpoint.size == 0 ? 0 : checkpoint.size - 1
+        guard checkpoint.size == tree.size else {
+            throw .corrupted(position: position, reason: "a checkpoint for size \(checkpoint.size) sits between commits")
+        }
+        guard let key = registry.checkpointKey else {
+            throw .corrupted(position: position, reason: "a checkpoint exists before the coalition was founded")
+        }
+        let note: Checkpoint
+        do {
+            note = try Checkpoint.open(checkpoint.note, verifier: key)
+        } catch {
+            throw .corrupted(position: position, reason: "the checkpoint for size \(checkpoint.size) is not validly signed by the ledger's key: \(error)")
+        }
+        guard note.origin == registry.origin, note.size == checkpoint.size, note.root == checkpoint.root else {
+            throw .corrupted(position: position, reason: "the checkpoint note for size \(checkpoint.size) disagrees with its stored size and root")
+        }
+        guard note.root == tree.root else {
+            throw .corrupted(position: position, reason: "the signed checkpoint for size \(checkpoint.size) has root \(note.root), the entries give \(tree.root): the log was changed after it was signed")
+        }
+    }
+
+    /// Names what differs between a stored entry and the bytes its commit and position give.
+    private static func difference(_ stored: StoredEntry, _ expected: LogEntry) -> String {
+        guard let found = try? LogEntry(parsing: stored.bytes) else {
+            return "the stored entry bytes were altered: they are not a readable entry"
+        }
+        if found.position != expected.position {
+            return "the entry stored here is the one for position \(found.position): entries were moved or reordered"
+        }
+        if found.commit != expected.commit || found.index != expected.index {
+            return "the entry names commit \(found.commit) event \(found.index + 1), but commit \(expected.commit) event \(expected.index + 1) belongs here"
+        }
+        if found.event != expected.event {
+            return "the event differs from event \(expected.index + 1) of commit \(expected.commit) as signed: the entry was altered"
+        }
+        return "the entry's envelope differs from what the ledger recorded (version or time altered)"
+    }
+}
+
+/// Reads a sorted sequence page by page, for the verifier's parallel cursors.
+private struct Pager<Element: Sendable> {
+    private let load: (_ from: UInt64) async throws -> [Element]
+    private var buffer: [Element] = []
+    private var index = 0
+    private var exhausted = false
+    private var cursor: UInt64 = 0
+
+    init(load: @escaping (_ from: UInt64) async throws -> [Element]) {
+        self.load = load
+    }
+
+    mutating func peek(after key: (Element) -> UInt64) async throws -> Element? {
+        if index == buffer.count {
+            guard !exhausted else { return nil }
+            buffer = try await load(cursor)
+            index = 0
+            guard let last = buffer.last else {
+                exhausted = true
+                return nil
+            }
+            cursor = key(last)
+        }
+        return buffer[index]
+    }
+
+    mutating func next(after key: (Element) -> UInt64) async throws -> Element? {
+        let element = try await peek(after: key)
+        if element != nil { index += 1 }
+        return element
+    }
+}

@@ -1,0 +1,107 @@
+/// An RFC 9162 inclusion proof, as `prove inclusion` prints it.
+public struct InclusionProof: Sendable, Equatable {
+    public let index: UInt64
+    public let size: UInt64
+    public let leafHash: TreeHash
+    public let root: TreeHash
+    /// Sibling hashes from the leaf up.
+    public let hashes: [TreeHash]
+
+    /// Checks the proof with the stand-alone verifier.
+    public func verify() throws(ProofError) {
+        try ProofVerifier.verifyInclusion(
+            index: index, size: size, leafHash: leafHash.bytes, proof: hashes.map(\.bytes), root: root.bytes)
+    }
+}
+
+/// An RFC 9162 consistency proof, as `prove consistency` prints it.
+public struct ConsistencyProof: Sendable, Equatable {
+    public let oldSize: UInt64
+    public let newSize: UInt64
+    public let oldRoot: TreeHash
+    public let newRoot: TreeHash
+    public let hashes: [TreeHash]
+
+    /// Checks the proof with the stand-alone verifier.
+    public func verify() throws(ProofError) {
+        try ProofVerifier.verifyConsistency(
+            oldSize: oldSize, newSize: newSize, proof: hashes.map(\.bytes), oldRoot: oldRoot.bytes, newRoot: newRoot.bytes)
+    }
+}
+
+/// Proofs computed from the nodes a store keeps: each proof reads O(log n) node hashes in one
+/// request, never the log itself.
+public struct ProofBuilder: Sendable {
+    public let store: any LedgerStore
+
+    public init(store: any LedgerStore) {
+        self.store = store
+    }
+
+    /// The root of the tree of `size` leaves.
+    public func root(size: UInt64) async throws -> TreeHash {
+        try await requireSize(size)
+        let nodes = TreeMath.frontier(size: size)
+        let hashes = try await fetch(nodes)
+        return TreeMath.fold(nodes.map { hashes[$0]! })
+    }
+
+    /// Proves that the entry at `index` is in the tree of `size` leaves (default: the whole log).
+    public func inclusion(index: UInt64, size: UInt64? = nil) async throws -> InclusionProof {
+        let size = try await resolve(size)
+        guard index < size else {
+            throw LedgerError.outOfRange("position \(index) is not in a tree of \(size) entries; positions run from 0 to \(size - 1)")
+        }
+        let ranges = TreeMath.inclusionRanges(index: index, size: size)
+        let groups = ranges.map(TreeMath.perfectNodes(covering:))
+        let leaf = TreeNode(level: 0, index: index)
+        let frontier = TreeMath.frontier(size: size)
+        let hashes = try await fetch(groups.flatMap { $0 } + frontier + [leaf])
+        return InclusionProof(
+            index: index, size: size, leafHash: hashes[leaf]!,
+            root: TreeMath.fold(frontier.map { hashes[$0]! }),
+            hashes: groups.map { group in TreeMath.fold(group.map { hashes[$0]! }) })
+    }
+
+    /// Proves that the tree of `old` leaves is a prefix of the tree of `new` leaves (default: the
+    /// whole log).
+    public func consistency(old: UInt64, new: UInt64? = nil) async throws -> ConsistencyProof {
+        let new = try await resolve(new)
+        guard old > 0, old <= new else {
+            throw LedgerError.outOfRange("a consistency proof needs 0 < old size ≤ new size; got \(old) and \(new)")
+        }
+        let groups = old == new ? [] : TreeMath.consistencyRanges(old: old, new: new).map(TreeMath.perfectNodes(covering:))
+        let oldFrontier = TreeMath.frontier(size: old)
+        let newFrontier = TreeMath.frontier(size: new)
+        let hashes = try await fetch(groups.flatMap { $0 } + oldFrontier + newFrontier)
+        return ConsistencyProof(
+            oldSize: old, newSize: new,
+            oldRoot: TreeMath.fold(oldFrontier.map { hashes[$0]! }),
+            newRoot: TreeMath.fold(newFrontier.map { hashes[$0]! }),
+            hashes: groups.map { group in TreeMath.fold(group.map { hashes[$0]! }) })
+    }
+
+    private func resolve(_ size: UInt64?) async throws -> UInt64 {
+        if let size {
+            try await requireSize(size)
+            return size
+        }
+        return try await store.size()
+    }
+
+    private func requireSize(_ size: UInt64) async throws {
+        let current = try await store.size()
+        guard size <= current else {
+            throw LedgerError.outOfRange("the log has \(current) entries; there is no tree of size \(size) yet")
+        }
+    }
+
+    private func fetch(_ nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
+        let unique = Array(Set(nodes))
+        let hashes = try await store.hashes(of: unique)
+        if let missing = unique.first(where: { hashes[$0] == nil }) {
+            throw LedgerError.corrupted(position: missing.firstLeaf, reason: "the store has no hash for \(missing)")
+        }
+        return hashes
+    }
+}

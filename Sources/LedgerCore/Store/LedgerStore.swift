@@ -1,0 +1,108 @@
+/// What a write transaction reads before the ledger decides what to append.
+public struct AppendQuery: Sendable {
+    /// Ids of the commits being appended, to recognise re-sent ones.
+    public var commitIDs: [CommitID]
+    /// Streams whose current versions the ledger needs.
+    public var streams: Set<String>
+    /// Return the entries from this position on whose stream starts with one of `tailPrefixes`:
+    /// what other writers appended since the caller's in-memory state was built.
+    public var tailStart: UInt64
+    public var tailPrefixes: [String]
+
+    public init(commitIDs: [CommitID], streams: Set<String>, tailStart: UInt64, tailPrefixes: [String]) {
+        self.commitIDs = commitIDs
+        self.streams = streams
+        self.tailStart = tailStart
+        self.tailPrefixes = tailPrefixes
+    }
+}
+
+/// The state of the log inside a write transaction, as the ledger needs it to plan an append.
+public struct AppendSnapshot: Sendable {
+    /// Number of entries in the log.
+    public var size: UInt64
+    /// The Merkle frontier at `size`.
+    public var frontier: CompactRange
+    /// The recorded time of the last entry.
+    public var lastRecordedAt: Timestamp?
+    /// Current version of each queried stream (0 for a stream with no events).
+    public var streamVersions: [String: UInt64]
+    /// The queried commits that are already in the log.
+    public var existingCommits: [CommitID: StoredCommit]
+    /// The entries requested by `AppendQuery.tailStart` and `tailPrefixes`, in position order.
+    public var tail: [StoredEntry]
+
+    public init(size: UInt64, frontier: CompactRange, lastRecordedAt: Timestamp?, streamVersions: [String: UInt64],
+                existingCommits: [CommitID: StoredCommit], tail: [StoredEntry]) {
+        self.size = size
+        self.frontier = frontier
+        self.lastRecordedAt = lastRecordedAt
+        self.streamVersions = streamVersions
+        self.existingCommits = existingCommits
+        self.tail = tail
+    }
+}
+
+/// What one write transaction adds. Entries start at the snapshot's size and are contiguous.
+public struct AppendPlan: Sendable {
+    public var entries: [StoredEntry] = []
+    /// New interior Merkle nodes (level ≥ 1); leaf hashes travel with the entries.
+    public var nodes: [(node: TreeNode, hash: TreeHash)] = []
+    public var commits: [StoredCommit] = []
+    /// The checkpoint for the new size, signed by the ledger.
+    public var checkpoint: StoredCheckpoint?
+
+    public init() {}
+
+    public var isEmpty: Bool { entries.isEmpty && commits.isEmpty && checkpoint == nil }
+}
+
+/// The storage protocol of the log. Backends (SQLite, PostgreSQL) store what the ledger tells them
+/// and answer reads; every decision (validation, positions, hashes, signatures) is made by
+/// `Ledger` in storage-neutral code, so all backends hold byte-identical logs.
+///
+/// Contract, checked by the conformance suite in `LedgerConformance`:
+/// - `append` runs `plan` inside one serialisable write transaction: the snapshot it passes is
+///   the state that the plan's rows are written onto, no other writer (thread or process) can
+///   append between the read and the write, and either every row of the plan is stored or none.
+///   If `plan` throws, nothing is written and the error is rethrown.
+/// - Positions are gapless from 0; entries, commits, nodes and checkpoints are never updated or
+///   deleted, and the backend refuses such changes in the database itself.
+/// - A commit id or a (stream, version) pair is stored at most once.
+/// - Reads return what was committed, in position (or storage-key) order.
+public protocol LedgerStore: Sendable {
+    /// Runs one write transaction: reads the snapshot `query` asks for, calls `plan`, stores its rows.
+    func append<Outcome: Sendable>(
+        _ query: AppendQuery,
+        plan: @Sendable (AppendSnapshot) throws -> (AppendPlan, Outcome)
+    ) async throws -> Outcome
+
+    /// Number of entries.
+    func size() async throws -> UInt64
+    /// Up to `limit` entries from `position` on, in position order.
+    func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry]
+    /// Up to `limit` entries of one stream from `version` on, in version order.
+    func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry]
+    /// Up to `limit` entries from `position` on whose stream starts with one of `prefixes`.
+    func entries(streamPrefixes prefixes: [String], from position: UInt64, limit: Int) async throws -> [StoredEntry]
+    /// The current version of a stream (0 if it has no events).
+    func version(of stream: String) async throws -> UInt64
+
+    /// A commit by id.
+    func commit(_ id: CommitID) async throws -> StoredCommit?
+    /// Up to `limit` commits whose first event is at or after `position`, in position order.
+    func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit]
+
+    /// Hashes of the given nodes (leaves included) of the tree as it is now. Nodes that do not
+    /// exist yet are absent from the result.
+    func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash]
+    /// Up to `limit` stored interior nodes with a storage key at or after `key`, in key order.
+    func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)]
+
+    /// The checkpoint with the largest size.
+    func latestCheckpoint() async throws -> StoredCheckpoint?
+    /// The checkpoint for exactly `size` entries, if one was made.
+    func checkpoint(size: UInt64) async throws -> StoredCheckpoint?
+    /// Up to `limit` checkpoints with size at or after `size`, by size.
+    func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint]
+}

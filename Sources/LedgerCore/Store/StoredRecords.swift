@@ -1,0 +1,76 @@
+/// An event as a store keeps it: the entry bytes (the Merkle leaf) and the columns indexed for
+/// reading, which are copies of what the bytes say (`verify` checks that they agree).
+public struct StoredEntry: Sendable, Equatable {
+    public let position: UInt64
+    public let stream: String
+    public let version: UInt64
+    public let type: String
+    public let recordedAt: Timestamp
+    public let commit: CommitID
+    /// The exact bytes hashed as the Merkle leaf.
+    public let bytes: [UInt8]
+    /// SHA-256(0x00 ‖ bytes), kept so that proofs need not rehash the leaves.
+    public let leafHash: TreeHash
+
+    public init(position: UInt64, stream: String, version: UInt64, type: String, recordedAt: Timestamp,
+                commit: CommitID, bytes: [UInt8], leafHash: TreeHash) {
+        self.position = position
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.recordedAt = recordedAt
+        self.commit = commit
+        self.bytes = bytes
+        self.leafHash = leafHash
+    }
+
+    /// Parses the stored bytes.
+    public func entry() throws(LedgerError) -> LogEntry {
+        do {
+            return try LogEntry(parsing: bytes)
+        } catch {
+            throw .corrupted(position: position, reason: "the stored entry is unreadable: \(error.message)")
+        }
+    }
+}
+
+/// A commit as a store keeps it: the signed bytes and signature exactly as received, plus the
+/// positions of its events.
+public struct StoredCommit: Sendable, Equatable {
+    public let id: CommitID
+    public let bytes: [UInt8]
+    public let signature: [UInt8]
+    public let organisation: String
+    public let keyID: String
+    /// Position of the commit's first event.
+    public let first: UInt64
+    /// Position of the commit's last event.
+    public let last: UInt64
+    public let recordedAt: Timestamp
+
+    public init(id: CommitID, bytes: [UInt8], signature: [UInt8], organisation: String, keyID: String,
+                first: UInt64, last: UInt64, recordedAt: Timestamp) {
+        self.id = id
+        self.bytes = bytes
+        self.signature = signature
+        self.organisation = organisation
+        self.keyID = keyID
+        self.first = first
+        self.last = last
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A signed checkpoint as stored: the tree size, its root and the signed note.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public let size: UInt64
+    public let root: TreeHash
+    /// The C2SP signed note, as served.
+    public let note: String
+
+    public init(size: UInt64, root: TreeHash, note: String) {
+        self.size = size
+        self.root = root
+        self.note = note
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The log in one SQLite file: the embedded default store.
+///
+/// WAL journal, `synchronous = FULL` (a commit the store acknowledged survives power loss), one
+/// `BEGIN IMMEDIATE` transaction per append so that writers in other processes wait their turn,
+/// and triggers that refuse UPDATE and DELETE on every log table.
+public final class SQLiteLedgerStore: LedgerStore {
+    /// The database connection(s).
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the ledger file at `path`.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(60)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A store in memory, for tests.
+    public static func inMemory() throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(writer: DatabaseQueue())
+    }
+
+    /// Uses an open database, migrating it to the current schema.
+    public init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try SQLiteSchema.migrator.migrate(writer)
+    }
+
+    // MARK: - Writing
+
+    public func append<Outcome: Sendable>(
+        _ query: AppendQuery,
+        plan: @Sendable (AppendSnapshot) throws -> (AppendPlan, Outcome)
+    ) async throws -> Outcome {
+        try await writer.writeWithoutTransaction { db in
+            var outcome: Outcome?
+            try db.inTransaction(.immediate) {
+                let snapshot = try Self.snapshot(db, query)
+                let (plan, result) = try plan(snapshot)
+                outcome = result
+                guard !plan.isEmpty else { return .rollback }
+                try Self.write(plan, after: snapshot.size, db)
+                return .commit
+            }
+            return outcome!
+        }
+    }
+
+    private static func snapshot(_ db: Database, _ query: AppendQuery) throws -> AppendSnapshot {
+        let size = try size(db)
+        let frontierNodes = CompactRange.nodes(forSize: size)
+        let hashes = try hashes(of: frontierNodes, db)
+        var versions: [String: UInt64] = [:]
+        let versionStatement = try db.cachedStatement(sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?")
+        for stream in query.streams {
+            versions[stream] = try UInt64.fetchOne(versionStatement, arguments: [stream]) ?? 0
+        }
+        var existing: [CommitID: StoredCommit] = [:]
+        let commitStatement = try db.cachedStatement(sql: "SELECT * FROM ledger_commits WHERE id = ?")
+        for id in query.commitIDs {
+            if let row = try Row.fetchOne(commitStatement, arguments: [id.hex]) {
+                existing[id] = try commit(row)
+            }
+        }
+        let lastRecordedAt = try Int64.fetchOne(db, sql: "SELECT recorded_at FROM ledger_entries ORDER BY position DESC LIMIT 1")
+        var tail: [StoredEntry] = []
+        if query.tailStart < size, !query.tailPrefixes.isEmpty {
+            tail = try entries(db, prefixes: query.tailPrefixes, from: query.tailStart, limit: Int.max)
+        }
+        return AppendSnapshot(
+            size: size,
+            frontier: CompactRange(size: size, hashes: try frontierNodes.map { node in
+                guard let hash = hashes[node] else {
+                    throw LedgerError.corrupted(position: node.firstLeaf, reason: "the store has no hash for \(node)")
+                }
+                return hash
+            }),
+            lastRecordedAt: lastRecordedAt.map(Timestamp.init(milliseconds:)),
+            streamVersions: versions, existingCommits: existing, tail: tail)
+    }
+
+    private static func write(_ plan: AppendPlan, after size: UInt64, _ db: Database) throws {
+        precondition(plan.entries.first.map { $0.position == size } ?? true, "a plan appends at the end of the log")
+        let insertEntry = try db.cachedStatement(sql: """
+            INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in plan.entries {
+            try insertEntry.execute(arguments: [
+                Int64(entry.position), entry.stream, Int64(entry.version), entry.type, entry.commit.hex,
+                entry.recordedAt.milliseconds, Data(entry.bytes), Data(entry.leafHash.bytes),
+            ])
+        }
+        let insertNode = try db.cachedStatement(sql: "INSERT INTO ledger_nodes (node_key, hash) VALUES (?, ?)")
+        for (node, hash) in plan.nodes {
+            try insertNode.execute(arguments: [node.storageKey, Data(hash.bytes)])
+        }
+        let insertCommit = try db.cachedStatement(sql: """
+            INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for commit in plan.commits {
+            try insertCommit.execute(arguments: [
+                commit.id.hex, Int64(commit.first), Int64(commit.last), commit.organisation, commit.keyID,
+                commit.recordedAt.milliseconds, Data(commit.bytes), Data(commit.signature),
+            ])
+        }
+        if let checkpoint = plan.checkpoint {
+            try db.execute(
+                sql: "INSERT INTO ledger_checkpoints (size, root, note) VALUES (?, ?, ?)",
+                arguments: [Int64(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.note])
+        }
+    }
+
+    // MARK: - Reading
+
+    public func size() async throws -> UInt64 {
+        try await writer.read(Self.size)
+    }
+
+    public func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_entries WHERE position >= ? ORDER BY position LIMIT ?",
+                             arguments: [Int64(position), limit]).map(Self.entry)
+        }
+    }
+
+    public func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_entries WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?",
+                             arguments: [stream, Int64(version), limit]).map(Self.entry)
+        }
+    }
+
+    public func entries(streamPrefixes prefixes: [String], from position: UInt64, limit: Int) async throws -> [StoredEntry] {
+        try await writer.read { db in try Self.entries(db, prefixes: prefixes, from: position, limit: limit) }
+    }
+
+    public func version(of stream: String) async throws -> UInt64 {
+        try await writer.read { db in
+            try UInt64.fetchOne(db, sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?", arguments: [stream]) ?? 0
+        }
+    }
+
+    public func commit(_ id: CommitID) async throws -> StoredCommit? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_commits WHERE id = ?", arguments: [id.hex]).map(Self.commit)
+        }
+    }
+
+    public func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
+                             arguments: [Int64(position), limit]).map(Self.commit)
+        }
+    }
+
+    public func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
+        try await writer.read { db in try Self.hashes(of: nodes, db) }
+    }
+
+    public func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
+                             arguments: [key, limit]).map { row in
+                (TreeNode(storageKey: row[0]), try Self.hash(row[1]))
+            }
+        }
+    }
+
+    public func latestCheckpoint() async throws -> StoredCheckpoint? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
+        }
+    }
+
+    public func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints WHERE size = ?", arguments: [Int64(size)]).map(Self.checkpoint)
+        }
+    }
+
+    public func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
+                             arguments: [Int64(size), limit]).map(Self.checkpoint)
+        }
+    }
+
+    // MARK: - Rows
+
+    /// The log's size: one past the highest position (so that a deleted entry shows as a gap).
+    private static func size(_ db: Database) throws -> UInt64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM ledger_entries").map { UInt64($0) + 1 } ?? 0
+    }
+
+    private static func entries(_ db: Database, prefixes: [String], from position: UInt64, limit: Int) throws -> [StoredEntry] {
+        guard !prefixes.isEmpty else { return [] }
+        let ranges = prefixes.map { _ in "(stream >= ? AND stream < ?)" }.joined(separator: " OR ")
+        var arguments: [any DatabaseValueConvertible] = []
+        for prefix in prefixes {
+            arguments.append(prefix)
+            arguments.append(upperBound(ofPrefix: prefix))
+        }
+        arguments.append(Int64(position))
+        arguments.append(Int64(min(limit, Int(Int64.max))))
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM ledger_entries WHERE (\(ranges)) AND position >= ? ORDER BY position LIMIT ?",
+            arguments: StatementArguments(arguments)
+        ).map(entry)
+    }
+
+    /// The smallest string above every string that starts with `prefix` (byte order).
+    private static func upperBound(ofPrefix prefix: String) -> String {
+        var bytes = Array(prefix.utf8)
+        while let last = bytes.last, last == 0x7F { bytes.removeLast() }
+        guard let last = bytes.popLast() else { return "\u{10FFFF}" }
+        bytes.append(last + 1)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hashes(of nodes: [TreeNode], _ db: Database) throws -> [TreeNode: TreeHash] {
+        var result: [TreeNode: TreeHash] = [:]
+        let leaves = nodes.filter { $0.level == 0 }.map { Int64($0.index) }
+        let interior = nodes.filter { $0.level > 0 }.map(\.storageKey)
+        for chunk in leaves.chunked(500) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT position, leaf_hash FROM ledger_entries WHERE position IN (\(marks))",
+                                        arguments: StatementArguments(chunk)) {
+                result[TreeNode(level: 0, index: UInt64(row[0] as Int64))] = try hash(row[1])
+            }
+        }
+        for chunk in interior.chunked(500) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
+                                        arguments: StatementArguments(chunk)) {
+                result[TreeNode(storageKey: row[0])] = try hash(row[1])
+            }
+        }
+        return result
+    }
+
+    private static func hash(_ data: Data) throws -> TreeHash {
+        guard let hash = TreeHash(bytes: data) else {
+            throw LedgerError.corrupted(position: nil, reason: "a stored hash is \(data.count) bytes, not 32")
+        }
+        return hash
+    }
+
+    private static func commitID(_ text: String) throws -> CommitID {
+        guard let id = CommitID(hex: text) else {
+            throw LedgerError.corrupted(position: nil, reason: "\"\(text)\" is not a commit id")
+        }
+        return id
+    }
+
+    private static func entry(_ row: Row) throws -> StoredEntry {
+        StoredEntry(
+            position: UInt64(row["position"] as Int64), stream: row["stream"], version: UInt64(row["version"] as Int64),
+            type: row["type"], recordedAt: Timestamp(milliseconds: row["recorded_at"]), commit: try commitID(row["commit_id"]),
+            bytes: [UInt8](row["entry"] as Data), leafHash: try hash(row["leaf_hash"]))
+    }
+
+    private static func commit(_ row: Row) throws -> StoredCommit {
+        StoredCommit(
+            id: try commitID(row["id"]), bytes: [UInt8](row["signed"] as Data), signature: [UInt8](row["signature"] as Data),
+            organisation: row["organisation"], keyID: row["key_id"],
+            first: UInt64(row["first_position"] as Int64), last: UInt64(row["last_position"] as Int64),
+            recordedAt: Timestamp(milliseconds: row["recorded_at"]))
+    }
+
+    private static func checkpoint(_ row: Row) throws -> StoredCheckpoint {
+        StoredCheckpoint(size: UInt64(row["size"] as Int64), root: try hash(row["root"]), note: row["note"])
+    }
+}
+
+extension Array {
+    fileprivate func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
