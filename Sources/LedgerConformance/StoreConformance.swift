@@ -1,1 +1,366 @@
+import Foundation
 import LedgerCore
+
+/// Creates stores for the conformance suite. `makeStore` gives a store on new, empty storage;
+/// `connect` opens a second, independent connection to the same storage (as a second process
+/// would).
+public protocol StoreHarness: Sendable {
+    func makeStore() async throws -> any LedgerStore
+    func connect(to store: any LedgerStore) async throws -> any LedgerStore
+}
+
+/// A broken promise of the store protocol.
+public struct ConformanceFailure: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The storage conformance suite: the behaviour every backend of `LedgerStore` must show,
+/// written against the protocol only. Each backend's tests run every case unchanged:
+///
+///     @Test(arguments: StoreConformance.cases)
+///     func conformance(_ check: StoreConformance.Case) async throws { try await check.run(MyHarness()) }
+public enum StoreConformance {
+    public struct Case: Sendable, CustomStringConvertible {
+        public let description: String
+        let body: @Sendable (any StoreHarness) async throws -> Void
+
+        public func run(_ harness: any StoreHarness) async throws { try await body(harness) }
+    }
+
+    public static let cases: [Case] = [
+        Case(description: "append assigns gapless positions and per-stream versions", body: appendAndRead),
+        Case(description: "reads by position, stream, prefix and commit", body: reads),
+        Case(description: "a re-sent commit returns its positions and writes nothing", body: idempotency),
+        Case(description: "a stale expected version is refused and changes nothing", body: conflict),
+        Case(description: "a commit is all or nothing", body: atomicity),
+        Case(description: "a plan that throws leaves the store unchanged", body: failedPlan),
+        Case(description: "two writers racing on one stream: exactly one wins", body: race),
+        Case(description: "concurrent writers on separate connections keep the log gapless", body: concurrentWriters),
+        Case(description: "a group commit stores accepted commits and skips refused ones", body: groupCommit),
+        Case(description: "inclusion and consistency proofs verify for every position", body: proofs),
+        Case(description: "checkpoints are signed for every size written", body: checkpoints),
+        Case(description: "unknown, foreign and revoked keys and bad signatures are refused", body: keys),
+        Case(description: "verify passes on a log written through the store", body: verifies),
+    ]
+
+    // MARK: - Helpers
+
+    static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw ConformanceFailure(description: message()) }
+    }
+
+    /// A snapshot of everything a store holds, to prove that a refused write changed nothing.
+    struct Fingerprint: Equatable {
+        let size: UInt64
+        let entries: [StoredEntry]
+        let commits: [StoredCommit]
+        let checkpoints: [StoredCheckpoint]
+        let nodes: [Int64]
+
+        init(_ store: any LedgerStore) async throws {
+            size = try await store.size()
+            entries = try await store.entries(from: 0, limit: 100_000)
+            commits = try await store.commits(from: 0, limit: 100_000)
+            checkpoints = try await store.checkpoints(fromSize: 0, limit: 100_000)
+            nodes = try await store.storedNodes(fromKey: 0, limit: 100_000).map(\.node.storageKey)
+        }
+    }
+
+    static func founded(_ harness: any StoreHarness) async throws -> (any LedgerStore, Ledger<OpenDomain>, TestCoalition) {
+        let store = try await harness.makeStore()
+        var coalition = try TestCoalition()
+        let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        _ = try await ledger.append(try coalition.genesis())
+        return (store, ledger, coalition)
+    }
+
+    static func refusal(_ work: () async throws -> Void) async throws -> LedgerError {
+        do {
+            try await work()
+        } catch let error as LedgerError {
+            return error
+        }
+        throw ConformanceFailure(description: "the write was accepted but should have been refused")
+    }
+
+    // MARK: - Cases
+
+    static func appendAndRead(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        try expect(try await store.size() == 3, "the genesis commit holds 3 events")
+        let first = try await ledger.append(coalition.sign(by: coalition.founder, [
+            TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
+            TestCoalition.event("chain/a", expected: 1),
+        ]))
+        try expect(first.first == 3 && first.last == 5 && first.size == 6 && !first.duplicate, "positions 3…5, got \(first)")
+        let second = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 2)]))
+        try expect(second.first == 6 && second.last == 6, "the next commit starts at 6, got \(second)")
+        let all = try await store.entries(from: 0, limit: 100)
+        try expect(all.map(\.position) == Array(0...6), "positions are 0…6 without gaps: \(all.map(\.position))")
+        try expect(try await store.version(of: "chain/a") == 3, "chain/a has 3 events")
+        try expect(try await store.version(of: "chain/b") == 1, "chain/b has 1 event")
+        try expect(try await store.version(of: "chain/none") == 0, "an unknown stream is at version 0")
+        for entry in all {
+            try expect(entry.leafHash == TreeHash.leaf(entry.bytes), "the leaf hash of \(entry.position) is SHA-256(0x00 ‖ bytes)")
+            let parsed = try entry.entry()
+            try expect(parsed.position == entry.position && parsed.version == entry.version && parsed.event.stream == entry.stream,
+                       "the entry bytes of \(entry.position) agree with its columns")
+        }
+        let root = try await ProofBuilder(store: store).root(size: 7)
+        try expect(root == second.root, "the receipt's root is the tree's root")
+    }
+
+    static func reads(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let receipt = try await ledger.append(coalition.sign(by: coalition.founder, (0..<10).map {
+            TestCoalition.event("kpi/\($0 % 3)", expected: UInt64($0 / 3), "value \($0)")
+        }))
+        let stream = try await store.entries(stream: "kpi/1", fromVersion: 2, limit: 10)
+        try expect(stream.map(\.version) == [2, 3] && stream.map(\.position) == [7, 10], "kpi/1 from version 2: \(stream.map(\.position))")
+        let page = try await store.entries(from: 4, limit: 3)
+        try expect(page.map(\.position) == [4, 5, 6], "a page of 3 from position 4")
+        let prefixed = try await store.entries(streamPrefixes: ["organisation/", "kpi/2"], from: 0, limit: 100)
+        try expect(prefixed.map(\.stream) == ["organisation/gemeente-heuvelstad", "organisation/gemeente-heuvelstad", "kpi/2", "kpi/2", "kpi/2"],
+                   "prefix reads in position order: \(prefixed.map(\.stream))")
+        let commit = try await store.commit(receipt.commit)
+        try expect(commit?.first == 3 && commit?.last == 12 && commit?.organisation == coalition.founder, "commit by id")
+        try expect(try await store.commits(from: 1, limit: 10).map(\.first) == [3], "commits starting at or after position 1")
+        try expect(try await store.commit(CommitID(of: [1, 2, 3])) == nil, "an unknown commit id reads as nil")
+        try expect(try await store.entries(from: 13, limit: 5).isEmpty, "nothing beyond the end")
+    }
+
+    static func idempotency(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let commit = coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 0)])
+        let original = try await ledger.append(commit)
+        _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/b", expected: 0)]))
+        let before = try await Fingerprint(store)
+        let again = try await ledger.append(commit)
+        try expect(again.duplicate && again.first == original.first && again.last == original.last,
+                   "the re-sent commit returns its original positions: \(again)")
+        try expect(try await Fingerprint(store) == before, "a re-sent commit writes nothing")
+        let other = try await Ledger(store: harness.connect(to: store), domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        let viaOther = try await other.append(commit)
+        try expect(viaOther.duplicate && viaOther.first == original.first, "re-sent through another connection: still a duplicate")
+    }
+
+    static func conflict(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 0)]))
+        let before = try await Fingerprint(store)
+        let error = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 0)]))
+        }
+        try expect(error == .versionConflict(stream: "chain/a", expected: 0, actual: 1), "conflict names stream and versions: \(error)")
+        try expect("\(error)".contains("chain/a") && "\(error)".contains("expects version 0") && "\(error)".contains("version 1"),
+                   "the message names the stream and both versions: \(error)")
+        try expect(try await Fingerprint(store) == before, "a refused commit changes nothing")
+    }
+
+    static func atomicity(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let before = try await Fingerprint(store)
+        let error = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: coalition.founder, [
+                TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
+                TestCoalition.event("chain/a", expected: 5),
+            ]))
+        }
+        try expect(error == .versionConflict(stream: "chain/a", expected: 5, actual: 1), "the third event conflicts: \(error)")
+        try expect(try await Fingerprint(store) == before, "no event of a refused commit is stored")
+        _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 0)]))
+        try expect(try await store.size() == 4, "the ledger goes on where it was")
+    }
+
+    static func failedPlan(_ harness: any StoreHarness) async throws {
+        let (store, _, _) = try await founded(harness)
+        let before = try await Fingerprint(store)
+        struct Stop: Error {}
+        do {
+            let _: Int = try await store.append(AppendQuery(commitIDs: [], streams: ["x"], tailStart: 0, tailPrefixes: [])) { snapshot in
+                try expect(snapshot.size == 3 && snapshot.streamVersions["x"] == 0, "the snapshot shows the log as it is")
+                throw Stop()
+            }
+            throw ConformanceFailure(description: "the store swallowed the plan's error")
+        } catch is Stop {}
+        try expect(try await Fingerprint(store) == before, "a failed plan leaves the store unchanged")
+    }
+
+    static func race(_ harness: any StoreHarness) async throws {
+        let (store, _, coalition) = try await founded(harness)
+        let writers = try await (0..<2).asyncMap { _ in
+            try await Ledger(store: harness.connect(to: store), domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        }
+        let commits = (0..<2).map { index in
+            coalition.sign(by: coalition.founder, [TestCoalition.event("chain/contested", expected: 0, "writer \(index)")])
+        }
+        let results = await withTaskGroup(of: Result<AppendReceipt, any Error>.self) { group in
+            for (writer, commit) in zip(writers, commits) {
+                group.addTask { await Result(catching: { try await writer.append(commit) }) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = results.filter { if case .success = $0 { true } else { false } }
+        let conflicts = results.filter {
+            if case let .failure(error as LedgerError) = $0, case .versionConflict("chain/contested", 0, 1) = error { return true }
+            return false
+        }
+        try expect(winners.count == 1 && conflicts.count == 1, "one winner and one conflict: \(results)")
+        let size = try await store.size()
+        let version = try await store.version(of: "chain/contested")
+        try expect(size == 4 && version == 1, "exactly one event was stored")
+        _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+    }
+
+    static func concurrentWriters(_ harness: any StoreHarness) async throws {
+        let (store, _, coalition) = try await founded(harness)
+        let writers = try await (0..<4).asyncMap { _ in
+            try await Ledger(store: harness.connect(to: store), domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, writer) in writers.enumerated() {
+                group.addTask {
+                    for step in 0..<10 {
+                        _ = try await writer.append(coalition.sign(by: coalition.founder, [
+                            TestCoalition.event("writer/\(index)", expected: UInt64(2 * step)),
+                            TestCoalition.event("writer/\(index)", expected: UInt64(2 * step + 1)),
+                        ]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try await store.entries(from: 0, limit: 1000)
+        try expect(entries.map(\.position) == Array(0..<83), "83 gapless positions, got \(entries.count)")
+        for index in 0..<4 {
+            let versions = try await store.entries(stream: "writer/\(index)", fromVersion: 1, limit: 100).map(\.version)
+            try expect(versions == Array(1...20), "writer/\(index) holds versions 1…20")
+        }
+        let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+        try expect(report.size == 83 && report.commits == 41, "verify covers every commit: \(report)")
+    }
+
+    static func groupCommit(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let good1 = coalition.sign(by: coalition.founder, [TestCoalition.event("g/1", expected: 0)])
+        let stale = coalition.sign(by: coalition.founder, [TestCoalition.event("g/1", expected: 0, "again")])
+        let good2 = coalition.sign(by: coalition.founder, [TestCoalition.event("g/2", expected: 0), TestCoalition.event("g/1", expected: 1)])
+        let results = try await ledger.append([good1, stale, good2, good1])
+        guard case let .success(first) = results[0], case let .failure(error) = results[1],
+              case let .success(third) = results[2], case let .success(repeated) = results[3]
+        else { throw ConformanceFailure(description: "unexpected group results \(results)") }
+        try expect(first.first == 3 && third.first == 4 && third.last == 5, "accepted commits are packed: \(first), \(third)")
+        try expect(error == .versionConflict(stream: "g/1", expected: 0, actual: 1), "the stale commit conflicts: \(error)")
+        try expect(repeated.duplicate && repeated.first == 3, "a commit repeated within the batch is a duplicate")
+        let checkpoints = try await store.checkpoints(fromSize: 0, limit: 10).map(\.size)
+        try expect(checkpoints == [3, 6], "one checkpoint per transaction: \(checkpoints)")
+    }
+
+    static func proofs(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        for step in 0..<12 {
+            _ = try await ledger.append(coalition.sign(by: coalition.founder, (0..<3).map {
+                TestCoalition.event("p/\($0)", expected: UInt64(step))
+            }))
+        }
+        let size = try await store.size()
+        let builder = ProofBuilder(store: store)
+        for treeSize in [UInt64(1), 2, 3, 7, 8, 9, 16, 17, size] {
+            let root = try await builder.root(size: treeSize)
+            for index in 0..<treeSize {
+                let proof = try await builder.inclusion(index: index, size: treeSize)
+                try expect(proof.root == root, "inclusion root at size \(treeSize)")
+                try proof.verify()
+            }
+            for old in 1...treeSize {
+                try await builder.consistency(old: old, new: treeSize).verify()
+            }
+        }
+        let checkpoint = try await store.latestCheckpoint()
+        let root = try await builder.root(size: size)
+        try expect(checkpoint?.size == size && checkpoint?.root == root, "the latest checkpoint signs the current root")
+    }
+
+    static func checkpoints(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("c/1", expected: 0)]))
+        let stored = try await store.checkpoints(fromSize: 0, limit: 10)
+        try expect(stored.map(\.size) == [3, 4], "a checkpoint for each append: \(stored.map(\.size))")
+        for checkpoint in stored {
+            let opened = try Checkpoint.open(checkpoint.note, verifier: coalition.checkpointKey.verifier)
+            try expect(opened.size == checkpoint.size && opened.root == checkpoint.root && opened.origin == "ledger.test/heuvelstad",
+                       "the note states origin, size and root")
+        }
+        try expect(try await store.checkpoint(size: 4) == stored[1], "checkpoint by size")
+        try expect(try await store.checkpoint(size: 5) == nil, "no checkpoint for a size not written")
+    }
+
+    static func keys(_ harness: any StoreHarness) async throws {
+        let (store, ledger, original) = try await founded(harness)
+        var coalition = original
+        _ = try await ledger.append(try coalition.admit("woonstichting-hoeksteen"))
+        let stranger = try SigningKey.generate(name: "stranger")
+        let before = try await Fingerprint(store)
+        let unknown = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: "woonstichting-hoeksteen", [TestCoalition.event("s/1", expected: 0)], key: stranger))
+        }
+        try expect(unknown == .unknownKey(organisation: "woonstichting-hoeksteen", keyID: KeyID.of(stranger.verifier.publicKey)), "\(unknown)")
+        let foreign = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("s/1", expected: 0)],
+                                                       key: coalition.keys["woonstichting-hoeksteen"]))
+        }
+        guard case .foreignKey = foreign else { throw ConformanceFailure(description: "expected a foreign key: \(foreign)") }
+        var forged = coalition.sign(by: coalition.founder, [TestCoalition.event("s/1", expected: 0)])
+        var signature = forged.signature
+        signature[10] ^= 0x40
+        forged = SignedCommit(bytes: forged.bytes, signature: signature)
+        let bad = try await refusal { _ = try await ledger.append(forged) }
+        guard case .badSignature = bad else { throw ConformanceFailure(description: "expected a bad signature: \(bad)") }
+        let member = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: "woonstichting-hoeksteen", [
+                try EventLine(stream: "organisation/zorggroep-de-brug", expectedVersion: 0, type: "OrganisationJoined",
+                              data: CoreEvent.organisationJoinedData(organisation: "zorggroep-de-brug", name: "Zorggroep De Brug")),
+            ]))
+        }
+        guard case .unauthorised = member else { throw ConformanceFailure(description: "only coordinators admit: \(member)") }
+        try expect(try await Fingerprint(store) == before, "refused commits change nothing")
+
+        let hoeksteenKey = coalition.keys["woonstichting-hoeksteen"]!
+        _ = try await ledger.append(coalition.sign(by: coalition.founder, [
+            try EventLine(stream: "organisation/woonstichting-hoeksteen", expectedVersion: 2, type: "KeyRevoked",
+                          data: CoreEvent.keyRevokedData(organisation: "woonstichting-hoeksteen",
+                                                         keyID: KeyID.of(hoeksteenKey.verifier.publicKey), reason: "laptop lost")),
+        ]))
+        let revoked = try await refusal {
+            _ = try await ledger.append(coalition.sign(by: "woonstichting-hoeksteen", [TestCoalition.event("s/1", expected: 0)]))
+        }
+        guard case .revokedKey = revoked else { throw ConformanceFailure(description: "expected a revoked key: \(revoked)") }
+    }
+
+    static func verifies(_ harness: any StoreHarness) async throws {
+        let (store, ledger, original) = try await founded(harness)
+        var coalition = original
+        _ = try await ledger.append(try coalition.admit("zorggroep-de-brug"))
+        for step in 0..<5 {
+            _ = try await ledger.append(coalition.sign(by: "zorggroep-de-brug", [TestCoalition.event("v/1", expected: UInt64(step))]))
+        }
+        let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+        let size = try await store.size()
+        try expect(report.size == size && report.commits == 7 && report.checkpoints == 7, "verify covers the log: \(report)")
+        try expect(report.root == (try await ProofBuilder(store: store).root(size: size)), "verify's root is the tree's root")
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

@@ -59,6 +59,9 @@ public struct CommitDocument: Sendable {
             throw .malformedCommit("the commit is \(bytes.count) bytes; the limit is \(Self.maximumBytes)")
         }
         guard bytes.last == 0x0A else { throw .malformedCommit("the document must end with a newline") }
+        guard !bytes.contains(0x0D) else {
+            throw .malformedCommit("lines end in a newline alone; carriage returns are not allowed")
+        }
         let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let headerLine = lines.first, lines.allSatisfy({ !$0.isEmpty }) else {
             throw .malformedCommit("empty line in the document")

@@ -32,9 +32,9 @@ public struct ConsistencyProof: Sendable, Equatable {
 /// Proofs computed from the nodes a store keeps: each proof reads O(log n) node hashes in one
 /// request, never the log itself.
 public struct ProofBuilder: Sendable {
-    public let store: any LedgerStore
+    public let store: any TreeNodeSource
 
-    public init(store: any LedgerStore) {
+    public init(store: any TreeNodeSource) {
         self.store = store
     }
 

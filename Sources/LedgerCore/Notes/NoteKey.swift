@@ -47,7 +47,7 @@ enum NoteKeyFormat {
 
     /// Splits `name+hash+base64`, checking the hash field's spelling and the algorithm byte.
     static func parse(_ text: String, what: String) throws(KeyError) -> (name: String, hash: UInt32, key: Data) {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 8, let hash = UInt32(parts[1], radix: 16),
               let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == ed25519
         else { throw .malformed(what) }

@@ -70,15 +70,13 @@ public struct AppendPlan: Sendable {
 ///   deleted, and the backend refuses such changes in the database itself.
 /// - A commit id or a (stream, version) pair is stored at most once.
 /// - Reads return what was committed, in position (or storage-key) order.
-public protocol LedgerStore: Sendable {
+public protocol LedgerStore: TreeNodeSource {
     /// Runs one write transaction: reads the snapshot `query` asks for, calls `plan`, stores its rows.
     func append<Outcome: Sendable>(
         _ query: AppendQuery,
         plan: @Sendable (AppendSnapshot) throws -> (AppendPlan, Outcome)
     ) async throws -> Outcome
 
-    /// Number of entries.
-    func size() async throws -> UInt64
     /// Up to `limit` entries from `position` on, in position order.
     func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry]
     /// Up to `limit` entries of one stream from `version` on, in version order.
@@ -93,9 +91,6 @@ public protocol LedgerStore: Sendable {
     /// Up to `limit` commits whose first event is at or after `position`, in position order.
     func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit]
 
-    /// Hashes of the given nodes (leaves included) of the tree as it is now. Nodes that do not
-    /// exist yet are absent from the result.
-    func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash]
     /// Up to `limit` stored interior nodes with a storage key at or after `key`, in key order.
     func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)]
 
@@ -105,4 +100,13 @@ public protocol LedgerStore: Sendable {
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint?
     /// Up to `limit` checkpoints with size at or after `size`, by size.
     func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint]
+}
+
+/// Where proofs read node hashes from: a store, or anything else that keeps a tree's nodes.
+public protocol TreeNodeSource: Sendable {
+    /// Number of leaves (entries).
+    func size() async throws -> UInt64
+    /// Hashes of the given nodes (leaves included) of the tree as it is now. Nodes that do not
+    /// exist yet are absent from the result.
+    func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash]
 }

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import LedgerConformance
+import LedgerCore
+import LedgerSQLite
+import Testing
+
+/// SQLite stores on files in a temporary folder, so that a second connection (as a second
+/// process would open) sees the same log.
+struct SQLiteHarness: StoreHarness {
+    func makeStore() async throws -> any LedgerStore {
+        try SQLiteLedgerStore(path: TemporaryFolder.make().appendingPathComponent("ledger.sqlite").path)
+    }
+
+    func connect(to store: any LedgerStore) async throws -> any LedgerStore {
+        let path = (store as! SQLiteLedgerStore).writer.path
+        return try SQLiteLedgerStore(path: path)
+    }
+}
+
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+struct SQLiteConformanceTests {
+    @Test(arguments: StoreConformance.cases)
+    func conformance(_ check: StoreConformance.Case) async throws {
+        try await check.run(SQLiteHarness())
+    }
+}
