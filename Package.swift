@@ -65,7 +65,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainLedgerCLITests",
-            dependencies: ["chainledger", "LedgerCore", "LedgerSQLite"],
+            dependencies: [
+                "chainledger", "LedgerCore", "LedgerSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -12,13 +12,21 @@ public final class SQLiteLedgerStore: LedgerStore {
     public let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the ledger file at `path`.
+    ///
+    /// One connection (GRDB's `DatabaseQueue`) in WAL mode with `synchronous = FULL`, waiting up
+    /// to a minute for writers in other processes. Opening an existing ledger writes nothing to
+    /// it, so commands that only read, or that are refused, leave the file byte for byte as it was.
     public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
+            // Set here rather than with GRDB's `.wal` journal mode, which would lower
+            // `synchronous` to NORMAL and write to the file on every open.
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode == "wal" else { throw LedgerError.corrupted(position: nil, reason: "\(path) cannot use a write-ahead log") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+        try self.init(writer: DatabaseQueue(path: path, configuration: configuration))
     }
 
     /// A store in memory, for tests.

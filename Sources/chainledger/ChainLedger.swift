@@ -2,5 +2,17 @@ import ArgumentParser
 
 @main
 struct ChainLedgerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "chainledger", abstract: "ChainLedger")
+    static let configuration = CommandConfiguration(
+        commandName: "chainledger",
+        abstract: "A shared, append-only, verifiable ledger for coalitions that steer together on customer chains.",
+        discussion: """
+            Every change enters the ledger as a commit signed by one organisation's key. The log is an \
+            RFC 9162 Merkle tree; the ledger signs checkpoints in the C2SP tlog-checkpoint format and \
+            serves inclusion and consistency proofs. `verify` recomputes everything from the stored bytes.
+            """,
+        subcommands: [
+            KeygenCommand.self, InitCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
+            VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
+        ]
+    )
 }

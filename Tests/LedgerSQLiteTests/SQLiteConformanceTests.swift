@@ -32,3 +32,15 @@ struct SQLiteConformanceTests {
         try await check.run(SQLiteHarness())
     }
 }
+
+struct SQLiteDurabilityTests {
+    /// An acknowledged commit must survive power loss: WAL with a full fsync at every commit.
+    @Test func ledgerFilesUseWALWithFullSync() async throws {
+        let store = try SQLiteLedgerStore(path: TemporaryFolder.make().appendingPathComponent("l.sqlite").path)
+        let (mode, synchronous) = try await store.writer.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(synchronous == 2, "synchronous = FULL")
+    }
+}

@@ -112,6 +112,9 @@ public struct CoalitionRegistry: Sendable, Equatable {
         func rule(_ name: String, _ detail: String) -> LedgerError {
             .ruleViolation(index: index, rule: name, detail: detail)
         }
+        if event.type == CoreEvent.coalitionFounded, genesis == nil || index != 0 {
+            throw rule("coalition founded once", "CoalitionFounded may only open the genesis commit")
+        }
         let change: Change
         do {
             change = try Change(event)
@@ -239,6 +242,13 @@ public struct CoalitionRegistry: Sendable, Equatable {
                     throw .init(message: "field \"\(key)\" must hold 1 to \(limit) characters")
                 }
                 return value
+            }
+            if event.type == CoreEvent.coalitionFounded, event.stream != CoreEvent.coalitionStream {
+                throw .init(message: "CoalitionFounded belongs in stream \"coalition\", not \"\(event.stream)\"")
+            }
+            if CoreEvent.types.contains(event.type), event.type != CoreEvent.coalitionFounded,
+               !event.stream.hasPrefix(CoreEvent.organisationStreamPrefix) {
+                throw .init(message: "\(event.type) belongs in stream \"organisation/<id>\", not \"\(event.stream)\"")
             }
             guard event.schema == 1 else {
                 throw .init(message: "\(event.type) has schema 1 only, not \(event.schema)")

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// History rewritten through SQLite itself, as someone with the `sqlite3` shell and write access
+/// to the file could: `verify` must name the first wrong position and exit with status 2.
+///
+/// The founded ledger holds positions 0–2 (genesis), 3–4 (one commit) and 5 (one commit).
+@Suite(.serialized)
+struct TamperTests {
+    static let dropTriggers = """
+        DROP TRIGGER ledger_entries_refuse_update; DROP TRIGGER ledger_entries_refuse_delete;
+        DROP TRIGGER ledger_commits_refuse_update; DROP TRIGGER ledger_commits_refuse_delete;
+        DROP TRIGGER ledger_nodes_refuse_update; DROP TRIGGER ledger_nodes_refuse_delete;
+        DROP TRIGGER ledger_checkpoints_refuse_update; DROP TRIGGER ledger_checkpoints_refuse_delete;
+        """
+
+    static let cases: [(name: String, sql: String, message: String)] = [
+        ("a changed byte in an event",
+         "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'straat', 'Straat') AS BLOB) WHERE position = 3",
+         "position 3: the event differs from event 1 of commit"),
+        ("a leaf hash changed",
+         "UPDATE ledger_entries SET leaf_hash = (SELECT leaf_hash FROM ledger_entries WHERE position = 4) WHERE position = 3",
+         "position 3: the stored leaf hash does not match"),
+        ("a changed byte in a commit",
+         "UPDATE ledger_commits SET signed = CAST(replace(CAST(signed AS TEXT), 'straat', 'Straat') AS BLOB) WHERE first_position = 3",
+         "position 3: the bytes of commit"),
+        ("a deleted event in the middle", "DELETE FROM ledger_entries WHERE position = 4", "position 4: the entry is missing"),
+        ("the last event deleted", "DELETE FROM ledger_entries WHERE position = 5", "position 5"),
+        ("an inserted event",
+         "INSERT INTO ledger_entries SELECT 6, stream, 3, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
+         "position 6"),
+        ("two events swapped", """
+            UPDATE ledger_entries SET position = -1 WHERE position = 3;
+            UPDATE ledger_entries SET position = 3 WHERE position = 4;
+            UPDATE ledger_entries SET position = 4 WHERE position = -1;
+            """, "position 3: the entry stored here is the one for position 4"),
+        ("a forged signature",
+         "UPDATE ledger_commits SET signature = zeroblob(64) WHERE first_position = 5",
+         "position 5: commit"),
+        ("a signature moved to another commit",
+         "UPDATE ledger_commits SET signature = (SELECT signature FROM ledger_commits WHERE first_position = 3) WHERE first_position = 5",
+         "the signature does not match"),
+        ("a commit re-pointed to another organisation's key",
+         "UPDATE ledger_commits SET organisation = 'stichting-opvang' WHERE first_position = 5",
+         "position 5: commit"),
+        ("a checkpoint with another root",
+         "UPDATE ledger_checkpoints SET root = (SELECT root FROM ledger_checkpoints WHERE size = 3) WHERE size = 5",
+         "position 4: the checkpoint note for size 5 disagrees"),
+        ("a checkpoint note swapped for an older one",
+         "UPDATE ledger_checkpoints SET note = (SELECT note FROM ledger_checkpoints WHERE size = 3) WHERE size = 6",
+         "position 5: the checkpoint note for size 6 disagrees"),
+        ("a Merkle node altered",
+         "UPDATE ledger_nodes SET hash = zeroblob(32) WHERE node_key = (SELECT MAX(node_key) FROM ledger_nodes)",
+         "does not match the recomputed hash"),
+        ("a time moved",
+         "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
+         "position 5: the entry's index columns"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func verifyNamesTheFirstWrongPosition(_ index: Int) throws {
+        let (name, sql, message) = Self.cases[index]
+        let cli = try CLIHarness.founded()
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+        try cli.tamper(Self.dropTriggers + sql)
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2, "\(name): exit status \(output.status), \(output.stderr)")
+        #expect(output.stderr.contains(message), "\(name): \(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func theDatabaseRefusesUpdatesAndDeletes() throws {
+        let cli = try CLIHarness.founded()
+        for sql in ["UPDATE ledger_entries SET type = 'X' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 5",
+                    "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes"] {
+            #expect(throws: (any Error).self, "\(sql)") { try cli.tamper(sql) }
+        }
+        do {
+            try cli.tamper("DELETE FROM ledger_entries WHERE position = 5")
+        } catch {
+            #expect("\(error)".contains("append-only"))
+        }
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+    }
+}
