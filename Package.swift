@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Settings shared by every target: Swift 6 language mode plus the upcoming
@@ -32,7 +33,10 @@ let package = Package(
         // The embedded store: the log in one SQLite file (GRDB, system libsqlite3).
         .target(
             name: "LedgerSQLite",
-            dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LedgerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The storage conformance suite, written against the store protocol so
@@ -74,3 +78,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The benchmarks build in release mode only when asked for (`tools/bench`), so that `swift test`
+// and CI never spend time on them.
+if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
+    package.products.append(.executable(name: "chainledger-bench", targets: ["LedgerBenchmarks"]))
+    package.targets.append(.executableTarget(
+        name: "LedgerBenchmarks",
+        dependencies: ["LedgerCore", "LedgerSQLite", "LedgerConformance", .product(name: "GRDB", package: "GRDB.swift")],
+        swiftSettings: swiftSettings
+    ))
+}

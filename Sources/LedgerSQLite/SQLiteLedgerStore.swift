@@ -63,11 +63,22 @@ public final class SQLiteLedgerStore: LedgerStore {
     private static func snapshot(_ db: Database, _ query: AppendQuery) throws -> AppendSnapshot {
         let size = try size(db)
         let frontierNodes = CompactRange.nodes(forSize: size)
-        let hashes = try hashes(of: frontierNodes, db)
+        let hashes: [TreeNode: TreeHash]
+        switch NodeStorage.resolve(frontierNodes, from: try Self.hashes(of: NodeStorage.storedNodes(for: frontierNodes), db)) {
+        case let .success(resolved): hashes = resolved
+        case let .failure(missing):
+            throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
+        }
         var versions: [String: UInt64] = [:]
-        let versionStatement = try db.cachedStatement(sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?")
-        for stream in query.streams {
-            versions[stream] = try UInt64.fetchOne(versionStatement, arguments: [stream]) ?? 0
+        for chunk in Array(query.streams).chunked(500) {
+            for stream in chunk { versions[stream] = 0 }
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT stream, MAX(version) FROM ledger_entries WHERE stream IN (\(marks)) GROUP BY stream",
+                arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() {
+                versions[row[0]] = UInt64(row[1] as Int64)
+            }
         }
         var existing: [CommitID: StoredCommit] = [:]
         let commitStatement = try db.cachedStatement(sql: "SELECT * FROM ledger_commits WHERE id = ?")
@@ -95,19 +106,18 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func write(_ plan: AppendPlan, after size: UInt64, _ db: Database) throws {
         precondition(plan.entries.first.map { $0.position == size } ?? true, "a plan appends at the end of the log")
-        let insertEntry = try db.cachedStatement(sql: """
+        let insertEntry = try BulkInsert(db, sql: """
             INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for entry in plan.entries {
-            try insertEntry.execute(arguments: [
-                Int64(entry.position), entry.stream, Int64(entry.version), entry.type, entry.commit.hex,
-                entry.recordedAt.milliseconds, Data(entry.bytes), Data(entry.leafHash.bytes),
-            ])
+            try insertEntry.execute(
+                .integer(Int64(entry.position)), .text(entry.stream), .integer(Int64(entry.version)), .text(entry.type),
+                .text(entry.commit.hex), .integer(entry.recordedAt.milliseconds), .bytes(entry.bytes), .bytes(entry.leafHash.bytes))
         }
-        let insertNode = try db.cachedStatement(sql: "INSERT INTO ledger_nodes (node_key, hash) VALUES (?, ?)")
+        let insertNode = try BulkInsert(db, sql: "INSERT INTO ledger_nodes (node_key, hash) VALUES (?, ?)")
         for (node, hash) in plan.nodes {
-            try insertNode.execute(arguments: [node.storageKey, Data(hash.bytes)])
+            try insertNode.execute(.integer(node.storageKey), .bytes(hash.bytes))
         }
         let insertCommit = try db.cachedStatement(sql: """
             INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature)

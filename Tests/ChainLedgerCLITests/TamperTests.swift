@@ -61,6 +61,7 @@ struct TamperTests {
     func verifyNamesTheFirstWrongPosition(_ index: Int) throws {
         let (name, sql, message) = Self.cases[index]
         let cli = try CLIHarness.founded()
+        if sql.contains("ledger_nodes") { try Self.grow(cli) }
         try cli.ok(["verify", "--ledger", "ledger.db"])
         try cli.tamper(Self.dropTriggers + sql)
         let output = try cli.run(["verify", "--ledger", "ledger.db"])
@@ -69,10 +70,19 @@ struct TamperTests {
         #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Adds 20 events (positions 6–25), so that the tree has stored interior nodes.
+    static func grow(_ cli: CLIHarness) throws {
+        let lines = (0..<20).map { #"{"stream":"note/\#($0)","type":"NoteTaken","data":{"n":\#($0)}}"# }
+        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+                   input: lines.joined(separator: "\n"))
+    }
+
     @Test func theDatabaseRefusesUpdatesAndDeletes() throws {
         let cli = try CLIHarness.founded()
+        try Self.grow(cli)
         for sql in ["UPDATE ledger_entries SET type = 'X' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 5",
-                    "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes"] {
+                    "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes",
+                    "UPDATE ledger_nodes SET hash = zeroblob(32)"] {
             #expect(throws: (any Error).self, "\(sql)") { try cli.tamper(sql) }
         }
         do {

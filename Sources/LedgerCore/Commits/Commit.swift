@@ -62,12 +62,12 @@ public struct CommitDocument: Sendable {
         guard !bytes.contains(0x0D) else {
             throw .malformedCommit("lines end in a newline alone; carriage returns are not allowed")
         }
-        let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lines = Self.lines(bytes)
         guard let headerLine = lines.first, lines.allSatisfy({ !$0.isEmpty }) else {
             throw .malformedCommit("empty line in the document")
         }
         do {
-            let header = try JSONFields(Array(headerLine), allowed: Self.headerFields)
+            let header = try JSONFields(headerLine, allowed: Self.headerFields)
             let format = try header.string("format")
             guard format == Self.format else {
                 throw FormatError(message: "format \"\(format)\" is not \(Self.format)")
@@ -107,7 +107,7 @@ public struct CommitDocument: Sendable {
         events.reserveCapacity(lines.count - 1)
         for (index, line) in lines.dropFirst().enumerated() {
             do {
-                events.append(try EventLine(parsing: Array(line)))
+                events.append(try EventLine(parsing: line))
             } catch {
                 throw .invalidEvent(index: index, reason: error.message)
             }
@@ -115,6 +115,19 @@ public struct CommitDocument: Sendable {
         self.events = events
         self.bytes = bytes
         id = CommitID(of: bytes)
+    }
+
+    /// The lines of a document that ends in a newline, without their newlines.
+    private static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var lines: [[UInt8]] = []
+            var start = 0
+            for index in 0..<buffer.count where buffer[index] == 0x0A {
+                lines.append(Array(buffer[start..<index]))
+                start = index + 1
+            }
+            return lines
+        }
     }
 
     /// Composes the signed bytes of a commit. Clients call this, sign the result and submit both.

@@ -3,38 +3,45 @@ package enum Identifiers {
     /// Organisation ids: lowercase letters, digits and hyphens, starting with a letter or digit,
     /// at most 64 characters (`gemeente-heuvelstad`).
     package static func isOrganisation(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...64).contains(bytes.count), isLowerAlphanumeric(bytes[0]) else { return false }
-        return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+        let utf8 = text.utf8
+        guard (1...64).contains(utf8.count), let first = utf8.first, isLowerAlphanumeric(first) else { return false }
+        return utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// Stream ids: 1–200 characters from letters, digits and `._:/@-`, not starting with `/`
     /// (`organisation/heuvelstad`, `measurement/hf-intake/2026-03/heuvelstad`).
     package static func isStream(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...200).contains(bytes.count), bytes[0] != UInt8(ascii: "/") else { return false }
-        return bytes.allSatisfy { byte in
-            isAlphanumeric(byte) || Array("._:/@-".utf8).contains(byte)
+        let utf8 = text.utf8
+        guard (1...200).contains(utf8.count), utf8.first != UInt8(ascii: "/") else { return false }
+        return utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "-"): true
+            default: isAlphanumeric(byte)
+            }
         }
     }
 
     /// Event types: an uppercase letter then letters and digits, at most 100 (`MeasurementRecorded`).
     package static func isEventType(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard (1...100).contains(bytes.count), (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[0]) else { return false }
-        return bytes.allSatisfy(isAlphanumeric)
+        let utf8 = text.utf8
+        guard (1...100).contains(utf8.count), let first = utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else {
+            return false
+        }
+        return utf8.allSatisfy(isAlphanumeric)
     }
 
     /// Key ids: 16 lowercase hexadecimal digits.
     package static func isKeyID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 16 && bytes.allSatisfy { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        text.utf8.count == 16 && text.utf8.allSatisfy(isLowerHex)
     }
 
     /// Commit ids: 64 lowercase hexadecimal digits.
     package static func isCommitID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 64 && bytes.allSatisfy { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        text.utf8.count == 64 && text.utf8.allSatisfy(isLowerHex)
+    }
+
+    private static func isLowerHex(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }

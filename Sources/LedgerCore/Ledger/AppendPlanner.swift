@@ -50,6 +50,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
         var frontier = snapshot.frontier
         var accepted: [CommitID: StoredCommit] = snapshot.existingCommits
         let recordedAt = max(clock, snapshot.lastRecordedAt ?? clock)
+        let recordedAtText = Array("\(recordedAt)".utf8)
         var results: [Result<AppendReceipt, LedgerError>] = []
 
         for submission in submissions {
@@ -66,16 +67,18 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 let recorded = try admission.admit(submission, position: frontier.size, recordedAt: recordedAt,
                                          state: &trial, versions: &trialVersions)
                 let first = frontier.size
+                let commitText = Array(document.id.hex.utf8)
                 for event in recorded {
-                    let entry = LogEntry(
-                        position: event.position, version: event.version, recordedAt: recordedAt,
-                        commit: document.id, index: Int(event.position - first), event: event.event)
-                    let bytes = entry.bytes
+                    let bytes = LogEntry.render(
+                        position: event.position, version: event.version, recordedAt: recordedAtText,
+                        commit: commitText, index: Int(event.position - first), event: event.event.bytes)
                     let leaf = TreeHash.leaf(bytes)
                     plan.entries.append(StoredEntry(
                         position: event.position, stream: event.stream, version: event.version, type: event.type,
                         recordedAt: recordedAt, commit: document.id, bytes: bytes, leafHash: leaf))
-                    frontier.append(leaf) { node, hash in plan.nodes.append((node, hash)) }
+                    frontier.append(leaf) { node, hash in
+                        if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
+                    }
                 }
                 let stored = StoredCommit(
                     id: document.id, bytes: document.bytes, signature: submission.signature,

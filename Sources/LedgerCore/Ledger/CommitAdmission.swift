@@ -35,7 +35,12 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             try checkSignature(submission, registry: before)
         }
 
-        let versionsBefore = versions
+        // Only the versions the commit and the domain look at: `versions` may hold every stream of
+        // the log (when `verify` replays it), and copying it per commit would cost O(log size).
+        var versionsBefore: [String: UInt64] = [:]
+        for stream in domain.streamsToRead(for: document).union(document.events.map(\.stream)) {
+            versionsBefore[stream] = versions[stream] ?? 0
+        }
         var registry = before
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(document.events.count)

@@ -95,6 +95,8 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
 
             var entries: [StoredEntry] = []
             var next = commit.first
+            let commitText = Array(commit.id.hex.utf8)
+            let recordedAtText = Array("\(commit.recordedAt)".utf8)
             for event in recorded {
                 if entries.isEmpty {
                     entries = try await store.entries(from: next, limit: Int(min(commit.last - next + 1, 4096)))
@@ -103,10 +105,13 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
                 guard let stored = entries.popLast(), stored.position == event.position else {
                     throw corrupted(event.position, "the entry is missing: it was deleted")
                 }
-                let expected = LogEntry(
-                    position: event.position, version: event.version, recordedAt: commit.recordedAt,
-                    commit: commit.id, index: Int(event.position - commit.first), event: event.event)
-                guard stored.bytes == expected.bytes else {
+                let expectedBytes = LogEntry.render(
+                    position: event.position, version: event.version, recordedAt: recordedAtText,
+                    commit: commitText, index: Int(event.position - commit.first), event: event.event.bytes)
+                guard stored.bytes == expectedBytes else {
+                    let expected = LogEntry(
+                        position: event.position, version: event.version, recordedAt: commit.recordedAt,
+                        commit: commit.id, index: Int(event.position - commit.first), event: event.event)
                     throw corrupted(event.position, Self.difference(stored, expected))
                 }
                 let leaf = TreeHash.leaf(stored.bytes)
@@ -119,7 +124,9 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
                     throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
                 }
                 var expectedNodes: [(TreeNode, TreeHash)] = []
-                tree.append(leaf) { node, hash in expectedNodes.append((node, hash)) }
+                tree.append(leaf) { node, hash in
+                    if NodeStorage.isStored(node) { expectedNodes.append((node, hash)) }
+                }
                 for (node, hash) in expectedNodes where nodeFailure == nil {
                     guard let stored = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) else {
                         nodeFailure = corrupted(node.firstLeaf, "the stored Merkle \(node) is missing")

@@ -98,10 +98,11 @@ public struct ProofBuilder: Sendable {
 
     private func fetch(_ nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
         let unique = Array(Set(nodes))
-        let hashes = try await store.hashes(of: unique)
-        if let missing = unique.first(where: { hashes[$0] == nil }) {
-            throw LedgerError.corrupted(position: missing.firstLeaf, reason: "the store has no hash for \(missing)")
+        let stored = try await store.hashes(of: NodeStorage.storedNodes(for: unique))
+        switch NodeStorage.resolve(unique, from: stored) {
+        case let .success(hashes): return hashes
+        case let .failure(missing):
+            throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
         }
-        return hashes
     }
 }

@@ -32,13 +32,55 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The stored bytes of this entry. The same entry always gives the same bytes.
     public var bytes: [UInt8] {
-        var text = "{\"format\":\"\(Self.format)\",\"position\":\(position),\"version\":\(version),"
-        text += "\"recordedAt\":\"\(recordedAt)\",\"commit\":\"\(commit.hex)\",\"index\":\(index),\"event\":"
-        var bytes = Array(text.utf8)
-        bytes.reserveCapacity(bytes.count + event.bytes.count + 1)
-        bytes += event.bytes
+        Self.render(position: position, version: version, recordedAt: Array("\(recordedAt)".utf8),
+                    commit: Array(commit.hex.utf8), index: index, event: event.bytes)
+    }
+
+    /// Writes the entry layout from parts that the ledger renders once per commit.
+    static func render(position: UInt64, version: UInt64, recordedAt: [UInt8], commit: [UInt8], index: Int, event: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160 + event.count)
+        bytes += Self.prefix
+        appendDecimal(position, to: &bytes)
+        bytes += Self.versionKey
+        appendDecimal(version, to: &bytes)
+        bytes += Self.recordedAtKey
+        bytes += recordedAt
+        bytes += Self.commitKey
+        bytes += commit
+        bytes += Self.indexKey
+        appendDecimal(UInt64(index), to: &bytes)
+        bytes += Self.eventKey
+        bytes += event
         bytes.append(UInt8(ascii: "}"))
         return bytes
+    }
+
+    private static let prefix = Array("{\"format\":\"\(format)\",\"position\":".utf8)
+    private static let versionKey = Array(",\"version\":".utf8)
+    private static let recordedAtKey = Array(",\"recordedAt\":\"".utf8)
+    private static let commitKey = Array("\",\"commit\":\"".utf8)
+    private static let indexKey = Array("\",\"index\":".utf8)
+    private static let eventKey = Array(",\"event\":".utf8)
+
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
     }
 
     static let fields: Set<String> = ["format", "position", "version", "recordedAt", "commit", "index", "event"]

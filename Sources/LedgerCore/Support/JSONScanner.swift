@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 8259 reader for the JSON documents that are signed and hashed: commit headers,
 /// event lines and log entries.
 ///
@@ -97,7 +99,7 @@ package struct JSONScanner {
             try array(depth: depth + 1)
             return .array
         case UInt8(ascii: "\""):
-            _ = try string()
+            _ = try skipString()
             return .string
         case UInt8(ascii: "t"):
             try literal("true")
@@ -122,7 +124,8 @@ package struct JSONScanner {
     private mutating func object(depth: Int, collect: Bool) throws(Failure) -> [Member] {
         try expect(UInt8(ascii: "{"), "'{'")
         var members: [Member] = []
-        var seen = Set<String>()
+        // Keys seen so far, as byte ranges; most objects are small, so a linear scan beats hashing.
+        var keys: [(range: Range<Int>, escaped: Bool)] = []
         skipSpace()
         if peek() == UInt8(ascii: "}") {
             offset += 1
@@ -132,17 +135,19 @@ package struct JSONScanner {
             skipSpace()
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
             let keyStart = offset
-            let key = try string()
-            guard seen.insert(key).inserted else {
-                throw Failure(offset: keyStart, reason: "duplicate key \"\(key)\"")
+            let escaped = try skipString()
+            let key = (range: keyStart..<offset, escaped: escaped)
+            for other in keys where sameKey(other, key) {
+                throw Failure(offset: keyStart, reason: "duplicate key \"\(decode(key.range))\"")
             }
+            keys.append(key)
             skipSpace()
             try expect(UInt8(ascii: ":"), "':' after a member name")
             skipSpace()
             let valueStart = offset
             let kind = try value(depth: depth)
             if collect {
-                members.append(Member(key: key, kind: kind, range: valueStart..<offset))
+                members.append(Member(key: decode(key.range), kind: kind, range: valueStart..<offset))
             }
             skipSpace()
             switch peek() {
@@ -153,6 +158,46 @@ package struct JSONScanner {
             default: throw failure("expected ',' or '}' in an object")
             }
         }
+    }
+
+    private func sameKey(_ a: (range: Range<Int>, escaped: Bool), _ b: (range: Range<Int>, escaped: Bool)) -> Bool {
+        if a.escaped || b.escaped { return decode(a.range) == decode(b.range) }
+        guard a.range.count == b.range.count else { return false }
+        return memcmp(bytes.baseAddress! + a.range.lowerBound, bytes.baseAddress! + b.range.lowerBound, a.range.count) == 0
+    }
+
+    /// The decoded value of a string token that has been validated.
+    private func decode(_ range: Range<Int>) -> String {
+        let body = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        if !body.contains(UInt8(ascii: "\\")) { return String(decoding: body, as: UTF8.self) }
+        var scanner = JSONScanner(bytes)
+        scanner.offset = range.lowerBound
+        return (try? scanner.string()) ?? ""
+    }
+
+    /// Validates a string token and moves past it; returns whether it holds escapes.
+    private mutating func skipString() throws(Failure) -> Bool {
+        try expect(UInt8(ascii: "\""), "'\"'")
+        var escaped = false
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return escaped
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+                offset += 1
+                var ignored: [UInt8] = []
+                try escape(into: &ignored)
+            } else if byte < 0x20 {
+                throw failure("unescaped control character in a string")
+            } else if byte >= 0x80 {
+                try multibyte()
+            } else {
+                offset += 1
+            }
+        }
+        throw failure("unterminated string")
     }
 
     private mutating func array(depth: Int) throws(Failure) {

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import LedgerConformance
+import LedgerCore
+import LedgerSQLite
+
+/// Ledger-core benchmark: appends (batched and one event per commit) against the plain-SQLite
+/// floor measured in the same run, verify, and proof times at 1,000,000 leaves. Prints figures;
+/// asserts nothing. Run with `tools/bench` (release build).
+@main
+struct Benchmarks {
+    static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        let events = Int(value(of: "--events", in: arguments) ?? "1000000")!
+        let singles = Int(value(of: "--single-commits", in: arguments) ?? "10000")!
+        let batch = 1000
+        let phases = Set((value(of: "--phases", in: arguments) ?? "floor,append,single,verify,proofs").split(separator: ",").map(String.init))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        print("ChainLedger ledger-core benchmark: \(events) events in commits of \(batch); \(singles) single-event commits")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), WAL + synchronous=FULL")
+
+        if phases.contains("micro") {
+            try await micro(folder: folder)
+            return
+        }
+        // Floor: the same event rows into a plain table, no signatures, no hashing.
+        let floorBatched = phases.contains("floor") ? try plainInsert(folder: folder, name: "floor-batched", events: events, perTransaction: batch) : .nan
+        let floorSingles = phases.contains("floor") ? try plainInsert(folder: folder, name: "floor-single", events: singles, perTransaction: 1) : .nan
+
+        // The ledger.
+        var coalition = try TestCoalition()
+        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("ledger.sqlite").path)
+        let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        _ = try await ledger.append(try coalition.genesis())
+        var appendSeconds = 0.0
+        var signSeconds = 0.0
+        var written = 0
+        while written < events {
+            let start = Date()
+            let commit = coalition.sign(by: coalition.founder, (0..<batch).map { measurement(written + $0) })
+            signSeconds += Date().timeIntervalSince(start)
+            let appendStart = Date()
+            _ = try await ledger.append(commit)
+            appendSeconds += Date().timeIntervalSince(appendStart)
+            written += batch
+        }
+        let batchedRate = Double(events) / appendSeconds
+        report("ledger append, commits of \(batch)", count: events, seconds: appendSeconds, unit: "events")
+        print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
+        report("plain SQLite insert, \(batch) rows per transaction (floor)", count: events, seconds: floorBatched, unit: "rows")
+        print(String(format: "  batched append = %.0f %% of the floor (goal ≥ 70 %%)", 100 * batchedRate / (Double(events) / floorBatched)))
+
+        var singleSeconds = 0.0
+        for index in 0..<(phases.contains("single") ? singles : 0) {
+            let commit = coalition.sign(by: coalition.founder, [measurement(events + index)])
+            let start = Date()
+            _ = try await ledger.append(commit)
+            singleSeconds += Date().timeIntervalSince(start)
+        }
+        report("ledger append, 1 event per commit, each durable", count: singles, seconds: singleSeconds, unit: "commits")
+        report("plain SQLite insert, 1 row per transaction (floor)", count: singles, seconds: floorSingles, unit: "rows")
+        print(String(format: "  single-event commits = %.0f %% of the floor", 100 * (Double(singles) / singleSeconds) / (Double(singles) / floorSingles)))
+
+        guard phases.contains("verify") || phases.contains("proofs") else { return }
+        let verifyStart = Date()
+        let verified = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+        let verifySeconds = Date().timeIntervalSince(verifyStart)
+        report("verify (every signature, entry, leaf, node and checkpoint)", count: Int(verified.size), seconds: verifySeconds, unit: "events")
+        print("  \(verified.commits) signatures, \(verified.checkpoints) checkpoints, \(verified.nodes) Merkle nodes checked")
+
+        let size = try await store.size()
+        let builder = ProofBuilder(store: store)
+        var generator = SystemRandomNumberGenerator()
+        let samples = 2000
+        var inclusion = [Double]()
+        var consistency = [Double]()
+        for _ in 0..<samples {
+            let index = UInt64.random(in: 0..<size, using: &generator)
+            var start = Date()
+            let proof = try await builder.inclusion(index: index, size: size)
+            inclusion.append(Date().timeIntervalSince(start))
+            try proof.verify()
+            let old = UInt64.random(in: 1..<size, using: &generator)
+            start = Date()
+            let proof2 = try await builder.consistency(old: old, new: size)
+            consistency.append(Date().timeIntervalSince(start))
+            try proof2.verify()
+        }
+        quantiles("inclusion proof at \(size) leaves", inclusion)
+        quantiles("consistency proof at \(size) leaves", consistency)
+        print(String(format: "peak resident memory: %.0f MiB", peakMemoryMiB()))
+    }
+
+    static func micro(folder: URL) async throws {
+        var coalition = try TestCoalition()
+        _ = try coalition.genesis()
+        let commit = coalition.sign(by: coalition.founder, (0..<1000).map { measurement($0) })
+        var start = Date()
+        var document: CommitDocument?
+        for _ in 0..<(ProcessInfo.processInfo.environment["PARSE_LOOPS"].flatMap(Int.init) ?? 100) { document = try CommitDocument(parsing: commit.bytes) }
+        print(String(format: "parse: %.2f µs/event", Date().timeIntervalSince(start) / 100_000 * 1e6))
+        start = Date()
+        var total = 0
+        for _ in 0..<100 {
+            for (index, event) in document!.events.enumerated() {
+                let entry = LogEntry(position: UInt64(index), version: 1, recordedAt: .now(), commit: document!.id, index: index, event: event)
+                total += entry.bytes.count
+            }
+        }
+        print(String(format: "entry bytes: %.2f µs/event", Date().timeIntervalSince(start) / 100_000 * 1e6))
+        let bytes = LogEntry(position: 1, version: 1, recordedAt: .now(), commit: document!.id, index: 0, event: document!.events[0]).bytes
+        start = Date()
+        var range = CompactRange()
+        for _ in 0..<100_000 { range.append(.leaf(bytes)) }
+        print(String(format: "leaf + nodes hashing: %.2f µs/event (%d bytes)", Date().timeIntervalSince(start) / 100_000 * 1e6, bytes.count))
+        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("micro.sqlite").path)
+        start = Date()
+        let streams = Set(document!.events.map(\.stream))
+        for _ in 0..<20 {
+            let _: Int = try await store.append(AppendQuery(commitIDs: [document!.id], streams: streams, tailStart: 0, tailPrefixes: [])) { _ in (AppendPlan(), 0) }
+        }
+        print(String(format: "snapshot with 1000 stream versions: %.2f µs/event", Date().timeIntervalSince(start) / 20_000 * 1e6))
+    }
+
+    /// A measurement-like domain event (about 200 bytes as signed).
+    static func measurement(_ index: Int) -> EventLine {
+        let kpi = index % 15
+        let organisation = "gemeente-\(index % 60)"
+        let period = "\(2020 + (index / 720) % 30)-\(String(format: "%02d", index / 60 % 12 + 1))"
+        let data = "{\"kpi\":\"hf-kpi-\(kpi)\",\"period\":\"\(period)\",\"value\":\(Double(index % 1000) / 10),\"organisation\":\"\(organisation)\",\"source\":\"monthly export\"}"
+        return try! EventLine(stream: "measurement/hf-kpi-\(kpi)/\(organisation)/\(index)", expectedVersion: 0,
+                              type: "MeasurementRecorded", data: Array(data.utf8))
+    }
+
+    /// Inserts the same event rows into a plain table with the same indexes, `perTransaction` rows
+    /// per transaction; returns seconds.
+    static func plainInsert(folder: URL, name: String, events: Int, perTransaction: Int) throws -> Double {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("\(name).sqlite").path, configuration: configuration)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
+                                     type TEXT NOT NULL, event BLOB NOT NULL, UNIQUE (stream, version))
+                """)
+        }
+        var seconds = 0.0
+        var written = 0
+        while written < events {
+            let lines = (0..<perTransaction).map { measurement(written + $0) }
+            let start = Date()
+            try queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO events (position, stream, version, type, event) VALUES (?, ?, ?, ?, ?)")
+                for (offset, line) in lines.enumerated() {
+                    try statement.execute(arguments: [written + offset, line.stream, line.version, line.type, Data(line.bytes)])
+                }
+            }
+            seconds += Date().timeIntervalSince(start)
+            written += perTransaction
+        }
+        return seconds
+    }
+
+    static func report(_ label: String, count: Int, seconds: Double, unit: String) {
+        print(String(format: "%@: %d %@ in %.2f s = %.0f %@/s", label, count, unit, seconds, Double(count) / seconds, unit))
+    }
+
+    static func quantiles(_ label: String, _ samples: [Double]) {
+        let sorted = samples.sorted()
+        func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000 }
+        print(String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d proofs)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
+    }
+
+    static func value(of option: String, in arguments: ArraySlice<String>) -> String? {
+        guard let index = arguments.firstIndex(of: option), arguments.index(after: index) < arguments.endIndex else { return nil }
+        return arguments[arguments.index(after: index)]
+    }
+
+    static func sqliteVersion() -> String {
+        (try? DatabaseQueue().read { try String.fetchOne($0, sql: "SELECT sqlite_version()") }) ?? "?"
+    }
+
+    static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
