@@ -254,6 +254,18 @@ public enum StoreConformance {
         try expect(repeated.duplicate && repeated.first == 3, "a commit repeated within the batch is a duplicate")
         let checkpoints = try await store.checkpoints(fromSize: 0, limit: 10).map(\.size)
         try expect(checkpoints == [3, 6], "one checkpoint per transaction: \(checkpoints)")
+
+        // A commit that takes an existing stream for new is refused; the rest of its group is kept.
+        let before = try await Fingerprint(store)
+        let retaken = coalition.sign(by: coalition.founder, [TestCoalition.event("g/2", expected: 0, "again")])
+        let fresh = coalition.sign(by: coalition.founder, [TestCoalition.event("g/3", expected: 0)])
+        let second = try await ledger.append([retaken, fresh])
+        guard case let .failure(retakenError) = second[0], case let .success(freshReceipt) = second[1] else {
+            throw ConformanceFailure(description: "unexpected group results \(second)")
+        }
+        try expect(retakenError == .versionConflict(stream: "g/2", expected: 0, actual: 1), "g/2 exists: \(retakenError)")
+        try expect(freshReceipt.first == before.size && freshReceipt.last == before.size, "the fresh commit is written: \(freshReceipt)")
+        try expect(try await store.size() == before.size + 1, "only the fresh commit's event was added")
     }
 
     static func proofs(_ harness: any StoreHarness) async throws {

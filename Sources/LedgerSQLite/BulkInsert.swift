@@ -47,3 +47,40 @@ struct BulkInsert {
         case bytes([UInt8])
     }
 }
+
+/// Reads rows of a prepared statement column by column, without GRDB's row boxing: the log is
+/// read in long runs (verify, projection rebuilds), a few hundred bytes per row.
+struct BulkRead {
+    private let handle: OpaquePointer
+
+    init(_ statement: Statement) {
+        handle = statement.sqliteStatement
+    }
+
+    /// Steps through every row, calling `body` with a reader positioned on it.
+    func forEach(_ body: (BulkRead) throws -> Void) throws {
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
+            }
+            try body(self)
+        }
+    }
+
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    func bytes(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}

@@ -51,7 +51,7 @@ public struct CommitDocument: Sendable {
     /// The events, in order.
     public let events: [EventLine]
 
-    static let headerFields: Set<String> = ["format", "ledger", "organisation", "key", "time", "events"]
+    static let headerFields: [String] = ["format", "ledger", "organisation", "key", "time", "events"]
 
     /// Parses and checks the signed bytes of a commit.
     public init(parsing bytes: [UInt8]) throws(LedgerError) {
@@ -103,11 +103,10 @@ public struct CommitDocument: Sendable {
         } catch {
             throw .malformedCommit("header: \(error)")
         }
-        var events: [EventLine] = []
-        events.reserveCapacity(lines.count - 1)
-        for (index, line) in lines.dropFirst().enumerated() {
-            do {
-                events.append(try EventLine(parsing: line))
+        let eventLines = Array(lines.dropFirst())
+        let events = try Parallel.map(eventLines.count) { (index) throws(LedgerError) -> EventLine in
+            do throws(FormatError) {
+                return try EventLine(parsing: eventLines[index])
             } catch {
                 throw .invalidEvent(index: index, reason: error.message)
             }
@@ -119,12 +118,14 @@ public struct CommitDocument: Sendable {
 
     /// The lines of a document that ends in a newline, without their newlines.
     private static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { buffer in
             var lines: [[UInt8]] = []
             var start = 0
-            for index in 0..<buffer.count where buffer[index] == 0x0A {
-                lines.append(Array(buffer[start..<index]))
-                start = index + 1
+            while start < buffer.count,
+                  let found = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) {
+                let end = buffer.baseAddress!.distance(to: UnsafeRawPointer(found))
+                lines.append(Array(buffer[start..<end]))
+                start = end + 1
             }
             return lines
         }

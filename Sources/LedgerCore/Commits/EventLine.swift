@@ -23,7 +23,7 @@ public struct EventLine: Sendable, Equatable {
     /// The version this event gives its stream.
     public var version: UInt64 { expectedVersion + 1 }
 
-    static let fields: Set<String> = ["stream", "expectedVersion", "type", "schema", "data"]
+    static let fields: [String] = ["stream", "expectedVersion", "type", "schema", "data"]
 
     /// Parses and checks one event line.
     public init(parsing bytes: [UInt8]) throws(FormatError) {

@@ -68,11 +68,14 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                                          state: &trial, versions: &trialVersions)
                 let first = frontier.size
                 let commitText = Array(document.id.hex.utf8)
-                for event in recorded {
+                let rendered = Parallel.map(recorded.count) { index in
+                    let event = recorded[index]
                     let bytes = LogEntry.render(
                         position: event.position, version: event.version, recordedAt: recordedAtText,
-                        commit: commitText, index: Int(event.position - first), event: event.event.bytes)
-                    let leaf = TreeHash.leaf(bytes)
+                        commit: commitText, index: index, event: event.event.bytes)
+                    return (bytes, TreeHash.leaf(bytes))
+                }
+                for (event, (bytes, leaf)) in zip(recorded, rendered) {
                     plan.entries.append(StoredEntry(
                         position: event.position, stream: event.stream, version: event.version, type: event.type,
                         recordedAt: recordedAt, commit: document.id, bytes: bytes, leafHash: leaf))

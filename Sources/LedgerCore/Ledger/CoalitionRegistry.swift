@@ -20,6 +20,14 @@ public enum CoreEvent {
         coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked,
     ]
 
+    /// Whether `type` is one of the ledger's own event types (without hashing the name).
+    public static func isCoreType(_ type: String) -> Bool {
+        switch type {
+        case coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked: true
+        default: false
+        }
+    }
+
     /// The stream of an organisation's membership, coordinator role and keys.
     public static func organisationStream(_ organisation: String) -> String {
         organisationStreamPrefix + organisation
@@ -246,7 +254,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
             if event.type == CoreEvent.coalitionFounded, event.stream != CoreEvent.coalitionStream {
                 throw .init(message: "CoalitionFounded belongs in stream \"coalition\", not \"\(event.stream)\"")
             }
-            if CoreEvent.types.contains(event.type), event.type != CoreEvent.coalitionFounded,
+            if CoreEvent.isCoreType(event.type), event.type != CoreEvent.coalitionFounded,
                !event.stream.hasPrefix(CoreEvent.organisationStreamPrefix) {
                 throw .init(message: "\(event.type) belongs in stream \"organisation/<id>\", not \"\(event.stream)\"")
             }

@@ -35,12 +35,6 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             try checkSignature(submission, registry: before)
         }
 
-        // Only the versions the commit and the domain look at: `versions` may hold every stream of
-        // the log (when `verify` replays it), and copying it per commit would cost O(log size).
-        var versionsBefore: [String: UInt64] = [:]
-        for stream in domain.streamsToRead(for: document).union(document.events.map(\.stream)) {
-            versionsBefore[stream] = versions[stream] ?? 0
-        }
         var registry = before
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(document.events.count)
@@ -51,7 +45,7 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             }
             versions[event.stream] = current + 1
             let eventPosition = position + UInt64(index)
-            if CoreEvent.isCoreStream(event.stream) || CoreEvent.types.contains(event.type) {
+            if CoreEvent.isCoreStream(event.stream) || CoreEvent.isCoreType(event.type) {
                 try registry.admit(event, index: index, position: eventPosition, signer: document.organisation,
                                    genesis: isGenesis ? document.id : nil)
             }
@@ -63,7 +57,7 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             try checkSignature(submission, registry: registry)
         }
         let context = ValidationContext(
-            registry: registry, signer: document.organisation, streamVersions: versionsBefore, events: recorded)
+            registry: registry, signer: document.organisation, streamVersions: versions, events: recorded)
         state.domain = try domain.validate(document, context: context, state: state.domain)
         state.registry = registry
         return recorded

@@ -59,12 +59,15 @@ public actor Ledger<Domain: LedgerDomain> {
         var submissions: [CommitSubmission] = []
         var slots: [Int] = []
         var streams = Set<String>()
+        var assumedNew = Set<String>()
         for (slot, commit) in commits.enumerated() {
             do throws(LedgerError) {
                 let document = try CommitDocument(parsing: commit.bytes)
                 submissions.append(.init(document: document, signature: commit.signature))
                 slots.append(slot)
-                for event in document.events { streams.insert(event.stream) }
+                for event in document.events {
+                    if event.expectedVersion == 0 { assumedNew.insert(event.stream) } else { streams.insert(event.stream) }
+                }
                 streams.formUnion(domain.streamsToRead(for: document))
             } catch {
                 results[slot] = .failure(error)
@@ -73,7 +76,7 @@ public actor Ledger<Domain: LedgerDomain> {
         if !submissions.isEmpty {
             let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey, clock: .now())
             let query = AppendQuery(
-                commitIDs: submissions.map(\.document.id), streams: streams,
+                commitIDs: submissions.map(\.document.id), streams: streams, assumedNew: assumedNew.subtracting(streams),
                 tailStart: state.size, tailPrefixes: CoreEvent.streamPrefixes + domain.stateStreamPrefixes)
             let known = state
             let pending = submissions

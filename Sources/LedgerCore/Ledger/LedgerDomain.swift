@@ -24,8 +24,9 @@ public struct ValidationContext: Sendable {
     public let registry: CoalitionRegistry
     /// The organisation that signed the commit.
     public let signer: String
-    /// Current versions of the commit's streams and of those `LedgerDomain.streamsToRead` named,
-    /// before this commit.
+    /// Stream versions after this commit: for the streams `LedgerDomain.streamsToRead` named and
+    /// the commit does not write, their current version. (For a stream the commit writes, each
+    /// recorded event carries its own version; the version before it is one less.)
     public let streamVersions: [String: UInt64]
     /// The commit's events as they will be recorded (positions, versions, time).
     public let events: [RecordedEvent]

@@ -83,7 +83,7 @@ public struct LogEntry: Sendable, Equatable {
         }
     }
 
-    static let fields: Set<String> = ["format", "position", "version", "recordedAt", "commit", "index", "event"]
+    static let fields: [String] = ["format", "position", "version", "recordedAt", "commit", "index", "event"]
 
     /// Reads stored entry bytes back, and checks that they are exactly what `bytes` would write.
     public init(parsing bytes: [UInt8]) throws(FormatError) {

@@ -13,12 +13,14 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates a hash from exactly 32 bytes; `nil` for any other length.
-    public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
-        guard bytes.count == 32 else { return nil }
+    public init?<Bytes: ContiguousBytes>(bytes: Bytes) {
         var value = TreeHash(w0: 0, w1: 0, w2: 0, w3: 0)
-        withUnsafeMutableBytes(of: &value) { target in
-            for (offset, byte) in bytes.enumerated() { target[offset] = byte }
+        let copied = bytes.withUnsafeBytes { source in
+            guard source.count == 32 else { return false }
+            withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: source) }
+            return true
         }
+        guard copied else { return nil }
         self = value
     }
 

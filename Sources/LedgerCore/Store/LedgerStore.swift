@@ -4,14 +4,20 @@ public struct AppendQuery: Sendable {
     public var commitIDs: [CommitID]
     /// Streams whose current versions the ledger needs.
     public var streams: Set<String>
+    /// Streams the commits start at version 0 (new streams). The store need not read them: the
+    /// plan assumes they are empty, and the store's unique (stream, version) index proves it when
+    /// the rows are written. If the index refuses a row, the store rolls the rows back, reads these
+    /// streams too and plans again, within the same transaction.
+    public var assumedNew: Set<String>
     /// Return the entries from this position on whose stream starts with one of `tailPrefixes`:
     /// what other writers appended since the caller's in-memory state was built.
     public var tailStart: UInt64
     public var tailPrefixes: [String]
 
-    public init(commitIDs: [CommitID], streams: Set<String>, tailStart: UInt64, tailPrefixes: [String]) {
+    public init(commitIDs: [CommitID], streams: Set<String>, assumedNew: Set<String> = [], tailStart: UInt64, tailPrefixes: [String]) {
         self.commitIDs = commitIDs
         self.streams = streams
+        self.assumedNew = assumedNew
         self.tailStart = tailStart
         self.tailPrefixes = tailPrefixes
     }
@@ -25,7 +31,8 @@ public struct AppendSnapshot: Sendable {
     public var frontier: CompactRange
     /// The recorded time of the last entry.
     public var lastRecordedAt: Timestamp?
-    /// Current version of each queried stream (0 for a stream with no events).
+    /// Current version of each queried stream (0 for a stream with no events). Streams of
+    /// `AppendQuery.assumedNew` that were not read are absent: the plan takes them as new.
     public var streamVersions: [String: UInt64]
     /// The queried commits that are already in the log.
     public var existingCommits: [CommitID: StoredCommit]
@@ -68,7 +75,9 @@ public struct AppendPlan: Sendable {
 ///   If `plan` throws, nothing is written and the error is rethrown.
 /// - Positions are gapless from 0; entries, commits, nodes and checkpoints are never updated or
 ///   deleted, and the backend refuses such changes in the database itself.
-/// - A commit id or a (stream, version) pair is stored at most once.
+/// - A commit id or a (stream, version) pair is stored at most once; a plan that would store a
+///   (stream, version) pair twice (an `assumedNew` stream that was not new) is planned again with
+///   that stream's version read.
 /// - Reads return what was committed, in position (or storage-key) order.
 public protocol LedgerStore: TreeNodeSource {
     /// Runs one write transaction: reads the snapshot `query` asks for, calls `plan`, stores its rows.

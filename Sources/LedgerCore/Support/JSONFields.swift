@@ -13,20 +13,20 @@ package struct JSONFields {
 
     /// Validates `bytes` as one JSON object. `allowed` (when given) is the complete set of
     /// member names the format knows; any other member is refused.
-    package init(_ bytes: [UInt8], allowed: Set<String>? = nil) throws(FormatError) {
+    package init(_ bytes: [UInt8], allowed: [String]? = nil) throws(FormatError) {
         do {
             members = try JSONScanner.objectMembers(bytes)
         } catch {
             throw FormatError(message: "not valid JSON: \(error)")
         }
         self.bytes = bytes
-        if let allowed, let unknown = members.first(where: { !allowed.contains($0.key) }) {
-            throw FormatError(message: "unknown field \"\(unknown.key)\"")
+        if let allowed, let unknown = members.first(where: { member in !allowed.contains { member.hasKey($0, in: bytes) } }) {
+            throw FormatError(message: "unknown field \"\(unknown.key(in: bytes))\"")
         }
     }
 
     package func member(_ key: String) -> JSONScanner.Member? {
-        members.first { $0.key == key }
+        members.first { $0.hasKey(key, in: bytes) }
     }
 
     package func has(_ key: String) -> Bool { member(key) != nil }

@@ -15,10 +15,23 @@ package struct JSONScanner {
 
     /// A top-level member of an object: its decoded key and where its value lies.
     package struct Member: Sendable {
-        package let key: String
+        /// Byte offsets of the member name's string token, quotes included.
+        package let keyRange: Range<Int>
+        /// Whether the member name holds escapes (and so must be decoded to be compared).
+        package let keyEscaped: Bool
         package let kind: Kind
         /// Byte offsets of the value (for a string, including its quotes).
         package let range: Range<Int>
+
+        /// Whether the member's name is `name`, compared without allocating.
+        package func hasKey(_ name: String, in bytes: [UInt8]) -> Bool {
+            if keyEscaped { return JSONScanner.decodeString(bytes, keyRange) == name }
+            let body = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
+            return body.elementsEqual(name.utf8)
+        }
+
+        /// The member's decoded name.
+        package func key(in bytes: [UInt8]) -> String { JSONScanner.decodeString(bytes, keyRange) }
     }
 
     /// Where and why a document is not acceptable JSON.
@@ -147,7 +160,7 @@ package struct JSONScanner {
             let valueStart = offset
             let kind = try value(depth: depth)
             if collect {
-                members.append(Member(key: decode(key.range), kind: kind, range: valueStart..<offset))
+                members.append(Member(keyRange: key.range, keyEscaped: key.escaped, kind: kind, range: valueStart..<offset))
             }
             skipSpace()
             switch peek() {

@@ -41,7 +41,7 @@ struct AppendCommand: AsyncParsableCommand {
 
 /// Events written by hand or by a script, one JSON object per line.
 enum EventFile {
-    static let fields: Set<String> = ["stream", "type", "data", "schema", "expectedVersion"]
+    static let fields: [String] = ["stream", "type", "data", "schema", "expectedVersion"]
 
     static func parse(_ bytes: [UInt8], versions: (String) async throws -> UInt64) async throws -> [EventLine] {
         var events: [EventLine] = []
