@@ -39,6 +39,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The chain domain: integral performance management as events, rules and state. Pure Swift,
+        // no I/O.
+        .target(
+            name: "ChainDomain",
+            dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Sample coalitions and synthetic ones of any size, written through the ledger.
+        .target(
+            name: "ChainSamples",
+            dependencies: ["ChainDomain", "LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
         // The storage conformance suite, written against the store protocol so
         // that every backend runs it unchanged.
         .target(
@@ -52,6 +65,8 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "LedgerSQLite",
+                "ChainDomain",
+                "ChainSamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -59,6 +74,11 @@ let package = Package(
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: ["LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChainDomainTests",
+            dependencies: ["ChainDomain", "ChainSamples", "LedgerCore", "LedgerSQLite", "LedgerConformance"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

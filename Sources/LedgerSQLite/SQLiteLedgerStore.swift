@@ -83,15 +83,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         case let .failure(missing):
             throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
         }
-        var versions: [String: UInt64] = [:]
+        var versions: [String: StreamHead] = [:]
         for chunk in Array(query.streams).chunked(500) {
-            for stream in chunk { versions[stream] = 0 }
+            for stream in chunk { versions[stream] = .empty }
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT stream, MAX(version) FROM ledger_entries WHERE stream IN (\(marks)) GROUP BY stream",
+                db, sql: "SELECT stream, MAX(version), MAX(position) FROM ledger_entries WHERE stream IN (\(marks)) GROUP BY stream",
                 arguments: StatementArguments(Array(chunk)))
             while let row = try rows.next() {
-                versions[row[0]] = UInt64(row[1] as Int64)
+                versions[row[0]] = StreamHead(version: UInt64(row[1] as Int64), position: UInt64(row[2] as Int64))
             }
         }
         var existing: [CommitID: StoredCommit] = [:]

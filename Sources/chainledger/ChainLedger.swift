@@ -12,7 +12,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             """,
         subcommands: [
             KeygenCommand.self, InitCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
-            VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
+            VerifyCommand.self, CheckpointCommand.self, ProveCommand.self, SampleCommand.self,
         ]
     )
 }

@@ -15,7 +15,7 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
     /// `versions` and returns its events as they will be recorded.
     func admit(
         _ submission: CommitSubmission, position: UInt64, recordedAt: Timestamp,
-        state: inout LedgerState<Domain.State>, versions: inout [String: UInt64]
+        state: inout LedgerState<Domain.State>, versions: inout [String: StreamHead]
     ) throws(LedgerError) -> [RecordedEvent] {
         let document = submission.document
         let before = state.registry
@@ -39,18 +39,20 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(document.events.count)
         for (index, event) in document.events.enumerated() {
-            let current = versions[event.stream] ?? 0
+            let head = versions[event.stream] ?? .empty
+            let current = head.version
             guard event.expectedVersion == current else {
                 throw .versionConflict(stream: event.stream, expected: event.expectedVersion, actual: current)
             }
-            versions[event.stream] = current + 1
             let eventPosition = position + UInt64(index)
+            versions[event.stream] = StreamHead(version: current + 1, position: eventPosition)
             if CoreEvent.isCoreStream(event.stream) || CoreEvent.isCoreType(event.type) {
                 try registry.admit(event, index: index, position: eventPosition, signer: document.organisation,
                                    genesis: isGenesis ? document.id : nil)
             }
             recorded.append(RecordedEvent(
-                position: eventPosition, version: current + 1, recordedAt: recordedAt, commit: document.id, event: event))
+                position: eventPosition, version: current + 1, recordedAt: recordedAt, commit: document.id, event: event,
+                previous: head.position))
         }
         if isGenesis {
             // The founding key is registered inside the genesis commit itself.

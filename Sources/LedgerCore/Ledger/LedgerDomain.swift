@@ -5,13 +5,17 @@ public struct RecordedEvent: Sendable {
     public let recordedAt: Timestamp
     public let commit: CommitID
     public let event: EventLine
+    /// The position of the previous event of the same stream (`nil` for its first event). Known
+    /// while validating; not kept when replaying.
+    public let previous: UInt64?
 
-    public init(position: UInt64, version: UInt64, recordedAt: Timestamp, commit: CommitID, event: EventLine) {
+    public init(position: UInt64, version: UInt64, recordedAt: Timestamp, commit: CommitID, event: EventLine, previous: UInt64? = nil) {
         self.position = position
         self.version = version
         self.recordedAt = recordedAt
         self.commit = commit
         self.event = event
+        self.previous = previous
     }
 
     public var stream: String { event.stream }
@@ -27,7 +31,7 @@ public struct ValidationContext: Sendable {
     /// Stream versions after this commit: for the streams `LedgerDomain.streamsToRead` named and
     /// the commit does not write, their current version. (For a stream the commit writes, each
     /// recorded event carries its own version; the version before it is one less.)
-    public let streamVersions: [String: UInt64]
+    public let streamVersions: [String: StreamHead]
     /// The commit's events as they will be recorded (positions, versions, time).
     public let events: [RecordedEvent]
 }

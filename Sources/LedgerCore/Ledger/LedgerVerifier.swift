@@ -35,7 +35,7 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
         let size = try await store.size()
         let admission = CommitAdmission(domain: domain)
         var state = LedgerState(domain: domain.initialState())
-        var versions: [String: UInt64] = [:]
+        var versions: [String: StreamHead] = [:]
         var tree = CompactRange()
         var lastRecordedAt: Timestamp?
         var commitPages = Pager { position in try await store.commits(from: position, limit: 1000) }
@@ -83,8 +83,6 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
 
             let recorded: [RecordedEvent]
             do {
-                for event in document.events where versions[event.stream] == nil { versions[event.stream] = 0 }
-                for stream in domain.streamsToRead(for: document) where versions[stream] == nil { versions[stream] = 0 }
                 recorded = try admission.admit(
                     CommitSubmission(document: document, signature: commit.signature),
                     position: position, recordedAt: commit.recordedAt, state: &state, versions: &versions)

@@ -31,15 +31,16 @@ public struct AppendSnapshot: Sendable {
     public var frontier: CompactRange
     /// The recorded time of the last entry.
     public var lastRecordedAt: Timestamp?
-    /// Current version of each queried stream (0 for a stream with no events). Streams of
-    /// `AppendQuery.assumedNew` that were not read are absent: the plan takes them as new.
-    public var streamVersions: [String: UInt64]
+    /// Current version and head of each queried stream (version 0 and no head for a stream
+    /// with no events). Streams of `AppendQuery.assumedNew` that were not read are absent: the
+    /// plan takes them as new.
+    public var streamVersions: [String: StreamHead]
     /// The queried commits that are already in the log.
     public var existingCommits: [CommitID: StoredCommit]
     /// The entries requested by `AppendQuery.tailStart` and `tailPrefixes`, in position order.
     public var tail: [StoredEntry]
 
-    public init(size: UInt64, frontier: CompactRange, lastRecordedAt: Timestamp?, streamVersions: [String: UInt64],
+    public init(size: UInt64, frontier: CompactRange, lastRecordedAt: Timestamp?, streamVersions: [String: StreamHead],
                 existingCommits: [CommitID: StoredCommit], tail: [StoredEntry]) {
         self.size = size
         self.frontier = frontier
@@ -48,6 +49,21 @@ public struct AppendSnapshot: Sendable {
         self.existingCommits = existingCommits
         self.tail = tail
     }
+}
+
+/// Where a stream stands: its version (the number of its events) and the position of its latest
+/// event.
+public struct StreamHead: Sendable, Equatable {
+    public var version: UInt64
+    public var position: UInt64?
+
+    public init(version: UInt64, position: UInt64?) {
+        self.version = version
+        self.position = position
+    }
+
+    /// A stream without events.
+    public static let empty = StreamHead(version: 0, position: nil)
 }
 
 /// What one write transaction adds. Entries start at the snapshot's size and are contiguous.

@@ -56,6 +56,15 @@ package struct JSONFields {
         return value
     }
 
+    /// A finite JSON number.
+    package func number(_ key: String) throws(FormatError) -> Double {
+        let member = try required(key, .number, "a number")
+        guard let value = Double(String(decoding: bytes[member.range], as: UTF8.self)), value.isFinite else {
+            throw FormatError(message: "field \"\(key)\" is not a usable number")
+        }
+        return value
+    }
+
     package func bool(_ key: String) throws(FormatError) -> Bool {
         let member = try required(key, .bool, "true or false")
         return bytes[member.range.lowerBound] == UInt8(ascii: "t")

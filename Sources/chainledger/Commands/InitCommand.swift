@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainDomain
 import Foundation
 import LedgerCore
 import LedgerSQLite

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerSQLite
+import ChainDomain
 
 /// The domain whose rules the command-line ledger enforces.
-typealias CLIDomain = OpenDomain
+typealias CLIDomain = ChainRules
 
 /// `--ledger DB`, shared by every command that opens a ledger.
 struct LedgerOptions: ParsableArguments {

@@ -1,0 +1,91 @@
+import Foundation
+import LedgerCore
+
+extension ChainEvent {
+    /// The event's type.
+    public var type: ChainEventType {
+        switch self {
+        case .missionDefined: .missionDefined
+        case .policySet: .policySet
+        case .memberRegistered: .memberRegistered
+        case .memberChanged: .memberChanged
+        case .roleGranted: .roleGranted
+        case .roleRevoked: .roleRevoked
+        case .chainDefined: .chainDefined
+        case .chainChanged: .chainChanged
+        case .chainOwnerAssigned: .chainOwnerAssigned
+        case .chainRetired: .chainRetired
+        case .kpiDefined: .kpiDefined
+        case .kpiLinked: .kpiLinked
+        case .kpiUnlinked: .kpiUnlinked
+        case .kpiOwnerAssigned: .kpiOwnerAssigned
+        case .kpiReportersSet: .kpiReportersSet
+        case .targetSet: .targetSet
+        case .kpiRetired: .kpiRetired
+        case .measurementRecorded: .measurementRecorded
+        case .measurementCorrected: .measurementCorrected
+        case .agreementProposed: .agreementProposed
+        case .agreementSigned: .agreementSigned
+        case .agreementAmended: .agreementAmended
+        case .agreementTerminated: .agreementTerminated
+        case .dialogueHeld: .dialogueHeld
+        case .actionCompleted: .actionCompleted
+        }
+    }
+
+    /// The stream the event belongs in.
+    public var stream: String { Check.stream(of: self) }
+
+    /// The event's data as compact JSON with sorted keys (the form this project signs).
+    public func data() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func encode<T: Encodable>(_ value: T) -> [UInt8] { (try? [UInt8](encoder.encode(value))) ?? [] }
+        switch self {
+        case let .missionDefined(value): return encode(value)
+        case let .policySet(value): return encode(value)
+        case let .memberRegistered(value), let .memberChanged(value): return encode(value)
+        case let .roleGranted(value), let .roleRevoked(value): return encode(value)
+        case let .chainDefined(value), let .chainChanged(value): return encode(value)
+        case let .chainOwnerAssigned(value): return encode(value)
+        case let .chainRetired(value), let .kpiRetired(value): return encode(value)
+        case let .kpiDefined(value): return encode(value)
+        case let .kpiLinked(value), let .kpiUnlinked(value): return encode(value)
+        case let .kpiOwnerAssigned(value): return encode(value)
+        case let .kpiReportersSet(value): return encode(value)
+        case let .targetSet(value): return encode(value)
+        case let .measurementRecorded(value), let .measurementCorrected(value): return encode(value)
+        case let .agreementProposed(value), let .agreementAmended(value): return encode(value)
+        case let .agreementSigned(value): return encode(value)
+        case let .agreementTerminated(value): return encode(value)
+        case let .dialogueHeld(value): return encode(value)
+        case let .actionCompleted(value): return encode(value)
+        }
+    }
+}
+
+/// Turns domain events into signed-ready event lines, keeping track of each stream's version so
+/// that consecutive events of one stream expect the right versions.
+public struct EventFactory: Sendable {
+    /// Known stream versions; streams not in here are taken to be new.
+    public var versions: [String: UInt64]
+
+    public init(versions: [String: UInt64] = [:]) {
+        self.versions = versions
+    }
+
+    /// The event line for `event`, expecting the stream's current version, which it then advances.
+    public mutating func line(_ event: ChainEvent) -> EventLine {
+        let stream = event.stream
+        let expected = versions[stream] ?? 0
+        versions[stream] = expected + 1
+        // The data is encoded from typed values, so it is always a valid one-line object.
+        return try! EventLine(stream: stream, expectedVersion: expected, type: event.type.rawValue,
+                              schema: event.type.currentSchema, data: event.data())
+    }
+
+    /// Event lines for several events, in order.
+    public mutating func lines(_ events: [ChainEvent]) -> [EventLine] {
+        events.map { line($0) }
+    }
+}

@@ -1,0 +1,127 @@
+import LedgerCore
+
+/// The rules of integral performance management as the ledger enforces them: who may cause which
+/// event, and what must hold for it to be accepted. Plugged into the ledger core as its domain.
+///
+/// Authorisation (the signing organisation, S):
+///
+/// | events | who may sign |
+/// | --- | --- |
+/// | `MissionDefined`, `PolicySet`, `RoleGranted`, `RoleRevoked`, `ChainDefined`, `ChainOwnerAssigned`, `ChainRetired` | a coordinator |
+/// | `MemberRegistered`, `MemberChanged` | the member's own organisation or a coordinator |
+/// | `ChainChanged`, KPI tree and targets (`Kpi…`, `TargetSet`), `DialogueHeld` | the chain owner's organisation or a coordinator |
+/// | `MeasurementRecorded`, `MeasurementCorrected` | a reporting organisation of the KPI, for itself |
+/// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned` | a party, for itself |
+/// | `AgreementTerminated` | a party or a coordinator |
+/// | `ActionCompleted` | the action owner's organisation, the chain owner's organisation or a coordinator |
+///
+/// Organisations of kind `auditor` only read: they sign nothing but their own members.
+public struct ChainRules: LedgerDomain {
+    public init() {}
+
+    public var stateStreamPrefixes: [String] { ChainStreams.statePrefixes }
+
+    public func initialState() -> ChainState { ChainState() }
+
+    public func streamsToRead(for commit: CommitDocument) -> Set<String> { [] }
+
+    public func apply(_ event: RecordedEvent, to state: inout ChainState) throws(LedgerError) {
+        guard ChainEventType(rawValue: event.type) != nil else { return }
+        do {
+            state.apply(try ChainEvent.decode(event.event), at: event.position)
+        } catch {
+            throw .corrupted(position: event.position, reason: "unreadable \(event.type): \(error.message)")
+        }
+    }
+
+    public func validate(_ commit: CommitDocument, context: ValidationContext, state: ChainState) throws(LedgerError) -> ChainState {
+        var state = state
+        guard let first = context.events.first?.position else { return state }
+        for recorded in context.events where !CoreEvent.isCoreStream(recorded.stream) {
+            let index = Int(recorded.position - first)
+            let check = Check(index: index, event: recorded, signer: context.signer, registry: context.registry, state: state)
+            let event = try check.decode()
+            try check.validate(event)
+            state.apply(event, at: recorded.position)
+        }
+        return state
+    }
+}
+
+/// The checks for one event of a commit.
+struct Check {
+    let index: Int
+    let event: RecordedEvent
+    let signer: String
+    let registry: CoalitionRegistry
+    let state: ChainState
+
+    var type: String { event.type }
+
+    func refuse(_ reason: String) -> LedgerError {
+        .unauthorised(index: index, type: type, organisation: signer, reason: reason)
+    }
+
+    func rule(_ name: String, _ detail: String) -> LedgerError {
+        .ruleViolation(index: index, rule: name, detail: detail)
+    }
+
+    var isCoordinator: Bool { registry.coordinators.contains(signer) }
+
+    /// Reads the event and checks that it sits in the stream its type and ids call for.
+    func decode() throws(LedgerError) -> ChainEvent {
+        guard let kind = ChainEventType(rawValue: type) else {
+            throw .invalidEvent(index: index, reason: "\(type) is not an event of the chain domain (see ChainEventType)")
+        }
+        guard StreamFamily.of(event.stream) == kind.family else {
+            throw .invalidEvent(index: index, reason: "\(type) belongs in a \"\(kind.family.rawValue)…\" stream, not \"\(event.stream)\"")
+        }
+        let decoded: ChainEvent
+        do {
+            decoded = try ChainEvent.decode(event.event)
+        } catch {
+            throw .invalidEvent(index: index, reason: "\(type): \(error.message)")
+        }
+        let expected = Self.stream(of: decoded)
+        guard event.stream == expected else {
+            throw .invalidEvent(index: index, reason: "\(type) for these ids belongs in stream \"\(expected)\", not \"\(event.stream)\"")
+        }
+        if registry.organisations[signer]?.kind == "auditor", !isOwnMember(decoded) {
+            throw refuse("auditors read the ledger; they do not write to it")
+        }
+        return decoded
+    }
+
+    private func isOwnMember(_ event: ChainEvent) -> Bool {
+        switch event {
+        case let .memberRegistered(member), let .memberChanged(member): member.organisation == signer
+        default: false
+        }
+    }
+
+    /// The stream an event's ids place it in.
+    static func stream(of event: ChainEvent) -> String {
+        switch event {
+        case .missionDefined: ChainStreams.mission
+        case .policySet: ChainStreams.policy
+        case let .memberRegistered(member), let .memberChanged(member): ChainStreams.member(member.organisation, member.person)
+        case let .roleGranted(change), let .roleRevoked(change): ChainStreams.member(change.organisation, change.person)
+        case let .chainDefined(chain), let .chainChanged(chain): ChainStreams.chain(chain.chain)
+        case let .chainOwnerAssigned(assignment): ChainStreams.chain(assignment.chain)
+        case let .chainRetired(retirement): ChainStreams.chain(retirement.chain ?? "")
+        case let .kpiDefined(kpi): ChainStreams.kpi(kpi.kpi)
+        case let .kpiLinked(link), let .kpiUnlinked(link): ChainStreams.kpi(link.kpi)
+        case let .kpiOwnerAssigned(assignment): ChainStreams.kpi(assignment.kpi)
+        case let .kpiReportersSet(change): ChainStreams.kpi(change.kpi)
+        case let .targetSet(target): ChainStreams.kpi(target.kpi)
+        case let .kpiRetired(retirement): ChainStreams.kpi(retirement.kpi ?? "")
+        case let .measurementRecorded(measurement), let .measurementCorrected(measurement):
+            ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: measurement.organisation)
+        case let .agreementProposed(terms), let .agreementAmended(terms): ChainStreams.agreement(terms.agreement)
+        case let .agreementSigned(signature): ChainStreams.agreement(signature.agreement)
+        case let .agreementTerminated(termination): ChainStreams.agreement(termination.agreement)
+        case let .dialogueHeld(dialogue): ChainStreams.dialogue(dialogue.dialogue)
+        case let .actionCompleted(completion): ChainStreams.dialogue(completion.dialogue)
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+
+/// How finely a KPI is measured.
+public enum Grain: String, Sendable, Codable, CaseIterable, Comparable {
+    case week, month, quarter, halfYear = "half-year", year
+
+    /// Rough length in days, for staleness and ordering.
+    public var days: Int {
+        switch self {
+        case .week: 7
+        case .month: 31
+        case .quarter: 92
+        case .halfYear: 183
+        case .year: 366
+        }
+    }
+
+    public static func < (lhs: Grain, rhs: Grain) -> Bool { lhs.days < rhs.days }
+}
+
+/// A measurement period: a year, half-year, quarter, month or ISO week.
+///
+/// Accepted spellings: ISO-like `2026`, `2026-H1`, `2026-Q1`, `2026-03`, `2026-W05`, and the codes of
+/// the Dutch statistics office (CBS) that municipal exports use: `2026JJ00`, `2026HJ01`, `2026KW01`,
+/// `2026MM03`. Stored in the ISO-like canonical form.
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let grain: Grain
+    public let year: Int
+    /// 1-based index within the year (always 1 for a year).
+    public let index: Int
+
+    public init?(grain: Grain, year: Int, index: Int) {
+        guard (1900...2999).contains(year), index >= 1, index <= Self.count(of: grain, in: year) else { return nil }
+        self.grain = grain
+        self.year = year
+        self.index = index
+    }
+
+    /// Parses any accepted spelling.
+    public init?(_ text: String) {
+        let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let bytes = Array(upper.utf8)
+        guard bytes.count >= 4, let year = Int(String(decoding: bytes[0..<4], as: UTF8.self)),
+              bytes[0..<4].allSatisfy({ (48...57).contains($0) }) else { return nil }
+        let rest = String(decoding: bytes[4...], as: UTF8.self)
+        func number(_ text: Substring, digits: Int) -> Int? {
+            guard text.count == digits, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { return nil }
+            return Int(text)
+        }
+        switch rest {
+        case "", "JJ00":
+            self.init(grain: .year, year: year, index: 1)
+        case _ where rest.hasPrefix("-H"):
+            guard let half = number(rest.dropFirst(2), digits: 1) else { return nil }
+            self.init(grain: .halfYear, year: year, index: half)
+        case _ where rest.hasPrefix("HJ"):
+            guard let half = number(rest.dropFirst(2), digits: 2) else { return nil }
+            self.init(grain: .halfYear, year: year, index: half)
+        case _ where rest.hasPrefix("-Q"):
+            guard let quarter = number(rest.dropFirst(2), digits: 1) else { return nil }
+            self.init(grain: .quarter, year: year, index: quarter)
+        case _ where rest.hasPrefix("KW"):
+            guard let quarter = number(rest.dropFirst(2), digits: 2) else { return nil }
+            self.init(grain: .quarter, year: year, index: quarter)
+        case _ where rest.hasPrefix("-W"):
+            guard let week = number(rest.dropFirst(2), digits: 2) else { return nil }
+            self.init(grain: .week, year: year, index: week)
+        case _ where rest.hasPrefix("MM"):
+            guard let month = number(rest.dropFirst(2), digits: 2) else { return nil }
+            self.init(grain: .month, year: year, index: month)
+        case _ where rest.hasPrefix("-"):
+            guard let month = number(rest.dropFirst(1), digits: 2) else { return nil }
+            self.init(grain: .month, year: year, index: month)
+        default:
+            return nil
+        }
+    }
+
+    /// The canonical spelling.
+    public var description: String {
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        switch grain {
+        case .year: return "\(year)"
+        case .halfYear: return "\(year)-H\(index)"
+        case .quarter: return "\(year)-Q\(index)"
+        case .month: return "\(year)-\(two(index))"
+        case .week: return "\(year)-W\(two(index))"
+        }
+    }
+
+    /// Number of periods of `grain` in `year` (ISO years have 52 or 53 weeks).
+    public static func count(of grain: Grain, in year: Int) -> Int {
+        switch grain {
+        case .year: 1
+        case .halfYear: 2
+        case .quarter: 4
+        case .month: 12
+        case .week: CalendarDate.isoWeeks(in: year)
+        }
+    }
+
+    /// The first and last day of the period.
+    public var days: ClosedRange<CalendarDate> {
+        switch grain {
+        case .year: return CalendarDate(year, 1, 1)!...CalendarDate(year, 12, 31)!
+        case .halfYear: return index == 1 ? CalendarDate(year, 1, 1)!...CalendarDate(year, 6, 30)! : CalendarDate(year, 7, 1)!...CalendarDate(year, 12, 31)!
+        case .quarter:
+            let first = CalendarDate(year, (index - 1) * 3 + 1, 1)!
+            return first...first.addingMonths(3).addingDays(-1)
+        case .month:
+            let first = CalendarDate(year, index, 1)!
+            return first...first.addingMonths(1).addingDays(-1)
+        case .week:
+            let first = CalendarDate.isoWeekOne(of: year).addingDays((index - 1) * 7)
+            return first...first.addingDays(6)
+        }
+    }
+
+    /// The period after this one, of the same grain.
+    public var next: Period {
+        index < Self.count(of: grain, in: year) ? Period(grain: grain, year: year, index: index + 1)! : Period(grain: grain, year: year + 1, index: 1)!
+    }
+
+    /// The period before this one, of the same grain.
+    public var previous: Period {
+        index > 1 ? Period(grain: grain, year: year, index: index - 1)! : Period(grain: grain, year: year - 1, index: Self.count(of: grain, in: year - 1))!
+    }
+
+    /// The period of `grain` that contains `date`.
+    public static func containing(_ date: CalendarDate, grain: Grain) -> Period {
+        switch grain {
+        case .year: return Period(grain: .year, year: date.year, index: 1)!
+        case .halfYear: return Period(grain: .halfYear, year: date.year, index: date.month <= 6 ? 1 : 2)!
+        case .quarter: return Period(grain: .quarter, year: date.year, index: (date.month - 1) / 3 + 1)!
+        case .month: return Period(grain: .month, year: date.year, index: date.month)!
+        case .week:
+            var year = date.year + 1
+            while CalendarDate.isoWeekOne(of: year) > date { year -= 1 }
+            let offset = CalendarDate.isoWeekOne(of: year).distance(to: date)
+            return Period(grain: .week, year: year, index: offset / 7 + 1)!
+        }
+    }
+
+    public static func < (lhs: Period, rhs: Period) -> Bool {
+        (lhs.days.lowerBound, lhs.grain) < (rhs.days.lowerBound, rhs.grain)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let period = Period(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a period"))
+        }
+        self = period
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// A calendar day (`2026-03-01`), without time or zone.
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// Days since 1970-01-01.
+    public let day: Int
+
+    public init?(_ year: Int, _ month: Int, _ day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        self.day = era * 146_097 + dayOfEra - 719_468
+    }
+
+    public init(daysSince1970 day: Int) {
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        self.init(year, month, day)
+    }
+
+    public var components: (year: Int, month: Int, day: Int) {
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let d = dayOfYear - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public var year: Int { components.year }
+    public var month: Int { components.month }
+
+    /// ISO weekday, 1 = Monday … 7 = Sunday.
+    public var weekday: Int { ((day % 7) + 7 + 3) % 7 + 1 }
+
+    public func addingDays(_ count: Int) -> CalendarDate { CalendarDate(daysSince1970: day + count) }
+
+    public func addingMonths(_ count: Int) -> CalendarDate {
+        let (year, month, day) = components
+        let total = year * 12 + (month - 1) + count
+        let newYear = total / 12, newMonth = total % 12 + 1
+        return CalendarDate(newYear, newMonth, min(day, Self.daysIn(month: newMonth, year: newYear)))!
+    }
+
+    public func distance(to other: CalendarDate) -> Int { other.day - day }
+
+    public var description: String {
+        let (year, month, day) = components
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.day < rhs.day }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The Monday of ISO week 1 (the week with the year's first Thursday).
+    static func isoWeekOne(of year: Int) -> CalendarDate {
+        let january4 = CalendarDate(year, 1, 4)!
+        return january4.addingDays(1 - january4.weekday)
+    }
+
+    static func isoWeeks(in year: Int) -> Int {
+        isoWeekOne(of: year).distance(to: isoWeekOne(of: year + 1)) / 7
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a date (YYYY-MM-DD)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

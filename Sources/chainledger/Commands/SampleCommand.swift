@@ -1,0 +1,69 @@
+import ArgumentParser
+import ChainSamples
+import ChainDomain
+import Foundation
+import LedgerCore
+import LedgerSQLite
+
+struct SampleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Write a sample coalition into a new ledger.",
+        discussion: """
+            NAME is one of \(Samples.names.joined(separator: ", ")). Every commit is signed by its own \
+            organisation's key; those keys are TEST KEYS (their names end in .test-key) and are written to \
+            DIR as ORG.key so that you can go on recording as any organisation.
+            """)
+
+    @Argument(help: ArgumentHelp("The sample coalition.", valueName: "NAME"))
+    var name: String
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(help: ArgumentHelp("Where to write the organisations' test keys.", valueName: "DIR"))
+    var keys: String
+
+    @Option(name: .customLong("ledger-key"), help: ArgumentHelp("Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
+    var ledgerKey: String?
+
+    func run() async throws {
+        try await Terminal.run {
+            guard Samples.names.contains(name) else {
+                throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
+            }
+            let path = ledgerOptions.ledger
+            let keyPath = ledgerKey ?? path + ".ledger-key"
+            for existing in [path, keyPath] where FileManager.default.fileExists(atPath: existing) {
+                throw CLIError("\(existing) already exists; `sample` writes a new ledger and never touches an existing one")
+            }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: keys, isDirectory: &isFolder), !isFolder.boolValue {
+                throw CLIError("\(keys) is a file; --keys names a folder for the test keys")
+            }
+            do {
+                let checkpointKey = try SigningKey.generate(name: "ledger.example/\(name)")
+                try KeyFile.write(checkpointKey, to: keyPath)
+                let store = try SQLiteLedgerStore(path: path)
+                let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
+                let organisationKeys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier)
+                try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+                for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
+                    try KeyFile.write(key, to: URL(fileURLWithPath: keys).appendingPathComponent("\(organisation).key").path)
+                }
+                let size = try await store.size()
+                let checkpoint = try await store.latestCheckpoint()
+                var line = JSONLine()
+                line.string("sample", name)
+                line.string("ledger", try await ledger.ledgerID()?.hex ?? "")
+                line.number("size", size)
+                line.string("root", checkpoint?.root.base64 ?? "")
+                line.number("organisations", organisationKeys.count)
+                line.string("keys", keys)
+                Terminal.print(line.text)
+            } catch {
+                for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
+                throw error
+            }
+        }
+    }
+}
