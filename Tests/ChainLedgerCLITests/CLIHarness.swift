@@ -69,21 +69,26 @@ struct CLIHarness {
     }
 
     /// A founded ledger `ledger.db` with the founder's key `founder.key`, and two commits of
-    /// ordinary events on stream `chain/hf` (positions 3–4 and 5).
+    /// domain events: the mission and a member (positions 3–4), then a change to that member (5).
     static func founded() throws -> CLIHarness {
         let cli = try CLIHarness()
         try cli.ok(["keygen", "--name", "gemeente-heuvelstad", "--out", "founder.key"])
         try cli.ok(["init", "--ledger", "ledger.db", "--coalition", "Wonen Eerst Heuvelstad", "--org", "gemeente-heuvelstad",
                     "--org-name", "Gemeente Heuvelstad", "--key", "founder.key", "--origin", "ledger.example/heuvelstad"])
         try cli.write("first.jsonl", """
-            {"stream":"chain/hf","type":"ChainDefined","data":{"name":"Van straat naar thuis","need":"een eigen huis"}}
-            {"stream":"kpi/hf-intake","type":"KpiDefined","data":{"unit":"%","direction":"higher"}}
+            {"stream":"mission","type":"MissionDefined","data":{"mission":"Niemand slaapt op straat in Heuvelstad.","goals":[{"goal":"g1","title":"Minder daklozen"}]}}
+            {"stream":"member/gemeente-heuvelstad/dir-social","type":"MemberRegistered","data":{"organisation":"gemeente-heuvelstad","person":"dir-social","name":"Directeur sociaal domein","managementTeam":true}}
 
             """)
         try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "first.jsonl"])
         try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: #"{"stream":"chain/hf","type":"ChainRenamed","data":{"name":"Van straat naar een thuis"}}"# + "\n")
+                   input: Self.member("dir-social", type: "MemberChanged", name: "Directeur sociaal domein en wonen") + "\n")
         return cli
+    }
+
+    /// A member event of the founding municipality, as a JSON line for `append`.
+    static func member(_ person: String, type: String = "MemberRegistered", name: String = "Beleidsmedewerker") -> String {
+        #"{"stream":"member/gemeente-heuvelstad/\#(person)","type":"\#(type)","data":{"organisation":"gemeente-heuvelstad","person":"\#(person)","name":"\#(name)","managementTeam":false}}"#
     }
 
     /// The ledger file's bytes after folding its write-ahead log in, to compare states byte for byte.

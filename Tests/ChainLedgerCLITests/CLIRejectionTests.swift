@@ -8,8 +8,14 @@ struct CLIRejectionTests {
     static let append = ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key"]
 
     static let cases: [(name: String, arguments: [String], input: String?, message: String)] = [
-        ("stale expected version", append + ["-"], #"{"stream":"chain/hf","expectedVersion":1,"type":"ChainRenamed","data":{}}"#,
-         "version conflict on stream \"chain/hf\": the commit expects version 1, the stream is at version 2"),
+        ("stale expected version", append + ["-"],
+         CLIHarness.member("dir-social", type: "MemberChanged").replacingOccurrences(of: #""stream""#, with: #""expectedVersion":1,"stream""#),
+         "version conflict on stream \"member/gemeente-heuvelstad/dir-social\": the commit expects version 1, the stream is at version 2"),
+        ("a rule of the chain domain", append + ["-"],
+         #"{"stream":"member/gemeente-heuvelstad/x","type":"MemberChanged","data":{"organisation":"gemeente-heuvelstad","person":"x","name":"X","managementTeam":false}}"#,
+         "breaks rule \"only registered members change\": x of gemeente-heuvelstad is not registered"),
+        ("an unknown event type", append + ["-"], #"{"stream":"chain/x","type":"ChainRenamed","data":{}}"#,
+         "ChainRenamed is not an event of the chain domain"),
         ("malformed JSON line", append + ["-"], "{\"stream\":\"chain/x\",\"type\":\"A\",\"data\":{}}\n{\"stream\":", "line 2: not valid JSON"),
         ("unknown field", append + ["-"], #"{"stream":"chain/x","type":"A","data":{},"when":"now"}"#, "line 1: unknown field \"when\""),
         ("data not an object", append + ["-"], #"{"stream":"chain/x","type":"A","data":[1]}"#, "line 1: field \"data\" must be a JSON object"),

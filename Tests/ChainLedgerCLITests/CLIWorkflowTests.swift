@@ -23,16 +23,16 @@ struct CLIWorkflowTests {
         let cli = try CLIHarness.founded()
         let log = try cli.ok(["log", "--ledger", "ledger.db", "--json"]).jsonLines
         #expect(log.map { $0["position"] as? Int } == [0, 1, 2, 3, 4, 5])
-        #expect(log.map { $0["type"] as? String } == ["CoalitionFounded", "OrganisationJoined", "KeyRegistered", "ChainDefined", "KpiDefined", "ChainRenamed"])
+        #expect(log.map { $0["type"] as? String } == ["CoalitionFounded", "OrganisationJoined", "KeyRegistered", "MissionDefined", "MemberRegistered", "MemberChanged"])
         #expect(log.map { $0["version"] as? Int } == [1, 1, 2, 1, 1, 2])
         let renamed = log[5]
-        #expect((renamed["data"] as? [String: Any])?["name"] as? String == "Van straat naar een thuis")
+        #expect((renamed["data"] as? [String: Any])?["name"] as? String == "Directeur sociaal domein en wonen")
         let leaf = try #require(Data(base64Encoded: renamed["leaf"] as? String ?? ""))
         let entry = try LogEntry(parsing: [UInt8](leaf))
-        #expect(entry.position == 5 && entry.event.type == "ChainRenamed" && entry.commit.hex == renamed["commit"] as? String)
+        #expect(entry.position == 5 && entry.event.type == "MemberChanged" && entry.commit.hex == renamed["commit"] as? String)
 
-        let streamOnly = try cli.ok(["log", "--ledger", "ledger.db", "--stream", "chain/hf", "--json"]).jsonLines
-        #expect(streamOnly.map { $0["position"] as? Int } == [3, 5])
+        let streamOnly = try cli.ok(["log", "--ledger", "ledger.db", "--stream", "member/gemeente-heuvelstad/dir-social", "--json"]).jsonLines
+        #expect(streamOnly.map { $0["position"] as? Int } == [4, 5])
         let window = try cli.ok(["log", "--ledger", "ledger.db", "--from", "1", "--to", "3", "--json"]).jsonLines
         #expect(window.map { $0["position"] as? Int } == [1, 2, 3])
 
@@ -47,13 +47,14 @@ struct CLIWorkflowTests {
         let ledgerID = try #require(CommitID(hex: cli.ok(["log", "--ledger", "ledger.db", "--json", "--to", "0"]).jsonLines[0]["commit"] as? String ?? ""))
         _ = key
         _ = ledgerID
+        let line = CLIHarness.member("policy-officer").replacingOccurrences(of: #""stream""#, with: #""expectedVersion":0,"stream""#)
         let first = try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                               input: #"{"stream":"note/1","expectedVersion":0,"type":"NoteTaken","data":{"text":"a"}}"#).json
+                               input: line).json
         #expect(first["first"] as? Int == 6 && first["duplicate"] as? Bool == false)
         // The same events signed again make a new commit (the signing time differs); a stale version refuses it.
         let again = try cli.run(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                                input: #"{"stream":"note/1","expectedVersion":0,"type":"NoteTaken","data":{"text":"a"}}"#)
-        #expect(again.status == 1 && again.stderr.contains("version conflict on stream \"note/1\""))
+                                input: line)
+        #expect(again.status == 1 && again.stderr.contains("version conflict on stream \"member/gemeente-heuvelstad/policy-officer\""))
     }
 
     /// An auditor re-checks every commit with a plain Ed25519 implementation and SHA-256, from the
@@ -109,13 +110,13 @@ struct CLIWorkflowTests {
             {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRegistered","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","publicKey":"\(publicKey)"}}
             """)
         let appended = try cli.ok(["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
-                                  input: #"{"stream":"measurement/homes/2026-Q1","type":"MeasurementRecorded","data":{"value":6}}"#)
+                                  input: #"{"stream":"member/woonstichting-hoeksteen/director","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"director","name":"Directeur","managementTeam":true}}"#)
         #expect(appended.json["first"] as? Int == 8)
         try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"], input: """
             {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRevoked","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","reason":"key lost"}}
             """)
         let refused = try cli.run(["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
-                                  input: #"{"stream":"measurement/homes/2026-Q2","type":"MeasurementRecorded","data":{"value":5}}"#)
+                                  input: #"{"stream":"member/woonstichting-hoeksteen/secretary","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"secretary","name":"Secretaris","managementTeam":false}}"#)
         #expect(refused.status == 1 && refused.stderr.contains("was revoked at position 9"))
         try cli.ok(["verify", "--ledger", "ledger.db"])
     }

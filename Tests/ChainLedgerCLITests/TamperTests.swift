@@ -72,7 +72,7 @@ struct TamperTests {
 
     /// Adds 20 events (positions 6–25), so that the tree has stored interior nodes.
     static func grow(_ cli: CLIHarness) throws {
-        let lines = (0..<20).map { #"{"stream":"note/\#($0)","type":"NoteTaken","data":{"n":\#($0)}}"# }
+        let lines = (0..<20).map { CLIHarness.member("officer-\($0)") }
         try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
                    input: lines.joined(separator: "\n"))
     }
