@@ -13,6 +13,8 @@ struct ChainLedgerCommand: AsyncParsableCommand {
         subcommands: [
             KeygenCommand.self, InitCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
             VerifyCommand.self, CheckpointCommand.self, ProveCommand.self, SampleCommand.self,
+            RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self,
+            AgreementCommand.self, DialogueCommand.self,
         ]
     )
 }

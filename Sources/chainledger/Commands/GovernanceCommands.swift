@@ -1,0 +1,201 @@
+import ArgumentParser
+import ChainDomain
+import Foundation
+import LedgerCore
+
+struct AssignOwnerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign-owner",
+        abstract: "Assign (or transfer) a chain's owner: a management-team member of a partner organisation.",
+        discussion: "Only coordinators assign chain owners. The reason, and the decision it carries out, stay in the ledger.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    @Option(help: ArgumentHelp("The chain id.", valueName: "CHAIN")) var chain: String
+    @Option(name: .customLong("owner-org"), help: ArgumentHelp("The new owner's organisation.", valueName: "ORG")) var ownerOrg: String
+    @Option(help: ArgumentHelp("The new owner's person id.", valueName: "PERSON")) var person: String
+    @Option(help: ArgumentHelp("Why ownership changes.", valueName: "TEXT")) var reason: String
+    @Option(help: ArgumentHelp("The decision this carries out.", valueName: "DECISION")) var decision: String?
+
+    func run() async throws {
+        try await Terminal.run {
+            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            try await writer.commit([.chainOwnerAssigned(ChainOwnerAssigned(
+                chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))])
+        }
+    }
+}
+
+struct AgreementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agreement",
+        abstract: "Propose, sign, amend and terminate agreements between partner organisations.",
+        discussion: """
+            An agreement is active once every party has signed it with its own key; an amendment is a new \
+            version that every party signs again (until then the previous version stays in force).
+            """,
+        subcommands: [Propose.self, Sign.self, Amend.self, Terminate.self])
+
+    /// An agreement file: `AgreementTerms` without the version (it is given by the ledger).
+    struct TermsFile: Decodable {
+        let agreement: String
+        let title: String
+        let terms: String
+        let parties: [String]
+        let obligations: [Obligation]
+        let validFrom: CalendarDate
+        let validUntil: CalendarDate
+        let reason: String?
+
+        func terms(version: Int, reason: String?) -> AgreementTerms {
+            AgreementTerms(agreement: agreement, version: version, title: title, terms: terms, parties: parties,
+                           obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason)
+        }
+    }
+
+    struct Propose: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Propose an agreement (you must be a party); it also records your own signature.",
+            discussion: """
+                FILE is JSON: {"agreement", "title", "terms", "parties": [ORG…], "obligations": [{"party", "kpi", \
+                "target", "from", "until"}], "validFrom": "YYYY-MM-DD", "validUntil": "YYYY-MM-DD"}.
+                """)
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Argument(help: ArgumentHelp("The agreement as JSON.", valueName: "FILE.json")) var file: String
+
+        func run() async throws {
+            try await Terminal.run {
+                let terms = try Arguments.jsonFile(file, as: TermsFile.self).terms(version: 1, reason: nil)
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                try await writer.commit([
+                    .agreementProposed(terms),
+                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: 1, party: writeOptions.org)),
+                ])
+            }
+        }
+    }
+
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign the latest version of an agreement for your organisation.")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
+
+        func run() async throws {
+            try await Terminal.run {
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                guard let current = await writer.state.agreements[agreement] else {
+                    throw CLIError("there is no agreement \(agreement)")
+                }
+                try await writer.commit([.agreementSigned(AgreementSigned(
+                    agreement: agreement, version: current.latestVersion, party: writeOptions.org))])
+            }
+        }
+    }
+
+    struct Amend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Amend an agreement: a new version that every party signs again (yours is included).",
+            discussion: "FILE holds the whole new text in the format of `agreement propose`, plus \"reason\" (or give --reason).")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Option(help: ArgumentHelp("Why the agreement changes.", valueName: "TEXT")) var reason: String?
+        @Argument(help: ArgumentHelp("The amended agreement as JSON.", valueName: "FILE.json")) var file: String
+
+        func run() async throws {
+            try await Terminal.run {
+                let input = try Arguments.jsonFile(file, as: TermsFile.self)
+                guard let reason = reason ?? input.reason else { throw CLIError("an amendment needs a reason: --reason or \"reason\" in \(file)") }
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                guard let current = await writer.state.agreements[input.agreement] else {
+                    throw CLIError("there is no agreement \(input.agreement) to amend; propose it first")
+                }
+                let terms = input.terms(version: current.latestVersion + 1, reason: reason)
+                try await writer.commit([
+                    .agreementAmended(terms),
+                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: writeOptions.org)),
+                ])
+            }
+        }
+    }
+
+    struct Terminate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Terminate an agreement (it stays in the ledger's history).")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
+        @Option(help: ArgumentHelp("Why it ends.", valueName: "TEXT")) var reason: String
+        @Option(help: ArgumentHelp("The day it ends (default: today).", valueName: "YYYY-MM-DD")) var effective: String?
+
+        func run() async throws {
+            try await Terminal.run {
+                let day = try effective.map(Arguments.date) ?? CalendarDate.today
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                try await writer.commit([.agreementTerminated(AgreementTerminated(agreement: agreement, reason: reason, effective: day))])
+            }
+        }
+    }
+}
+
+struct DialogueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dialogue",
+        abstract: "Record performance dialogues with their decisions and actions, and complete actions.",
+        subcommands: [Record.self, Complete.self])
+
+    /// A dialogue file: `DialogueHeld`, the reviewed position optional (default: the ledger as it is now).
+    struct DialogueFile: Decodable {
+        let dialogue: String
+        let chain: String
+        let date: CalendarDate
+        let participants: [PersonRef]
+        let reviewedPosition: UInt64?
+        let decisions: [Decision]?
+        let actions: [Action]?
+    }
+
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a performance dialogue (by the chain owner's organisation or a coordinator).",
+            discussion: """
+                FILE is JSON: {"dialogue", "chain", "date", "participants": [{"organisation", "person"}], \
+                "reviewedPosition" (optional: the ledger size the dialogue looked at; default now), "decisions": \
+                [{"decision", "text", "rationale", "decidedBy": {…}, "evidence": {"positions": [P…], "kpis": [KPI…]}}], \
+                "actions": [{"action", "text", "owner": {…}, "due": "YYYY-MM-DD"}]}.
+                """)
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Argument(help: ArgumentHelp("The dialogue as JSON.", valueName: "FILE.json")) var file: String
+
+        func run() async throws {
+            try await Terminal.run {
+                let input = try Arguments.jsonFile(file, as: DialogueFile.self)
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                let size = try await writer.ledger.store.size()
+                try await writer.commit([.dialogueHeld(DialogueHeld(
+                    dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
+                    reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))])
+            }
+        }
+    }
+
+    struct Complete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an action of a dialogue as done.")
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var writeOptions: WriteOptions
+        @Option(help: ArgumentHelp("The dialogue id.", valueName: "DIALOGUE")) var dialogue: String
+        @Option(help: ArgumentHelp("The action id.", valueName: "ACTION")) var action: String
+        @Option(help: ArgumentHelp("The day it was done (default: today).", valueName: "YYYY-MM-DD")) var on: String?
+        @Option(help: ArgumentHelp("A short note.", valueName: "T")) var note: String?
+
+        func run() async throws {
+            try await Terminal.run {
+                let day = try on.map(Arguments.date) ?? CalendarDate.today
+                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                try await writer.commit([.actionCompleted(ActionCompleted(dialogue: dialogue, action: action, completedOn: day, note: note))])
+            }
+        }
+    }
+}

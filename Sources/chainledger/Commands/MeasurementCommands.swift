@@ -1,0 +1,225 @@
+import ArgumentParser
+import ChainDomain
+import Foundation
+import LedgerCore
+
+/// The chain domain's measurement (Foundation has a type of the same name).
+typealias Measurement = ChainDomain.Measurement
+
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a measurement: a value of a KPI for a period, reported by your organisation.",
+        discussion: "A second value for the same KPI, period and organisation is a correction: use `chainledger correct`.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
+    @Option(help: ArgumentHelp("The period: 2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03.", valueName: "PERIOD")) var period: String
+    @Option(help: ArgumentHelp("The value (a decimal comma is accepted).", valueName: "V")) var value: String
+    @Option(help: ArgumentHelp("Observation status: A normal, P provisional, E estimated.", valueName: "S")) var status = "A"
+    @Option(help: ArgumentHelp("Where the figure comes from.", valueName: "SOURCE")) var source = "chainledger record"
+    @Option(help: ArgumentHelp("A short note (at most 280 characters; no personal data).", valueName: "T")) var note: String?
+
+    func run() async throws {
+        try await Terminal.run {
+            let measurement = Measurement(
+                kpi: kpi, period: try Arguments.period(period), organisation: writeOptions.org, value: try Arguments.number(value),
+                status: try Arguments.status(status), source: source, note: note)
+            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            let stream = ChainStreams.measurement(kpi: kpi, period: measurement.period, organisation: writeOptions.org)
+            if let existing = try await writer.head(of: stream) {
+                throw CLIError("\(kpi) for \(measurement.period) by \(writeOptions.org) is already recorded (position \(existing.position)); use `chainledger correct` with a reason")
+            }
+            try await writer.commit([.measurementRecorded(measurement)])
+        }
+    }
+}
+
+struct CorrectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Correct a measurement: a new value that supersedes the latest one, with the reason.",
+        discussion: "The earlier value stays in the ledger; the correction names its position. Finalising a provisional value is a correction with status A.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
+    @Option(help: ArgumentHelp("The period.", valueName: "PERIOD")) var period: String
+    @Option(help: ArgumentHelp("The corrected value.", valueName: "V")) var value: String
+    @Option(help: ArgumentHelp("Why the value changes.", valueName: "TEXT")) var reason: String
+    @Option(help: ArgumentHelp("Observation status of the new value.", valueName: "S")) var status = "A"
+    @Option(help: ArgumentHelp("Where the corrected figure comes from.", valueName: "SOURCE")) var source = "chainledger correct"
+
+    func run() async throws {
+        try await Terminal.run {
+            let parsedPeriod = try Arguments.period(period)
+            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            let stream = ChainStreams.measurement(kpi: kpi, period: parsedPeriod, organisation: writeOptions.org)
+            guard let latest = try await writer.head(of: stream) else {
+                throw CLIError("there is no value of \(kpi) for \(parsedPeriod) by \(writeOptions.org) to correct; use `chainledger record`")
+            }
+            try await writer.commit([.measurementCorrected(Measurement(
+                kpi: kpi, period: parsedPeriod, organisation: writeOptions.org, value: try Arguments.number(value),
+                status: try Arguments.status(status), source: source, supersedes: latest.position, reason: reason))])
+        }
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import measurements from a CSV file as one commit (all or nothing).",
+        discussion: """
+            Columns: kpi,period,value[,note] (a header line with these names is optional). Commas or \
+            semicolons separate fields; with semicolons a decimal comma is read as a decimal point; fields \
+            may be quoted. Every problem is reported with its line number and nothing is written unless \
+            every line is right.
+            """)
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var writeOptions: WriteOptions
+
+    @Option(help: ArgumentHelp("Observation status for every value.", valueName: "S")) var status = "A"
+    @Option(help: ArgumentHelp("Where the figures come from (default: the file's name).", valueName: "SOURCE")) var source: String?
+
+    @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv")) var file: String
+
+    func run() async throws {
+        try await Terminal.run {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            let status = try Arguments.status(status)
+            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            let rows = try MeasurementImport.rows(from: data)
+            let state = await writer.state
+            let source = source ?? URL(fileURLWithPath: file).lastPathComponent
+            var problems: [String] = []
+            var events: [ChainEvent] = []
+            var seen: [String: Int] = [:]
+            for row in rows {
+                do {
+                    let measurement = try MeasurementImport.measurement(row, organisation: writeOptions.org, status: status, source: source, state: state)
+                    let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: writeOptions.org)
+                    if let earlier = seen[stream] {
+                        throw CLIError("\(measurement.kpi) for \(measurement.period) also appears on line \(earlier)")
+                    }
+                    seen[stream] = row.line
+                    if let existing = try await writer.head(of: stream) {
+                        throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing.position)); use `chainledger correct`")
+                    }
+                    events.append(.measurementRecorded(measurement))
+                } catch {
+                    problems.append("line \(row.line): \(error)")
+                }
+            }
+            guard problems.isEmpty else {
+                let shown = problems.prefix(10).joined(separator: "; ")
+                throw CLIError("\(file) was not imported: \(shown)\(problems.count > 10 ? "; and \(problems.count - 10) more" : "")")
+            }
+            guard !events.isEmpty else { throw CLIError("\(file) holds no measurements") }
+            do {
+                try await writer.commit(events)
+            } catch let error as LedgerError {
+                throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error, rows: rows))")
+            }
+        }
+    }
+}
+
+/// Reading measurement CSV files.
+enum MeasurementImport {
+    struct Row {
+        let line: Int
+        let fields: [String]
+    }
+
+    /// The data rows of a CSV file, with their line numbers (a header line is skipped).
+    static func rows(from data: Data) throws -> [Row] {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError("the file is not UTF-8 text: save it as CSV UTF-8")
+        }
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        guard let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return [] }
+        let separator: Character = first.contains(";") ? ";" : ","
+        var rows: [Row] = []
+        for (offset, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { continue }
+            var fields = try split(trimmed, separator: separator, line: offset + 1)
+            if separator == ";", fields.count >= 3 { fields[2] = fields[2].replacingOccurrences(of: ",", with: ".") }
+            if rows.isEmpty, fields.first?.lowercased() == "kpi", fields.count >= 3, fields[1].lowercased() == "period" { continue }
+            guard fields.count == 3 || fields.count == 4 else {
+                throw CLIError("line \(offset + 1): expected the columns kpi,period,value[,note], found \(fields.count) fields")
+            }
+            rows.append(Row(line: offset + 1, fields: fields))
+        }
+        return rows
+    }
+
+    /// RFC 4180 fields of one line: quoted fields may hold separators and doubled quotes.
+    static func split(_ line: String, separator: Character, line number: Int) throws -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if quoted {
+                if character == "\"" {
+                    let next = line.index(after: index)
+                    if next < line.endIndex, line[next] == "\"" {
+                        current.append("\"")
+                        index = next
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" && current.isEmpty {
+                quoted = true
+            } else if character == separator {
+                fields.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(character)
+            }
+            index = line.index(after: index)
+        }
+        guard !quoted else { throw CLIError("line \(number): a quoted field is not closed") }
+        fields.append(current.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+
+    static func measurement(_ row: Row, organisation: String, status: ObservationStatus, source: String, state: ChainState) throws -> Measurement {
+        let kpiID = row.fields[0]
+        guard let kpi = state.kpis[kpiID] else { throw CLIError("unknown KPI \"\(kpiID)\"") }
+        guard !kpi.retired else { throw CLIError("KPI \(kpiID) is retired") }
+        guard kpi.reporters.contains(organisation) else {
+            throw CLIError("\(organisation) does not report KPI \(kpiID) (its reporters: \(kpi.reporters.joined(separator: ", ")))")
+        }
+        guard let period = Period(row.fields[1]) else { throw CLIError("\"\(row.fields[1])\" is not a period") }
+        guard period.grain == kpi.definition.grain else {
+            throw CLIError("KPI \(kpiID) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
+        }
+        guard let value = Double(row.fields[2]), value.isFinite else { throw CLIError("\"\(row.fields[2])\" is not a number") }
+        let note = row.fields.count == 4 && !row.fields[3].isEmpty ? row.fields[3] : nil
+        if let note, note.count > DomainIdentifiers.noteLimit {
+            throw CLIError("the note holds \(note.count) characters; at most \(DomainIdentifiers.noteLimit) (keep personal data out)")
+        }
+        return Measurement(kpi: kpiID, period: period, organisation: organisation, value: value, status: status, source: source, note: note)
+    }
+
+    /// A ledger refusal of event N, told as the CSV line it came from.
+    static func locate(_ error: LedgerError, rows: [Row]) -> String {
+        switch error {
+        case let .ruleViolation(index, _, _), let .unauthorised(index, _, _, _), let .invalidEvent(index, _):
+            if rows.indices.contains(index) { return "line \(rows[index].line): \(error)" }
+        default: break
+        }
+        return "\(error)"
+    }
+}
