@@ -45,7 +45,7 @@ public final class SampleBuilder {
     /// One commit of domain events signed by `organisation`.
     @discardableResult
     public func commit(by organisation: String, _ events: [ChainEvent]) async throws -> AppendReceipt {
-        try await sign(by: organisation, factory.lines(events))
+        try await sign(by: organisation, try factory.lines(events))
     }
 
     @discardableResult

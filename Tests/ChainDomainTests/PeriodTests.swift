@@ -1,1 +1,38 @@
+import ChainDomain
 import Testing
+
+struct PeriodTests {
+    @Test(arguments: [
+        ("2026", "2026"), ("2026JJ00", "2026"), ("2026-H2", "2026-H2"), ("2026HJ02", "2026-H2"),
+        ("2026-Q1", "2026-Q1"), ("2026KW01", "2026-Q1"), ("2026-03", "2026-03"), ("2026MM03", "2026-03"),
+        ("2026-W05", "2026-W05"), ("2026-w05", "2026-W05"), (" 2026MM12 ", "2026-12"), ("2026-W53", "2026-W53"),
+    ])
+    func spellingsParseToOneCanonicalForm(_ text: String, _ canonical: String) {
+        #expect(Period(text)?.description == canonical)
+    }
+
+    @Test(arguments: ["", "26", "2026-13", "2026MM13", "2026-Q5", "2026KW05", "2026-H3", "2025-W53", "2026-3", "2026/03", "abcd", "2026JJ01", "2026-00"])
+    func malformedPeriodsAreRefused(_ text: String) {
+        #expect(Period(text) == nil)
+    }
+
+    @Test func periodsKnowTheirDaysAndNeighbours() {
+        let february = Period("2024-02")!
+        #expect(february.days.lowerBound.description == "2024-02-01" && february.days.upperBound.description == "2024-02-29")
+        #expect(Period("2026-Q4")!.next.description == "2027-Q1")
+        #expect(Period("2026-01")!.previous.description == "2025-12")
+        #expect(Period("2026-W01")!.days.lowerBound.description == "2025-12-29")
+        #expect(Period("2021-W01")!.previous.description == "2020-W53")
+        #expect(Period.containing(CalendarDate(2027, 1, 1)!, grain: .week).description == "2026-W53")
+        #expect(Period.containing(CalendarDate(2026, 8, 15)!, grain: .quarter).description == "2026-Q3")
+        #expect(Period("2026-03")! < Period("2026-04")!)
+    }
+
+    @Test func datesParseStrictly() {
+        #expect(CalendarDate("2026-02-28")?.description == "2026-02-28")
+        #expect(CalendarDate("2026-02-29") == nil)
+        #expect(CalendarDate("2026-2-28") == nil)
+        #expect(CalendarDate(2026, 3, 1)!.addingMonths(-1).description == "2026-02-01")
+        #expect(CalendarDate(2026, 1, 31)!.addingMonths(1).description == "2026-02-28")
+    }
+}

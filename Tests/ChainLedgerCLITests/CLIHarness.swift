@@ -27,6 +27,8 @@ struct CLIHarness {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     static let executable: URL = {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("chainledger")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }

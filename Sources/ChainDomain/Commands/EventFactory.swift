@@ -75,17 +75,20 @@ public struct EventFactory: Sendable {
     }
 
     /// The event line for `event`, expecting the stream's current version, which it then advances.
-    public mutating func line(_ event: ChainEvent) -> EventLine {
+    /// Fails when the event's ids do not make a valid stream id.
+    public mutating func line(_ event: ChainEvent) throws(FormatError) -> EventLine {
         let stream = event.stream
         let expected = versions[stream] ?? 0
+        let line = try EventLine(stream: stream, expectedVersion: expected, type: event.type.rawValue,
+                                 schema: event.type.currentSchema, data: event.data())
         versions[stream] = expected + 1
-        // The data is encoded from typed values, so it is always a valid one-line object.
-        return try! EventLine(stream: stream, expectedVersion: expected, type: event.type.rawValue,
-                              schema: event.type.currentSchema, data: event.data())
+        return line
     }
 
     /// Event lines for several events, in order.
-    public mutating func lines(_ events: [ChainEvent]) -> [EventLine] {
-        events.map { line($0) }
+    public mutating func lines(_ events: [ChainEvent]) throws(FormatError) -> [EventLine] {
+        var lines: [EventLine] = []
+        for event in events { lines.append(try line(event)) }
+        return lines
     }
 }

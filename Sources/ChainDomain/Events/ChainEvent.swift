@@ -122,9 +122,9 @@ public enum ChainEvent: Sendable, Equatable {
     private static func decodeMeasurement(_ type: ChainEventType, schema: UInt64, data: [UInt8]) throws(FormatError) -> ChainEvent {
         let corrected = type == .measurementCorrected
         let allowed = corrected
-            ? ["kpi", "period", "organisation", "value", "status", "source", "note", "supersedes", "reason"]
+            ? ["kpi", "period", "organisation", "value", "status", "source", "note", "supersedes", "reason", "unit"]
             : schema == 1 ? ["kpi", "period", "organisation", "value", "note"]
-            : ["kpi", "period", "organisation", "value", "status", "source", "note"]
+            : ["kpi", "period", "organisation", "value", "status", "source", "note", "unit"]
         let fields = try JSONFields(data, allowed: allowed)
         let periodText = try fields.string("period")
         guard let period = Period(periodText) else {
@@ -151,7 +151,8 @@ public enum ChainEvent: Sendable, Equatable {
             value: try fields.number("value"), status: status, source: source,
             note: try fields.optionalString("note"),
             supersedes: corrected ? try fields.unsigned("supersedes") : nil,
-            reason: corrected ? try fields.string("reason") : nil)
+            reason: corrected ? try fields.string("reason") : nil,
+            unit: try fields.optionalString("unit"))
         return corrected ? .measurementCorrected(measurement) : .measurementRecorded(measurement)
     }
 }

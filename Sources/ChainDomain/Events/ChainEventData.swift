@@ -248,8 +248,10 @@ public struct Measurement: Sendable, Codable, Equatable {
     public let supersedes: UInt64?
     /// Why the figure was corrected (corrections only).
     public let reason: String?
+    /// The unit the figure is in, when the reporter states it (it must be the KPI's).
+    public let unit: String?
 
-    public init(kpi: String, period: Period, organisation: String, value: Double, status: ObservationStatus, source: String, note: String? = nil, supersedes: UInt64? = nil, reason: String? = nil) {
+    public init(kpi: String, period: Period, organisation: String, value: Double, status: ObservationStatus, source: String, note: String? = nil, supersedes: UInt64? = nil, reason: String? = nil, unit: String? = nil) {
         self.kpi = kpi
         self.period = period
         self.organisation = organisation
@@ -259,6 +261,7 @@ public struct Measurement: Sendable, Codable, Equatable {
         self.note = note
         self.supersedes = supersedes
         self.reason = reason
+        self.unit = unit
     }
 }
 

@@ -389,6 +389,9 @@ extension Check {
             throw refuse("only the reporting organisations of KPI \(measurement.kpi) (\(kpi.reporters.joined(separator: ", "))) record it")
         }
         try requireGrain(measurement.period, of: kpi)
+        if let unit = measurement.unit, unit != kpi.definition.unit {
+            throw rule("units match", "KPI \(measurement.kpi) is measured in \(kpi.definition.unit), not \(unit)")
+        }
         if let note = measurement.note, note.count > DomainIdentifiers.noteLimit {
             throw .invalidEvent(index: index, reason: "notes hold at most \(DomainIdentifiers.noteLimit) characters (keep personal data out)")
         }

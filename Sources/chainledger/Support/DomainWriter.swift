@@ -26,8 +26,13 @@ struct DomainWriter {
         for stream in Set(events.map(\.stream)) {
             factory.versions[stream] = try await ledger.store.version(of: stream)
         }
-        let commit = SignedCommit.sign(
-            ledger: try await ledger.ledgerID(), organisation: organisation, key: key, events: factory.lines(events))
+        let lines: [EventLine]
+        do {
+            lines = try factory.lines(events)
+        } catch {
+            throw CLIError("\(error.message): check the ids you gave")
+        }
+        let commit = SignedCommit.sign(ledger: try await ledger.ledgerID(), organisation: organisation, key: key, events: lines)
         Terminal.print(try await ledger.append(commit).json)
     }
 

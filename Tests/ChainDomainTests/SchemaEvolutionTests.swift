@@ -1,0 +1,50 @@
+import ChainDomain
+import LedgerConformance
+import LedgerCore
+import LedgerSQLite
+import Testing
+
+/// Each event type carries a schema version; older versions in the log are upcast when read.
+struct SchemaEvolutionTests {
+    static let schemaOne = #"{"kpi":"intake","period":"2026-01","organisation":"opvang","value":87.5}"#
+
+    @Test func aLogWrittenWithAnOlderSchemaStillReadsAndVerifies() async throws {
+        var fixture = try await DomainFixture.make()
+        let line = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+                                 schema: 1, data: Array(Self.schemaOne.utf8))
+        let receipt = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [line]))
+
+        let stored = try #require(try await fixture.store.entries(from: receipt.first, limit: 1).first)
+        let event = try ChainEvent.decode(try stored.entry().event)
+        #expect(event == .measurementRecorded(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang",
+                                                          value: 87.5, status: .normal, source: "unspecified")))
+        // A correction in today's schema supersedes the old-schema value.
+        try await fixture.accept(by: "opvang", [.measurementCorrected(Measurement(
+            kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 88, status: .normal, source: "fix",
+            supersedes: receipt.first, reason: "recount"))])
+
+        let reopened = try await Ledger(store: fixture.store, domain: ChainRules())
+        #expect(await reopened.domainState.kpis["intake"] != nil)
+        let report = try await LedgerVerifier(store: fixture.store, domain: ChainRules()).run()
+        #expect(report.size == (try await fixture.store.size()))
+    }
+
+    @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
+        var fixture = try await DomainFixture.make()
+        let line = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+                                 schema: 3, data: Array(Self.schemaOne.utf8))
+        let before = try await fixture.fingerprint()
+        await #expect(throws: LedgerError.self) { try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [line])) }
+        #expect(try await fixture.fingerprint() == before)
+        // Schema 2 requires the fields schema 1 lacked.
+        let missing = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+                                    schema: 2, data: Array(Self.schemaOne.utf8))
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [missing]))
+            Issue.record("accepted a schema-2 measurement without a status")
+        } catch {
+            #expect("\(error)".contains("missing field \"status\""))
+        }
+        _ = fixture
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// The everyday commands on the housing-first sample, run as the partners would.
+@Suite(.serialized)
+struct DomainCommandTests {
+    static let shelter = ["--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key"]
+    static let municipality = ["--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--key", "keys/gemeente-heuvelstad.key"]
+    static let hoeksteen = ["--ledger", "hf.db", "--org", "woonstichting-hoeksteen", "--key", "keys/woonstichting-hoeksteen.key"]
+    static let rivierland = ["--ledger", "hf.db", "--org", "woonbedrijf-rivierland", "--key", "keys/woonbedrijf-rivierland.key"]
+
+    static func sample() throws -> CLIHarness {
+        let cli = try CLIHarness()
+        let output = try cli.ok(["sample", "housing-first", "--ledger", "hf.db", "--keys", "keys"])
+        #expect(output.json["organisations"] as? Int == 5)
+        return cli
+    }
+
+    static func csv(_ name: String) -> String {
+        CLIHarness.repositoryRoot.appendingPathComponent("Fixtures/csv/\(name)").path
+    }
+
+    @Test func recordCorrectAndImport() throws {
+        let cli = try Self.sample()
+        let recorded = try cli.ok(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027MM01", "--value", "91,5", "--status", "P"]).json
+        let position = try #require(recorded["first"] as? Int)
+        let again = try cli.run(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92"])
+        #expect(again.status == 1 && again.stderr.contains("already recorded (position \(position)); use `chainledger correct`"))
+        try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92", "--reason", "final figure"])
+        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"]).jsonLines
+        #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
+        let correction = try #require(stream.last?["data"] as? [String: Any])
+        #expect(correction["supersedes"] as? Int == position && correction["reason"] as? String == "final figure" && correction["status"] as? String == "A")
+
+        let imported = try cli.ok(["import"] + Self.shelter + [Self.csv("shelter-2027-03.csv")]).json
+        #expect(imported["last"] as? Int == (imported["first"] as? Int ?? 0) + 1)
+        let notes = try cli.ok(["log", "--ledger", "hf.db", "--from", "\(imported["first"] as? Int ?? 0)", "--json"]).jsonLines
+            .compactMap { ($0["data"] as? [String: Any])?["note"] as? String }
+        #expect(notes == ["ploeg; voltallig"])
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
+
+    /// Malformed CSV files are refused with line numbers; the ledger stays byte for byte as it was.
+    @Test(arguments: [
+        ("wrong-columns.csv", "line 2: expected the columns kpi,period,value[,note], found 2 fields"),
+        ("bad-numbers.csv", "line 2: \"9O\" is not a number; line 3: \"\" is not a number"),
+        ("unknown-kpi.csv", "line 3: unknown KPI \"intake-binnen-14-dagen\""),
+        ("duplicate-rows.csv", "line 4: intake-14d for 2027-02 also appears on line 2"),
+        ("latin1.csv", "the file is not UTF-8 text"),
+        ("wrong-grain-and-reporter.csv", "line 2: KPI intake-14d is measured per month; 2027-Q1 is a quarter; line 3: stichting-opvang-heuvelstad does not report KPI homes-offered"),
+        ("already-recorded.csv", "line 2: intake-14d for 2025-03 is already recorded"),
+        ("empty.csv", "holds no measurements"),
+        ("unclosed-quote.csv", "line 2: a quoted field is not closed"),
+    ])
+    func malformedImportsChangeNothing(_ file: String, _ message: String) throws {
+        let cli = try Self.sample()
+        let before = try cli.ledgerBytes("hf.db")
+        let output = try cli.run(["import"] + Self.shelter + [Self.csv(file)])
+        #expect(output.status == 1, "\(file)")
+        #expect(output.stderr.contains(message), "\(file): \(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
+        #expect(try cli.ledgerBytes("hf.db") == before, "\(file) left the ledger unchanged")
+    }
+
+    @Test func ownersAgreementsAndDialogues() throws {
+        let cli = try Self.sample()
+        // Ownership: only coordinators assign it, only to management-team members.
+        let refused = try cli.run(["assign-owner"] + Self.hoeksteen + ["--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
+                                                                     "--person", "director", "--reason", "rotation"])
+        #expect(refused.status == 1 && refused.stderr.contains("only coordinators assign chain owners"))
+        try cli.ok(["assign-owner"] + Self.municipality + ["--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
+                                                         "--person", "director", "--reason", "rotation agreed in the coalition"])
+
+        // An agreement: proposed (and signed) by Hoeksteen, then signed by Rivierland, amended, terminated.
+        try cli.write("agreement.json", """
+            {"agreement":"extra-homes-2027","title":"Extra homes 2027","terms":"Two extra homes a quarter.",
+             "parties":["woonstichting-hoeksteen","woonbedrijf-rivierland"],
+             "obligations":[{"party":"woonbedrijf-rivierland","kpi":"homes-offered","target":2,"from":"2027-Q1","until":"2027-Q4"}],
+             "validFrom":"2027-01-01","validUntil":"2027-12-31"}
+            """)
+        try cli.ok(["agreement", "propose"] + Self.hoeksteen + ["agreement.json"])
+        let forOther = try cli.run(["agreement", "sign"] + Self.shelter + ["--agreement", "extra-homes-2027"])
+        #expect(forOther.status == 1 && forOther.stderr.contains("only parties sign agreement extra-homes-2027"))
+        try cli.ok(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
+        try cli.ok(["agreement", "amend"] + Self.rivierland + ["--reason", "one home instead of two", "agreement.json"])
+        try cli.ok(["agreement", "sign"] + Self.hoeksteen + ["--agreement", "extra-homes-2027"])
+        try cli.ok(["agreement", "terminate"] + Self.hoeksteen + ["--agreement", "extra-homes-2027", "--reason", "renovation over", "--effective", "2027-06-30"])
+        let afterEnd = try cli.run(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
+        #expect(afterEnd.status == 1 && afterEnd.stderr.contains("was terminated"))
+        let history = try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2027", "--json"]).jsonLines.map { $0["type"] as? String }
+        #expect(history == ["AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementAmended", "AgreementSigned", "AgreementSigned", "AgreementTerminated"])
+
+        // A dialogue by the new owner's organisation, with a decision and an action, then the action done.
+        try cli.write("dialogue.json", """
+            {"dialogue":"hf-dialogue-2027-01","chain":"street-to-home","date":"2027-01-15",
+             "participants":[{"organisation":"woonstichting-hoeksteen","person":"director"}],
+             "decisions":[{"decision":"hf-2027-01-pool","text":"Pool the corporations' offers.","rationale":"Fewer vacancies.",
+                           "decidedBy":{"organisation":"woonstichting-hoeksteen","person":"director"},"evidence":{"positions":[100],"kpis":["homes-offered"]}}],
+             "actions":[{"action":"hf-2027-01-pool-plan","text":"Draft the pool.","owner":{"organisation":"woonbedrijf-rivierland","person":"director"},"due":"2027-02-15"}]}
+            """)
+        let notOwner = try cli.run(["dialogue", "record"] + Self.shelter + ["dialogue.json"])
+        #expect(notOwner.status == 1 && notOwner.stderr.contains("only the owner of chain street-to-home"))
+        try cli.ok(["dialogue", "record"] + Self.hoeksteen + ["dialogue.json"])
+        try cli.ok(["dialogue", "complete"] + Self.rivierland + ["--dialogue", "hf-dialogue-2027-01", "--action", "hf-2027-01-pool-plan", "--on", "2027-02-10"])
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
+}
