@@ -105,7 +105,10 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
     package.products.append(.executable(name: "chainledger-bench", targets: ["LedgerBenchmarks"]))
     package.targets.append(.executableTarget(
         name: "LedgerBenchmarks",
-        dependencies: ["LedgerCore", "LedgerSQLite", "LedgerConformance", .product(name: "GRDB", package: "GRDB.swift")],
+        dependencies: [
+            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
         swiftSettings: swiftSettings
     ))
 }

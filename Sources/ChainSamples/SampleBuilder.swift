@@ -18,7 +18,10 @@ public final class SampleBuilder {
         date = start
     }
 
-    private var time: Timestamp { Timestamp(milliseconds: Int64(date.day) * 86_400_000 + 9 * 3_600_000) }
+    /// The genesis commit's id, once founded.
+    public private(set) var ledgerID: CommitID?
+
+    var time: Timestamp { Timestamp(milliseconds: Int64(date.day) * 86_400_000 + 9 * 3_600_000) }
 
     private func key(for organisation: String) throws -> SigningKey {
         if let key = keys[organisation] { return key }
@@ -33,6 +36,7 @@ public final class SampleBuilder {
             coalition: coalition, origin: origin, organisation: founder, organisationName: name, kind: kind,
             key: try key(for: founder), checkpointKey: checkpointKey, time: time)
         _ = try await ledger.append(commit)
+        ledgerID = CommitID(of: commit.bytes)
     }
 
     /// A coordinator admits an organisation and registers its key.
@@ -50,7 +54,6 @@ public final class SampleBuilder {
 
     @discardableResult
     private func sign(by organisation: String, _ events: [EventLine]) async throws -> AppendReceipt {
-        let ledgerID = try await ledger.ledgerID()
         let commit = SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: try key(for: organisation), time: time, events: events)
         return try await ledger.append(commit)
     }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import ChainDomain
+import ChainSamples
 import LedgerConformance
 import LedgerCore
 import LedgerSQLite
@@ -14,6 +16,7 @@ struct Benchmarks {
         let events = Int(value(of: "--events", in: arguments) ?? "1000000")!
         let singles = Int(value(of: "--single-commits", in: arguments) ?? "10000")!
         let batch = 1000
+        let pipeline = Int(value(of: "--pipeline", in: arguments) ?? "1")!
         let phases = Set((value(of: "--phases", in: arguments) ?? "floor,append,single,verify,proofs").split(separator: ",").map(String.init))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -33,6 +36,10 @@ struct Benchmarks {
         // Reference: only the signed event lines into a plain table.
         let linesOnly = phases.contains("floor") ? try plainInsert(folder: folder, name: "lines", events: events, perTransaction: batch) : .nan
 
+        if value(of: "--domain", in: arguments) == "chain" {
+            try await chainDomainAppend(folder: folder, events: events, batch: batch, pipeline: pipeline, verify: phases.contains("verify"))
+            return
+        }
         // The ledger (kept at --ledger PATH when given; an existing one there is only verified and proved).
         var coalition = try TestCoalition()
         let ledgerPath = value(of: "--ledger", in: arguments) ?? folder.appendingPathComponent("ledger.sqlite").path
@@ -44,15 +51,16 @@ struct Benchmarks {
         var written = 0
         while written < events {
             let start = Date()
-            let commit = coalition.sign(by: coalition.founder, (0..<batch).map { measurement(written + $0) })
+            var chunk: [SignedCommit] = []
+            while written < events, chunk.count < 32 {
+                chunk.append(coalition.sign(by: coalition.founder, (0..<batch).map { measurement(written + $0) }))
+                written += batch
+            }
             signSeconds += Date().timeIntervalSince(start)
-            let appendStart = Date()
-            _ = try await ledger.append(commit)
-            appendSeconds += Date().timeIntervalSince(appendStart)
-            written += batch
+            appendSeconds += try await timedAppend(chunk, to: ledger, pipeline: pipeline)
         }
         let batchedRate = Double(events) / appendSeconds
-        report("ledger append, commits of \(batch)", count: events, seconds: appendSeconds, unit: "events")
+        report("ledger append, commits of \(batch), \(pipeline) in flight", count: events, seconds: appendSeconds, unit: "events")
         print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
         // The floor: the very rows the ledger stored, inserted into a plain table with the same
         // columns and indexes, the same transactions and durability; no validation, signatures,
@@ -76,6 +84,63 @@ struct Benchmarks {
 
         guard phases.contains("verify") || phases.contains("proofs") else { return }
         try await verifyAndProve(store)
+    }
+
+    /// Appends with the chain domain's rules: a synthetic coalition (60 organisations, 20 chains,
+    /// 240 KPIs), then `events` measurements in commits of `batch`, each signed by its reporter.
+    static func chainDomainAppend(folder: URL, events: Int, batch: Int, pipeline: Int, verify: Bool) async throws {
+        print("with the chain domain's rules: measurements of a synthetic coalition (60 organisations, 20 chains, 240 KPIs)")
+        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("chain.sqlite").path)
+        let checkpointKey = try SigningKey.generate(name: "ledger.example/bench")
+        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
+        let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        var synthetic = SyntheticCoalition(seed: 1)
+        try await synthetic.setUp(builder, checkpointKey: checkpointKey.verifier)
+        let first = try await store.size()
+        var factory = EventFactory()
+        var appendSeconds = 0.0, signSeconds = 0.0
+        var written = 0
+        while written < events {
+            let start = Date()
+            var chunk: [SignedCommit] = []
+            while written < events, chunk.count < 32 {
+                let (organisation, measurements) = synthetic.nextMeasurements(count: batch)
+                chunk.append(try builder.signed(by: organisation, measurements, factory: &factory))
+                written += batch
+            }
+            signSeconds += Date().timeIntervalSince(start)
+            appendSeconds += try await timedAppend(chunk, to: ledger, pipeline: pipeline)
+        }
+        report("ledger append with chain rules, commits of \(batch) measurements, \(pipeline) in flight", count: events, seconds: appendSeconds, unit: "events")
+        print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
+        let floor = try await sameRows(from: store, folder: folder, name: "floor-chain", first: first, count: events, perTransaction: batch)
+        report("plain SQLite insert of the same rows, \(batch) per transaction (floor)", count: events, seconds: floor, unit: "rows")
+        print(String(format: "  batched append with domain validation = %.0f %% of the floor (goal ≥ 70 %%)", 100 * (Double(events) / appendSeconds) / (Double(events) / floor)))
+        if verify {
+            let start = Date()
+            let report = try await LedgerVerifier(store: store, domain: ChainRules()).run()
+            Self.report("verify with chain rules", count: Int(report.size), seconds: Date().timeIntervalSince(start), unit: "events")
+        }
+        print(String(format: "peak resident memory: %.0f MiB", peakMemoryMiB()))
+    }
+
+    /// Appends `commits` keeping `pipeline` of them in flight (1: one after the other, as a single
+    /// client waiting for each receipt); returns the wall-clock seconds.
+    static func timedAppend<Domain: LedgerDomain>(_ commits: [SignedCommit], to ledger: Ledger<Domain>, pipeline: Int) async throws -> Double {
+        let start = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for commit in commits {
+                if inFlight == pipeline {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                group.addTask { _ = try await ledger.append(commit) }
+                inFlight += 1
+            }
+            try await group.waitForAll()
+        }
+        return Date().timeIntervalSince(start)
     }
 
     static func verifyAndProve(_ store: SQLiteLedgerStore) async throws {

@@ -37,6 +37,7 @@ public enum StoreConformance {
         Case(description: "two writers racing on one stream: exactly one wins", body: race),
         Case(description: "concurrent writers on separate connections keep the log gapless", body: concurrentWriters),
         Case(description: "a group commit stores accepted commits and skips refused ones", body: groupCommit),
+        Case(description: "commits appended concurrently to one ledger share transactions", body: concurrentAppendsGroup),
         Case(description: "inclusion and consistency proofs verify for every position", body: proofs),
         Case(description: "checkpoints are signed for every size written", body: checkpoints),
         Case(description: "unknown, foreign and revoked keys and bad signatures are refused", body: keys),
@@ -266,6 +267,20 @@ public enum StoreConformance {
         try expect(retakenError == .versionConflict(stream: "g/2", expected: 0, actual: 1), "g/2 exists: \(retakenError)")
         try expect(freshReceipt.first == before.size && freshReceipt.last == before.size, "the fresh commit is written: \(freshReceipt)")
         try expect(try await store.size() == before.size + 1, "only the fresh commit's event was added")
+    }
+
+    static func concurrentAppendsGroup(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let commits = (0..<20).map { coalition.sign(by: coalition.founder, [TestCoalition.event("group/\($0)", expected: 0)]) }
+        let receipts = try await withThrowingTaskGroup(of: AppendReceipt.self) { group in
+            for commit in commits { group.addTask { try await ledger.append(commit) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        try expect(Set(receipts.map(\.first)) == Set(3..<23), "20 commits at positions 3…22: \(receipts.map(\.first).sorted())")
+        let checkpoints = try await store.checkpoints(fromSize: 4, limit: 100)
+        try expect(checkpoints.count < 20 && checkpoints.last?.size == 23,
+                   "concurrent commits were grouped into fewer transactions: \(checkpoints.count) checkpoints")
+        _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
     }
 
     static func proofs(_ harness: any StoreHarness) async throws {

@@ -30,7 +30,7 @@ struct SchemaEvolutionTests {
     }
 
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
-        var fixture = try await DomainFixture.make()
+        let fixture = try await DomainFixture.make()
         let line = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
                                  schema: 3, data: Array(Self.schemaOne.utf8))
         let before = try await fixture.fingerprint()

@@ -37,10 +37,16 @@ public struct ChainRules: LedgerDomain {
     public func validate(_ commit: CommitDocument, context: ValidationContext, state: ChainState) throws(LedgerError) -> ChainState {
         var state = state
         guard let first = context.events.first?.position else { return state }
-        for recorded in context.events where !CoreEvent.isCoreStream(recorded.stream) {
-            let index = Int(recorded.position - first)
-            let check = Check(index: index, event: recorded, signer: context.signer, registry: context.registry, state: state)
-            let event = try check.decode()
+        let domainEvents = context.events.filter { !CoreEvent.isCoreStream($0.stream) }
+        // Reading the events is independent from event to event: large commits use every core.
+        let initial = state
+        let decoded = try Parallel.map(domainEvents.count) { (index) throws(LedgerError) -> ChainEvent in
+            let recorded = domainEvents[index]
+            return try Check(index: Int(recorded.position - first), event: recorded, signer: context.signer,
+                             registry: context.registry, state: initial).decode()
+        }
+        for (recorded, event) in zip(domainEvents, decoded) {
+            let check = Check(index: Int(recorded.position - first), event: recorded, signer: context.signer, registry: context.registry, state: state)
             try check.validate(event)
             state.apply(event, at: recorded.position)
         }

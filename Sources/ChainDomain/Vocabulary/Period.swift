@@ -38,6 +38,10 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// Parses any accepted spelling.
     public init?(_ text: String) {
+        if let canonical = Self.canonical(text) {
+            self = canonical
+            return
+        }
         let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
         let bytes = Array(upper.utf8)
         guard bytes.count >= 4, let year = Int(String(decoding: bytes[0..<4], as: UTF8.self)),
@@ -74,6 +78,30 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         default:
             return nil
         }
+    }
+
+    /// The canonical spellings, read straight from their bytes (the common case when reading a log).
+    private static func canonical(_ text: String) -> Period? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Period? in
+            func digit(_ at: Int) -> Int? {
+                let byte = bytes[at]
+                return byte >= 48 && byte <= 57 ? Int(byte - 48) : nil
+            }
+            guard bytes.count >= 4, let a = digit(0), let b = digit(1), let c = digit(2), let d = digit(3) else { return nil }
+            let year = a * 1000 + b * 100 + c * 10 + d
+            switch bytes.count {
+            case 4: return Period(grain: .year, year: year, index: 1)
+            case 7 where bytes[4] == UInt8(ascii: "-"):
+                if bytes[5] == UInt8(ascii: "Q"), let quarter = digit(6) { return Period(grain: .quarter, year: year, index: quarter) }
+                if bytes[5] == UInt8(ascii: "H"), let half = digit(6) { return Period(grain: .halfYear, year: year, index: half) }
+                if let tens = digit(5), let units = digit(6) { return Period(grain: .month, year: year, index: tens * 10 + units) }
+                return nil
+            case 8 where bytes[4] == UInt8(ascii: "-") && bytes[5] == UInt8(ascii: "W"):
+                guard let tens = digit(6), let units = digit(7) else { return nil }
+                return Period(grain: .week, year: year, index: tens * 10 + units)
+            default: return nil
+            }
+        } ?? nil
     }
 
     /// The canonical spelling.

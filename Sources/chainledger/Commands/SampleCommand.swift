@@ -10,7 +10,8 @@ struct SampleCommand: AsyncParsableCommand {
         commandName: "sample",
         abstract: "Write a sample coalition into a new ledger.",
         discussion: """
-            NAME is one of \(Samples.names.joined(separator: ", ")). Every commit is signed by its own \
+            NAME is one of \(Samples.names.joined(separator: ", ")), or synthetic: a generated coalition of \
+            60 organisations and 20 chains with --events measurements, the same for the same --seed. Every commit is signed by its own \
             organisation's key; those keys are TEST KEYS (their names end in .test-key) and are written to \
             DIR as ORG.key so that you can go on recording as any organisation.
             """)
@@ -23,12 +24,18 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to write the organisations' test keys.", valueName: "DIR"))
     var keys: String
 
+    @Option(help: ArgumentHelp("synthetic only: how many measurements.", valueName: "N"))
+    var events = 100_000
+
+    @Option(help: ArgumentHelp("The random seed for the generated figures.", valueName: "SEED"))
+    var seed: UInt64 = 2025
+
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp("Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
     func run() async throws {
         try await Terminal.run {
-            guard Samples.names.contains(name) else {
+            guard Samples.names.contains(name) || name == "synthetic" else {
                 throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
             }
             let path = ledgerOptions.ledger
@@ -45,7 +52,7 @@ struct SampleCommand: AsyncParsableCommand {
                 try KeyFile.write(checkpointKey, to: keyPath)
                 let store = try SQLiteLedgerStore(path: path)
                 let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
-                let organisationKeys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier)
+                let organisationKeys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier, seed: seed, syntheticEvents: events)
                 try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
                 for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
                     try KeyFile.write(key, to: URL(fileURLWithPath: keys).appendingPathComponent("\(organisation).key").path)

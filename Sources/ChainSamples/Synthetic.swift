@@ -1,0 +1,119 @@
+import ChainDomain
+import LedgerCore
+
+/// A synthetic coalition of any size, the same for the same seed: organisations, chains with
+/// twelve KPIs each, and then as many monthly measurements as asked for, in commits of a chosen
+/// size, each signed by the reporting organisation. For benchmarks and load tests.
+public struct SyntheticCoalition: Sendable {
+    public let seed: UInt64
+    public let organisations: Int
+    public let chains: Int
+    public let kpisPerChain: Int
+    public let partnersPerChain: Int
+
+    /// The KPIs each organisation reports.
+    private var reports: [[String]] = []
+    /// Per organisation: the next period and KPI index to report.
+    private var cursors: [(period: Period, kpi: Int)] = []
+    private var nextOrganisation = 0
+    private var random: SplitMix64
+
+    public init(seed: UInt64 = 1, organisations: Int = 60, chains: Int = 20, kpisPerChain: Int = 12, partnersPerChain: Int = 10) {
+        self.seed = seed
+        self.organisations = organisations
+        self.chains = chains
+        self.kpisPerChain = kpisPerChain
+        self.partnersPerChain = min(partnersPerChain, organisations)
+        random = SplitMix64(seed: seed)
+    }
+
+    public static func organisation(_ index: Int) -> String { "org-\(index)" }
+
+    /// Writes the coalition's structure: genesis, organisations with a manager each, chains with
+    /// owners, KPIs with targets.
+    public mutating func setUp(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
+        let founder = Self.organisation(0)
+        builder.date = CalendarDate(1989, 12, 1)!
+        try await builder.found(coalition: "Synthetic coalition \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
+                                name: "Organisation 0", kind: "municipality", checkpointKey: checkpointKey)
+        for index in 1..<organisations {
+            try await builder.admit(Self.organisation(index), name: "Organisation \(index)", kind: "municipality", by: founder)
+        }
+        for index in 0..<organisations {
+            try await builder.commit(by: Self.organisation(index), [
+                member(Self.organisation(index), "manager", "Manager", managementTeam: true),
+            ])
+        }
+        reports = Array(repeating: [], count: organisations)
+        for chainIndex in 0..<chains {
+            let chain = "chain-\(chainIndex)"
+            let partners = (0..<partnersPerChain).map { Self.organisation((chainIndex * 7 + $0) % organisations) }
+            let owner = person(partners[0], "manager")
+            try await builder.commit(by: founder, [
+                .chainDefined(ChainDefinition(
+                    chain: chain, name: "Chain \(chainIndex)", customerNeed: "Need \(chainIndex)", customer: "Customers \(chainIndex)",
+                    parent: nil, partners: partners, cadence: .monthly,
+                    steps: partners.enumerated().map { ChainStep(step: "step-\($0.offset)", name: "Step \($0.offset)", organisation: $0.element, customerVisible: true) })),
+                .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: owner, reason: "synthetic")),
+            ])
+            var definitions: [ChainEvent] = []
+            for kpiIndex in 0..<kpisPerChain {
+                let id = "kpi-\(chainIndex)-\(kpiIndex)"
+                let level: KPILevel = kpiIndex == 0 ? .result : kpiIndex < 4 ? .chain : .process
+                let contributesTo = level == .result ? [] : level == .chain ? ["kpi-\(chainIndex)-0"] : ["kpi-\(chainIndex)-\(1 + kpiIndex % 3)"]
+                let reporters = partners.enumerated().filter { ($0.offset + kpiIndex) % 2 == 0 }.map(\.element)
+                definitions.append(kpi(id, chain: chain, name: "KPI \(chainIndex).\(kpiIndex)", level: level,
+                                       step: level == .process ? "step-\(kpiIndex % partners.count)" : nil, unit: "%", direction: .higher,
+                                       grain: .month, owner: owner, reporters: reporters, contributesTo: contributesTo))
+                definitions.append(target(id, from: "1990-01", target: 80, red: 60))
+                for reporter in reporters {
+                    if let index = Int(reporter.dropFirst(4)) { reports[index].append(id) }
+                }
+            }
+            try await builder.commit(by: owner.organisation, definitions)
+        }
+        cursors = Array(repeating: (Period("1990-01")!, 0), count: organisations)
+    }
+
+    /// The next `count` measurements of one organisation (organisations take turns).
+    public mutating func nextMeasurements(count: Int) -> (organisation: String, events: [ChainEvent]) {
+        while reports[nextOrganisation].isEmpty { nextOrganisation = (nextOrganisation + 1) % organisations }
+        let index = nextOrganisation
+        nextOrganisation = (nextOrganisation + 1) % organisations
+        let organisation = Self.organisation(index)
+        var events: [ChainEvent] = []
+        events.reserveCapacity(count)
+        var cursor = cursors[index]
+        let kpis = reports[index]
+        while events.count < count {
+            let value = Double(600 + Int(random.next() % 400)) / 10
+            events.append(measurement(kpis[cursor.kpi], cursor.period, organisation, value, source: "synthetic"))
+            cursor.kpi += 1
+            if cursor.kpi == kpis.count {
+                cursor.kpi = 0
+                cursor.period = cursor.period.next
+            }
+        }
+        cursors[index] = cursor
+        return (organisation, events)
+    }
+
+    /// Writes the structure and then `events` measurements in commits of `batch`.
+    public mutating func write(_ builder: SampleBuilder, checkpointKey: VerifierKey, events: Int, batch: Int = 1000) async throws {
+        try await setUp(builder, checkpointKey: checkpointKey)
+        var written = 0
+        while written < events {
+            let (organisation, measurements) = nextMeasurements(count: min(batch, events - written))
+            try await builder.commit(by: organisation, measurements)
+            written += measurements.count
+        }
+    }
+}
+
+extension SampleBuilder {
+    /// Composes and signs a commit without appending it (for benchmarks that time the append alone).
+    public func signed(by organisation: String, _ events: [ChainEvent], factory: inout EventFactory) throws -> SignedCommit {
+        guard let key = keys[organisation] else { throw Samples.SampleError.unknown(organisation) }
+        return SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: key, time: time, events: try factory.lines(events))
+    }
+}
