@@ -30,12 +30,17 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Fast paths around GRDB for bulk reads and writes of SQLite rows.
+        .target(
+            name: "SQLiteSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // The embedded store: the log in one SQLite file (GRDB, system libsqlite3).
         .target(
             name: "LedgerSQLite",
             dependencies: [
-                "LedgerCore", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "LedgerCore", "SQLiteSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -50,6 +55,21 @@ let package = Package(
         .target(
             name: "ChainSamples",
             dependencies: ["ChainDomain", "LedgerCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The read models: projections of the log into SQLite tables, and the queries on them.
+        .target(
+            name: "ChainProjections",
+            dependencies: [
+                "ChainDomain", "LedgerCore", "SQLiteSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A small coalition with every role, for the domain's and the projections' tests.
+        .target(
+            name: "ChainTestSupport",
+            dependencies: ["ChainDomain", "LedgerCore", "LedgerSQLite", "LedgerConformance"],
             swiftSettings: swiftSettings
         ),
         // The storage conformance suite, written against the store protocol so
@@ -67,6 +87,7 @@ let package = Package(
                 "LedgerSQLite",
                 "ChainDomain",
                 "ChainSamples",
+                "ChainProjections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -78,7 +99,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainDomainTests",
-            dependencies: ["ChainDomain", "ChainSamples", "LedgerCore", "LedgerSQLite", "LedgerConformance"],
+            dependencies: ["ChainDomain", "ChainSamples", "ChainTestSupport", "LedgerCore", "LedgerSQLite", "LedgerConformance"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChainProjectionsTests",
+            dependencies: ["ChainProjections", "ChainDomain", "ChainSamples", "ChainTestSupport", "LedgerCore", "LedgerSQLite",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

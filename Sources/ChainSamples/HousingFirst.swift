@@ -100,7 +100,7 @@ enum HousingFirst {
                 reporters: [municipality]),
             target("intake-14d", from: "2025-01", target: 90, red: 80),
             target("income-before-move-in", from: "2025-01", target: 95, red: 85),
-            target("homes-offered", from: "2025-Q1", target: 6, red: 4),
+            target("homes-offered", from: "2025-Q1", target: 12, red: 8),
             target("support-7d", from: "2025-01", target: 85, red: 75),
             target("debt-plan-3m", from: "2025-01", target: 80, red: 65),
             target("median-days-to-home", from: "2025-01", target: 120, red: 150),
@@ -151,7 +151,7 @@ enum HousingFirst {
 
             // The shelter's monthly figures (intake dips in the autumn of 2025).
             let intake = SampleBuilder.round(index == 9 ? 93.0 : index >= 7 && index <= 10 ? builder.uniform(78...86) : builder.uniform(86...97))
-            let median = SampleBuilder.round(index >= 8 && index <= 11 ? builder.uniform(140...165) : builder.uniform(95...125), 0)
+            let median = SampleBuilder.round(index >= 8 && index <= 11 ? builder.uniform(152...170) : builder.uniform(95...125), 0)
             let receipt = try await builder.commit(by: shelter, [
                 measurement("intake-14d", month, shelter, intake, source: source),
                 measurement("median-days-to-home", month, shelter, median, source: source),

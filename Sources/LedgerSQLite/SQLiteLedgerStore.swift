@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerCore
+import SQLiteSupport
 
 /// The log in one SQLite file: the embedded default store.
 ///

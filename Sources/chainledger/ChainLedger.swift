@@ -15,6 +15,8 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             VerifyCommand.self, CheckpointCommand.self, ProveCommand.self, SampleCommand.self,
             RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self,
             AgreementCommand.self, DialogueCommand.self,
+            StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
+            HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
         ]
     )
 }

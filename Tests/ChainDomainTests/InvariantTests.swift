@@ -1,4 +1,5 @@
 import ChainDomain
+import ChainTestSupport
 import LedgerCore
 import LedgerSQLite
 import Testing

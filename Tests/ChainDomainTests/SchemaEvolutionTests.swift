@@ -1,4 +1,5 @@
 import ChainDomain
+import ChainTestSupport
 import LedgerConformance
 import LedgerCore
 import LedgerSQLite

@@ -4,15 +4,20 @@ import GRDBSQLite
 /// Binds values straight to a prepared statement and runs it: the append path inserts thousands
 /// of rows per transaction, and GRDB's general argument handling (boxing every value) costs more
 /// than SQLite's own work there. Everything else goes through GRDB as usual.
-struct BulkInsert {
+public struct BulkInsert {
     private let statement: Statement
 
-    init(_ db: Database, sql: String) throws {
+    public init(_ db: Database, sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
     }
 
     /// Binds `values` by position and executes the statement once.
-    func execute(_ values: Value...) throws {
+    public func execute(_ values: Value...) throws {
+        try execute(values)
+    }
+
+    /// Binds `values` by position and executes the statement once.
+    public func execute(_ values: [Value]) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
@@ -24,6 +29,8 @@ struct BulkInsert {
                 text.utf8CString.withUnsafeBufferPointer { sqlite3_bind_text(handle, index, $0.baseAddress, -1, transient) }
             case let .bytes(bytes):
                 bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+            case let .real(number): sqlite3_bind_double(handle, index, number)
+            case .null: sqlite3_bind_null(handle, index)
             }
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastMessage) }
         }
@@ -41,24 +48,26 @@ struct BulkInsert {
     /// SQLite copies the value (SQLITE_TRANSIENT).
     private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    enum Value {
+    public enum Value {
         case integer(Int64)
         case text(String)
         case bytes([UInt8])
+        case real(Double)
+        case null
     }
 }
 
 /// Reads rows of a prepared statement column by column, without GRDB's row boxing: the log is
 /// read in long runs (verify, projection rebuilds), a few hundred bytes per row.
-struct BulkRead {
+public struct BulkRead {
     private let handle: OpaquePointer
 
-    init(_ statement: Statement) {
+    public init(_ statement: Statement) {
         handle = statement.sqliteStatement
     }
 
     /// Steps through every row, calling `body` with a reader positioned on it.
-    func forEach(_ body: (BulkRead) throws -> Void) throws {
+    public func forEach(_ body: (BulkRead) throws -> Void) throws {
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
@@ -70,15 +79,19 @@ struct BulkRead {
         }
     }
 
-    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-    func text(_ column: Int32) -> String {
+    public func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    public func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    func bytes(_ column: Int32) -> [UInt8] {
+    public func bytes(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))

@@ -4,21 +4,21 @@ import LedgerConformance
 import LedgerCore
 import LedgerSQLite
 
-/// A small coalition in an in-memory ledger, with every role the rules distinguish:
+/// A small coalition in an in-memory ledger (for tests), with every role the rules distinguish:
 /// - `gemeente` — the founding municipality, coordinator;
 /// - `opvang` — the shelter, partner of chain `hf`, whose director owns it;
 /// - `hoeksteen` — a housing corporation, partner of `hf`, reporter of `homes`;
 /// - `buiten` — a member organisation that is not a partner of `hf`;
 /// - `rekenkamer` — an auditor.
-struct DomainFixture {
-    let ledger: Ledger<ChainRules>
-    let store: SQLiteLedgerStore
-    var coalition: TestCoalition
-    var factory = EventFactory()
+public struct DomainFixture {
+    public let ledger: Ledger<ChainRules>
+    public let store: SQLiteLedgerStore
+    public var coalition: TestCoalition
+    public var factory = EventFactory()
 
-    static let organisations = ["gemeente", "opvang", "hoeksteen", "buiten", "rekenkamer"]
+    public static let organisations = ["gemeente", "opvang", "hoeksteen", "buiten", "rekenkamer"]
 
-    static func make() async throws -> DomainFixture {
+    public static func make() async throws -> DomainFixture {
         let store = try SQLiteLedgerStore.inMemory()
         var coalition = try TestCoalition(founder: "gemeente")
         let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: coalition.checkpointKey)
@@ -56,11 +56,11 @@ struct DomainFixture {
         return fixture
     }
 
-    var auditorKey: SigningKey?
+    public var auditorKey: SigningKey?
 
-    static let director = PersonRef(organisation: "opvang", person: "directeur")
+    public static let director = PersonRef(organisation: "opvang", person: "directeur")
 
-    static let chain = ChainDefinition(
+    public static let chain = ChainDefinition(
         chain: "hf", name: "Van straat naar thuis", customerNeed: "Een eigen huis met steun", customer: "Daklozen", parent: nil,
         partners: ["gemeente", "opvang", "hoeksteen"], cadence: .monthly,
         steps: [
@@ -69,13 +69,13 @@ struct DomainFixture {
         ])
 
     /// Size and root: equal before and after a refused commit.
-    func fingerprint() async throws -> (UInt64, TreeHash?) {
+    public func fingerprint() async throws -> (UInt64, TreeHash?) {
         (try await store.size(), try await store.latestCheckpoint()?.root)
     }
 
     /// Appends events signed by `organisation`; throws what the ledger refused.
     @discardableResult
-    mutating func attempt(by organisation: String, _ events: [ChainEvent]) async throws -> AppendReceipt {
+    public mutating func attempt(by organisation: String, _ events: [ChainEvent]) async throws -> AppendReceipt {
         var factory = self.factory
         for stream in Set(events.map(\.stream)) where factory.versions[stream] == nil {
             factory.versions[stream] = try await store.version(of: stream)
@@ -87,13 +87,13 @@ struct DomainFixture {
         return receipt
     }
 
-    mutating func accept(by organisation: String, _ events: [ChainEvent]) async throws {
+    public mutating func accept(by organisation: String, _ events: [ChainEvent]) async throws {
         try await attempt(by: organisation, events)
     }
 
     /// Expects the ledger to refuse `events` signed by `organisation`, to stay unchanged, and
     /// returns the error.
-    mutating func refuse(by organisation: String, _ events: [ChainEvent]) async throws -> LedgerError {
+    public mutating func refuse(by organisation: String, _ events: [ChainEvent]) async throws -> LedgerError {
         let before = try await fingerprint()
         do {
             try await attempt(by: organisation, events)
@@ -105,13 +105,13 @@ struct DomainFixture {
         throw FixtureFailure(description: "\(organisation) was allowed: \(events.map(\.type.rawValue))")
     }
 
-    struct FixtureFailure: Error, CustomStringConvertible {
-        let description: String
+    public struct FixtureFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 }
 
 extension DomainFixture {
-    static func measurement(_ kpi: String, _ period: String, _ organisation: String, _ value: Double, unit: String? = nil) -> ChainEvent {
+    public static func measurement(_ kpi: String, _ period: String, _ organisation: String, _ value: Double, unit: String? = nil) -> ChainEvent {
         .measurementRecorded(Measurement(kpi: kpi, period: Period(period)!, organisation: organisation, value: value,
                                          status: .normal, source: "test", unit: unit))
     }

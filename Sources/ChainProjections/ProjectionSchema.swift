@@ -1,0 +1,147 @@
+import GRDB
+
+/// The read models' tables. Every versioned table carries the log range in which a row was
+/// current: `valid_from` is the position of the event that made it current, `valid_to` the
+/// position of the event that replaced it (NULL while current). A row is current "as of" a ledger
+/// size P when `valid_from < P AND (valid_to IS NULL OR valid_to >= P)`.
+public enum ProjectionSchema {
+    /// A table of a projection, with the key its rows are ordered by (for digests) and the
+    /// indexes its queries use.
+    public struct Table: Sendable {
+        public let name: String
+        let columns: String
+        let orderBy: String
+        let indexes: [String]
+    }
+
+    /// A projection: a named group of tables with one content digest.
+    public struct Projection: Sendable {
+        public let name: String
+        public let tables: [Table]
+    }
+
+    public static let projections: [Projection] = [
+        Projection(name: "kpi-state", tables: [
+            Table(name: "kpis", columns: """
+                kpi TEXT NOT NULL, chain TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL, step TEXT, unit TEXT NOT NULL,
+                direction TEXT NOT NULL, grain TEXT NOT NULL, aggregation TEXT NOT NULL, owner_organisation TEXT NOT NULL,
+                owner_person TEXT NOT NULL, reporters TEXT NOT NULL, retired INTEGER NOT NULL,
+                valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from", "chain, valid_from"]),
+            Table(name: "kpi_links", columns: """
+                kpi TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "kpi, target_kind, target, valid_from", indexes: ["kpi, valid_from", "target, valid_from"]),
+            Table(name: "targets", columns: """
+                kpi TEXT NOT NULL, from_period TEXT NOT NULL, until_period TEXT, first_day TEXT NOT NULL, last_day TEXT,
+                target REAL NOT NULL, red REAL NOT NULL, valid_from INTEGER NOT NULL
+                """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from"]),
+            Table(name: "measurements", columns: """
+                kpi TEXT NOT NULL, period TEXT NOT NULL, first_day TEXT NOT NULL, organisation TEXT NOT NULL, value REAL NOT NULL,
+                status TEXT NOT NULL, source TEXT NOT NULL, note TEXT, supersedes INTEGER, reason TEXT,
+                recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "valid_from", indexes: ["kpi, first_day, organisation, valid_from", "valid_from", "valid_to"]),
+        ]),
+        Projection(name: "responsibilities", tables: [
+            Table(name: "organisations", columns: """
+                organisation TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, coordinator INTEGER NOT NULL,
+                valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "organisation, valid_from", indexes: ["organisation, valid_from"]),
+            Table(name: "mission", columns: """
+                mission TEXT NOT NULL, goals TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "valid_from", indexes: []),
+            Table(name: "policy", columns: """
+                kpi_limit INTEGER NOT NULL, stale_grace_days INTEGER NOT NULL, dialogue_grace_days INTEGER NOT NULL,
+                valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "valid_from", indexes: []),
+            Table(name: "members", columns: """
+                organisation TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, management_team INTEGER NOT NULL,
+                department TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "organisation, person, valid_from", indexes: ["organisation, person, valid_from"]),
+            Table(name: "member_roles", columns: """
+                organisation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, scope TEXT, reason TEXT,
+                valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "organisation, person, role, valid_from", indexes: ["organisation, person, role"]),
+            Table(name: "chains", columns: """
+                chain TEXT NOT NULL, name TEXT NOT NULL, customer_need TEXT NOT NULL, customer TEXT NOT NULL, parent TEXT,
+                partners TEXT NOT NULL, cadence TEXT NOT NULL, steps TEXT NOT NULL, retired INTEGER NOT NULL,
+                defined_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
+            Table(name: "chain_owners", columns: """
+                chain TEXT NOT NULL, owner_organisation TEXT NOT NULL, owner_person TEXT NOT NULL, reason TEXT NOT NULL,
+                decision TEXT, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
+        ]),
+        Projection(name: "agreements", tables: [
+            Table(name: "agreements", columns: """
+                agreement TEXT NOT NULL, latest_version INTEGER NOT NULL, active_version INTEGER, title TEXT NOT NULL,
+                terms TEXT NOT NULL, parties TEXT NOT NULL, valid_from_day TEXT NOT NULL, valid_until_day TEXT NOT NULL,
+                terminated_on TEXT, termination_reason TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "agreement, valid_from", indexes: ["agreement, valid_from"]),
+            Table(name: "agreement_signatures", columns: """
+                agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, valid_from INTEGER NOT NULL
+                """, orderBy: "agreement, version, valid_from", indexes: ["agreement, version"]),
+            Table(name: "obligations", columns: """
+                agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, kpi TEXT NOT NULL, target REAL NOT NULL,
+                from_period TEXT NOT NULL, until_period TEXT NOT NULL, valid_from INTEGER NOT NULL
+                """, orderBy: "agreement, version, party, kpi, from_period", indexes: ["agreement, version", "kpi"]),
+        ]),
+        Projection(name: "dialogues", tables: [
+            Table(name: "dialogues", columns: """
+                dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
+                participants TEXT NOT NULL, valid_from INTEGER NOT NULL
+                """, orderBy: "dialogue", indexes: ["chain, day", "dialogue"]),
+            Table(name: "decisions", columns: """
+                decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, rationale TEXT NOT NULL,
+                decided_by_organisation TEXT NOT NULL, decided_by_person TEXT NOT NULL, evidence_positions TEXT NOT NULL,
+                evidence_kpis TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL
+                """, orderBy: "decision", indexes: ["decision", "chain"]),
+            Table(name: "actions", columns: """
+                action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, owner_organisation TEXT NOT NULL,
+                owner_person TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT, note TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                """, orderBy: "action, valid_from", indexes: ["action, valid_from", "chain"]),
+        ]),
+        Projection(name: "timeline", tables: [
+            Table(name: "timeline", columns: """
+                first_position INTEGER NOT NULL, last_position INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+                commit_id TEXT NOT NULL, organisation TEXT NOT NULL
+                """, orderBy: "first_position", indexes: ["recorded_at", "last_position"]),
+        ]),
+    ]
+
+    static var tables: [Table] { projections.flatMap(\.tables) }
+
+    /// Creates every table under `suffix` (empty for the live tables).
+    static func create(_ db: Database, suffix: String) throws {
+        for table in tables {
+            try db.execute(sql: "CREATE TABLE \(table.name)\(suffix) (\(table.columns))")
+        }
+    }
+
+    /// Creates the indexes of the tables under `suffix`. Index names carry `generation`, so that a
+    /// rebuild's indexes (made before its tables replace the live ones) never collide with the
+    /// live tables' indexes.
+    static func createIndexes(_ db: Database, suffix: String, generation: String) throws {
+        for table in tables {
+            for (number, columns) in table.indexes.enumerated() {
+                try db.execute(sql: "CREATE INDEX \(table.name)_index_\(number)_\(generation) ON \(table.name)\(suffix) (\(columns))")
+            }
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("projections-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE projection_state (
+                    name TEXT PRIMARY KEY,       -- "log": how far the live tables have read the log
+                    position INTEGER NOT NULL,   -- entries applied (the next position to read)
+                    ledger TEXT                  -- the ledger's genesis commit id
+                )
+                """)
+            try db.execute(sql: "INSERT INTO projection_state (name, position) VALUES ('log', 0)")
+            try create(db, suffix: "")
+            try createIndexes(db, suffix: "", generation: "0")
+        }
+        return migrator
+    }
+}

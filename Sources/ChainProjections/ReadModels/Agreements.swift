@@ -1,0 +1,128 @@
+import ChainDomain
+import Foundation
+import GRDB
+import LedgerCore
+
+/// An agreement's state at a moment, its signatures and how each obligation is met.
+public struct AgreementState: Sendable, Codable, Equatable {
+    public enum State: String, Sendable, Codable {
+        case proposed, partiallySigned = "partially-signed", active, amended, terminated, expired
+    }
+
+    public struct Signature: Sendable, Codable, Equatable {
+        public let version: Int
+        public let party: String
+        public let position: UInt64
+    }
+
+    public struct ObligationState: Sendable, Codable, Equatable {
+        public let party: String
+        public let kpi: String
+        public let target: Double
+        public let from: String
+        public let until: String
+        /// Per period due so far: met, missed or no data.
+        public let periods: [PeriodCompliance]
+        public let met: Int
+        public let missed: Int
+        public let missing: Int
+    }
+
+    public struct PeriodCompliance: Sendable, Codable, Equatable {
+        public let period: String
+        public let value: Double?
+        public let result: String
+    }
+
+    public let agreement: String
+    public let title: String
+    public let state: State
+    public let parties: [String]
+    /// The latest version, and the one in force (nil before every party signed).
+    public let latestVersion: Int
+    public let activeVersion: Int?
+    public let validFrom: String
+    public let validUntil: String
+    public let terminatedOn: String?
+    public let signatures: [Signature]
+    /// Parties that have yet to sign the latest version.
+    public let awaiting: [String]
+    public let obligations: [ObligationState]
+}
+
+public struct AgreementsReport: Sendable, Codable, Equatable {
+    public let moment: Moment
+    public let agreements: [AgreementState]
+}
+
+extension ReadModels {
+    public func agreements(chain: String? = nil, asOf: AsOf = .now) async throws -> AgreementsReport {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            let size = Int64(moment.size)
+            let chainKpis: Set<String>? = try chain.map {
+                Set(try String.fetchAll(db, sql: "SELECT kpi FROM kpis WHERE chain = ? AND \(current)", arguments: [$0, size, size]))
+            }
+            var result: [AgreementState] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM agreements WHERE \(current) ORDER BY agreement", arguments: [size, size]) {
+                let agreement: String = row["agreement"]
+                let latest: Int = row["latest_version"]
+                let active: Int? = row["active_version"]
+                let parties = decodeList(row["parties"], as: [String].self) ?? []
+                let signatures = try Row.fetchAll(db, sql: "SELECT * FROM agreement_signatures WHERE agreement = ? AND valid_from < ? ORDER BY valid_from",
+                                                  arguments: [agreement, size]).map {
+                    AgreementState.Signature(version: $0["version"], party: $0["party"], position: UInt64($0["valid_from"] as Int64))
+                }
+                let signedLatest = Set(signatures.filter { $0.version == latest }.map(\.party))
+                let terminatedOn: String? = row["terminated_on"]
+                let validUntil: String = row["valid_until_day"]
+                let state: AgreementState.State
+                if let terminatedOn, let day = CalendarDate(terminatedOn), day <= moment.day {
+                    state = .terminated
+                } else if let until = CalendarDate(validUntil), until < moment.day {
+                    state = .expired
+                } else if let active {
+                    state = active == latest ? .active : .amended
+                } else {
+                    state = signedLatest.isEmpty ? .proposed : .partiallySigned
+                }
+                let version = active ?? latest
+                let obligationRows = try Row.fetchAll(db, sql: "SELECT * FROM obligations WHERE agreement = ? AND version = ? ORDER BY party, kpi, from_period",
+                                                      arguments: [agreement, version])
+                if let chainKpis, !obligationRows.contains(where: { chainKpis.contains($0["kpi"]) }), !chainKpis.isEmpty {
+                    continue
+                }
+                var obligations: [AgreementState.ObligationState] = []
+                for obligation in obligationRows {
+                    obligations.append(try Self.compliance(obligation, moment: moment, db))
+                }
+                result.append(AgreementState(
+                    agreement: agreement, title: row["title"], state: state, parties: parties, latestVersion: latest, activeVersion: active,
+                    validFrom: row["valid_from_day"], validUntil: validUntil, terminatedOn: terminatedOn, signatures: signatures,
+                    awaiting: parties.filter { !signedLatest.contains($0) }, obligations: obligations))
+            }
+            return AgreementsReport(moment: moment, agreements: result)
+        }
+    }
+
+    /// An obligation period by period, up to the last period that has ended by the moment's day.
+    static func compliance(_ obligation: Row, moment: Moment, _ db: Database) throws -> AgreementState.ObligationState {
+        let kpi: String = obligation["kpi"]
+        let party: String = obligation["party"]
+        let target: Double = obligation["target"]
+        let direction = Direction(rawValue: try String.fetchOne(db, sql: "SELECT direction FROM kpis WHERE kpi = ? ORDER BY valid_from LIMIT 1",
+                                                                 arguments: [kpi]) ?? "higher") ?? .higher
+        var periods: [AgreementState.PeriodCompliance] = []
+        if var period = Period(obligation["from_period"]), let until = Period(obligation["until_period"]) {
+            while period <= until, period.days.upperBound < moment.day {
+                let value = try Self.values(kpi: kpi, period: period, size: moment.size, db).first { $0.organisation == party }?.value
+                let result = value.map { direction.meets($0, target) ? "met" : "missed" } ?? "no-data"
+                periods.append(.init(period: period.description, value: value, result: result))
+                period = period.next
+            }
+        }
+        return .init(party: party, kpi: kpi, target: target, from: obligation["from_period"], until: obligation["until_period"], periods: periods,
+                     met: periods.filter { $0.result == "met" }.count, missed: periods.filter { $0.result == "missed" }.count,
+                     missing: periods.filter { $0.result == "no-data" }.count)
+    }
+}

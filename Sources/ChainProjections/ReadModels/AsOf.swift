@@ -1,0 +1,94 @@
+import ChainDomain
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The moment a question is asked about: now, a ledger position (size), or a recorded time.
+public enum AsOf: Sendable, Equatable {
+    case now
+    /// The ledger as it was with this many entries.
+    case position(UInt64)
+    /// The ledger as it was at this recorded time.
+    case time(Timestamp)
+
+    /// Reads `--as-of`: a whole number is a position; `YYYY-MM-DD` is the end of that day (UTC);
+    /// an RFC 3339 time is that time.
+    public init?(argument: String) {
+        if let position = UInt64(argument) {
+            self = .position(position)
+        } else if let day = CalendarDate(argument) {
+            self = .time(Timestamp(milliseconds: Int64(day.day + 1) * 86_400_000 - 1))
+        } else if let time = Timestamp(rfc3339: argument) {
+            self = .time(time)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// A resolved moment: the ledger size the answer reflects, and the calendar day that counts for
+/// deadlines (overdue dialogues and actions, expired agreements, stale KPIs).
+public struct Moment: Sendable, Codable, Equatable {
+    /// Entries 0 ..< size are taken into account.
+    public let size: UInt64
+    /// The recorded time of the last entry taken into account.
+    public let recordedAt: String?
+    /// The day deadlines are measured against.
+    public let day: CalendarDate
+}
+
+/// Why a question about the read models could not be answered.
+public struct ReadModelError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension ReadModels {
+    /// Turns an `AsOf` into a moment the read models can answer for.
+    public func resolve(_ asOf: AsOf) async throws -> Moment {
+        try await database.read { db in try Self.resolve(asOf, db) }
+    }
+
+    static func resolve(_ asOf: AsOf, _ db: Database) throws -> Moment {
+        let applied = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
+        let size: UInt64
+        var day: CalendarDate?
+        switch asOf {
+        case .now:
+            size = applied
+            day = .today
+        case let .position(position):
+            guard position <= applied else {
+                throw ReadModelError("position \(position) lies beyond the ledger (\(applied) entries)")
+            }
+            size = position
+        case let .time(time):
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(last_position) FROM timeline WHERE recorded_at <= ?", arguments: [time.milliseconds])
+            size = last.map { UInt64($0) + 1 } ?? 0
+            day = CalendarDate(daysSince1970: Int(time.milliseconds / 86_400_000))
+        }
+        let recorded = size == 0 ? nil : try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",
+                                                             arguments: [Int64(size)])
+        let recordedAt = recorded.map { Timestamp(milliseconds: $0) }
+        let resolvedDay = day ?? recordedAt.map { CalendarDate(daysSince1970: Int($0.milliseconds / 86_400_000)) } ?? .today
+        return Moment(size: size, recordedAt: recordedAt?.description, day: resolvedDay)
+    }
+}
+
+/// The SQL condition for rows current at ledger size `?` (bind the size twice).
+let current = "valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)"
+
+/// Decodes a JSON column.
+func decodeList<T: Decodable>(_ text: String?, as type: T.Type) -> T? {
+    guard let text else { return nil }
+    return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+}
+
+/// Queries on the read models.
+public final class ReadModels: Sendable {
+    public let database: any DatabaseReader
+
+    public init(database: any DatabaseReader) {
+        self.database = database
+    }
+}

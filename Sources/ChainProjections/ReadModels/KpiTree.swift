@@ -1,0 +1,243 @@
+import ChainDomain
+import Foundation
+import GRDB
+import LedgerCore
+
+/// A KPI as it stood: its latest period with data, value, target, status and trend.
+public struct KpiState: Sendable, Codable, Equatable {
+    public let kpi: String
+    public let chain: String
+    public let name: String
+    public let level: KPILevel
+    public let step: String?
+    public let unit: String
+    public let direction: Direction
+    public let grain: Grain
+    public let owner: PersonRef
+    public let reporters: [String]
+    /// The latest period with a value (nil when nothing was reported).
+    public let period: String?
+    public let value: Double?
+    /// Observation statuses of the values combined (A, P, E).
+    public let observation: [String]
+    public let target: Double?
+    public let red: Double?
+    public let status: KpiStatus
+    public let previousValue: Double?
+    public let trend: Trend
+    /// Values superseded by a correction for this period (kept, and shown).
+    public let corrections: Int
+    /// KPIs this one contributes to, and goals.
+    public let contributesTo: [String]
+    public let goals: [String]
+    /// Statuses of the KPIs that contribute to this one.
+    public let contributors: [Contributor]
+
+    public struct Contributor: Sendable, Codable, Equatable {
+        public let kpi: String
+        public let status: KpiStatus
+    }
+}
+
+/// A chain's KPI tree at a moment.
+public struct KpiTree: Sendable, Codable, Equatable {
+    public let chain: String
+    public let name: String
+    public let moment: Moment
+    /// Result KPIs first, then chain and process KPIs.
+    public let kpis: [KpiState]
+}
+
+/// One value of a KPI for a period, as recorded and as corrected.
+public struct MeasurementRow: Sendable, Codable, Equatable {
+    public let kpi: String
+    public let period: String
+    public let organisation: String
+    public let value: Double
+    public let status: String
+    public let source: String
+    public let note: String?
+    public let position: UInt64
+    public let recordedAt: String
+    public let supersedes: UInt64?
+    public let reason: String?
+    /// The position of the correction that replaced this value, if any (as of the moment asked).
+    public let supersededAt: UInt64?
+}
+
+extension ReadModels {
+    /// The KPI tree of a chain as of a moment.
+    public func kpiTree(chain: String, asOf: AsOf = .now) async throws -> KpiTree {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            return try Self.kpiTree(chain: chain, moment: moment, db)
+        }
+    }
+
+    /// The KPI trees of every chain as of a moment.
+    public func kpiTrees(asOf: AsOf = .now) async throws -> [KpiTree] {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            return try Self.chains(moment, db).map { try Self.kpiTree(chain: $0.chain, moment: moment, db) }
+        }
+    }
+
+    /// Every value of a KPI (superseded ones included), oldest period first, as of a moment.
+    public func measurements(kpi: String, asOf: AsOf = .now) async throws -> [MeasurementRow] {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day, valid_from
+                """, arguments: [kpi, Int64(moment.size)]).map { Self.measurement($0, size: moment.size) }
+        }
+    }
+
+    /// Bitemporal: what the ledger knew at `asOf` about `kpi` in `period` (the measurement period
+    /// and the recorded time are separate axes). The combined value and the values behind it.
+    public func value(kpi: String, period: Period, asOf: AsOf = .now) async throws -> (value: Double?, rows: [MeasurementRow]) {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            guard let aggregation = try String.fetchOne(db, sql: "SELECT aggregation FROM kpis WHERE kpi = ? AND valid_from < ? ORDER BY valid_from DESC LIMIT 1",
+                                                        arguments: [kpi, Int64(moment.size)]).flatMap(Aggregation.init(rawValue:)) else {
+                throw ReadModelError("there is no KPI \(kpi) at position \(moment.size)")
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM measurements WHERE kpi = ? AND first_day = ? AND \(current) ORDER BY organisation",
+                                        arguments: [kpi, period.days.lowerBound.description, Int64(moment.size), Int64(moment.size)])
+                .map { Self.measurement($0, size: moment.size) }
+            return (Combination.combine(rows.map { ($0.value, $0.position) }, by: aggregation), rows)
+        }
+    }
+
+    static func measurement(_ row: Row, size: UInt64) -> MeasurementRow {
+        let supersededAt: Int64? = row["valid_to"]
+        return MeasurementRow(
+            kpi: row["kpi"], period: row["period"], organisation: row["organisation"], value: row["value"], status: row["status"],
+            source: row["source"], note: row["note"], position: UInt64(row["valid_from"] as Int64),
+            recordedAt: Timestamp(milliseconds: row["recorded_at"]).description, supersedes: (row["supersedes"] as Int64?).map(UInt64.init),
+            reason: row["reason"], supersededAt: supersededAt.flatMap { UInt64($0) < size ? UInt64($0) : nil })
+    }
+
+    struct ChainRow {
+        let chain: String
+        let name: String
+        let partners: [String]
+        let cadence: Cadence
+        let definedAt: UInt64
+        let parent: String?
+    }
+
+    static func chains(_ moment: Moment, _ db: Database) throws -> [ChainRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM chains WHERE \(current) AND retired = 0 ORDER BY chain",
+                         arguments: [Int64(moment.size), Int64(moment.size)]).map {
+            ChainRow(chain: $0["chain"], name: $0["name"], partners: decodeList($0["partners"], as: [String].self) ?? [],
+                     cadence: Cadence(rawValue: $0["cadence"]) ?? .monthly, definedAt: UInt64($0["defined_at"] as Int64), parent: $0["parent"])
+        }
+    }
+
+    static func kpiTree(chain: String, moment: Moment, _ db: Database) throws -> KpiTree {
+        guard let chainRow = try Row.fetchOne(db, sql: "SELECT name FROM chains WHERE chain = ? AND \(current)",
+                                              arguments: [chain, Int64(moment.size), Int64(moment.size)]) else {
+            throw ReadModelError("there is no chain \(chain) at position \(moment.size)")
+        }
+        let size = Int64(moment.size)
+        let kpiRows = try Row.fetchAll(db, sql: "SELECT * FROM kpis WHERE chain = ? AND \(current) AND retired = 0",
+                                       arguments: [chain, size, size])
+        var links: [String: [(kind: String, target: String)]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT l.kpi, l.target_kind, l.target FROM kpi_links l JOIN kpis k ON k.kpi = l.kpi
+            WHERE k.chain = ? AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
+              AND l.valid_from < ? AND (l.valid_to IS NULL OR l.valid_to >= ?)
+            """, arguments: [chain, size, size, size, size]) {
+            links[row["kpi"], default: []].append((row["target_kind"], row["target"]))
+        }
+        var states: [String: KpiState] = [:]
+        for row in kpiRows {
+            let kpi: String = row["kpi"]
+            let base = try kpiState(row, links: links[kpi] ?? [], moment: moment, db)
+            states[kpi] = base
+        }
+        // Each KPI with the statuses of what contributes to it.
+        var contributors: [String: [KpiState.Contributor]] = [:]
+        for state in states.values {
+            for target in state.contributesTo {
+                contributors[target, default: []].append(.init(kpi: state.kpi, status: state.status))
+            }
+        }
+        let ordered = states.values.map { state in
+            KpiState(kpi: state.kpi, chain: state.chain, name: state.name, level: state.level, step: state.step, unit: state.unit,
+                     direction: state.direction, grain: state.grain, owner: state.owner, reporters: state.reporters, period: state.period,
+                     value: state.value, observation: state.observation, target: state.target, red: state.red, status: state.status,
+                     previousValue: state.previousValue, trend: state.trend, corrections: state.corrections,
+                     contributesTo: state.contributesTo, goals: state.goals,
+                     contributors: (contributors[state.kpi] ?? []).sorted { $0.kpi < $1.kpi })
+        }.sorted { ($1.level, $0.kpi) < ($0.level, $1.kpi) }
+        return KpiTree(chain: chain, name: chainRow["name"], moment: moment, kpis: ordered)
+    }
+
+    /// The state of one KPI: its latest period with a value as of the moment.
+    static func kpiState(_ row: Row, links: [(kind: String, target: String)], moment: Moment, _ db: Database) throws -> KpiState {
+        let kpi: String = row["kpi"]
+        let direction = Direction(rawValue: row["direction"]) ?? .higher
+        let aggregation = Aggregation(rawValue: row["aggregation"]) ?? .average
+        let grain = Grain(rawValue: row["grain"]) ?? .month
+        let size = Int64(moment.size)
+        let latest = try String.fetchOne(db, sql: """
+            SELECT first_day FROM measurements WHERE kpi = ? AND \(current) ORDER BY first_day DESC LIMIT 1
+            """, arguments: [kpi, size, size])
+        var period: Period?
+        var value: Double?
+        var observation: [String] = []
+        var previousValue: Double?
+        var corrections = 0
+        var target: (Double, Double)?
+        if let latest, let day = CalendarDate(latest) {
+            let current = Period.containing(day, grain: grain)
+            period = current
+            let values = try Self.values(kpi: kpi, period: current, size: moment.size, db)
+            value = Combination.combine(values.map { ($0.value, $0.position) }, by: aggregation)
+            observation = Array(Set(values.map(\.status))).sorted()
+            previousValue = Combination.combine(try Self.values(kpi: kpi, period: current.previous, size: moment.size, db).map { ($0.value, $0.position) },
+                                                by: aggregation)
+            corrections = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM measurements WHERE kpi = ? AND first_day = ? AND valid_from < ? AND valid_to IS NOT NULL AND valid_to < ?
+                """, arguments: [kpi, latest, size, size]) ?? 0
+            target = try Self.target(kpi: kpi, period: current, size: moment.size, db)
+        }
+        return KpiState(
+            kpi: kpi, chain: row["chain"], name: row["name"], level: KPILevel(rawValue: row["level"]) ?? .process, step: row["step"],
+            unit: row["unit"], direction: direction, grain: grain,
+            owner: PersonRef(organisation: row["owner_organisation"], person: row["owner_person"]),
+            reporters: decodeList(row["reporters"], as: [String].self) ?? [], period: period?.description, value: value,
+            observation: observation, target: target?.0, red: target?.1,
+            status: KpiStatus.evaluate(value: value, target: target?.0, red: target?.1, direction: direction),
+            previousValue: previousValue, trend: Trend.between(previous: previousValue, current: value, direction: direction),
+            corrections: corrections, contributesTo: links.filter { $0.kind == "kpi" }.map(\.target).sorted(),
+            goals: links.filter { $0.kind == "goal" }.map(\.target).sorted(), contributors: [])
+    }
+
+    struct Value {
+        let value: Double
+        let position: UInt64
+        let status: String
+        let organisation: String
+    }
+
+    /// The current values of a KPI for a period, one per reporting organisation.
+    static func values(kpi: String, period: Period, size: UInt64, _ db: Database) throws -> [Value] {
+        try Row.fetchAll(db, sql: """
+            SELECT value, valid_from, status, organisation FROM measurements WHERE kpi = ? AND first_day = ? AND \(current)
+            """, arguments: [kpi, period.days.lowerBound.description, Int64(size), Int64(size)]).map {
+            Value(value: $0[0], position: UInt64($0[1] as Int64), status: $0[2], organisation: $0[3])
+        }
+    }
+
+    /// The target (target, red) that applied to `period`, as known at `size`: the latest set.
+    static func target(kpi: String, period: Period, size: UInt64, _ db: Database) throws -> (Double, Double)? {
+        let first = period.days.lowerBound.description
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT target, red FROM targets WHERE kpi = ? AND valid_from < ? AND first_day <= ? AND (last_day IS NULL OR last_day >= ?)
+            ORDER BY valid_from DESC LIMIT 1
+            """, arguments: [kpi, Int64(size), first, first]) else { return nil }
+        return (row[0], row[1])
+    }
+}

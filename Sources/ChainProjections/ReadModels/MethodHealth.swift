@@ -1,0 +1,94 @@
+import ChainDomain
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The silo warning signs of the method, per chain: each with the rule and what it is about.
+public struct MethodHealth: Sendable, Codable, Equatable {
+    public struct Warning: Sendable, Codable, Equatable {
+        public let chain: String?
+        public let rule: String
+        public let subject: String
+        public let detail: String
+    }
+
+    public let moment: Moment
+    public let warnings: [Warning]
+}
+
+extension ReadModels {
+    public func health(chain only: String? = nil, asOf: AsOf = .now) async throws -> MethodHealth {
+        try await database.read { db in
+            let moment = try Self.resolve(asOf, db)
+            let size = Int64(moment.size)
+            let policy = try Self.policy(moment, db)
+            var warnings: [MethodHealth.Warning] = []
+            func warn(_ chain: String?, _ rule: String, _ subject: String, _ detail: String) {
+                warnings.append(.init(chain: chain, rule: rule, subject: subject, detail: detail))
+            }
+            var members: [String: Bool] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT organisation, person, management_team FROM members WHERE \(current)", arguments: [size, size]) {
+                members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
+            }
+            for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
+                let id = chain.chain
+                if let owner = try Row.fetchOne(db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
+                                                arguments: [id, size, size]) {
+                    let key = "\(owner[0] as String)/\(owner[1] as String)"
+                    if members[key] != true {
+                        warn(id, "a chain owner sits in a management team", key, "the owner \(key) is not (or no longer) a management-team member")
+                    }
+                } else {
+                    warn(id, "every chain has an owner", id, "chain \(id) has no owner")
+                }
+                let tree = try Self.kpiTree(chain: id, moment: moment, db)
+                if tree.kpis.count > policy.kpiLimitPerChain {
+                    warn(id, "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs")
+                }
+                for kpi in tree.kpis {
+                    if kpi.level != .result, kpi.contributesTo.isEmpty {
+                        warn(id, "organogram KPI: contributes to nothing", kpi.kpi, "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up")
+                    }
+                    if kpi.level == .result, kpi.goals.isEmpty {
+                        warn(id, "result KPIs serve a goal", kpi.kpi, "result KPI \(kpi.kpi) is linked to none of the coalition's goals")
+                    }
+                    let currentPeriod = Period.containing(moment.day, grain: kpi.grain)
+                    if try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil {
+                        warn(id, "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)")
+                    }
+                    let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
+                    let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
+                    if staleAfter < moment.day {
+                        warn(id, "KPIs are reported on time", kpi.kpi,
+                             lastReported.map { "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \($0)); stale since \(staleAfter)" }
+                                 ?? "KPI \(kpi.kpi) has never been reported")
+                    }
+                }
+                let dialogues = try Self.dialogues(of: chain, moment: moment, db)
+                if dialogues.overdue {
+                    warn(id, "performance dialogues keep their cadence", id,
+                         "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))")
+                }
+                for action in dialogues.actions where action.overdue {
+                    warn(id, "actions are done on time", action.action, "action \(action.action) of \(action.owner) was due \(action.due)")
+                }
+            }
+            if only == nil {
+                for agreement in try Self.agreementsWithoutObligations(moment, db) {
+                    warn(nil, "agreements have measurable obligations", agreement, "agreement \(agreement) binds no party to a KPI target")
+                }
+            }
+            return MethodHealth(moment: moment, warnings: warnings)
+        }
+    }
+
+    static func agreementsWithoutObligations(_ moment: Moment, _ db: Database) throws -> [String] {
+        let size = Int64(moment.size)
+        return try String.fetchAll(db, sql: """
+            SELECT a.agreement FROM agreements a WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
+              AND a.terminated_on IS NULL AND a.valid_until_day >= ?
+              AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.agreement = a.agreement AND o.version = a.latest_version)
+            ORDER BY a.agreement
+            """, arguments: [size, size, moment.day.description])
+    }
+}

@@ -1,0 +1,141 @@
+import ChainDomain
+import ChainProjections
+import ChainTestSupport
+import GRDB
+import LedgerCore
+import LedgerSQLite
+import Testing
+
+struct ReadModelTests {
+    /// Every read model as of position P equals the same read model of a projection replayed from
+    /// scratch over the first P entries only.
+    @Test(arguments: [30, 100, 139, 140, 171, 206, 250])
+    func asOfAnswersMatchAReplayUpToThatPosition(_ position: Int) async throws {
+        let store = try await Self.housingFirst.store
+        let full = try await Self.housingFirst.projector
+        let replay = try Ledgers.projector(PrefixStore(base: store, limit: UInt64(position)))
+        try await replay.catchUp(pageSize: 64)
+        let asOf = AsOf.position(UInt64(position))
+        let (a, b) = (full.readModels, replay.readModels)
+        #expect(try await a.kpiTrees(asOf: asOf) == b.kpiTrees(asOf: asOf))
+        #expect(try await a.responsibilities(asOf: asOf) == b.responsibilities(asOf: asOf))
+        #expect(try await a.agreements(asOf: asOf) == b.agreements(asOf: asOf))
+        #expect(try await a.dialogues(asOf: asOf) == b.dialogues(asOf: asOf))
+        #expect(try await a.health(asOf: asOf) == b.health(asOf: asOf))
+    }
+
+    /// One projected housing-first ledger shared by the tests above.
+    static let housingFirst = SharedSample()
+
+    actor SharedSample {
+        private var built: (SQLiteLedgerStore, Projector)?
+        private func build() async throws -> (SQLiteLedgerStore, Projector) {
+            if let built { return built }
+            let store = try await Ledgers.sample("housing-first")
+            let projector = try Ledgers.projector(store)
+            try await projector.catchUp()
+            built = (store, projector)
+            return (store, projector)
+        }
+        var store: SQLiteLedgerStore { get async throws { try await build().0 } }
+        var projector: Projector { get async throws { try await build().1 } }
+    }
+
+    @Test func housingFirstOwnershipHistoryAndAgreements() async throws {
+        let models = try await Self.housingFirst.projector.readModels
+        let responsibilities = try await models.responsibilities(chain: "street-to-home")
+        let history = try #require(responsibilities.chains.first).history
+        #expect(history.map(\.owner.organisation) == ["stichting-opvang-heuvelstad", "gemeente-heuvelstad"])
+        #expect(history.first?.until == history.last?.since && history.last?.until == nil)
+        #expect(history.last?.decision == "hf-2026-03-ownership" && history.last?.managementTeam == true)
+        let before = try await models.responsibilities(chain: "street-to-home", asOf: .position(history.last!.since))
+        #expect(before.chains.first?.owner?.owner.organisation == "stichting-opvang-heuvelstad", "as of the transfer's position, the old owner still owns")
+
+        let agreements = try await models.agreements().agreements
+        let homes = try #require(agreements.first { $0.agreement == "hf-homes-2025-2027" })
+        #expect(homes.state == .active && homes.activeVersion == 2 && homes.signatures.count == 6)
+        let rivierland = try #require(homes.obligations.first { $0.party == "woonbedrijf-rivierland" && $0.from == "2025-Q1" })
+        #expect(rivierland.periods.first { $0.period == "2025-Q3" }?.result == "missed")
+        #expect(rivierland.periods.first { $0.period == "2025-Q3" }?.value == 2)
+
+        // Between the amendment and the last signature, version 1 stays in force.
+        let amendedAt = try await Self.housingFirst.store.entries(stream: "agreement/hf-homes-2025-2027", fromVersion: 5, limit: 1).first!.position
+        let pending = try await models.agreements(asOf: .position(amendedAt + 1)).agreements.first { $0.agreement == "hf-homes-2025-2027" }
+        #expect(pending?.state == .amended && pending?.activeVersion == 1 && pending?.awaiting.count == 3)
+    }
+
+    @Test func healthPointsAtTheOrganogramKpi() async throws {
+        let health = try await Self.housingFirst.projector.readModels.health(chain: "street-to-home")
+        let organogram = health.warnings.filter { $0.rule.hasPrefix("organogram KPI") }
+        #expect(organogram.map(\.subject) == ["calls-answered-30s"])
+        #expect(!health.warnings.contains { $0.rule == "every chain has an owner" })
+    }
+
+    @Test func theDecisionAuditShowsWhatWasKnownThenAndEveryCorrectionSince() async throws {
+        let audit = try await Self.housingFirst.projector.readModels.audit(decision: "hf-2025-10-extra-homes")
+        #expect(audit.decision.evidenceKpis == ["homes-offered", "median-days-to-home"])
+        let homes = try #require(audit.kpis.first { $0.kpi == "homes-offered" })
+        #expect(homes.evidence && homes.then.period == "2025-Q3")
+        let median = try #require(audit.kpis.first { $0.kpi == "median-days-to-home" })
+        #expect(median.then.status == .red && median.then.period == "2025-09")
+        // The October intake was corrected after the decision: who, when, why.
+        let intake = try #require(audit.corrections.first { $0.kpi == "intake-14d" && $0.period == "2025-10" })
+        #expect(intake.organisation == "stichting-opvang-heuvelstad" && intake.previousValue == 93 && intake.value == 88.9)
+        #expect(intake.reason == "a client was counted twice in the October intake report" && intake.position > audit.decision.position)
+    }
+}
+
+/// A small story told event by event, to check corrections, late figures and bitemporal answers.
+struct CorrectionAndLateFigureTests {
+    @Test func correctionsAndLateFiguresAreVisibleAsOfAnyMoment() async throws {
+        var fixture = try await DomainFixture.make()
+        try await fixture.accept(by: "opvang", [
+            .kpiReportersSet(KpiReportersSet(kpi: "homes", reporters: ["hoeksteen", "gemeente"])),
+            .targetSet(TargetSet(kpi: "homes", from: Period("2026-Q1")!, until: nil, target: 12, red: 8)),
+        ])
+        let first = try await fixture.attempt(by: "hoeksteen", [DomainFixture.measurement("homes", "2026-Q1", "hoeksteen", 6)])
+        let decided = try await fixture.attempt(by: "opvang", [.dialogueHeld(DialogueHeld(
+            dialogue: "d1", chain: "hf", date: CalendarDate(2026, 4, 10)!, participants: [DomainFixture.director],
+            reviewedPosition: first.size,
+            decisions: [Decision(decision: "d1-more-homes", text: "Ask for more homes.", rationale: "Red in Q1.", decidedBy: DomainFixture.director,
+                                 evidence: Evidence(positions: [first.first], kpis: ["homes"]))],
+            actions: []))])
+        let late = try await fixture.attempt(by: "gemeente", [DomainFixture.measurement("homes", "2026-Q1", "gemeente", 4)])
+        let corrected = try await fixture.attempt(by: "hoeksteen", [.measurementCorrected(Measurement(
+            kpi: "homes", period: Period("2026-Q1")!, organisation: "hoeksteen", value: 7, status: .normal, source: "recount",
+            supersedes: first.first, reason: "one home counted in Q2"))])
+
+        let projector = try Ledgers.projector(fixture.store)
+        try await projector.catchUp()
+        let models = projector.readModels
+
+        // As the dialogue knew it: Hoeksteen's 6 only, red. Now: 7 + 4 = 11, amber.
+        let then = try #require(try await models.kpiTree(chain: "hf", asOf: .position(decided.first)).kpis.first { $0.kpi == "homes" })
+        #expect(then.value == 6 && then.status == .red)
+        let now = try #require(try await models.kpiTree(chain: "hf").kpis.first { $0.kpi == "homes" })
+        #expect(now.value == 11 && now.status == .amber && now.corrections == 1)
+
+        let audit = try await models.audit(decision: "d1-more-homes")
+        let homes = try #require(audit.kpis.first { $0.kpi == "homes" })
+        #expect(homes.then.value == 6 && homes.then.status == .red && homes.samePeriodNow == 11 && homes.samePeriodStatusNow == .amber)
+        let correction = try #require(audit.corrections.first)
+        #expect(audit.corrections.count == 1 && correction.kpi == "homes" && correction.period == "2026-Q1")
+        #expect(correction.organisation == "hoeksteen" && correction.previousValue == 6 && correction.value == 7)
+        #expect(correction.position == corrected.first && correction.reason == "one home counted in Q2")
+        #expect(audit.late.map(\.position) == [late.first] && audit.late.first?.organisation == "gemeente")
+
+        // Bitemporal: the same period, asked at three moments.
+        let q1 = Period("2026-Q1")!
+        #expect(try await models.value(kpi: "homes", period: q1, asOf: .position(decided.first)).value == 6)
+        #expect(try await models.value(kpi: "homes", period: q1, asOf: .position(late.last + 1)).value == 10)
+        let known = try await models.value(kpi: "homes", period: q1)
+        #expect(known.value == 11 && known.rows.map(\.value).sorted() == [4, 7])
+        let history = try await models.measurements(kpi: "homes")
+        #expect(history.map(\.value) == [6, 4, 7] && history.first?.supersededAt == corrected.first)
+        // As of a recorded time: the ledger's clock at the decision.
+        let decisionTime = try await fixture.store.entries(from: decided.first, limit: 1).first!.recordedAt
+        let atTime = try await models.value(kpi: "homes", period: q1, asOf: .time(decisionTime))
+        #expect(atTime.value == 6 || atTime.value == 10 || atTime.value == 11, "recorded times are milliseconds apart here")
+        #expect(try await models.resolve(.time(Timestamp(milliseconds: 0))).size == 0)
+    }
+}
