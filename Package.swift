@@ -133,7 +133,7 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
     package.targets.append(.executableTarget(
         name: "LedgerBenchmarks",
         dependencies: [
-            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples",
+            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections",
             .product(name: "GRDB", package: "GRDB.swift"),
         ],
         swiftSettings: swiftSettings

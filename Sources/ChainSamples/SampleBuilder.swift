@@ -58,6 +58,23 @@ public final class SampleBuilder {
         return try await ledger.append(commit)
     }
 
+    /// Writes the organisations' keys to `directory` as ORG.key.
+    public func saveKeys(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (organisation, key) in keys {
+            try key.fileText.write(toFile: "\(directory)/\(organisation).key", atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// Signs from now on with the keys in `directory` (ORG.key), for a ledger written before; the
+    /// ledger id is read from the ledger.
+    public func adoptKeys(from directory: String) async throws {
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasSuffix(".key") {
+            keys[String(file.dropLast(4))] = try SigningKey(parsing: String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8))
+        }
+        ledgerID = try await ledger.ledgerID()
+    }
+
     /// The ledger's size now (what a dialogue reviews).
     public func size() async throws -> UInt64 { try await ledger.store.size() }
 

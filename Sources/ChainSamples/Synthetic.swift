@@ -25,6 +25,26 @@ public struct SyntheticCoalition: Sendable {
         self.kpisPerChain = kpisPerChain
         self.partnersPerChain = min(partnersPerChain, organisations)
         random = SplitMix64(seed: seed)
+        reports = Array(repeating: [], count: organisations)
+        for chainIndex in 0..<chains {
+            let partners = self.partners(of: chainIndex)
+            for kpiIndex in 0..<kpisPerChain {
+                for (offset, partner) in partners.enumerated() where (offset + kpiIndex) % 2 == 0 {
+                    reports[partner].append("kpi-\(chainIndex)-\(kpiIndex)")
+                }
+            }
+        }
+        cursors = Array(repeating: (Period("1990-01")!, 0), count: organisations)
+    }
+
+    /// The organisations (indexes) partnering in a chain; the first one owns it.
+    private func partners(of chain: Int) -> [Int] {
+        (0..<partnersPerChain).map { (chain * 7 + $0) % organisations }
+    }
+
+    /// Starts every organisation's reporting at `period` (for appending to a ledger written before).
+    public mutating func restart(at period: Period) {
+        cursors = Array(repeating: (period, 0), count: organisations)
     }
 
     public static func organisation(_ index: Int) -> String { "org-\(index)" }
@@ -44,10 +64,9 @@ public struct SyntheticCoalition: Sendable {
                 member(Self.organisation(index), "manager", "Manager", managementTeam: true),
             ])
         }
-        reports = Array(repeating: [], count: organisations)
         for chainIndex in 0..<chains {
             let chain = "chain-\(chainIndex)"
-            let partners = (0..<partnersPerChain).map { Self.organisation((chainIndex * 7 + $0) % organisations) }
+            let partners = self.partners(of: chainIndex).map(Self.organisation)
             let owner = person(partners[0], "manager")
             try await builder.commit(by: founder, [
                 .chainDefined(ChainDefinition(
@@ -66,13 +85,9 @@ public struct SyntheticCoalition: Sendable {
                                        step: level == .process ? "step-\(kpiIndex % partners.count)" : nil, unit: "%", direction: .higher,
                                        grain: .month, owner: owner, reporters: reporters, contributesTo: contributesTo))
                 definitions.append(target(id, from: "1990-01", target: 80, red: 60))
-                for reporter in reporters {
-                    if let index = Int(reporter.dropFirst(4)) { reports[index].append(id) }
-                }
             }
             try await builder.commit(by: owner.organisation, definitions)
         }
-        cursors = Array(repeating: (Period("1990-01")!, 0), count: organisations)
     }
 
     /// The next `count` measurements of one organisation (organisations take turns).

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ChainDomain
+import ChainProjections
 import ChainSamples
 import LedgerConformance
 import LedgerCore
@@ -25,6 +26,10 @@ struct Benchmarks {
         print("ChainLedger ledger-core benchmark: \(events) events in commits of \(batch); \(singles) single-event commits")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), WAL + synchronous=FULL")
 
+        if arguments.contains("--projections") {
+            try await ProjectionBenchmark.run(events: events, ledgerPath: value(of: "--ledger", in: arguments), folder: folder)
+            return
+        }
         if phases.contains("micro") {
             try await micro(folder: folder)
             return

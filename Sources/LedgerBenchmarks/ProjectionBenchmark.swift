@@ -1,0 +1,84 @@
+import ChainDomain
+import ChainProjections
+import ChainSamples
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerSQLite
+
+/// Projection figures on a synthetic coalition: full rebuild rate and peak memory, as-of KPI
+/// tree query times, and incremental catch-up of 1,000 new events.
+///
+/// With `--ledger PATH` naming an existing ledger, only the projections are measured (so that
+/// the peak memory figure is the rebuild's own); otherwise a synthetic ledger of `events`
+/// measurements is written first (kept at PATH when given).
+enum ProjectionBenchmark {
+    static func run(events: Int, ledgerPath: String?, folder: URL) async throws {
+        let path = ledgerPath ?? folder.appendingPathComponent("projections-ledger.sqlite").path
+        let keyPath = path + ".bench-key"
+        var synthetic = SyntheticCoalition(seed: 1)
+        let checkpointKey: SigningKey
+        let generated = !FileManager.default.fileExists(atPath: path)
+        if generated {
+            checkpointKey = try SigningKey.generate(name: "ledger.example/bench")
+            try checkpointKey.fileText.write(toFile: keyPath, atomically: true, encoding: .utf8)
+            let start = Date()
+            let store = try SQLiteLedgerStore(path: path)
+            let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
+            let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
+            try await synthetic.write(builder, checkpointKey: checkpointKey.verifier, events: events)
+            try builder.saveKeys(to: "\(path).keys")
+            print(String(format: "wrote a synthetic ledger of %llu entries in %.0f s (not a projection figure)", try await store.size(), Date().timeIntervalSince(start)))
+            if ledgerPath != nil {
+                print("kept at \(path); run again with --ledger \(path) to measure the projections alone")
+                return
+            }
+        } else {
+            checkpointKey = try SigningKey(parsing: String(contentsOfFile: keyPath, encoding: .utf8))
+        }
+        let store = try SQLiteLedgerStore(path: path)
+        let size = try await store.size()
+        let projectionsPath = folder.appendingPathComponent("bench.projections").path
+        let projector = try Projector(path: projectionsPath, store: store)
+
+        let start = Date()
+        try await projector.rebuild(pageSize: 20_000)
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "full rebuild: %llu events in %.2f s = %.0f events/s (goal ≥ 500,000/s)", size, seconds, Double(size) / seconds))
+        print(String(format: "peak resident memory so far: %.0f MiB (goal < 300 MiB for 10,000,000 events)", Benchmarks.peakMemoryMiB()))
+        let digestStart = Date()
+        _ = try await projector.digests()
+        print(String(format: "digests of every projection: %.2f s", Date().timeIntervalSince(digestStart)))
+
+        let models = projector.readModels
+        for (label, asOf) in [("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2)), ("as of a tenth", AsOf.position(size / 10))] {
+            var samples: [Double] = []
+            for index in 0..<200 {
+                let chain = "chain-\(index % 20)"
+                let queryStart = Date()
+                _ = try await models.kpiTree(chain: chain, asOf: asOf)
+                samples.append(Date().timeIntervalSince(queryStart))
+            }
+            Benchmarks.quantiles("KPI tree of one chain (12 KPIs), \(label) (goal < 20 ms)", samples)
+        }
+
+        // Incremental catch-up of 1,000 new events, ten times.
+        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
+        let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        try await builder.adoptKeys(from: "\(path).keys")
+        var catchUps: [Double] = []
+        var factory = EventFactory()
+        synthetic.restart(at: Period("2500-01")!)
+        for _ in 0..<10 {
+            let (organisation, measurements) = synthetic.nextMeasurements(count: 1000)
+            for event in measurements { factory.versions[event.stream] = try await store.version(of: event.stream) }
+            _ = try await ledger.append(try builder.signed(by: organisation, measurements, factory: &factory))
+            let catchStart = Date()
+            let applied = try await projector.catchUp()
+            catchUps.append(Date().timeIntervalSince(catchStart))
+            precondition(applied == 1000)
+        }
+        Benchmarks.quantiles("incremental catch-up of 1,000 new events (goal < 50 ms)", catchUps)
+        print(String(format: "peak resident memory: %.0f MiB", Benchmarks.peakMemoryMiB()))
+    }
+}
