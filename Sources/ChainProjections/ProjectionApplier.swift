@@ -10,17 +10,42 @@ import SQLiteSupport
 struct ProjectionApplier {
     let db: Database
     let suffix: String
+    /// During a rebuild, corrections do not close the value they supersede row by row: the
+    /// rebuild closes them all in one statement at the end (`closeSupersededMeasurements`).
+    let deferClosingMeasurements: Bool
     private var statements: [String: BulkInsert] = [:]
 
-    init(_ db: Database, suffix: String) {
+    init(_ db: Database, suffix: String, deferClosingMeasurements: Bool = false) {
         self.db = db
         self.suffix = suffix
+        self.deferClosingMeasurements = deferClosingMeasurements
     }
 
+    /// Runs `sql` (with `@` standing for the table suffix) as a cached statement.
     private mutating func run(_ sql: String, _ values: [BulkInsert.Value]) throws {
-        let text = sql.replacingOccurrences(of: "@", with: suffix)
-        if statements[text] == nil { statements[text] = try BulkInsert(db, sql: text) }
-        try statements[text]!.execute(values)
+        if let statement = statements[sql] {
+            try statement.execute(values)
+            return
+        }
+        let statement = try BulkInsert(db, sql: sql.replacingOccurrences(of: "@", with: suffix))
+        statements[sql] = statement
+        try statement.execute(values)
+    }
+
+    /// Sets `valid_to` of every measurement a later value of the same KPI, period and organisation
+    /// replaced: the position of that next value. Only streams with a correction are touched.
+    static func closeSupersededMeasurements(_ db: Database, suffix: String) throws {
+        let table = "measurements\(suffix)"
+        try db.execute(sql: """
+            UPDATE \(table) AS m SET valid_to = (
+                SELECT MIN(c.valid_from) FROM \(table) c
+                WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation AND c.valid_from > m.valid_from)
+            WHERE m.rowid IN (
+                SELECT x.rowid FROM \(table) x JOIN (SELECT DISTINCT kpi, first_day, organisation FROM \(table) WHERE supersedes IS NOT NULL) s
+                ON x.kpi = s.kpi AND x.first_day = s.first_day AND x.organisation = s.organisation)
+              AND EXISTS (SELECT 1 FROM \(table) c WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation
+                          AND c.valid_from > m.valid_from)
+            """)
     }
 
     /// Closes the current version of a row (`table` with `@` for the suffix, `key` a WHERE clause).
@@ -46,32 +71,70 @@ struct ProjectionApplier {
 
     // MARK: - Commits
 
-    /// Records a commit's place and time in the timeline.
-    mutating func commit(_ commit: StoredCommit) throws {
-        try run("INSERT INTO timeline@ VALUES (?, ?, ?, ?, ?)", [
-            .integer(Int64(commit.first)), .integer(Int64(commit.last)), .integer(commit.recordedAt.milliseconds),
-            .text(commit.id.hex), .text(commit.organisation),
-        ])
+    /// Records where a commit starts and when it was recorded, in the timeline.
+    mutating func commitStarts(at position: UInt64, id: CommitID, recordedAt: Timestamp) throws {
+        try run("INSERT INTO timeline@ VALUES (?, ?, ?)", [.integer(Int64(position)), .integer(recordedAt.milliseconds), .text(id.hex)])
+    }
+
+    /// First days of periods, spelled once each.
+    private var firstDays: [Period: String] = [:]
+
+    private mutating func firstDay(_ period: Period) -> String {
+        if let day = firstDays[period] { return day }
+        let day = period.days.lowerBound.description
+        firstDays[period] = day
+        return day
     }
 
     // MARK: - Events
 
-    /// Applies one entry.
-    mutating func apply(_ entry: LogEntry) throws {
-        let position = entry.position
-        let event = entry.event
-        if CoreEvent.isCoreStream(event.stream) {
-            try applyCore(event, at: position)
-            return
+    /// An entry read and decoded, ready to apply (decoding runs in parallel, applying in order).
+    struct Prepared: Sendable {
+        enum Kind: Sendable {
+            case core(EventLine)
+            case chain(ChainEvent)
+            case other
         }
-        guard ChainEventType(rawValue: event.type) != nil else { return }
-        let decoded: ChainEvent
-        do {
-            decoded = try ChainEvent.decode(event)
-        } catch {
-            throw LedgerError.corrupted(position: position, reason: "unreadable \(event.type): \(error.message)")
+
+        let position: UInt64
+        let recordedAt: Timestamp
+        let commit: CommitID
+        let kind: Kind
+
+        init(_ stored: StoredEntry) throws(LedgerError) {
+            position = stored.position
+            recordedAt = stored.recordedAt
+            commit = stored.commit
+            let event = try stored.eventLine()
+            if CoreEvent.isCoreStream(event.stream) {
+                kind = .core(event)
+            } else if ChainEventType(rawValue: event.type) != nil {
+                do {
+                    kind = .chain(try ChainEvent.decode(event))
+                } catch {
+                    throw .corrupted(position: position, reason: "unreadable \(event.type): \(error.message)")
+                }
+            } else {
+                kind = .other
+            }
         }
-        try applyChain(decoded, at: position, recordedAt: entry.recordedAt)
+    }
+
+    /// The commit of the entry applied last.
+    private var lastCommit: CommitID?
+
+    /// Applies one prepared entry. `previousCommit` is the commit of the entry before it in the log
+    /// (nil at position 0), so that the first entry of every commit starts a timeline row.
+    mutating func apply(_ entry: Prepared, previousCommit: CommitID?) throws {
+        if entry.commit != (lastCommit ?? previousCommit) || entry.position == 0 {
+            try commitStarts(at: entry.position, id: entry.commit, recordedAt: entry.recordedAt)
+        }
+        lastCommit = entry.commit
+        switch entry.kind {
+        case let .core(event): try applyCore(event, at: entry.position)
+        case let .chain(event): try applyChain(event, at: entry.position, recordedAt: entry.recordedAt)
+        case .other: break
+        }
     }
 
     private mutating func applyCore(_ event: EventLine, at position: UInt64) throws {
@@ -174,13 +237,13 @@ struct ProjectionApplier {
                 .real(target.target), .real(target.red), from,
             ])
         case let .measurementRecorded(measurement), let .measurementCorrected(measurement):
-            if measurement.supersedes != nil {
+            if measurement.supersedes != nil, !deferClosingMeasurements {
                 try close("measurements", "kpi = ? AND first_day = ? AND organisation = ?",
-                          [.text(measurement.kpi), .text(measurement.period.days.lowerBound.description), .text(measurement.organisation)],
+                          [.text(measurement.kpi), .text(firstDay(measurement.period)), .text(measurement.organisation)],
                           at: position)
             }
             try run("INSERT INTO measurements@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", [
-                .text(measurement.kpi), .text(measurement.period.description), .text(measurement.period.days.lowerBound.description),
+                .text(measurement.kpi), .text(measurement.period.description), .text(firstDay(measurement.period)),
                 .text(measurement.organisation), .real(measurement.value), .text(measurement.status.rawValue), .text(measurement.source),
                 Self.text(measurement.note), measurement.supersedes.map { .integer(Int64($0)) } ?? .null, Self.text(measurement.reason),
                 .integer(recordedAt.milliseconds), from,

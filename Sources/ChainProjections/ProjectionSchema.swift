@@ -39,7 +39,7 @@ public enum ProjectionSchema {
                 kpi TEXT NOT NULL, period TEXT NOT NULL, first_day TEXT NOT NULL, organisation TEXT NOT NULL, value REAL NOT NULL,
                 status TEXT NOT NULL, source TEXT NOT NULL, note TEXT, supersedes INTEGER, reason TEXT,
                 recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "valid_from", indexes: ["kpi, first_day, organisation, valid_from", "valid_from", "valid_to"]),
+                """, orderBy: "valid_from", indexes: ["kpi, first_day, organisation, valid_from"]),
         ]),
         Projection(name: "responsibilities", tables: [
             Table(name: "organisations", columns: """
@@ -102,9 +102,8 @@ public enum ProjectionSchema {
         ]),
         Projection(name: "timeline", tables: [
             Table(name: "timeline", columns: """
-                first_position INTEGER NOT NULL, last_position INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
-                commit_id TEXT NOT NULL, organisation TEXT NOT NULL
-                """, orderBy: "first_position", indexes: ["recorded_at", "last_position"]),
+                first_position INTEGER NOT NULL, recorded_at INTEGER NOT NULL, commit_id TEXT NOT NULL
+                """, orderBy: "first_position", indexes: ["recorded_at", "first_position"]),
         ]),
     ]
 
@@ -120,8 +119,8 @@ public enum ProjectionSchema {
     /// Creates the indexes of the tables under `suffix`. Index names carry `generation`, so that a
     /// rebuild's indexes (made before its tables replace the live ones) never collide with the
     /// live tables' indexes.
-    static func createIndexes(_ db: Database, suffix: String, generation: String) throws {
-        for table in tables {
+    static func createIndexes(_ db: Database, suffix: String, generation: String, only: (@Sendable (Table) -> Bool)? = nil) throws {
+        for table in tables where only?(table) ?? true {
             for (number, columns) in table.indexes.enumerated() {
                 try db.execute(sql: "CREATE INDEX \(table.name)_index_\(number)_\(generation) ON \(table.name)\(suffix) (\(columns))")
             }

@@ -52,12 +52,13 @@ public final class Projector: Sendable {
             let start = try await position()
             let entries = try await store.entries(from: start, limit: pageSize)
             guard !entries.isEmpty else { return applied }
-            let commits = try await store.commits(from: start, limit: pageSize)
+            let previous = start == 0 ? nil : try await store.entries(from: start - 1, limit: 1).first?.commit
+            let prepared = try Self.prepare(entries)
             let moved: Bool = try await database.write { db in
                 // Another catch-up may have got here first: apply only from where the tables are.
                 guard try Self.position(db) == start else { return false }
                 var applier = ProjectionApplier(db, suffix: "")
-                try Self.apply(entries, commits: commits, with: &applier)
+                for entry in prepared { try applier.apply(entry, previousCommit: previous) }
                 try db.execute(sql: "UPDATE projection_state SET position = ? WHERE name = 'log'",
                                arguments: [Int64(entries.last!.position + 1)])
                 return true
@@ -66,16 +67,12 @@ public final class Projector: Sendable {
         }
     }
 
-    private static func apply(_ entries: [StoredEntry], commits: [StoredCommit], with applier: inout ProjectionApplier) throws {
-        var pending = commits[...]
-        for stored in entries {
-            while let commit = pending.first, commit.first <= stored.position {
-                if commit.first == stored.position { try applier.commit(commit) }
-                pending = pending.dropFirst()
-            }
-            try applier.apply(try stored.entry())
-        }
+    /// Reads and decodes entries on every core.
+    private static func prepare(_ entries: [StoredEntry]) throws -> [ProjectionApplier.Prepared] {
+        try Parallel.map(entries.count) { (index) throws(LedgerError) in try ProjectionApplier.Prepared(entries[index]) }
     }
+
+
 
     /// Rebuilds every projection from position 0 into shadow tables and swaps them in at once.
     /// `progress` is told the number of entries applied so far. If anything fails (or the process
@@ -83,23 +80,43 @@ public final class Projector: Sendable {
     public func rebuild(pageSize: Int = 20_000, failAfter: UInt64? = nil, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) async throws {
         let suffix = "__rebuild"
         let generation = String(UInt64(Date().timeIntervalSince1970 * 1000))
+        // Measurements, the bulk, get their index after loading; the other tables are small and
+        // are looked up while loading.
+        let isBulk: @Sendable (ProjectionSchema.Table) -> Bool = { $0.name == "measurements" }
         try await database.write { db in
             for table in ProjectionSchema.tables { try db.execute(sql: "DROP TABLE IF EXISTS \(table.name)\(suffix)") }
             try ProjectionSchema.create(db, suffix: suffix)
-            try ProjectionSchema.createIndexes(db, suffix: suffix, generation: generation)
+            try ProjectionSchema.createIndexes(db, suffix: suffix, generation: generation) { !isBulk($0) }
         }
         let target = try await store.size()
         var position: UInt64 = 0
-        while position < target {
-            let entries = try await store.entries(from: position, limit: Int(min(UInt64(pageSize), target - position)))
-            let commits = try await store.commits(from: position, limit: pageSize)
+        /// Reads and decodes a page while the previous one is written.
+        func page(from start: UInt64) async throws -> [ProjectionApplier.Prepared]? {
+            guard start < target else { return nil }
+            return try Self.prepare(try await store.entries(from: start, limit: Int(min(UInt64(pageSize), target - start))))
+        }
+        var next = try await page(from: 0)
+        var previous: CommitID?
+        while let entries = next {
+            let following = position + UInt64(entries.count)
+            async let upcoming = page(from: following)
+            let before = previous
             try await database.write { db in
-                var applier = ProjectionApplier(db, suffix: suffix)
-                try Self.apply(entries, commits: commits, with: &applier)
+                var applier = ProjectionApplier(db, suffix: suffix, deferClosingMeasurements: true)
+                for entry in entries { try applier.apply(entry, previousCommit: before) }
             }
-            position += UInt64(entries.count)
-            if let failAfter, position >= failAfter { throw RebuildInterrupted(position: position) }
+            previous = entries.last?.commit
+            position = following
+            if let failAfter, position >= failAfter {
+                _ = try? await upcoming
+                throw RebuildInterrupted(position: position)
+            }
             progress?(position, target)
+            next = try await upcoming
+        }
+        try await database.write { db in
+            try ProjectionSchema.createIndexes(db, suffix: suffix, generation: generation, only: isBulk)
+            try ProjectionApplier.closeSupersededMeasurements(db, suffix: suffix)
         }
         try await database.write { db in
             for table in ProjectionSchema.tables {

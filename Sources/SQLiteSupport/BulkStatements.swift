@@ -25,8 +25,12 @@ public struct BulkInsert {
             let index = Int32(offset + 1)
             let code: Int32 = switch value {
             case let .integer(number): sqlite3_bind_int64(handle, index, number)
-            case let .text(text):
-                text.utf8CString.withUnsafeBufferPointer { sqlite3_bind_text(handle, index, $0.baseAddress, -1, transient) }
+            case var .text(text):
+                text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.emptyText, Int32($0.count), transient)
+                    }
+                }
             case let .bytes(bytes):
                 bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
             case let .real(number): sqlite3_bind_double(handle, index, number)
@@ -44,6 +48,9 @@ public struct BulkInsert {
     private var lastMessage: String {
         String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement)))
     }
+
+    /// A zero-length C string, for binding "" (a NULL pointer would bind SQL NULL).
+    nonisolated(unsafe) private static let emptyText = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 
     /// SQLite copies the value (SQLITE_TRANSIENT).
     private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -28,14 +28,18 @@ struct ReadModelTests {
     static let housingFirst = SharedSample()
 
     actor SharedSample {
-        private var built: (SQLiteLedgerStore, Projector)?
+        /// One build for every test, however many ask at once.
+        private var building: Task<(SQLiteLedgerStore, Projector), any Error>?
         private func build() async throws -> (SQLiteLedgerStore, Projector) {
-            if let built { return built }
-            let store = try await Ledgers.sample("housing-first")
-            let projector = try Ledgers.projector(store)
-            try await projector.catchUp()
-            built = (store, projector)
-            return (store, projector)
+            if let building { return try await building.value }
+            let task = Task {
+                let store = try await Ledgers.sample("housing-first")
+                let projector = try Ledgers.projector(store)
+                try await projector.catchUp()
+                return (store, projector)
+            }
+            building = task
+            return try await task.value
         }
         var store: SQLiteLedgerStore { get async throws { try await build().0 } }
         var projector: Projector { get async throws { try await build().1 } }

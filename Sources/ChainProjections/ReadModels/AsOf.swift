@@ -63,8 +63,9 @@ extension ReadModels {
             }
             size = position
         case let .time(time):
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(last_position) FROM timeline WHERE recorded_at <= ?", arguments: [time.milliseconds])
-            size = last.map { UInt64($0) + 1 } ?? 0
+            // The log as it stood at `time`: up to the first commit recorded after it.
+            let next = try Int64.fetchOne(db, sql: "SELECT MIN(first_position) FROM timeline WHERE recorded_at > ?", arguments: [time.milliseconds])
+            size = next.map { UInt64($0) } ?? applied
             day = CalendarDate(daysSince1970: Int(time.milliseconds / 86_400_000))
         }
         let recorded = size == 0 ? nil : try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",

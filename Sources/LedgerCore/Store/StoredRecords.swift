@@ -1,3 +1,5 @@
+import Foundation
+
 /// An event as a store keeps it: the entry bytes (the Merkle leaf) and the columns indexed for
 /// reading, which are copies of what the bytes say (`verify` checks that they agree).
 public struct StoredEntry: Sendable, Equatable {
@@ -23,6 +25,29 @@ public struct StoredEntry: Sendable, Equatable {
         self.bytes = bytes
         self.leafHash = leafHash
     }
+
+    /// The event line inside the stored entry, found by the entry's fixed layout (`…,"event":<line>}`)
+    /// without reading the whole envelope: for readers of a verified log that need only the event.
+    public func eventLine() throws(LedgerError) -> EventLine {
+        let start: Int? = bytes.withUnsafeBufferPointer { buffer in
+            let marker = Self.eventMarker
+            guard buffer.count > marker.count else { return nil }
+            for index in 0..<(buffer.count - marker.count) where buffer[index] == UInt8(ascii: ",") && buffer[index + 1] == UInt8(ascii: "\"") {
+                if memcmp(buffer.baseAddress! + index, marker, marker.count) == 0 { return index + marker.count }
+            }
+            return nil
+        }
+        guard let start, bytes.last == UInt8(ascii: "}"), start < bytes.count - 1 else {
+            throw .corrupted(position: position, reason: "the stored entry is not in the entry layout")
+        }
+        do {
+            return try EventLine(parsing: Array(bytes[start..<(bytes.count - 1)]))
+        } catch {
+            throw .corrupted(position: position, reason: "the stored event is unreadable: \(error.message)")
+        }
+    }
+
+    private static let eventMarker = Array(#","event":"#.utf8)
 
     /// Parses the stored bytes.
     public func entry() throws(LedgerError) -> LogEntry {
