@@ -294,7 +294,7 @@ struct Benchmarks {
     static func quantiles(_ label: String, _ samples: [Double]) {
         let sorted = samples.sorted()
         func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000 }
-        print(String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d proofs)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
+        print(String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d samples)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
     }
 
     static func value(of option: String, in arguments: ArraySlice<String>) -> String? {
