@@ -21,6 +21,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The log: commits, entries, the Merkle tree, checkpoints, keys and the
@@ -66,6 +72,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP server: the API for partners, live replay, and the dashboard.
+        .target(
+            name: "ChainServer",
+            dependencies: [
+                "LedgerCore", "LedgerSQLite", "ChainDomain", "ChainProjections", "SQLiteSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // A small coalition with every role, for the domain's and the projections' tests.
         .target(
             name: "ChainTestSupport",
@@ -88,7 +109,10 @@ let package = Package(
                 "ChainDomain",
                 "ChainSamples",
                 "ChainProjections",
+                "ChainServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +130,16 @@ let package = Package(
             name: "ChainProjectionsTests",
             dependencies: ["ChainProjections", "ChainDomain", "ChainSamples", "ChainTestSupport", "LedgerCore", "LedgerSQLite",
                            .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChainServerTests",
+            dependencies: [
+                "ChainServer", "ChainSamples", "ChainDomain", "ChainProjections", "LedgerCore", "LedgerSQLite", "ChainTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

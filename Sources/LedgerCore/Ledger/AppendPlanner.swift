@@ -14,6 +14,15 @@ public struct AppendReceipt: Sendable, Equatable {
     public let root: TreeHash
     /// True when the commit was already in the log and nothing was written.
     public let duplicate: Bool
+
+    public init(commit: CommitID, first: UInt64, last: UInt64, size: UInt64, root: TreeHash, duplicate: Bool) {
+        self.commit = commit
+        self.first = first
+        self.last = last
+        self.size = size
+        self.root = root
+        self.duplicate = duplicate
+    }
 }
 
 /// Decides, inside one write transaction, what a batch of commits adds to the log: checks each

@@ -13,8 +13,7 @@ struct AppendCommand: AsyncParsableCommand {
             {"commit","first","last","size","root","duplicate"}.
             """)
 
-    @OptionGroup var ledgerOptions: LedgerOptions
-    @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var target: TargetOptions
 
     @Argument(help: ArgumentHelp("The events, one JSON object per line; - reads standard input.", valueName: "FILE.jsonl"))
     var file: String
@@ -22,12 +21,12 @@ struct AppendCommand: AsyncParsableCommand {
     func run() async throws {
         try await Terminal.run {
             let input = try readInput()
-            let signingKey = try writeOptions.signingKey()
-            let ledger = try await writeOptions.openLedger(ledgerOptions)
-            let events = try await EventFile.parse(input, versions: { try await ledger.store.version(of: $0) })
+            let signingKey = try target.signingKey()
+            let ledger = try await target.open()
+            let events = try await EventFile.parse(input, versions: { try await ledger.head(of: $0).version })
             guard !events.isEmpty else { throw CLIError("\(file) holds no events") }
             let commit = SignedCommit.sign(
-                ledger: try await ledger.ledgerID(), organisation: writeOptions.org, key: signingKey, events: events)
+                ledger: try await ledger.ledgerID(), organisation: target.org, key: signingKey, events: events)
             Terminal.print(try await ledger.append(commit).json)
         }
     }

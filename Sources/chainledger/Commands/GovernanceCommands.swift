@@ -9,8 +9,7 @@ struct AssignOwnerCommand: AsyncParsableCommand {
         abstract: "Assign (or transfer) a chain's owner: a management-team member of a partner organisation.",
         discussion: "Only coordinators assign chain owners. The reason, and the decision it carries out, stay in the ledger.")
 
-    @OptionGroup var ledgerOptions: LedgerOptions
-    @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: ArgumentHelp("The chain id.", valueName: "CHAIN")) var chain: String
     @Option(name: .customLong("owner-org"), help: ArgumentHelp("The new owner's organisation.", valueName: "ORG")) var ownerOrg: String
@@ -20,7 +19,7 @@ struct AssignOwnerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run {
-            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            let writer = try await DomainWriter(target)
             try await writer.commit([.chainOwnerAssigned(ChainOwnerAssigned(
                 chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))])
         }
@@ -61,17 +60,16 @@ struct AgreementCommand: AsyncParsableCommand {
                 FILE is JSON: {"agreement", "title", "terms", "parties": [ORG…], "obligations": [{"party", "kpi", \
                 "target", "from", "until"}], "validFrom": "YYYY-MM-DD", "validUntil": "YYYY-MM-DD"}.
                 """)
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Argument(help: ArgumentHelp("The agreement as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
             try await Terminal.run {
                 let terms = try Arguments.jsonFile(file, as: TermsFile.self).terms(version: 1, reason: nil)
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                let writer = try await DomainWriter(target)
                 try await writer.commit([
                     .agreementProposed(terms),
-                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: 1, party: writeOptions.org)),
+                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: 1, party: target.org)),
                 ])
             }
         }
@@ -79,18 +77,16 @@ struct AgreementCommand: AsyncParsableCommand {
 
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sign the latest version of an agreement for your organisation.")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
 
         func run() async throws {
             try await Terminal.run {
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
-                guard let current = await writer.state.agreements[agreement] else {
+                let writer = try await DomainWriter(target)
+                guard let version = try await writer.target.agreementVersion(agreement) else {
                     throw CLIError("there is no agreement \(agreement)")
                 }
-                try await writer.commit([.agreementSigned(AgreementSigned(
-                    agreement: agreement, version: current.latestVersion, party: writeOptions.org))])
+                try await writer.commit([.agreementSigned(AgreementSigned(agreement: agreement, version: version, party: target.org))])
             }
         }
     }
@@ -99,8 +95,7 @@ struct AgreementCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Amend an agreement: a new version that every party signs again (yours is included).",
             discussion: "FILE holds the whole new text in the format of `agreement propose`, plus \"reason\" (or give --reason).")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("Why the agreement changes.", valueName: "TEXT")) var reason: String?
         @Argument(help: ArgumentHelp("The amended agreement as JSON.", valueName: "FILE.json")) var file: String
 
@@ -108,14 +103,14 @@ struct AgreementCommand: AsyncParsableCommand {
             try await Terminal.run {
                 let input = try Arguments.jsonFile(file, as: TermsFile.self)
                 guard let reason = reason ?? input.reason else { throw CLIError("an amendment needs a reason: --reason or \"reason\" in \(file)") }
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
-                guard let current = await writer.state.agreements[input.agreement] else {
+                let writer = try await DomainWriter(target)
+                guard let version = try await writer.target.agreementVersion(input.agreement) else {
                     throw CLIError("there is no agreement \(input.agreement) to amend; propose it first")
                 }
-                let terms = input.terms(version: current.latestVersion + 1, reason: reason)
+                let terms = input.terms(version: version + 1, reason: reason)
                 try await writer.commit([
                     .agreementAmended(terms),
-                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: writeOptions.org)),
+                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: target.org)),
                 ])
             }
         }
@@ -123,8 +118,7 @@ struct AgreementCommand: AsyncParsableCommand {
 
     struct Terminate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Terminate an agreement (it stays in the ledger's history).")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
         @Option(help: ArgumentHelp("Why it ends.", valueName: "TEXT")) var reason: String
         @Option(help: ArgumentHelp("The day it ends (default: today).", valueName: "YYYY-MM-DD")) var effective: String?
@@ -132,7 +126,7 @@ struct AgreementCommand: AsyncParsableCommand {
         func run() async throws {
             try await Terminal.run {
                 let day = try effective.map(Arguments.date) ?? CalendarDate.today
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                let writer = try await DomainWriter(target)
                 try await writer.commit([.agreementTerminated(AgreementTerminated(agreement: agreement, reason: reason, effective: day))])
             }
         }
@@ -165,15 +159,14 @@ struct DialogueCommand: AsyncParsableCommand {
                 [{"decision", "text", "rationale", "decidedBy": {…}, "evidence": {"positions": [P…], "kpis": [KPI…]}}], \
                 "actions": [{"action", "text", "owner": {…}, "due": "YYYY-MM-DD"}]}.
                 """)
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Argument(help: ArgumentHelp("The dialogue as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
             try await Terminal.run {
                 let input = try Arguments.jsonFile(file, as: DialogueFile.self)
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
-                let size = try await writer.ledger.store.size()
+                let writer = try await DomainWriter(target)
+                let size = try await writer.target.size()
                 try await writer.commit([.dialogueHeld(DialogueHeld(
                     dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
                     reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))])
@@ -183,8 +176,7 @@ struct DialogueCommand: AsyncParsableCommand {
 
     struct Complete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark an action of a dialogue as done.")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @OptionGroup var writeOptions: WriteOptions
+        @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("The dialogue id.", valueName: "DIALOGUE")) var dialogue: String
         @Option(help: ArgumentHelp("The action id.", valueName: "ACTION")) var action: String
         @Option(help: ArgumentHelp("The day it was done (default: today).", valueName: "YYYY-MM-DD")) var on: String?
@@ -193,7 +185,7 @@ struct DialogueCommand: AsyncParsableCommand {
         func run() async throws {
             try await Terminal.run {
                 let day = try on.map(Arguments.date) ?? CalendarDate.today
-                let writer = try await DomainWriter(ledgerOptions, writeOptions)
+                let writer = try await DomainWriter(target)
                 try await writer.commit([.actionCompleted(ActionCompleted(dialogue: dialogue, action: action, completedOn: day, note: note))])
             }
         }

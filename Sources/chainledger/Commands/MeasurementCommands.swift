@@ -12,8 +12,7 @@ struct RecordCommand: AsyncParsableCommand {
         abstract: "Record a measurement: a value of a KPI for a period, reported by your organisation.",
         discussion: "A second value for the same KPI, period and organisation is a correction: use `chainledger correct`.")
 
-    @OptionGroup var ledgerOptions: LedgerOptions
-    @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
     @Option(help: ArgumentHelp("The period: 2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03.", valueName: "PERIOD")) var period: String
@@ -25,12 +24,12 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         try await Terminal.run {
             let measurement = Measurement(
-                kpi: kpi, period: try Arguments.period(period), organisation: writeOptions.org, value: try Arguments.number(value),
+                kpi: kpi, period: try Arguments.period(period), organisation: target.org, value: try Arguments.number(value),
                 status: try Arguments.status(status), source: source, note: note)
-            let writer = try await DomainWriter(ledgerOptions, writeOptions)
-            let stream = ChainStreams.measurement(kpi: kpi, period: measurement.period, organisation: writeOptions.org)
+            let writer = try await DomainWriter(target)
+            let stream = ChainStreams.measurement(kpi: kpi, period: measurement.period, organisation: target.org)
             if let existing = try await writer.head(of: stream) {
-                throw CLIError("\(kpi) for \(measurement.period) by \(writeOptions.org) is already recorded (position \(existing.position)); use `chainledger correct` with a reason")
+                throw CLIError("\(kpi) for \(measurement.period) by \(target.org) is already recorded (position \(existing)); use `chainledger correct` with a reason")
             }
             try await writer.commit([.measurementRecorded(measurement)])
         }
@@ -43,8 +42,7 @@ struct CorrectCommand: AsyncParsableCommand {
         abstract: "Correct a measurement: a new value that supersedes the latest one, with the reason.",
         discussion: "The earlier value stays in the ledger; the correction names its position. Finalising a provisional value is a correction with status A.")
 
-    @OptionGroup var ledgerOptions: LedgerOptions
-    @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
     @Option(help: ArgumentHelp("The period.", valueName: "PERIOD")) var period: String
@@ -56,14 +54,14 @@ struct CorrectCommand: AsyncParsableCommand {
     func run() async throws {
         try await Terminal.run {
             let parsedPeriod = try Arguments.period(period)
-            let writer = try await DomainWriter(ledgerOptions, writeOptions)
-            let stream = ChainStreams.measurement(kpi: kpi, period: parsedPeriod, organisation: writeOptions.org)
+            let writer = try await DomainWriter(target)
+            let stream = ChainStreams.measurement(kpi: kpi, period: parsedPeriod, organisation: target.org)
             guard let latest = try await writer.head(of: stream) else {
-                throw CLIError("there is no value of \(kpi) for \(parsedPeriod) by \(writeOptions.org) to correct; use `chainledger record`")
+                throw CLIError("there is no value of \(kpi) for \(parsedPeriod) by \(target.org) to correct; use `chainledger record`")
             }
             try await writer.commit([.measurementCorrected(Measurement(
-                kpi: kpi, period: parsedPeriod, organisation: writeOptions.org, value: try Arguments.number(value),
-                status: try Arguments.status(status), source: source, supersedes: latest.position, reason: reason))])
+                kpi: kpi, period: parsedPeriod, organisation: target.org, value: try Arguments.number(value),
+                status: try Arguments.status(status), source: source, supersedes: latest, reason: reason))])
         }
     }
 }
@@ -79,8 +77,7 @@ struct ImportCommand: AsyncParsableCommand {
             every line is right.
             """)
 
-    @OptionGroup var ledgerOptions: LedgerOptions
-    @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var target: TargetOptions
 
     @Option(help: ArgumentHelp("Observation status for every value.", valueName: "S")) var status = "A"
     @Option(help: ArgumentHelp("Where the figures come from (default: the file's name).", valueName: "SOURCE")) var source: String?
@@ -91,7 +88,7 @@ struct ImportCommand: AsyncParsableCommand {
         try await Terminal.run {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
             let status = try Arguments.status(status)
-            let writer = try await DomainWriter(ledgerOptions, writeOptions)
+            let writer = try await DomainWriter(target)
             let rows = try MeasurementImport.rows(from: data)
             let state = await writer.state
             let source = source ?? URL(fileURLWithPath: file).lastPathComponent
@@ -100,14 +97,14 @@ struct ImportCommand: AsyncParsableCommand {
             var seen: [String: Int] = [:]
             for row in rows {
                 do {
-                    let measurement = try MeasurementImport.measurement(row, organisation: writeOptions.org, status: status, source: source, state: state)
-                    let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: writeOptions.org)
+                    let measurement = try MeasurementImport.measurement(row, organisation: target.org, status: status, source: source, state: state)
+                    let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: target.org)
                     if let earlier = seen[stream] {
                         throw CLIError("\(measurement.kpi) for \(measurement.period) also appears on line \(earlier)")
                     }
                     seen[stream] = row.line
                     if let existing = try await writer.head(of: stream) {
-                        throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing.position)); use `chainledger correct`")
+                        throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing)); use `chainledger correct`")
                     }
                     events.append(.measurementRecorded(measurement))
                 } catch {
@@ -123,6 +120,8 @@ struct ImportCommand: AsyncParsableCommand {
                 try await writer.commit(events)
             } catch let error as LedgerError {
                 throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error, rows: rows))")
+            } catch let error as RemoteLedger.RemoteError {
+                throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error.message, rows: rows))")
             }
         }
     }
@@ -194,16 +193,20 @@ enum MeasurementImport {
         return fields
     }
 
-    static func measurement(_ row: Row, organisation: String, status: ObservationStatus, source: String, state: ChainState) throws -> Measurement {
+    /// A row as a measurement. With the chain state at hand (a local ledger) the KPI, reporter and
+    /// grain are checked here, so that every bad line is named; through a server the server checks.
+    static func measurement(_ row: Row, organisation: String, status: ObservationStatus, source: String, state: ChainState?) throws -> Measurement {
         let kpiID = row.fields[0]
-        guard let kpi = state.kpis[kpiID] else { throw CLIError("unknown KPI \"\(kpiID)\"") }
-        guard !kpi.retired else { throw CLIError("KPI \(kpiID) is retired") }
-        guard kpi.reporters.contains(organisation) else {
-            throw CLIError("\(organisation) does not report KPI \(kpiID) (its reporters: \(kpi.reporters.joined(separator: ", ")))")
-        }
         guard let period = Period(row.fields[1]) else { throw CLIError("\"\(row.fields[1])\" is not a period") }
-        guard period.grain == kpi.definition.grain else {
-            throw CLIError("KPI \(kpiID) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
+        if let state {
+            guard let kpi = state.kpis[kpiID] else { throw CLIError("unknown KPI \"\(kpiID)\"") }
+            guard !kpi.retired else { throw CLIError("KPI \(kpiID) is retired") }
+            guard kpi.reporters.contains(organisation) else {
+                throw CLIError("\(organisation) does not report KPI \(kpiID) (its reporters: \(kpi.reporters.joined(separator: ", ")))")
+            }
+            guard period.grain == kpi.definition.grain else {
+                throw CLIError("KPI \(kpiID) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
+            }
         }
         guard let value = Double(row.fields[2]), value.isFinite else { throw CLIError("\"\(row.fields[2])\" is not a number") }
         let note = row.fields.count == 4 && !row.fields[3].isEmpty ? row.fields[3] : nil
@@ -211,6 +214,14 @@ enum MeasurementImport {
             throw CLIError("the note holds \(note.count) characters; at most \(DomainIdentifiers.noteLimit) (keep personal data out)")
         }
         return Measurement(kpi: kpiID, period: period, organisation: organisation, value: value, status: status, source: source, note: note)
+    }
+
+    /// A server's refusal ("event N of the commit …"), told as the CSV line it came from.
+    static func locate(_ message: String, rows: [Row]) -> String {
+        guard message.hasPrefix("event "), let number = Int(message.dropFirst(6).prefix { $0.isNumber }), rows.indices.contains(number - 1) else {
+            return message
+        }
+        return "line \(rows[number - 1].line): \(message)"
     }
 
     /// A ledger refusal of event N, told as the CSV line it came from.

@@ -2,29 +2,30 @@ import ChainDomain
 import Foundation
 import LedgerCore
 
-/// What every domain command does: open the ledger for writing, read the chain state, turn
-/// events into lines that expect the streams' current versions, sign them with the
-/// organisation's key and append them as one commit.
+/// What every domain command does: read the streams' current versions, turn events into lines
+/// that expect them, sign them with the organisation's key and submit them as one commit, to a
+/// ledger file or to a server.
 struct DomainWriter {
-    let ledger: Ledger<ChainRules>
+    let target: any CommitTarget
     let organisation: String
     let key: SigningKey
 
-    init(_ ledgerOptions: LedgerOptions, _ writeOptions: WriteOptions) async throws {
-        key = try writeOptions.signingKey()
-        ledger = try await writeOptions.openLedger(ledgerOptions)
-        organisation = writeOptions.org
+    init(_ options: TargetOptions) async throws {
+        key = try options.signingKey()
+        target = try await options.open()
+        organisation = options.org
     }
 
-    var state: ChainState {
-        get async { await ledger.domainState }
+    /// The chain state, when the ledger is at hand (not through a server).
+    var state: ChainState? {
+        get async { await target.chainState() }
     }
 
-    /// Signs and appends `events` as one commit; prints the receipt.
+    /// Signs and submits `events` as one commit; prints the receipt.
     func commit(_ events: [ChainEvent]) async throws {
         var factory = EventFactory()
         for stream in Set(events.map(\.stream)) {
-            factory.versions[stream] = try await ledger.store.version(of: stream)
+            factory.versions[stream] = try await target.head(of: stream).version
         }
         let lines: [EventLine]
         do {
@@ -32,15 +33,13 @@ struct DomainWriter {
         } catch {
             throw CLIError("\(error.message): check the ids you gave")
         }
-        let commit = SignedCommit.sign(ledger: try await ledger.ledgerID(), organisation: organisation, key: key, events: lines)
-        Terminal.print(try await ledger.append(commit).json)
+        let commit = SignedCommit.sign(ledger: try await target.ledgerID(), organisation: organisation, key: key, events: lines)
+        Terminal.print(try await target.append(commit).json)
     }
 
     /// The position of the latest event of a stream, if it has one.
-    func head(of stream: String) async throws -> StoredEntry? {
-        let version = try await ledger.store.version(of: stream)
-        guard version > 0 else { return nil }
-        return try await ledger.store.entries(stream: stream, fromVersion: version, limit: 1).first
+    func head(of stream: String) async throws -> UInt64? {
+        try await target.head(of: stream).position
     }
 }
 

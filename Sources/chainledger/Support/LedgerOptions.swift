@@ -12,6 +12,12 @@ struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
     var ledger: String
 
+    init() {}
+
+    init(ledger: String) {
+        self.ledger = ledger
+    }
+
     /// Opens an existing ledger file; never creates one.
     func openStore() throws -> SQLiteLedgerStore {
         guard FileManager.default.fileExists(atPath: ledger) else {
@@ -35,17 +41,9 @@ struct LedgerOptions: ParsableArguments {
     }
 }
 
-/// Options of the commands that write: the ledger's checkpoint key and the signing organisation.
-struct WriteOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The ledger's checkpoint key file (default: the ledger file's path followed by .ledger-key).", valueName: "KEYFILE"))
+/// Opening a ledger file for writing, with its checkpoint key.
+struct WriteOptions {
     var ledgerKey: String?
-
-    @Option(name: .long, help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))
-    var org: String
-
-    @Option(name: .long, help: ArgumentHelp("The organisation's private key file (from `keygen`).", valueName: "KEYFILE"))
-    var key: String
 
     func checkpointKeyPath(for ledger: String) -> String {
         ledgerKey ?? ledger + ".ledger-key"
@@ -64,10 +62,6 @@ struct WriteOptions: ParsableArguments {
             throw CLIError("the ledger at \(options.ledger) is empty: create it with `chainledger init`")
         }
         return ledger
-    }
-
-    func signingKey() throws -> SigningKey {
-        try KeyFile.readPrivate(key)
     }
 }
 

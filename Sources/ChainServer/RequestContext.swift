@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import LedgerCore
+import NIOCore
+
+/// The request context: Hummingbird's core context plus the bearer token's identity.
+public struct LedgerRequestContext: AuthRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: AccessIdentity?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        identity = nil
+    }
+
+    /// Refuses requests without a valid token.
+    func requireReader() throws -> AccessIdentity {
+        guard let identity else { throw APIError(.unauthorized, "missing-token", "send a valid bearer token (Authorization: Bearer clt_…); `chainledger token issue` makes one") }
+        return identity
+    }
+}
+
+/// Reads `Authorization: Bearer …` (or, for the dashboard in a browser, the HttpOnly cookie that
+/// `/login` sets) and looks the token up.
+struct TokenAuthenticator: AuthenticatorMiddleware {
+    typealias Context = LedgerRequestContext
+    let tokens: AccessTokens
+
+    func authenticate(request: Request, context: LedgerRequestContext) async throws -> AccessIdentity? {
+        guard let token = request.headers.bearer?.token ?? request.cookies["chainledger_token"]?.value else { return nil }
+        guard let identity = try await tokens.identity(for: token) else {
+            throw APIError(.unauthorized, "invalid-token", "the bearer token is unknown, expired or revoked")
+        }
+        return identity
+    }
+}
+
+/// Every error the API returns: a status and a JSON body that says what was wrong.
+///
+/// `{"error": {"status": 409, "code": "version-conflict", "message": "…"}}`
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The one place where ledger errors become HTTP statuses.
+    public init(_ error: LedgerError) {
+        switch error {
+        case .malformedCommit: self.init(.badRequest, "malformed-commit", "\(error)")
+        case .invalidEvent: self.init(.unprocessableContent, "invalid-event", "\(error)")
+        case .wrongLedger: self.init(.unprocessableContent, "wrong-ledger", "\(error)")
+        case .notInitialised, .alreadyInitialised: self.init(.conflict, "genesis", "\(error)")
+        case .unknownOrganisation, .unknownKey, .foreignKey, .revokedKey, .badSignature:
+            self.init(.forbidden, "signature", "\(error)")
+        case .unauthorised: self.init(.forbidden, "unauthorised", "\(error)")
+        case .versionConflict: self.init(.conflict, "version-conflict", "\(error)")
+        case .ruleViolation: self.init(.unprocessableContent, "rule", "\(error)")
+        case .outOfRange: self.init(.notFound, "out-of-range", "\(error)")
+        case .missingCheckpointKey, .wrongCheckpointKey, .corrupted: self.init(.internalServerError, "ledger", "\(error)")
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// A JSON string literal.
+func JSONString(_ text: String) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+    return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+}

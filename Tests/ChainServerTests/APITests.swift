@@ -1,0 +1,192 @@
+import ChainDomain
+import ChainServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import NIOCore
+import Testing
+
+struct APITests {
+    @Test func theHealthCheckIsOpenAndEverythingElseNeedsAToken() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app.test(.router) { client in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok && health.text.contains("\"status\":\"ok\""))
+            for uri in ["/api/status", "/api/log", "/api/checkpoint", "/openapi.json", "/metrics", "/api/audit/x"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .unauthorized && response.errorCode == "missing-token", "\(uri)")
+            }
+            let wrong = try await client.execute(uri: "/api/status", method: .get, headers: ServerFixture.bearer("clt_nope_nope"))
+            #expect(wrong.status == .unauthorized && wrong.errorCode == "invalid-token")
+        }
+    }
+
+    @Test func submittingCommits() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        let commit = try await fixture.shelterMeasurement(period: "2027-01", value: 91)
+        try await fixture.app.test(.router) { client in
+            let created = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit))
+            #expect(created.status == .created)
+            let receipt = try created.json()
+            let first = try #require(receipt["first"] as? Int)
+            let again = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit))
+            let againBody = try again.json()
+            #expect(again.status == .ok)
+            #expect(againBody["duplicate"] as? Bool == true)
+            #expect(againBody["first"] as? Int == first)
+            let entry = try await client.execute(uri: "/api/log/\(first)", method: .get, headers: headers)
+            let entryBody = try entry.json()
+            #expect(entry.status == .ok)
+            #expect(entryBody["type"] as? String == "MeasurementRecorded")
+        }
+    }
+
+    /// Each refusal has its status and a JSON body saying why, and changes nothing.
+    @Test func refusedSubmissionsSayWhyAndChangeNothing() async throws {
+        let fixture = try await ServerFixture.make()
+        let shelter = ServerFixture.bearer(fixture.shelter)
+        let conflict = try await fixture.shelterMeasurement(period: "2025-03", value: 91)
+        let notReporter = try await fixture.shelterMeasurement(period: "2027-01", value: 5, kpi: "debt-plan-3m")
+        let wrongGrain = try await fixture.shelterMeasurement(period: "2027-Q1", value: 90)
+        let cases: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
+            ("stale version", shelter, ServerFixture.body(conflict), .conflict, "version-conflict"),
+            ("not a reporter", shelter, ServerFixture.body(notReporter), .forbidden, "unauthorised"),
+            ("a rule", shelter, ServerFixture.body(wrongGrain), .unprocessableContent, "rule"),
+            ("malformed JSON", shelter, ByteBuffer(string: "{\"signed\": 5"), .badRequest, "malformed-json"),
+            ("wrong types", shelter, ByteBuffer(string: "{\"signed\": 5, \"signature\": []}"), .badRequest, "malformed-json"),
+            ("bad base64", shelter, ByteBuffer(string: "{\"signed\": \"***\", \"signature\": \"***\"}"), .badRequest, "malformed-base64"),
+            ("not a commit", shelter, ByteBuffer(string: "{\"signed\": \"aGVsbG8K\", \"signature\": \"\"}"), .badRequest, "malformed-commit"),
+            ("another organisation's commit", ServerFixture.bearer(fixture.coordinator), ServerFixture.body(conflict), .forbidden, "token-scope"),
+            ("an auditor", ServerFixture.bearer(fixture.auditor), ServerFixture.body(conflict), .forbidden, "token-scope"),
+            ("huge body", shelter, ByteBuffer(repeating: UInt8(ascii: " "), count: (64 << 20) + 1), .contentTooLarge, "too-large"),
+        ]
+        let before = try await fixture.fingerprint()
+        try await fixture.app.test(.router) { client in
+            for (name, headers, body, status, code) in cases {
+                let response = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: body)
+                #expect(response.status == status, "\(name): \(response.status) \(response.text.prefix(200))")
+                #expect(response.errorCode == code, "\(name): \(response.text.prefix(200))")
+                let message = ((try? response.json())?["error"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(!message.isEmpty, "\(name) says why")
+            }
+        }
+        #expect(try await fixture.fingerprint() == before)
+    }
+
+    @Test func readingTheLogCheckpointsAndProofs() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.auditor)
+        let size = try await fixture.service.store.size()
+        try await fixture.app.test(.router) { client in
+            let page = try await client.execute(uri: "/api/log?from=10&limit=5", method: .get, headers: headers).json()
+            #expect((page["entries"] as? [[String: Any]])?.map { $0["position"] as? Int } == [10, 11, 12, 13, 14] && page["next"] as? Int == 15)
+            let stream = try await client.execute(uri: "/api/stream?id=chain/street-to-home", method: .get, headers: headers).json()
+            #expect((stream["entries"] as? [[String: Any]])?.count == 3 && stream["version"] as? Int == 3)
+            let note = try await client.execute(uri: "/api/checkpoint", method: .get, headers: headers).text
+            let key = try #require(await fixture.service.ledger.registry.checkpointKey)
+            let checkpoint = try Checkpoint.open(note, verifier: key)
+            #expect(checkpoint.size == size)
+            let inclusion = try await client.execute(uri: "/api/proofs/inclusion?position=7", method: .get, headers: headers).json()
+            try ProofVerifier.verifyInclusion(
+                index: 7, size: size, leafHash: [UInt8](Data(base64Encoded: inclusion["leafHash"] as! String)!),
+                proof: (inclusion["proof"] as! [String]).map { [UInt8](Data(base64Encoded: $0)!) }, root: checkpoint.root.bytes)
+            let consistency = try await client.execute(uri: "/api/proofs/consistency?old=100", method: .get, headers: headers).json()
+            #expect(consistency["newRoot"] as? String == checkpoint.root.base64)
+            let missing = try await client.execute(uri: "/api/log/\(size)", method: .get, headers: headers)
+            #expect(missing.status == .notFound && missing.errorCode == "no-entry")
+            let beyond = try await client.execute(uri: "/api/proofs/inclusion?position=\(size + 5)", method: .get, headers: headers)
+            #expect(beyond.status == .notFound && beyond.errorCode == "out-of-range")
+            let badNumber = try await client.execute(uri: "/api/log?from=ten", method: .get, headers: headers)
+            #expect(badNumber.status == .badRequest && badNumber.errorCode == "bad-parameter")
+        }
+    }
+
+    /// Server-sent events resume after `Last-Event-ID`.
+    @Test func followingTheLogResumesAfterTheLastEventID() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        try await fixture.app.test(.router) { client in
+            let first = try await client.execute(uri: "/api/follow?from=5&max=3", method: .get, headers: headers)
+            #expect(first.headers[.contentType] == "text/event-stream")
+            let ids = first.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { $0.dropFirst(4) }
+            #expect(ids == ["5", "6", "7"])
+            var resume = headers
+            resume[HTTPField.Name("Last-Event-ID")!] = "7"
+            let second = try await client.execute(uri: "/api/follow?max=2", method: .get, headers: resume)
+            #expect(second.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.map { $0.dropFirst(4) } == ["8", "9"])
+            #expect(second.text.contains("event: entry\ndata: {"))
+        }
+    }
+
+    @Test func readModelsAnswerAsOfAnyMoment() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        try await fixture.app.test(.router) { client in
+            for uri in ["/api/status", "/api/responsibilities", "/api/agreements", "/api/decisions", "/api/method-health",
+                        "/api/kpis/intake-14d/measurements", "/api/audit/hf-2025-10-extra-homes", "/api/status?chain=street-to-home&as_of=139",
+                        "/api/responsibilities?as_of=2026-01-01"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(response.status == .ok, "\(uri): \(response.text.prefix(200))")
+            }
+            let then = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=139", method: .get, headers: headers)
+            #expect(then.text.contains("\"size\":139"))
+            let badAsOf = try await client.execute(uri: "/api/status?as_of=yesterday", method: .get, headers: headers)
+            #expect(badAsOf.status == .badRequest && badAsOf.errorCode == "bad-as-of")
+            let unknownChain = try await client.execute(uri: "/api/status?chain=nope", method: .get, headers: headers)
+            #expect(unknownChain.status == .notFound)
+            let unknownDecision = try await client.execute(uri: "/api/audit/nope", method: .get, headers: headers)
+            #expect(unknownDecision.status == .notFound && unknownDecision.text.contains("there is no decision nope"))
+        }
+    }
+
+    @Test func tokenScopesExpiryAndRevocation() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app.test(.router) { client in
+            let listed = try await client.execute(uri: "/api/tokens", method: .get, headers: ServerFixture.bearer(fixture.coordinator))
+            #expect(listed.status == .ok && !listed.text.contains(fixture.shelter), "secrets are never listed")
+            let member = try await client.execute(uri: "/api/tokens", method: .get, headers: ServerFixture.bearer(fixture.shelter))
+            #expect(member.status == .forbidden && member.errorCode == "token-scope")
+            let id = String(fixture.shelter.split(separator: "_")[1])
+            let wasRevoked = try await fixture.service.tokens.revoke(id: id)
+            #expect(wasRevoked)
+            let revoked = try await client.execute(uri: "/api/status", method: .get, headers: ServerFixture.bearer(fixture.shelter))
+            #expect(revoked.status == .unauthorized)
+            let expired = try await fixture.service.tokens.issue(organisation: "woonstichting-hoeksteen", person: "x", role: .member, validFor: 1,
+                                                                now: Date(timeIntervalSinceNow: -2 * 86_400))
+            let expiredStatus = try await client.execute(uri: "/api/status", method: .get, headers: ServerFixture.bearer(expired)).status
+            #expect(expiredStatus == .unauthorized)
+        }
+    }
+
+    /// 64 writers at once: every commit lands, in fewer transactions than commits (group commit).
+    @Test func concurrentWritersAreGroupedIntoFewerTransactions() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        var commits: [SignedCommit] = []
+        for month in 1...12 {
+            for year in 2030...2035 where commits.count < 64 {
+                commits.append(try await fixture.shelterMeasurement(period: "\(year)-\(month < 10 ? "0" : "")\(month)", value: 90))
+            }
+        }
+        let before = try await fixture.service.store.size()
+        let checkpointsBefore = try await fixture.service.store.checkpoints(fromSize: 0, limit: 10_000).count
+        let submissions = commits
+        try await fixture.app.test(.router) { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for commit in submissions {
+                    group.addTask {
+                        try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit)).status
+                    }
+                }
+                for try await status in group { #expect(status == .created) }
+            }
+        }
+        let after = try await fixture.service.store.size()
+        #expect(after == before + 64)
+        let written = try await fixture.service.store.checkpoints(fromSize: 0, limit: 10_000).count - checkpointsBefore
+        #expect(written < 64, "64 commits in \(written) transactions")
+    }
+}

@@ -1,0 +1,141 @@
+import ChainServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+struct DashboardTests {
+    @Test func withoutATokenTheDashboardAsksToSignIn() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app.test(.router) { client in
+            let page = try await client.execute(uri: "/", method: .get)
+            #expect(page.status == .unauthorized && page.text.contains("<form method=\"get\" action=\"/login\">"))
+            #expect(!page.text.contains("Gemeente Heuvelstad"), "nothing of the ledger shows before signing in")
+            let unknown = try await client.execute(uri: "/login?token=clt_nope_nope", method: .get)
+            #expect(unknown.status == .unauthorized && unknown.text.contains("unknown, expired or revoked"))
+        }
+    }
+
+    /// Signing in keeps the token in an HttpOnly cookie; the cookie then opens every page.
+    @Test func signingInSetsACookieThatOpensThePages() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.app.test(.router) { client in
+            let login = try await client.execute(uri: "/login?token=\(fixture.coordinator)", method: .get)
+            #expect(login.status == .seeOther && login.headers[.location] == "/")
+            let cookie = try #require(login.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let value = try #require(cookie.split(separator: ";").first)
+            let overview = try await client.execute(uri: "/", method: .get, headers: [.cookie: String(value)])
+            #expect(overview.status == .ok && overview.text.contains("Gemeente Heuvelstad"))
+            let deepLink = try await client.execute(uri: "/login?token=\(fixture.coordinator)&next=/kpis/intake-14d", method: .get)
+            #expect(deepLink.headers[.location] == "/kpis/intake-14d")
+            for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+                let refused = try await client.execute(uri: "/login?token=\(fixture.coordinator)&next=\(HTMLQuery.encode(elsewhere))", method: .get)
+                #expect(refused.headers[.location] == "/", "never redirects to \(elsewhere)")
+            }
+        }
+    }
+
+    /// Each page shows what a coordinator looks for, in HTML that needs no script.
+    @Test func everyPageShowsItsContent() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.coordinator)
+        let pages: [(String, [String])] = [
+            ("/", ["<h1>Coalition overview</h1>", "From the street to a lasting home", "<svg role=\"img\" aria-label=\"KPI tree of street-to-home\"",
+                   "Method health", "Woonstichting Hoeksteen"]),
+            ("/chains/street-to-home", ["Median days from intake to own home", "<th>trend</th>", "href=\"/kpis/median-days-to-home\""]),
+            ("/kpis/intake-14d", ["aria-label=\"trend\"", "Every value, corrections included", "stroke-dasharray"]),
+            ("/responsibilities", ["Responsibilities over time", "<th>owner</th>", "Members and roles"]),
+            ("/agreements", ["<h1>Agreements</h1>", "State: <strong>"]),
+            ("/decisions", ["Dialogues and decisions", "dialogues; last held"]),
+            ("/audit/hf-2025-10-extra-homes", ["Decision audit: hf-2025-10-extra-homes", "Corrections since the decision"]),
+        ]
+        try await fixture.app.test(.router) { client in
+            for (uri, expected) in pages {
+                let page = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(page.status == .ok, "\(uri)")
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(page.text.contains("<input name=\"as_of\""), "\(uri) has the position/date picker")
+                #expect(!page.text.contains("<script"), "\(uri) needs no script")
+                for text in expected {
+                    #expect(page.text.contains(text), "\(uri) shows \(text)")
+                }
+            }
+        }
+    }
+
+    /// The picker shows the whole dashboard as of a position, and keeps it in every link.
+    @Test func thePickerShowsTheDashboardAsOfAMoment() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.coordinator)
+        try await fixture.app.test(.router) { client in
+            let early = try await client.execute(uri: "/?as_of=20", method: .get, headers: headers)
+            #expect(early.text.contains("Showing the ledger at position 20"))
+            #expect(early.text.contains("href=\"/responsibilities?as_of=20\""))
+            #expect(!early.text.contains("From the street to a lasting home"), "the chain did not exist at position 20")
+            let now = try await client.execute(uri: "/", method: .get, headers: headers)
+            #expect(now.text.contains("From the street to a lasting home"))
+            // The ledger records when it appended each commit: today, in this test.
+            let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+            let chain = try await client.execute(uri: "/chains/street-to-home?as_of=\(today)", method: .get, headers: headers)
+            #expect(chain.text.contains("href=\"/kpis/median-days-to-home?as_of=\(today)\""))
+            let before = try await client.execute(uri: "/chains/street-to-home?as_of=2000-01-01", method: .get, headers: headers)
+            #expect(before.text.contains("there is no chain street-to-home at position 0"))
+            let bad = try await client.execute(uri: "/?as_of=%3Cscript%3E", method: .get, headers: headers)
+            #expect(bad.text.contains("as_of must be a position") && !bad.text.contains("<script>"))
+            let unknown = try await client.execute(uri: "/chains/nope", method: .get, headers: headers)
+            #expect(unknown.text.contains("class=\"warning\""))
+        }
+    }
+}
+
+enum HTMLQuery {
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+    }
+}
+
+struct OpenAPITests {
+    /// The document served at /openapi.json lists every route the router serves, and only those.
+    @Test func theDocumentListsEveryRoute() async throws {
+        let fixture = try await ServerFixture.make()
+        let routes = Set(buildRouter(service: fixture.service).routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
+        try await fixture.app.test(.router) { client in
+            let response = try await client.execute(uri: "/openapi.json", method: .get, headers: ServerFixture.bearer(fixture.auditor))
+            let document = try response.json()
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    documented.insert("\(method) \(path)")
+                    let fields = operation as? [String: Any]
+                    #expect(fields?["summary"] is String && fields?["responses"] is [String: Any], "\(method) \(path)")
+                    let pathParameters = ((fields?["parameters"] as? [[String: Any]]) ?? []).filter { $0["in"] as? String == "path" }
+                        .compactMap { $0["name"] as? String }
+                    let placeholders = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+                    #expect(pathParameters.sorted() == placeholders.sorted(), "\(method) \(path) documents its path parameters")
+                }
+            }
+            #expect(documented == routes, "undocumented: \(routes.subtracting(documented)); not served: \(documented.subtracting(routes))")
+        }
+    }
+}
+
+struct MetricsTests {
+    @Test func metricsCountRequestsAndAppends() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        let commit = try await fixture.shelterMeasurement(period: "2027-01", value: 91)
+        try await fixture.app.test(.router) { client in
+            _ = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit))
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains("# TYPE chainledger_commits_appended_total counter"))
+            #expect(metrics.text.contains("# TYPE hb_requests counter") || metrics.text.contains("# TYPE hb_requests_total counter"),
+                    "\(metrics.text.prefix(600))")
+            #expect(metrics.text.contains("chainledger_log_size"))
+        }
+    }
+}
