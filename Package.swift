@@ -167,8 +167,12 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
     package.targets.append(.executableTarget(
         name: "LedgerBenchmarks",
         dependencies: [
-            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections",
+            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings
     ))

@@ -22,7 +22,8 @@ public final class Projector: Sendable {
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        try self.init(database: DatabaseQueue(path: path, configuration: configuration), store: store)
+        // A pool: readers run side by side, and alongside a catch-up.
+        try self.init(database: DatabasePool(path: path, configuration: configuration), store: store)
     }
 
     public init(database: any DatabaseWriter, store: any LedgerStore) throws {

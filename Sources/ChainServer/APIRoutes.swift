@@ -254,58 +254,69 @@ struct APIRoutes {
 
     func status(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            if let chain { return try JSON.response([try await models.kpiTree(chain: chain, asOf: asOf)]) }
-            return try JSON.response(try await models.kpiTrees(asOf: asOf))
+            if let chain { return try JSON.bytes([try await models.kpiTree(chain: chain, asOf: asOf)]) }
+            return try JSON.bytes(try await models.kpiTrees(asOf: asOf))
         }
     }
 
     func measurements(request: Request, context: LedgerRequestContext) async throws -> Response {
         let kpi = context.parameters.get("kpi") ?? ""
         return try await readModel(request, context) { models, asOf, _ in
-            try JSON.response(try await models.measurements(kpi: kpi, asOf: asOf))
+            try JSON.bytes(try await models.measurements(kpi: kpi, asOf: asOf))
         }
     }
 
     func responsibilities(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            try JSON.response(try await models.responsibilities(chain: chain, asOf: asOf))
+            try JSON.bytes(try await models.responsibilities(chain: chain, asOf: asOf))
         }
     }
 
     func agreements(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            try JSON.response(try await models.agreements(chain: chain, asOf: asOf))
+            try JSON.bytes(try await models.agreements(chain: chain, asOf: asOf))
         }
     }
 
     func decisions(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            try JSON.response(try await models.dialogues(chain: chain, asOf: asOf))
+            try JSON.bytes(try await models.dialogues(chain: chain, asOf: asOf))
         }
     }
 
     func audit(request: Request, context: LedgerRequestContext) async throws -> Response {
         let decision = context.parameters.get("decision") ?? ""
         return try await readModel(request, context) { models, _, _ in
-            try JSON.response(try await models.audit(decision: decision))
+            try JSON.bytes(try await models.audit(decision: decision))
         }
     }
 
     func health(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            try JSON.response(try await models.health(chain: chain, asOf: asOf))
+            try JSON.bytes(try await models.health(chain: chain, asOf: asOf))
         }
     }
 
     /// One read-model request: any member may read; `as_of` and `chain` come from the query;
-    /// an unknown chain or a position beyond the log is a 404.
+    /// an unknown chain or a position beyond the log is a 404. The moment is resolved first and
+    /// the answer cached under it: the log only grows, so an answer about a moment never changes.
     private func readModel(_ request: Request, _ context: LedgerRequestContext,
-                           _ answer: (ReadModels, AsOf, String?) async throws -> Response) async throws -> Response {
+                           _ answer: (ReadModels, AsOf, String?) async throws -> ByteBuffer) async throws -> Response {
         _ = try context.requireReader()
         let asOf = try Query.asOf(request)
         let models = try await service.currentReadModels()
+        let chain = request.uri.queryParameters.get("chain").map { String($0) }
         do {
-            return try await answer(models, asOf, request.uri.queryParameters.get("chain"))
+            let moment = try await models.resolve(asOf)
+            let key = ResponseCache.Key(path: request.uri.path, chain: chain, moment: moment)
+            let body: ByteBuffer
+            if let cached = service.responses[key] {
+                body = cached
+            } else {
+                body = try await answer(models, .moment(moment), chain)
+                service.responses[key] = body
+            }
+            return JSON.response(bytes: body)
         } catch let error as ReadModelError {
             throw APIError(.notFound, "not-found", error.description)
         }
@@ -331,8 +342,15 @@ enum JSON {
     }()
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        response(bytes: try bytes(value), status: status)
+    }
+
+    static func response(bytes: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: bytes))
+    }
+
+    static func bytes<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        ByteBuffer(bytes: try encoder.encode(value))
     }
 }
 

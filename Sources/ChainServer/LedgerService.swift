@@ -13,6 +13,8 @@ public final class LedgerService: Sendable {
     public let projector: Projector
     public let tokens: AccessTokens
     let growth = LogGrowth()
+    /// Read-model answers by the moment they answer for.
+    let responses = ResponseCache()
     let logger: Logger
     private let appendedCommits = Counter(label: "chainledger_commits_appended_total")
     private let appendedEvents = Counter(label: "chainledger_events_appended_total")

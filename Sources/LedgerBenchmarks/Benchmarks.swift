@@ -26,6 +26,10 @@ struct Benchmarks {
         print("ChainLedger ledger-core benchmark: \(events) events in commits of \(batch); \(singles) single-event commits")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), WAL + synchronous=FULL")
 
+        if arguments.contains("--server") {
+            try await ServerBenchmark.run(events: events, folder: folder)
+            return
+        }
         if arguments.contains("--projections") {
             try await ProjectionBenchmark.run(events: events, ledgerPath: value(of: "--ledger", in: arguments), folder: folder)
             return

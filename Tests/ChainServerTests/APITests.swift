@@ -142,6 +142,24 @@ struct APITests {
         }
     }
 
+    /// Answers are cached by the moment they answer for; a new commit moves "now" on.
+    @Test func cachedAnswersFollowTheLog() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.shelter)
+        let commit = try await fixture.shelterMeasurement(period: "2027-01", value: 42)
+        try await fixture.app.test(.router) { client in
+            let before = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
+            let again = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
+            #expect(before == again && !before.contains("\"period\":\"2027-01\""))
+            let size = try await fixture.service.store.size()
+            _ = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit))
+            let after = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
+            #expect(after.contains("\"period\":\"2027-01\"") && after.contains("\"size\":\(size + 1)"))
+            let then = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size)", method: .get, headers: headers).text
+            #expect(then.contains("\"size\":\(size)") && !then.contains("\"period\":\"2027-01\""))
+        }
+    }
+
     @Test func tokenScopesExpiryAndRevocation() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.app.test(.router) { client in

@@ -10,6 +10,9 @@ public enum AsOf: Sendable, Equatable {
     case position(UInt64)
     /// The ledger as it was at this recorded time.
     case time(Timestamp)
+    /// A moment resolved before (by `ReadModels.resolve`): answers about it never change, since
+    /// the log only grows, so they may be cached under it.
+    case moment(Moment)
 
     /// Reads `--as-of`: a whole number is a position; `YYYY-MM-DD` is the end of that day (UTC);
     /// an RFC 3339 time is that time.
@@ -28,7 +31,7 @@ public enum AsOf: Sendable, Equatable {
 
 /// A resolved moment: the ledger size the answer reflects, and the calendar day that counts for
 /// deadlines (overdue dialogues and actions, expired agreements, stale KPIs).
-public struct Moment: Sendable, Codable, Equatable {
+public struct Moment: Sendable, Codable, Hashable {
     /// Entries 0 ..< size are taken into account.
     public let size: UInt64
     /// The recorded time of the last entry taken into account.
@@ -67,6 +70,11 @@ extension ReadModels {
             let next = try Int64.fetchOne(db, sql: "SELECT MIN(first_position) FROM timeline WHERE recorded_at > ?", arguments: [time.milliseconds])
             size = next.map { UInt64($0) } ?? applied
             day = CalendarDate(daysSince1970: Int(time.milliseconds / 86_400_000))
+        case let .moment(moment):
+            guard moment.size <= applied else {
+                throw ReadModelError("position \(moment.size) lies beyond the ledger (\(applied) entries)")
+            }
+            return moment
         }
         let recorded = size == 0 ? nil : try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",
                                                              arguments: [Int64(size)])
