@@ -301,20 +301,19 @@ struct APIRoutes {
     /// an unknown chain or a position beyond the log is a 404. The moment is resolved first and
     /// the answer cached under it: the log only grows, so an answer about a moment never changes.
     private func readModel(_ request: Request, _ context: LedgerRequestContext,
-                           _ answer: (ReadModels, AsOf, String?) async throws -> ByteBuffer) async throws -> Response {
+                           _ answer: @escaping @Sendable (ReadModels, AsOf, String?) async throws -> ByteBuffer) async throws -> Response {
         _ = try context.requireReader()
         let asOf = try Query.asOf(request)
         let models = try await service.currentReadModels()
         let chain = request.uri.queryParameters.get("chain").map { String($0) }
         do {
-            let moment = try await models.resolve(asOf)
+            let moment = try await service.resolve(asOf, in: models)
             let key = ResponseCache.Key(path: request.uri.path, chain: chain, moment: moment)
-            let body: ByteBuffer
-            if let cached = service.responses[key] {
-                body = cached
-            } else {
-                body = try await answer(models, .moment(moment), chain)
+            if let cached = service.responses[key] { return JSON.response(bytes: cached) }
+            let body = try await service.answering.run(key.description) { [service] in
+                let body = try await answer(models, .moment(moment), chain)
                 service.responses[key] = body
+                return body
             }
             return JSON.response(bytes: body)
         } catch let error as ReadModelError {

@@ -42,6 +42,11 @@ public struct AccessTokenRecord: Sendable, Codable, Equatable {
 /// coalition's shared record; who may call the server is the server's own business.
 public final class AccessTokens: Sendable {
     let database: any DatabaseWriter
+    /// Identities looked up in the last `recheck` seconds, by secret hash. A revocation through
+    /// this object takes effect at once; one made by another process within `recheck` seconds.
+    private let recent = RecentIdentities()
+    /// How long a looked-up identity is trusted before it is read again.
+    public static let recheck: TimeInterval = 1
 
     public convenience init(path: String) throws {
         var configuration = Configuration()
@@ -86,22 +91,30 @@ public final class AccessTokens: Sendable {
     /// The identity of a presented secret, if it is known, unexpired and not revoked.
     public func identity(for secret: String, now: Date = Date()) async throws -> AccessIdentity? {
         let hash = Data(SHA256.hash(data: Data(secret.utf8)))
-        return try await database.read { db in
+        if let known = recent[hash], now.timeIntervalSince(known.checkedAt) < Self.recheck, now < known.expiresAt {
+            return known.identity
+        }
+        let found: (AccessIdentity, Date)? = try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM access_tokens WHERE secret_hash = ?", arguments: [hash]),
                   (row["revoked_at"] as Double?) == nil, (row["expires_at"] as Double) > now.timeIntervalSince1970,
                   let role = AccessRole(rawValue: row["role"])
             else { return nil }
-            return AccessIdentity(token: row["id"], organisation: row["organisation"], person: row["person"], role: role)
+            let identity = AccessIdentity(token: row["id"], organisation: row["organisation"], person: row["person"], role: role)
+            return (identity, Date(timeIntervalSince1970: row["expires_at"]))
         }
+        recent[hash] = found.map { RecentIdentities.Entry(identity: $0.0, expiresAt: $0.1, checkedAt: now) }
+        return found?.0
     }
 
     /// Revokes a token by id; false when there is no such token.
     public func revoke(id: String, now: Date = Date()) async throws -> Bool {
-        try await database.write { db in
+        let revoked = try await database.write { db in
             try db.execute(sql: "UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [now.timeIntervalSince1970, id])
             return db.changesCount == 1
         }
+        recent.forget(token: id)
+        return revoked
     }
 
     public func list() async throws -> [AccessTokenRecord] {
@@ -124,5 +137,32 @@ public final class AccessTokens: Sendable {
     private static func random(_ bytes: Int) -> String {
         Data(randomBytes(bytes)).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Identities recently read from the token file, by secret hash.
+private final class RecentIdentities: @unchecked Sendable {
+    struct Entry {
+        let identity: AccessIdentity
+        let expiresAt: Date
+        let checkedAt: Date
+    }
+
+    private let lock = NSLock()
+    private var entries: [Data: Entry] = [:]
+
+    subscript(hash: Data) -> Entry? {
+        get { lock.withLock { entries[hash] } }
+        set {
+            lock.withLock {
+                if entries.count > 10_000 { entries.removeAll() }
+                entries[hash] = newValue
+            }
+        }
+    }
+
+    /// Forgets the token with this id.
+    func forget(token id: String) {
+        lock.withLock { entries = entries.filter { $0.value.identity.token != id } }
     }
 }

@@ -5,10 +5,12 @@ import NIOCore
 /// Encoded read-model answers, by the moment they answer for. The log only grows, so an answer
 /// about a resolved moment never changes: entries are dropped only to bound memory (oldest first).
 final class ResponseCache: @unchecked Sendable {
-    struct Key: Hashable {
+    struct Key: Hashable, CustomStringConvertible {
         let path: String
         let chain: String?
         let moment: Moment
+
+        var description: String { "\(path)|\(chain ?? "")|\(moment.size)|\(moment.day)|\(moment.recordedAt ?? "")" }
     }
 
     private let lock = NSLock()
