@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The log: commits, entries, the Merkle tree, checkpoints, keys and the
@@ -48,6 +49,22 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "SQLiteSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The server store: the log in PostgreSQL (postgres-nio), for several writer processes.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A throwaway PostgreSQL server (initdb, a free port, stopped with the process) for the
+        // tests and benchmarks.
+        .target(
+            name: "TemporaryPostgres",
             swiftSettings: swiftSettings
         ),
         // The chain domain: integral performance management as events, rules and state. Pure Swift,
@@ -140,6 +157,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: ["LedgerCore", "LedgerPostgres", "LedgerConformance", "LedgerSQLite", "TemporaryPostgres"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
