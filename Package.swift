@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "LedgerSQLite",
+                "LedgerPostgres",
                 "ChainDomain",
                 "ChainSamples",
                 "ChainProjections",

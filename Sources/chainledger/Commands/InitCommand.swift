@@ -52,7 +52,7 @@ struct InitCommand: AsyncParsableCommand {
             guard Self.isOrganisationID(org) else {
                 throw CLIError("--org \"\(org)\" is not an organisation id: use lowercase letters, digits and hyphens")
             }
-            let path = ledgerOptions.ledger
+            let path = try ledgerOptions.file(for: "init")
             let keyPath = ledgerKey ?? path + ".ledger-key"
             for existing in [path, keyPath] where FileManager.default.fileExists(atPath: existing) {
                 throw CLIError("\(existing) already exists; `init` founds a new ledger and never touches an existing one")

@@ -27,7 +27,7 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run {
-            let store: any LedgerStore = try ledgerOptions.openStore()
+            let store: any LedgerStore = try await ledgerOptions.openStore()
             let last = to ?? UInt64.max
             guard from <= last else { throw CLIError("--from \(from) lies after --to \(last)") }
             if !json { Terminal.print("position  recorded at               stream@version  type") }

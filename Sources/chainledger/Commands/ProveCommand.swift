@@ -25,7 +25,7 @@ struct ProveCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Terminal.run {
-                let store: any LedgerStore = try ledgerOptions.openStore()
+                let store: any LedgerStore = try await ledgerOptions.openStore()
                 let proof = try await ProofBuilder(store: store).inclusion(index: position, size: size)
                 var line = JSONLine()
                 line.number("index", proof.index)
@@ -56,7 +56,7 @@ struct ProveCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Terminal.run {
-                let store: any LedgerStore = try ledgerOptions.openStore()
+                let store: any LedgerStore = try await ledgerOptions.openStore()
                 let proof = try await ProofBuilder(store: store).consistency(old: old, new: new)
                 var line = JSONLine()
                 line.number("old", proof.oldSize)

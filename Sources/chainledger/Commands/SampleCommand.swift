@@ -38,7 +38,7 @@ struct SampleCommand: AsyncParsableCommand {
             guard Samples.names.contains(name) || name == "synthetic" else {
                 throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
             }
-            let path = ledgerOptions.ledger
+            let path = try ledgerOptions.file(for: "sample")
             let keyPath = ledgerKey ?? path + ".ledger-key"
             for existing in [path, keyPath] where FileManager.default.fileExists(atPath: existing) {
                 throw CLIError("\(existing) already exists; `sample` writes a new ledger and never touches an existing one")

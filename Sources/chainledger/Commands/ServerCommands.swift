@@ -25,16 +25,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run {
-            let service = try await Self.service(ledgerOptions, ledgerKey: ledgerKey, projections: projections, access: access)
+            let service = try await Self.service(ledgerOptions.source, ledgerKey: ledgerKey, projections: projections, access: access)
             try await Self.serve(service, host: host, port: port)
         }
     }
 
-    static func service(_ ledgerOptions: LedgerOptions, ledgerKey: String?, projections: String?, access: String?) async throws -> LedgerService {
+    static func service(_ ledgerOptions: LedgerSource, ledgerKey: String?, projections: String?, access: String?) async throws -> LedgerService {
         let ledger = try await WriteOptions(ledgerKey: ledgerKey).openLedger(ledgerOptions)
-        let projector = try Projector(path: projections ?? ledgerOptions.ledger + ".projections", store: ledger.store)
+        let projector = try Projector(path: projections ?? ledgerOptions.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
-        let tokens = try AccessTokens(path: access ?? ledgerOptions.ledger + ".access")
+        let tokens = try AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access")
         return LedgerService(ledger: ledger, projector: projector, tokens: tokens)
     }
 
@@ -76,7 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
                     try KeyFile.write(key, to: "\(folder)/keys/\(organisation).key")
                 }
             }
-            let service = try await ServeCommand.service(LedgerOptions(ledger: path), ledgerKey: nil, projections: nil, access: nil)
+            let service = try await ServeCommand.service(LedgerSource(file: path), ledgerKey: nil, projections: nil, access: nil)
             let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
             let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
             FileHandle.standardError.write(Data("""
@@ -117,7 +117,7 @@ struct TokenCommand: AsyncParsableCommand {
                 if role == .coordinator, !registry.coordinators.contains(org) {
                     throw CLIError("\"\(org)\" is not a coordinating organisation; its members get member or auditor tokens")
                 }
-                let tokens = try AccessTokens(path: access ?? ledgerOptions.ledger + ".access")
+                let tokens = try AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access")
                 Terminal.print(try await tokens.issue(organisation: org, person: person, role: role, validFor: days))
             }
         }
@@ -131,8 +131,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Terminal.run {
-                _ = try ledgerOptions.openStore()
-                let records = try await AccessTokens(path: access ?? ledgerOptions.ledger + ".access").list()
+                _ = try await ledgerOptions.openStore()
+                let records = try await AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access").list()
                 if json { return try Show.json(records) }
                 var table = TextTable("id", "organisation", "person", "role", "expires", "revoked")
                 for record in records {
@@ -151,8 +151,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Terminal.run {
-                _ = try ledgerOptions.openStore()
-                guard try await AccessTokens(path: access ?? ledgerOptions.ledger + ".access").revoke(id: id) else {
+                _ = try await ledgerOptions.openStore()
+                guard try await AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access").revoke(id: id) else {
                     throw CLIError("there is no unrevoked token \(id)")
                 }
                 Terminal.print("revoked \(id)")

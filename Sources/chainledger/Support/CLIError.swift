@@ -34,9 +34,14 @@ enum Terminal {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Writes to standard output without buffering surprises.
+    /// Writes to standard output without buffering surprises. When the reader has gone (`| head`),
+    /// the command stops quietly, as command-line tools do.
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            exit(0)
+        }
     }
 }
 

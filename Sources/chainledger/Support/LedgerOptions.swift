@@ -1,41 +1,128 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerPostgres
 import LedgerSQLite
 import ChainDomain
 
 /// The domain whose rules the command-line ledger enforces.
 typealias CLIDomain = ChainRules
 
-/// `--ledger DB`, shared by every command that opens a ledger.
+/// `--ledger DB` or `--postgres URL`, shared by every command that opens a ledger.
 struct LedgerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
-    var ledger: String
+    var ledger: String?
 
-    init() {}
+    @Option(name: .long, help: ArgumentHelp(
+        "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE. The password comes from PGPASSWORD; "
+            + "or put the whole URL in the CHAINLEDGER_POSTGRES environment variable and leave out both options.", valueName: "URL"))
+    var postgres: String?
 
-    init(ledger: String) {
+    /// The ledger these options name.
+    var source: LedgerSource { LedgerSource(ledger: ledger, postgres: postgres) }
+
+    func location() throws -> LedgerSource.Location { try source.location() }
+    var name: String { source.name }
+    func sidecar() throws -> String { try source.sidecar() }
+    func file(for command: String) throws -> String { try source.file(for: command) }
+    func openStore() async throws -> any LedgerStore { try await source.openStore() }
+    func openLedger() async throws -> Ledger<CLIDomain> { try await source.openLedger() }
+}
+
+/// A ledger: a SQLite file or a PostgreSQL database.
+struct LedgerSource {
+    var ledger: String?
+    var postgres: String?
+
+    init(ledger: String?, postgres: String?) {
         self.ledger = ledger
+        self.postgres = postgres
     }
 
-    /// Opens an existing ledger file; never creates one.
-    func openStore() throws -> SQLiteLedgerStore {
-        guard FileManager.default.fileExists(atPath: ledger) else {
-            throw CLIError("there is no ledger at \(ledger): create one with `chainledger init`, or check the path")
+    init(file: String) {
+        self.init(ledger: file, postgres: nil)
+    }
+
+    /// A ledger named by a file path or a postgres:// URL.
+    init(named name: String) {
+        let isURL = name.hasPrefix("postgres://") || name.hasPrefix("postgresql://")
+        self.init(ledger: isURL ? nil : name, postgres: isURL ? name : nil)
+    }
+
+    /// Where the ledger is.
+    enum Location {
+        case file(String)
+        case postgres(PostgresLocation)
+    }
+
+    func location() throws -> Location {
+        switch (ledger, postgres) {
+        case let (path?, nil): return .file(path)
+        case let (nil, url?): return .postgres(try postgresLocation(url, passwordAllowed: false))
+        case (nil, nil):
+            if let url = ProcessInfo.processInfo.environment["CHAINLEDGER_POSTGRES"], !url.isEmpty {
+                return .postgres(try postgresLocation(url, passwordAllowed: true))
+            }
+            throw CLIError("name the ledger: --ledger DB (a SQLite file) or --postgres URL (or CHAINLEDGER_POSTGRES)")
+        case (_?, _?): throw CLIError("give either --ledger DB or --postgres URL, not both")
         }
+    }
+
+    private func postgresLocation(_ url: String, passwordAllowed: Bool) throws -> PostgresLocation {
         do {
-            return try SQLiteLedgerStore(path: ledger)
+            return try PostgresLocation(url: url, passwordAllowed: passwordAllowed)
         } catch {
-            throw CLIError("\(ledger) cannot be opened as a ledger: \(error)")
+            throw CLIError("\(error)")
+        }
+    }
+
+    /// The ledger as named in messages.
+    var name: String { (try? location()).map { if case let .postgres(location) = $0 { "\(location)" } else { ledger ?? "" } } ?? "" }
+
+    /// Files kept beside the ledger (projections, tokens, checkpoint key) start with this: the
+    /// ledger file's path, or the PostgreSQL database's name in the current folder.
+    func sidecar() throws -> String {
+        switch try location() {
+        case let .file(path): path
+        case let .postgres(location): location.database
+        }
+    }
+
+    /// The ledger file, for the commands that only write SQLite files.
+    func file(for command: String) throws -> String {
+        guard case let .file(path) = try location() else {
+            throw CLIError("`\(command)` writes a new SQLite ledger; move it into PostgreSQL afterwards with `chainledger copy`")
+        }
+        return path
+    }
+
+    /// Opens an existing ledger; never creates one.
+    func openStore() async throws -> any LedgerStore {
+        switch try location() {
+        case let .file(path):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("there is no ledger at \(path): create one with `chainledger init`, or check the path")
+            }
+            do {
+                return try SQLiteLedgerStore(path: path)
+            } catch {
+                throw CLIError("\(path) cannot be opened as a ledger: \(error)")
+            }
+        case let .postgres(location):
+            do {
+                return try await PostgresLedgerStore(location)
+            } catch {
+                throw CLIError("\(error)")
+            }
         }
     }
 
     /// Opens the ledger for reading (no checkpoint key).
     func openLedger() async throws -> Ledger<CLIDomain> {
-        let store = try openStore()
+        let store = try await openStore()
         let ledger = try await Ledger(store: store, domain: CLIDomain())
         guard await ledger.registry.isFounded else {
-            throw CLIError("the ledger at \(self.ledger) is empty: create it with `chainledger init`")
+            throw CLIError("the ledger at \(name) is empty: create it with `chainledger init`")
         }
         return ledger
     }
@@ -51,15 +138,20 @@ struct WriteOptions {
 
     /// Opens an existing ledger for writing, with its checkpoint key.
     func openLedger(_ options: LedgerOptions) async throws -> Ledger<CLIDomain> {
-        let store = try options.openStore()
-        let path = checkpointKeyPath(for: options.ledger)
+        try await openLedger(options.source)
+    }
+
+    /// Opens an existing ledger for writing, with its checkpoint key.
+    func openLedger(_ options: LedgerSource) async throws -> Ledger<CLIDomain> {
+        let store = try await options.openStore()
+        let path = checkpointKeyPath(for: try options.sidecar())
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("the ledger's checkpoint key \(path) is missing: pass the file `init` wrote with --ledger-key")
         }
         let checkpointKey = try KeyFile.readPrivate(path)
         let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
         guard await ledger.registry.isFounded else {
-            throw CLIError("the ledger at \(options.ledger) is empty: create it with `chainledger init`")
+            throw CLIError("the ledger at \(options.name) is empty: create it with `chainledger init`")
         }
         return ledger
     }

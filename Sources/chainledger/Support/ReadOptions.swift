@@ -36,10 +36,10 @@ struct ReadOptions: ParsableArguments {
     }
 
     static func projector(_ ledgerOptions: LedgerOptions, projections: String?, catchUp: Bool) async throws -> Projector {
-        let store = try ledgerOptions.openStore()
+        let store = try await ledgerOptions.openStore()
         let projector: Projector
         do {
-            projector = try Projector(path: projections ?? ledgerOptions.ledger + ".projections", store: store)
+            projector = try Projector(path: projections ?? ledgerOptions.sidecar() + ".projections", store: store)
         } catch {
             throw CLIError("cannot open the projections file: \(error)")
         }

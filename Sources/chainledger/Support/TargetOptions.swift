@@ -51,7 +51,7 @@ struct TargetOptions: ParsableArguments {
             return RemoteLedger(base: url, token: token)
         }
         let options = WriteOptions(ledgerKey: ledgerKey)
-        return LocalLedger(ledger: try await options.openLedger(LedgerOptions(ledger: ledger!)))
+        return LocalLedger(ledger: try await options.openLedger(LedgerSource(file: ledger!)))
     }
 }
 
