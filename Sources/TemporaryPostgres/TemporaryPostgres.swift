@@ -49,10 +49,10 @@ public final class TemporaryPostgres: Sendable {
         return url(database: name)
     }
 
-    /// Runs SQL through `psql` as the superuser; returns its output.
+    /// Runs SQL through `psql` as `role` (default: the superuser); returns its output.
     @discardableResult
-    public func psql(_ database: String, _ sql: String) throws -> String {
-        try run("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql])
+    public func psql(_ database: String, _ sql: String, as role: String? = nil) throws -> String {
+        try run("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", role ?? user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql])
     }
 
     /// Stops the server now and removes its folder.
