@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "ChainLedgerCLITests",
             dependencies: [
-                "chainledger", "LedgerCore", "LedgerSQLite",
+                "chainledger", "LedgerCore", "LedgerSQLite", "TemporaryPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -191,6 +191,8 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
         name: "LedgerBenchmarks",
         dependencies: [
             "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
+            "LedgerPostgres", "TemporaryPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

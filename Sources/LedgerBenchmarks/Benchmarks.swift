@@ -14,6 +14,10 @@ import LedgerSQLite
 struct Benchmarks {
     static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.contains("--postgres-writer") {
+            try await PostgresBenchmark.writer(arguments: arguments)
+            return
+        }
         let events = Int(value(of: "--events", in: arguments) ?? "1000000")!
         let singles = Int(value(of: "--single-commits", in: arguments) ?? "10000")!
         let batch = 1000
@@ -26,6 +30,10 @@ struct Benchmarks {
         print("ChainLedger ledger-core benchmark: \(events) events in commits of \(batch); \(singles) single-event commits")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(sqliteVersion()), WAL + synchronous=FULL")
 
+        if arguments.contains("--postgres") {
+            try await PostgresBenchmark.run(events: events)
+            return
+        }
         if arguments.contains("--server") {
             try await ServerBenchmark.run(events: events, folder: folder)
             return

@@ -44,7 +44,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         socketDirectory.map { "postgres://\(user)@/\(database)?host=\($0)" } ?? "postgres://\(user)@\(host):\(port)/\(database)"
     }
 
-    var configuration: PostgresClient.Configuration {
+    /// The postgres-nio client configuration for this location.
+    public var configuration: PostgresClient.Configuration {
         if let socketDirectory {
             return PostgresClient.Configuration(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         }

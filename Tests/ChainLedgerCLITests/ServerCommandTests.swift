@@ -6,9 +6,14 @@ import Testing
 struct ServerCommandTests {
     /// Starts `chainledger serve` on a free port; returns the process and its base URL.
     static func serve(_ cli: CLIHarness, _ ledger: String) throws -> (Process, String) {
+        try serve(cli, ["--ledger", ledger])
+    }
+
+    /// Starts `chainledger serve` with these options on a free port.
+    static func serve(_ cli: CLIHarness, _ options: [String]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = CLIHarness.executable
-        process.arguments = ["serve", "--ledger", ledger, "--port", "0"]
+        process.arguments = ["serve"] + options + ["--port", "0"]
         process.currentDirectoryURL = cli.folder
         let stderr = Pipe()
         process.standardError = stderr
