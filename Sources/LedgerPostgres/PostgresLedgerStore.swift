@@ -50,6 +50,26 @@ public final class PostgresLedgerStore: LedgerStore {
         return PostgresSchema.appendOnlyGrants(to: role)
     }
 
+    /// Gives `role` read and append rights on the log and nothing else (`appendOnlyGrants(to:)`),
+    /// in one transaction. Needs a connection as the tables' owner.
+    public func grantAppendOnly(to role: String) async throws {
+        let statements = try Self.appendOnlyGrants(to: role)
+        do {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw PostgresStoreError.wrap(error, doing: "granting \(role) the append-only rights")
+        }
+    }
+
     // MARK: - Writing
 
     public func append<Outcome: Sendable>(

@@ -38,6 +38,15 @@ enum PostgresSchema {
                 signature      BYTEA  NOT NULL   -- Ed25519 over signed
             )
             """,
+            // A commit's signed bytes are mostly its events again: compressed with lz4 where the
+            // server has it (PostgreSQL 14 and later, built with lz4), several times cheaper than
+            // the default pglz at every append. Elsewhere the default stays.
+            """
+            DO $$ BEGIN
+                ALTER TABLE ledger_commits ALTER COLUMN signed SET COMPRESSION lz4;
+            EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
+            END $$
+            """,
             """
             CREATE TABLE ledger_nodes (
                 node_key BIGINT PRIMARY KEY,     -- (last leaf << 6) | level
@@ -86,7 +95,7 @@ enum PostgresSchema {
                 }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
         }

@@ -16,7 +16,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self,
             AgreementCommand.self, DialogueCommand.self,
             StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
-            HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self, ServeCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self,
+            HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self, ServeCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self, GrantCommand.self,
         ]
     )
 }

@@ -46,4 +46,42 @@ struct PostgresServerTests {
         #expect(Set(acknowledged) == Set(size..<(size + 24)), "every acknowledged commit is in the log")
         #expect(Set(entries.compactMap { $0["stream"] as? String }).count == 24, "no duplicates")
     }
+
+    /// `grant` gives a server role SELECT and INSERT on the log and nothing else; the signing
+    /// commands then write to PostgreSQL directly as that role.
+    @Test func aGrantedRoleAppendsButHoldsNoOtherRight() async throws {
+        let cli = try DomainCommandTests.sample()
+        let server = try await TemporaryPostgres.shared()
+        let url = try server.createDatabase()
+        try cli.ok(["copy", "--from", "hf.db", "--to", url])
+        let database = String(URLComponents(string: url)!.path.dropFirst())
+        _ = try server.psql(database, "CREATE ROLE chainledger_server LOGIN")
+
+        let unsafe = try cli.run(["grant", "--postgres", url, "--role", "x; DROP TABLE ledger_entries"])
+        #expect(unsafe.status != 0 && unsafe.stderr.contains("not a plain role name"), "\(unsafe.stderr)")
+        let missing = try cli.run(["grant", "--postgres", url, "--role", "nobody_here"])
+        #expect(missing.status != 0 && missing.stderr.contains("role \"nobody_here\" does not exist"), "\(missing.stderr)")
+        let noPostgres = try cli.run(["grant", "--role", "chainledger_server"])
+        #expect(noPostgres.status != 0 && noPostgres.stderr.contains("--postgres"), "\(noPostgres.stderr)")
+
+        let granted = try cli.ok(["grant", "--postgres", url, "--role", "chainledger_server"])
+        #expect(granted.stdout.contains("GRANT SELECT, INSERT ON ledger_entries, ledger_commits, ledger_nodes, ledger_checkpoints TO chainledger_server;"))
+        for table in ["ledger_entries", "ledger_commits", "ledger_nodes", "ledger_checkpoints"] {
+            for (privilege, held) in [("SELECT", "t"), ("INSERT", "t"), ("UPDATE", "f"), ("DELETE", "f"), ("TRUNCATE", "f")] {
+                let answer = try server.psql(database, "SELECT has_table_privilege('chainledger_server', '\(table)', '\(privilege)')")
+                #expect(answer.trimmingCharacters(in: .whitespacesAndNewlines) == held, "\(privilege) on \(table)")
+            }
+        }
+
+        var components = URLComponents(string: url)!
+        components.user = "chainledger_server"
+        let asServer = components.string!
+        let recorded = try cli.ok(["record", "--postgres", asServer, "--ledger-key", "hf.db.ledger-key", "--org", "stichting-opvang-heuvelstad",
+                                   "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-01", "--value", "90"])
+        let last = try #require(recorded.json["last"] as? Int)
+        #expect(try cli.ok(["verify", "--postgres", asServer, "--json"]).json["size"] as? Int == last + 1)
+        let both = try cli.run(["record", "--postgres", asServer, "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad",
+                                "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-02", "--value", "90"])
+        #expect(both.status != 0 && both.stderr.contains("give one of --ledger DB, --postgres URL or --server URL"), "\(both.stderr)")
+    }
 }

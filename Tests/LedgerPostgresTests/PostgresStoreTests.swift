@@ -44,6 +44,18 @@ struct PostgresStoreTests {
         #expect(try await store.entries(from: 0, limit: 100) == before)
     }
 
+    /// A commit's signed bytes, mostly its events again, are compressed with lz4 where the server
+    /// can; where it cannot, the migration still succeeds and keeps the default.
+    @Test func signedCommitsAreCompressedWithLz4WhereTheServerCan() async throws {
+        let (server, url, _, _) = try await Self.founded()
+        let database = Self.database(url)
+        let serverHasLz4 = (try? server.psql(database, "SET default_toast_compression = lz4")) != nil
+        let method = try server.psql(database, """
+            SELECT attcompression FROM pg_attribute WHERE attrelid = 'ledger_commits'::regclass AND attname = 'signed'
+            """).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(method == (serverHasLz4 ? "l" : ""))
+    }
+
     /// The server's role needs only SELECT and INSERT: it opens the migrated log and appends, and
     /// can neither change rows nor switch the triggers off.
     @Test func aRoleWithOnlySelectAndInsertAppends() async throws {

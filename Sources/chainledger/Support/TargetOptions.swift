@@ -6,12 +6,16 @@ import FoundationNetworking
 #endif
 import LedgerCore
 
-/// Options of the commands that sign and submit a commit: to a ledger file (`--ledger`) or to a
-/// server (`--server`, with a bearer token). Either way the commit is signed here, with the
+/// Options of the commands that sign and submit a commit: to a ledger file (`--ledger`), a ledger
+/// in PostgreSQL (`--postgres`) or a server (`--server`, with a bearer token). Either way the commit is signed here, with the
 /// organisation's key; the private key never leaves this machine.
 struct TargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
     var ledger: String?
+
+    @Option(help: ArgumentHelp(
+        "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE (the password comes from PGPASSWORD).", valueName: "URL"))
+    var postgres: String?
 
     @Option(help: ArgumentHelp("A ChainLedger server to submit to instead, e.g. http://127.0.0.1:8080.", valueName: "URL"))
     var server: String?
@@ -20,7 +24,7 @@ struct TargetOptions: ParsableArguments {
     var token: String?
 
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp(
-        "With --ledger: the ledger's checkpoint key file (default: the ledger file's path followed by .ledger-key).", valueName: "KEYFILE"))
+        "With --ledger or --postgres: the ledger's checkpoint key file (default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
     @Option(help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))
@@ -30,8 +34,8 @@ struct TargetOptions: ParsableArguments {
     var key: String
 
     func validate() throws {
-        guard (ledger == nil) != (server == nil) else {
-            throw ValidationError("give either --ledger DB or --server URL")
+        guard [ledger, postgres, server].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give one of --ledger DB, --postgres URL or --server URL")
         }
     }
 
@@ -51,7 +55,7 @@ struct TargetOptions: ParsableArguments {
             return RemoteLedger(base: url, token: token)
         }
         let options = WriteOptions(ledgerKey: ledgerKey)
-        return LocalLedger(ledger: try await options.openLedger(LedgerSource(file: ledger!)))
+        return LocalLedger(ledger: try await options.openLedger(LedgerSource(ledger: ledger, postgres: postgres)))
     }
 }
 
