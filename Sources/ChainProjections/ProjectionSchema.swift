@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The read models' tables. Every versioned table carries the log range in which a row was
@@ -39,7 +40,12 @@ public enum ProjectionSchema {
                 kpi TEXT NOT NULL, period TEXT NOT NULL, first_day TEXT NOT NULL, organisation TEXT NOT NULL, value REAL NOT NULL,
                 status TEXT NOT NULL, source TEXT NOT NULL, note TEXT, supersedes INTEGER, reason TEXT,
                 recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "valid_from", indexes: ["kpi, first_day, organisation, valid_from"]),
+                """, orderBy: "valid_from", indexes: [
+                    "kpi, first_day, organisation, valid_from",
+                    // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
+                    // SQLite never prefers them for the queries by period, which the first serves.
+                    "kpi, valid_from WHERE supersedes IS NULL", "kpi, valid_from WHERE supersedes IS NOT NULL",
+                ]),
         ]),
         Projection(name: "responsibilities", tables: [
             Table(name: "organisations", columns: """
@@ -121,10 +127,16 @@ public enum ProjectionSchema {
     /// live tables' indexes.
     static func createIndexes(_ db: Database, suffix: String, generation: String, only: (@Sendable (Table) -> Bool)? = nil) throws {
         for table in tables where only?(table) ?? true {
-            for (number, columns) in table.indexes.enumerated() {
-                try db.execute(sql: "CREATE INDEX \(table.name)_index_\(number)_\(generation) ON \(table.name)\(suffix) (\(columns))")
+            for (number, index) in table.indexes.enumerated() {
+                try db.execute(sql: "CREATE INDEX \(table.name)_index_\(number)_\(generation) ON \(table.name)\(suffix) \(definition(index))")
             }
         }
+    }
+
+    /// "(columns)" or "(columns) WHERE condition".
+    static func definition(_ index: String) -> String {
+        guard let split = index.range(of: " WHERE ") else { return "(\(index))" }
+        return "(\(index[..<split.lowerBound]))\(index[split.lowerBound...])"
     }
 
     static var migrator: DatabaseMigrator {
@@ -140,6 +152,14 @@ public enum ProjectionSchema {
             try db.execute(sql: "INSERT INTO projection_state (name, position) VALUES ('log', 0)")
             try create(db, suffix: "")
             try createIndexes(db, suffix: "", generation: "0")
+        }
+        // The KPI-tree revision (`ReadModels.kpiTreeRevision`) seeks the latest measurement of a
+        // KPI. Files made by v1 get the index here; newer files and rebuilds get it from the list.
+        migrator.registerMigration("projections-v2-measurements-by-kpi") { db in
+            let measurements = tables.first { $0.name == "measurements" }!
+            for number in 1...2 {
+                try db.execute(sql: "CREATE INDEX IF NOT EXISTS measurements_index_\(number)_0 ON measurements \(definition(measurements.indexes[number]))")
+            }
         }
         return migrator
     }

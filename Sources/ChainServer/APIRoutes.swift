@@ -254,7 +254,7 @@ struct APIRoutes {
 
     func status(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            if let chain { return try JSON.bytes([try await models.kpiTree(chain: chain, asOf: asOf)]) }
+            if let chain { return try JSON.bytes([try await service.kpiTree(chain: chain, asOf: asOf, in: models)]) }
             return try JSON.bytes(try await models.kpiTrees(asOf: asOf))
         }
     }
@@ -308,7 +308,7 @@ struct APIRoutes {
         let chain = request.uri.queryParameters.get("chain").map { String($0) }
         do {
             let moment = try await service.resolve(asOf, in: models)
-            let key = ResponseCache.Key(path: request.uri.path, chain: chain, moment: moment)
+            let key = ResponseKey(path: request.uri.path, chain: chain, moment: moment)
             if let cached = service.responses[key] { return JSON.response(bytes: cached) }
             let body = try await service.answering.run(key.description) { [service] in
                 let body = try await answer(models, .moment(moment), chain)

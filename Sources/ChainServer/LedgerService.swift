@@ -16,6 +16,8 @@ public final class LedgerService: Sendable {
     let growth = LogGrowth()
     /// Read-model answers by the moment they answer for.
     let responses = ResponseCache()
+    /// KPI trees by revision, so that a commit recomputes only the trees it changed.
+    package let trees = KpiTreeCache()
     let freshness = Freshness()
     private let catchingUp = SingleFlight<UInt64>()
     /// Answers being computed, shared by the requests that ask for them meanwhile.
@@ -34,6 +36,20 @@ public final class LedgerService: Sendable {
     }
 
     public var readModels: ReadModels { projector.readModels }
+
+    /// A chain's KPI tree: computed once per revision of what it shows, and stamped with the
+    /// moment asked about.
+    func kpiTree(chain: String, asOf: AsOf, in models: ReadModels) async throws -> KpiTree {
+        guard case let .moment(moment) = asOf,
+              let revision = try await models.kpiTreeRevision(chain: chain, moment: moment) else {
+            return try await models.kpiTree(chain: chain, asOf: asOf)
+        }
+        let key = KpiTreeKey(chain: chain, revision: revision)
+        if let tree = trees[key] { return tree.at(moment) }
+        let tree = try await models.kpiTree(chain: chain, asOf: asOf)
+        trees[key] = tree
+        return tree
+    }
 
     /// Appends a commit (grouped with concurrent ones); the next read catches the projections up.
     func append(_ commit: SignedCommit) async throws -> AppendReceipt {

@@ -28,6 +28,30 @@ struct ProjectionMechanicsTests {
         #expect(try await incremental.digests().digests.map(\.digest) == digestsA.map(\.digest))
     }
 
+    /// A projections file made before the measurement indexes for KPI-tree revisions existed
+    /// gets them when opened, and keeps its rows.
+    @Test func anOlderProjectionsFileGetsTheNewIndexesWhenOpened() async throws {
+        let store = try await Ledgers.sample("housing-first")
+        let database = try DatabaseQueue()
+        let projector = try Projector(database: database, store: store)
+        try await projector.catchUp()
+        let digest = try await projector.digests().digests.map(\.digest)
+        func indexes() throws -> Set<String> {
+            try database.read { db in
+                Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements'"))
+            }
+        }
+        #expect(try indexes() == ["measurements_index_0_0", "measurements_index_1_0", "measurements_index_2_0"])
+        try await database.write { db in
+            try db.execute(sql: "DROP INDEX measurements_index_1_0; DROP INDEX measurements_index_2_0")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v2-measurements-by-kpi'")
+        }
+        #expect(try indexes() == ["measurements_index_0_0"])
+        let reopened = try Projector(database: database, store: store)
+        #expect(try indexes() == ["measurements_index_0_0", "measurements_index_1_0", "measurements_index_2_0"])
+        #expect(try await reopened.digests().digests.map(\.digest) == digest)
+    }
+
     @Test func digestsChangeWhenContentChanges() async throws {
         let store = try await Ledgers.sample("debt-collection")
         let projector = try Ledgers.projector(store)

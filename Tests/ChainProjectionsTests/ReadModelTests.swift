@@ -24,6 +24,46 @@ struct ReadModelTests {
         #expect(try await a.health(asOf: asOf) == b.health(asOf: asOf))
     }
 
+    /// A KPI tree's revision moves exactly when something its tree shows changes: at every
+    /// position, a chain whose revision stayed the same has the same tree (but for the moment),
+    /// and the revision stays put while other chains change.
+    @Test(arguments: ["housing-first", "debt-collection"])
+    func kpiTreeRevisionsMoveOnlyWhenTheTreeCanChange(_ sample: String) async throws {
+        let store = try await Ledgers.sample(sample)
+        let projector = try Ledgers.projector(store)
+        try await projector.catchUp()
+        let models = projector.readModels
+        let size = try await store.size()
+        let chains = try await models.kpiTrees().map(\.chain)
+        #expect(!chains.isEmpty)
+        var last: [String: (revision: UInt64, tree: KpiTree)] = [:]
+        var revisions: [String: Set<UInt64>] = [:]
+        var positions: [String: Int] = [:]
+        for position in 1...size {
+            let moment = try await models.resolve(.position(position))
+            for chain in chains {
+                guard let revision = try await models.kpiTreeRevision(chain: chain, moment: moment) else {
+                    #expect(last[chain] == nil, "a chain's revision never goes back to none")
+                    continue
+                }
+                #expect(revision < position)
+                let tree = try await models.kpiTree(chain: chain, asOf: .moment(moment))
+                if let previous = last[chain] {
+                    #expect(revision >= previous.revision)
+                    if revision == previous.revision {
+                        #expect(previous.tree.at(moment) == tree, "chain \(chain) at \(position): same revision, different tree")
+                    }
+                }
+                last[chain] = (revision, tree)
+                revisions[chain, default: []].insert(revision)
+                positions[chain, default: 0] += 1
+            }
+        }
+        for chain in chains {
+            #expect(revisions[chain]!.count < positions[chain]!, "chain \(chain): the revision moved at every position")
+        }
+    }
+
     /// One projected housing-first ledger shared by the tests above.
     static let housingFirst = SharedSample()
 

@@ -142,7 +142,8 @@ struct APITests {
         }
     }
 
-    /// Answers are cached by the moment they answer for; a new commit moves "now" on.
+    /// Answers are cached by the moment they answer for; a new commit moves "now" on, and KPI
+    /// trees are computed once per revision of what they show.
     @Test func cachedAnswersFollowTheLog() async throws {
         let fixture = try await ServerFixture.make()
         let headers = ServerFixture.bearer(fixture.shelter)
@@ -151,12 +152,14 @@ struct APITests {
             let before = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
             let again = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
             #expect(before == again && !before.contains("\"period\":\"2027-01\""))
+            #expect(fixture.service.trees.count == 1, "one tree computed")
             let size = try await fixture.service.store.size()
             _ = try await client.execute(uri: "/api/commits", method: .post, headers: headers, body: ServerFixture.body(commit))
             let after = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: headers).text
             #expect(after.contains("\"period\":\"2027-01\"") && after.contains("\"size\":\(size + 1)"))
             let then = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size)", method: .get, headers: headers).text
             #expect(then.contains("\"size\":\(size)") && !then.contains("\"period\":\"2027-01\""))
+            #expect(fixture.service.trees.count == 2, "the tree before the commit served the earlier moment again")
         }
     }
 

@@ -46,6 +46,11 @@ public struct KpiTree: Sendable, Codable, Equatable {
     public let moment: Moment
     /// Result KPIs first, then chain and process KPIs.
     public let kpis: [KpiState]
+
+    /// The same tree at another moment of the same revision (`ReadModels.kpiTreeRevision`).
+    public func at(_ other: Moment) -> KpiTree {
+        KpiTree(chain: chain, name: name, moment: other, kpis: kpis)
+    }
 }
 
 /// One value of a KPI for a period, as recorded and as corrected.
@@ -72,6 +77,35 @@ extension ReadModels {
             let moment = try Self.resolve(asOf, db)
             return try Self.kpiTree(chain: chain, moment: moment, db)
         }
+    }
+
+    /// The position of the last entry before `moment` that changed anything a chain's KPI tree
+    /// shows: the chain, its KPIs, their links, targets and measurements. Two moments with the
+    /// same revision have the same tree but for the moment itself, so a tree computed for one
+    /// serves the other. Nil when the chain has never existed before the moment.
+    public func kpiTreeRevision(chain: String, moment: Moment) async throws -> UInt64? {
+        try await database.read { db in try Self.kpiTreeRevision(chain: chain, size: moment.size, db) }
+    }
+
+    static func kpiTreeRevision(chain: String, size: UInt64, _ db: Database) throws -> UInt64? {
+        // A row changes a tree at its valid_from (it appears) and its valid_to (it is replaced). A
+        // measurement or target is only ever replaced by a later one of the same KPI, whose
+        // valid_from is the same position, so their valid_from suffices.
+        let revision = try Int64.fetchOne(db, sql: """
+            WITH chain_kpis AS (SELECT DISTINCT kpi FROM kpis WHERE chain = ?1)
+            SELECT MAX(p) FROM (
+                SELECT MAX(valid_from) AS p FROM chains WHERE chain = ?1 AND valid_from < ?2
+                UNION ALL SELECT MAX(valid_to) FROM chains WHERE chain = ?1 AND valid_to < ?2
+                UNION ALL SELECT MAX(valid_from) FROM kpis WHERE chain = ?1 AND valid_from < ?2
+                UNION ALL SELECT MAX(valid_to) FROM kpis WHERE chain = ?1 AND valid_to < ?2
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_from < ?2)) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_to < ?2)) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM targets t WHERE t.kpi = k.kpi AND t.valid_from < ?2)) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NULL)) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NOT NULL)) FROM chain_kpis k
+            )
+            """, arguments: [chain, Int64(size)])
+        return revision.map { UInt64($0) }
     }
 
     /// The KPI trees of every chain as of a moment.
