@@ -12,6 +12,8 @@ struct APIRoutes {
     let service: LedgerService
     /// The largest request body accepted (a commit of 100,000 events fits comfortably).
     static let maximumBody = 64 << 20
+    /// The KPI trees' path, under which the service also caches trees it computed ahead.
+    static let statusPath = "/api/status"
 
     func register(on router: Router<LedgerRequestContext>) {
         let api = router.group("api")
@@ -71,7 +73,7 @@ struct APIRoutes {
                                : "this token belongs to \(identity.organisation); it cannot submit a commit of \(document.organisation)")
         }
         do {
-            let receipt = try await service.append(SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature)))
+            let receipt = try await service.append(SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature)), token: identity.token)
             return try JSON.response(Receipt(receipt), status: receipt.duplicate ? .ok : .created)
         } catch let error as LedgerError {
             throw APIError(error)
@@ -254,7 +256,11 @@ struct APIRoutes {
 
     func status(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
-            if let chain { return try JSON.bytes([try await service.kpiTree(chain: chain, asOf: asOf, in: models)]) }
+            if let chain {
+                let body = try JSON.bytes([try await service.kpiTree(chain: chain, asOf: asOf, in: models)])
+                service.hotChains.insert(chain)
+                return body
+            }
             return try JSON.bytes(try await models.kpiTrees(asOf: asOf))
         }
     }
@@ -302,9 +308,9 @@ struct APIRoutes {
     /// the answer cached under it: the log only grows, so an answer about a moment never changes.
     private func readModel(_ request: Request, _ context: LedgerRequestContext,
                            _ answer: @escaping @Sendable (ReadModels, AsOf, String?) async throws -> ByteBuffer) async throws -> Response {
-        _ = try context.requireReader()
+        let identity = try context.requireReader()
         let asOf = try Query.asOf(request)
-        let models = try await service.currentReadModels()
+        let models = try await service.currentReadModels(for: identity.token, asOf: asOf)
         let chain = request.uri.queryParameters.get("chain").map { String($0) }
         do {
             let moment = try await service.resolve(asOf, in: models)

@@ -40,7 +40,7 @@ struct DashboardRoutes {
     /// Runs a page body for a signed-in reader, with the moment asked for.
     private func page(_ request: Request, _ context: LedgerRequestContext, title: String,
                       _ body: (ReadModels, AsOf) async throws -> (String, Moment?)) async throws -> Response {
-        guard context.identity != nil else { return HTML.loginPage(message: "Sign in to see the coalition's ledger.") }
+        guard let identity = context.identity else { return HTML.loginPage(message: "Sign in to see the coalition's ledger.") }
         let asOfText: String? = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty ? nil : String($0) }
         let asOf: AsOf
         do {
@@ -48,9 +48,10 @@ struct DashboardRoutes {
         } catch let error as APIError {
             return HTML.page(title: title, asOf: asOfText, moment: nil, body: "<p class=\"warning\">\(HTML.escape(error.message))</p>")
         }
-        let models = try await service.currentReadModels()
+        let models = try await service.currentReadModels(for: identity.token, asOf: asOf)
         do {
-            let (html, moment) = try await body(models, asOf)
+            // One moment for the whole page: "now" as published, the same as the API's.
+            let (html, moment) = try await body(models, .moment(try await service.resolve(asOf, in: models)))
             return HTML.page(title: title, asOf: asOfText, moment: moment, body: html)
         } catch let error as ReadModelError {
             return HTML.page(title: title, asOf: asOfText, moment: nil, body: "<p class=\"warning\">\(HTML.escape(error.description))</p>")

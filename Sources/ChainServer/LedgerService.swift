@@ -19,7 +19,12 @@ public final class LedgerService: Sendable {
     /// KPI trees by revision, so that a commit recomputes only the trees it changed.
     package let trees = KpiTreeCache()
     let freshness = Freshness()
-    private let catchingUp = SingleFlight<UInt64>()
+    /// The run that catches the projections up and publishes the new "now".
+    private let publishing = SingleFlight<UInt64>()
+    /// Chains whose KPI tree was asked for: computed ahead for every new moment.
+    let hotChains = RecentSet(limit: 256)
+    /// The log size after the last commit submitted with each token.
+    let written = WrittenSizes()
     /// Answers being computed, shared by the requests that ask for them meanwhile.
     let answering = SingleFlight<ByteBuffer>()
     let logger: Logger
@@ -51,98 +56,103 @@ public final class LedgerService: Sendable {
         return tree
     }
 
-    /// Appends a commit (grouped with concurrent ones); the next read catches the projections up.
-    func append(_ commit: SignedCommit) async throws -> AppendReceipt {
+    /// Appends a commit (grouped with concurrent ones) and, while readers are active, starts
+    /// publishing the new "now". Reads with the same token will include it (`written`).
+    func append(_ commit: SignedCommit, token: String? = nil) async throws -> AppendReceipt {
         let receipt = try await ledger.append(commit)
+        if let token { written.record(receipt.last + 1, for: token) }
         if !receipt.duplicate {
             appendedCommits.increment()
             appendedEvents.increment(by: Int(receipt.last - receipt.first + 1))
             logSize.record(Double(receipt.size))
             freshness.logGrew(to: receipt.size)
             growth.announce(receipt.size)
+            if freshness.readersActive(at: Date()) { advanceInBackground() }
         }
         return receipt
     }
 
-    /// Read models up to date with every commit this server appended, and with commits appended
-    /// by other processes (the CLI on the same file) at most `Freshness.recheck` seconds ago.
-    func currentReadModels() async throws -> ReadModels {
+    /// The read models for a reader holding `token`, asking about `asOf`.
+    ///
+    /// "Now" is the latest moment the projections have caught up to and whose hot KPI trees are
+    /// computed (`publish`). Readers do not wait for the catch-up after a commit: they see the
+    /// previous moment until the new one is published, a few milliseconds later, and the moment
+    /// is in every answer. Three cases wait: a partner reads its own writes (the log size after
+    /// the last commit submitted with its token), a position asked for explicitly is waited for,
+    /// and the first read after `Freshness.activeReaders` seconds without reads waits for the
+    /// whole log. Commits appended by other processes are noticed within `Freshness.recheck`
+    /// seconds.
+    func currentReadModels(for token: String?, asOf: AsOf = .now) async throws -> ReadModels {
         let now = Date()
         var size = freshness.logSize
         if now.timeIntervalSince(freshness.logCheckedAt) >= Freshness.recheck {
             size = try await store.size()
             freshness.logObserved(size, at: now)
         }
-        if freshness.projected < size {
-            // Concurrent readers wait for one catch-up instead of each running their own.
-            let position = try await catchingUp.run("log") { [projector] in
-                try await projector.catchUp()
-                return try await projector.position()
-            }
-            freshness.projected(position)
+        var minimum = token.map { written[$0] } ?? 0
+        if case let .position(position) = asOf { minimum = max(minimum, min(position, size)) }
+        // The first read after a quiet spell finds "now" as it was then: it waits for the log.
+        if !freshness.noteRead(at: now) { minimum = size }
+        if freshness.now == nil || freshness.projected < minimum {
+            try await advance(to: minimum)
+        } else if freshness.projected < size {
+            advanceInBackground()
         }
         return readModels
     }
 
-    /// The moment `asOf` names; "now" without a query when the projections have not moved.
+    /// The moment `asOf` names; "now" is the published moment.
     func resolve(_ asOf: AsOf, in models: ReadModels) async throws -> Moment {
-        if asOf == .now, let now = freshness.now, now.size == freshness.projected, now.day == .today {
-            return now
-        }
-        let moment = try await models.resolve(asOf)
-        if asOf == .now { freshness.now = moment }
-        return moment
-    }
-}
-
-/// What the service knows of the log and the projections without asking SQLite.
-final class Freshness: @unchecked Sendable {
-    /// How often the log's size is read, to notice commits appended by other processes.
-    static let recheck: TimeInterval = 1
-    private let lock = NSLock()
-    private var _logSize: UInt64 = 0
-    private var _logCheckedAt = Date.distantPast
-    private var _projected: UInt64 = 0
-    private var _now: Moment?
-
-    var logSize: UInt64 { lock.withLock { _logSize } }
-    var logCheckedAt: Date { lock.withLock { _logCheckedAt } }
-    var projected: UInt64 { lock.withLock { _projected } }
-    var now: Moment? {
-        get { lock.withLock { _now } }
-        set { lock.withLock { _now = newValue } }
+        guard asOf == .now else { return try await models.resolve(asOf) }
+        if let now = freshness.now, now.day == .today { return now }
+        try await advance(to: 0)
+        if let now = freshness.now { return now }
+        return try await models.resolve(.now)
     }
 
-    func logGrew(to size: UInt64) { lock.withLock { _logSize = max(_logSize, size) } }
-
-    func logObserved(_ size: UInt64, at time: Date) {
-        lock.withLock {
-            _logSize = max(_logSize, size)
-            _logCheckedAt = time
+    /// Waits until "now" is published for today and at least `minimum` entries. A run that was
+    /// already under way may have started before the entries this caller waits for, so a
+    /// second run follows when needed; a minimum beyond the log is not waited for.
+    package func advance(to minimum: UInt64) async throws {
+        for _ in 0..<2 {
+            if let now = freshness.now, now.day == .today, now.size >= minimum { return }
+            _ = try await publish()
         }
     }
 
-    func projected(_ position: UInt64) { lock.withLock { _projected = max(_projected, position) } }
-}
+    /// The moment "now" stands for.
+    package var published: Moment? { freshness.now }
 
-/// Runs one piece of work per key at a time: callers that arrive while it runs share its result.
-final class SingleFlight<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var running: [String: Task<Value, any Error>] = [:]
+    /// Whether an answer to `path` (with `chain`) about `moment` is cached.
+    package func isCached(_ path: String, chain: String?, moment: Moment) -> Bool {
+        responses[ResponseKey(path: path, chain: chain, moment: moment)] != nil
+    }
 
-    func run(_ key: String, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let task: Task<Value, any Error> = lock.withLock {
-            if let task = running[key] { return task }
-            // The task removes itself when done; it cannot get there before it is recorded,
-            // since that needs the lock held here.
-            let task = Task {
-                defer { self.lock.withLock { self.running[key] = nil } }
-                return try await work()
-            }
-            running[key] = task
-            return task
+    /// Starts a `publish` without waiting for it.
+    func advanceInBackground() {
+        Task { _ = try? await self.publish() }
+    }
+
+    /// Brings the projections up to the log, computes the hot KPI trees for the new moment, and
+    /// then publishes that moment as "now". Concurrent callers share one run.
+    private func publish() async throws -> UInt64 {
+        try await publishing.run("now") { [self] in
+            try await projector.catchUp()
+            let moment = try await readModels.resolve(.now)
+            await warm(moment)
+            freshness.publish(moment)
+            return moment.size
         }
-        return try await task.value
+    }
+
+    /// Fills the caches with the KPI trees recently asked for, as of `moment`, so that the first
+    /// readers of a new moment find them ready.
+    private func warm(_ moment: Moment) async {
+        for chain in hotChains.members {
+            guard let tree = try? await kpiTree(chain: chain, asOf: .moment(moment), in: readModels),
+                  let body = try? JSON.bytes([tree]) else { continue }
+            responses[ResponseKey(path: APIRoutes.statusPath, chain: chain, moment: moment)] = body
+        }
     }
 }
 

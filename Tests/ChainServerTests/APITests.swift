@@ -1,4 +1,5 @@
 import ChainDomain
+import ChainProjections
 import ChainServer
 import Foundation
 import HTTPTypes
@@ -160,6 +161,32 @@ struct APITests {
             let then = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size)", method: .get, headers: headers).text
             #expect(then.contains("\"size\":\(size)") && !then.contains("\"period\":\"2027-01\""))
             #expect(fixture.service.trees.count == 2, "the tree before the commit served the earlier moment again")
+        }
+    }
+
+    /// After a commit, "now" moves on once the projections caught up and the KPI trees that
+    /// readers asked for are computed for the new moment; until then other readers see the
+    /// previous moment. A position asked for explicitly is waited for.
+    @Test func aNewMomentIsPublishedWithItsTreesReady() async throws {
+        let fixture = try await ServerFixture.make()
+        let reader = ServerFixture.bearer(fixture.coordinator)
+        let commit = try await fixture.shelterMeasurement(period: "2027-02", value: 55)
+        try await fixture.app.test(.router) { client in
+            _ = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: reader)
+            let size = try await fixture.service.store.size()
+            #expect(fixture.service.published?.size == size)
+            let posted = try await client.execute(uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
+                                                  body: ServerFixture.body(commit))
+            #expect(posted.status == .created)
+            // Another reader asking for the new position explicitly waits for it.
+            let atNew = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size + 1)", method: .get, headers: reader)
+            #expect(atNew.status == .ok && atNew.text.contains("\"period\":\"2027-02\""), "\(atNew.text)")
+            try await fixture.service.advance(to: size + 1)
+            let now = try #require(fixture.service.published)
+            #expect(now.size == size + 1)
+            #expect(fixture.service.isCached("/api/status", chain: "street-to-home", moment: now), "computed before it was published")
+            let read = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: reader)
+            #expect(read.text.contains("\"period\":\"2027-02\"") && read.text.contains("\"size\":\(size + 1)"))
         }
     }
 
