@@ -257,7 +257,7 @@ struct APIRoutes {
     func status(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await readModel(request, context) { models, asOf, chain in
             if let chain {
-                let body = try JSON.bytes([try await service.kpiTree(chain: chain, asOf: asOf, in: models)])
+                let body = try await service.kpiTreeBody(chain: chain, asOf: asOf, in: models)
                 service.hotChains.insert(chain)
                 return body
             }

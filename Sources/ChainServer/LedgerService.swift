@@ -42,18 +42,22 @@ public final class LedgerService: Sendable {
 
     public var readModels: ReadModels { projector.readModels }
 
-    /// A chain's KPI tree: computed once per revision of what it shows, and stamped with the
-    /// moment asked about.
-    func kpiTree(chain: String, asOf: AsOf, in models: ReadModels) async throws -> KpiTree {
+    /// A chain's KPI tree as `/api/status?chain=` answers it: computed and encoded once per
+    /// revision of what it shows, and stamped with the moment asked about.
+    func kpiTreeBody(chain: String, asOf: AsOf, in models: ReadModels) async throws -> ByteBuffer {
         guard case let .moment(moment) = asOf,
               let revision = try await models.kpiTreeRevision(chain: chain, moment: moment) else {
-            return try await models.kpiTree(chain: chain, asOf: asOf)
+            return try JSON.bytes([try await models.kpiTree(chain: chain, asOf: asOf)])
         }
+        return try await kpiTreeBody(chain: chain, revision: revision, moment: moment, in: models)
+    }
+
+    private func kpiTreeBody(chain: String, revision: UInt64, moment: Moment, in models: ReadModels) async throws -> ByteBuffer {
         let key = KpiTreeKey(chain: chain, revision: revision)
-        if let tree = trees[key] { return tree.at(moment) }
-        let tree = try await models.kpiTree(chain: chain, asOf: asOf)
+        if let tree = trees[key] { return try tree.body(at: moment) }
+        let tree = try EncodedTree(try await models.kpiTree(chain: chain, asOf: .moment(moment)))
         trees[key] = tree
-        return tree
+        return try tree.body(at: moment)
     }
 
     /// Appends a commit (grouped with concurrent ones) and, while readers are active, starts
@@ -148,9 +152,11 @@ public final class LedgerService: Sendable {
     /// Fills the caches with the KPI trees recently asked for, as of `moment`, so that the first
     /// readers of a new moment find them ready.
     private func warm(_ moment: Moment) async {
-        for chain in hotChains.members {
-            guard let tree = try? await kpiTree(chain: chain, asOf: .moment(moment), in: readModels),
-                  let body = try? JSON.bytes([tree]) else { continue }
+        let chains = hotChains.members
+        guard !chains.isEmpty, let revisions = try? await readModels.kpiTreeRevisions(chains: chains, moment: moment) else { return }
+        for chain in chains {
+            guard let revision = revisions[chain],
+                  let body = try? await kpiTreeBody(chain: chain, revision: revision, moment: moment, in: readModels) else { continue }
             responses[ResponseKey(path: APIRoutes.statusPath, chain: chain, moment: moment)] = body
         }
     }

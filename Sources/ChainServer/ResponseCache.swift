@@ -60,16 +60,44 @@ struct ResponseKey: Hashable, CustomStringConvertible {
 
 /// KPI trees by chain and revision (`ReadModels.kpiTreeRevision`): a tree computed for one
 /// moment serves every later moment until something it shows changes.
-package typealias KpiTreeCache = AnswerCache<KpiTreeKey, KpiTree>
+package typealias KpiTreeCache = AnswerCache<KpiTreeKey, EncodedTree>
 
 package struct KpiTreeKey: Hashable {
     package let chain: String
     package let revision: UInt64
 }
 
-extension AnswerCache where Key == KpiTreeKey, Value == KpiTree {
-    /// Bounded by a rough size: a KPI's state takes about half a kilobyte.
+extension AnswerCache where Key == KpiTreeKey, Value == EncodedTree {
     convenience init(capacity: Int = 16 << 20) {
-        self.init(capacity: capacity, cost: { 256 + 512 * $0.kpis.count })
+        self.init(capacity: capacity, cost: { $0.bytes.count })
+    }
+}
+
+/// A KPI tree as the status route answers it (`[tree]` in JSON), encoded once: for another
+/// moment of the same revision only the moment is encoded again and put in its place.
+package struct EncodedTree: Sendable {
+    let tree: KpiTree
+    package let bytes: [UInt8]
+    /// Where the moment's JSON lies in `bytes` (nil if it could not be found: then every
+    /// answer is encoded whole).
+    let moment: Range<Int>?
+
+    package init(_ tree: KpiTree) throws {
+        self.tree = tree
+        bytes = Array(try JSON.encoder.encode([tree]))
+        let encodedMoment = Array(try JSON.encoder.encode(tree.moment))
+        let key = Array(#""moment":"#.utf8)
+        moment = bytes.firstRange(of: key + encodedMoment).map { ($0.lowerBound + key.count)..<$0.upperBound }
+    }
+
+    /// The answer about `other`, a moment of the same revision.
+    package func body(at other: Moment) throws -> ByteBuffer {
+        guard let moment else { return try JSON.bytes([tree.at(other)]) }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(bytes.count + 16)
+        buffer.writeBytes(bytes[..<moment.lowerBound])
+        buffer.writeBytes(try JSON.encoder.encode(other))
+        buffer.writeBytes(bytes[moment.upperBound...])
+        return buffer
     }
 }

@@ -108,8 +108,8 @@ enum ServerBenchmark {
 
             // KPI-tree reads. First each chain's answer once, computed (nothing cached for this
             // moment yet); then 64 connections reading, with the answers cached; then the same
-            // while a writer appends a commit every 100 ms (each moves "now" on, so each chain's
-            // tree is computed again for the new moment).
+            // while a writer appends a commit every 100 ms (each moves "now" on once the server
+            // has caught up and computed the trees that commit changed).
             let catchUpStart = Date()
             let caughtUp = try await client.execute(uri: "/api/status?as_of=1", method: .get, headers: bearer(reader))
             precondition(caughtUp.status == .ok)
@@ -134,6 +134,8 @@ enum ServerBenchmark {
                     }
                 } : nil
                 let readStart = Date()
+                let sizesBefore = try await service.store.size()
+                let seen = SeenSizes()
                 let readLatencies = try await withClients(port: port) { index, client in
                     var latencies: [Double] = []
                     for request in 0..<perReader {
@@ -141,14 +143,19 @@ enum ServerBenchmark {
                         let response = try await client.get("/api/status?chain=chain-\((index + request) % 20)", headers: bearer(reader))
                         precondition(response.status == .ok)
                         latencies.append(Date().timeIntervalSince(sent))
+                        if let body = response.body { seen.record(body) }
                     }
                     return latencies
                 }
+                let sizeAfter = try await service.store.size()
                 writer?.cancel()
                 _ = await writer?.result
                 Benchmarks.report("over HTTP: GET /api/status?chain=…, \(connections) connections, \(label)", count: readLatencies.count,
                                   seconds: Date().timeIntervalSince(readStart), unit: "requests")
                 Benchmarks.quantiles("  KPI tree latency (goal p99 < 20 ms)", readLatencies)
+                let sizes = seen.sizes
+                print("  moments served: \(sizes.count) (log sizes \(sizes.min() ?? 0) to \(sizes.max() ?? 0)); "
+                      + "the log grew from \(sizesBefore) to \(sizeAfter) during the reads")
             }
         }
         print(String(format: "peak resident memory: %.0f MiB", Benchmarks.peakMemoryMiB()))
@@ -177,4 +184,22 @@ enum ServerBenchmark {
     static func body(_ commit: SignedCommit) -> ByteBuffer {
         ByteBuffer(string: #"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#)
     }
+}
+
+/// The log sizes of the moments the answers were about (`"size":N` in the answer's moment,
+/// which comes near its end: the keys are sorted).
+final class SeenSizes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: Set<UInt64> = []
+
+    func record(_ body: ByteBuffer) {
+        let tail = body.getString(at: body.readerIndex + max(0, body.readableBytes - 256), length: min(256, body.readableBytes)) ?? ""
+        guard let range = tail.range(of: "\"size\":", options: .backwards) else { return }
+        let answer = tail
+        let digits = answer[range.upperBound...].prefix { $0.isNumber }
+        guard let size = UInt64(digits) else { return }
+        _ = lock.withLock { seen.insert(size) }
+    }
+
+    var sizes: Set<UInt64> { lock.withLock { seen } }
 }

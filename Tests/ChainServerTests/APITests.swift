@@ -190,6 +190,19 @@ struct APITests {
         }
     }
 
+    /// A KPI tree encoded once answers for another moment byte for byte as a fresh encoding.
+    @Test func anEncodedTreeAnswersForAnotherMomentAsAFreshEncodingWould() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.service.projector.catchUp()
+        let models = fixture.service.readModels
+        let tree = try await models.kpiTree(chain: "street-to-home")
+        let other = try await models.resolve(.position(tree.moment.size - 3))
+        #expect(other != tree.moment)
+        let body = try EncodedTree(tree).body(at: other)
+        #expect(Array(body.readableBytesView) == (try EncodedTree(tree.at(other)).bytes))
+        #expect(try JSONDecoder().decode([KpiTree].self, from: Data(body.readableBytesView)) == [tree.at(other)])
+    }
+
     @Test func tokenScopesExpiryAndRevocation() async throws {
         let fixture = try await ServerFixture.make()
         try await fixture.app.test(.router) { client in

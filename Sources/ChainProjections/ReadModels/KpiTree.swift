@@ -87,11 +87,22 @@ extension ReadModels {
         try await database.read { db in try Self.kpiTreeRevision(chain: chain, size: moment.size, db) }
     }
 
+    /// `kpiTreeRevision` for several chains in one read; chains without a revision are left out.
+    public func kpiTreeRevisions(chains: [String], moment: Moment) async throws -> [String: UInt64] {
+        try await database.read { db in
+            var revisions: [String: UInt64] = [:]
+            for chain in chains {
+                revisions[chain] = try Self.kpiTreeRevision(chain: chain, size: moment.size, db)
+            }
+            return revisions
+        }
+    }
+
     static func kpiTreeRevision(chain: String, size: UInt64, _ db: Database) throws -> UInt64? {
         // A row changes a tree at its valid_from (it appears) and its valid_to (it is replaced). A
         // measurement or target is only ever replaced by a later one of the same KPI, whose
         // valid_from is the same position, so their valid_from suffices.
-        let revision = try Int64.fetchOne(db, sql: """
+        let revision = try Int64.fetchOne(db.cachedStatement(sql: """
             WITH chain_kpis AS (SELECT DISTINCT kpi FROM kpis WHERE chain = ?1)
             SELECT MAX(p) FROM (
                 SELECT MAX(valid_from) AS p FROM chains WHERE chain = ?1 AND valid_from < ?2
@@ -104,7 +115,7 @@ extension ReadModels {
                 UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NULL)) FROM chain_kpis k
                 UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NOT NULL)) FROM chain_kpis k
             )
-            """, arguments: [chain, Int64(size)])
+            """), arguments: [chain, Int64(size)])
         return revision.map { UInt64($0) }
     }
 
