@@ -37,6 +37,15 @@ public struct SyntheticCoalition: Sendable {
         cursors = Array(repeating: (Period("1990-01")!, 0), count: organisations)
     }
 
+    /// A coalition large enough for `events` measurements: an organisation per 20,000 of them
+    /// (at least 60) and a chain per three organisations (at least 20), so that every KPI's
+    /// monthly periods stay within the years the domain accepts (up to 2999) even at ten
+    /// million events. Up to 1,200,000 events it is the default coalition.
+    public init(seed: UInt64 = 1, sizedFor events: Int) {
+        let organisations = max(60, events / 20_000)
+        self.init(seed: seed, organisations: organisations, chains: max(20, organisations / 3))
+    }
+
     /// The organisations (indexes) partnering in a chain; the first one owns it.
     private func partners(of chain: Int) -> [Int] {
         (0..<partnersPerChain).map { (chain * 7 + $0) % organisations }

@@ -16,7 +16,7 @@ enum ProjectionBenchmark {
     static func run(events: Int, ledgerPath: String?, folder: URL) async throws {
         let path = ledgerPath ?? folder.appendingPathComponent("projections-ledger.sqlite").path
         let keyPath = path + ".bench-key"
-        var synthetic = SyntheticCoalition(seed: 1)
+        var synthetic = SyntheticCoalition(seed: 1, sizedFor: events)
         let checkpointKey: SigningKey
         let generated = !FileManager.default.fileExists(atPath: path)
         if generated {

@@ -306,6 +306,23 @@ public enum StoreConformance {
         let checkpoint = try await store.latestCheckpoint()
         let root = try await builder.root(size: size)
         try expect(checkpoint?.size == size && checkpoint?.root == root, "the latest checkpoint signs the current root")
+        // A tree larger than the log does not exist yet: every proof of one says so.
+        for beyond in [size + 1, size + 16, size * 2 + 3] {
+            let attempts: [(String, @Sendable () async throws -> Void)] = [
+                ("root", { _ = try await builder.root(size: beyond) }),
+                ("inclusion", { _ = try await builder.inclusion(index: 0, size: beyond) }),
+                ("consistency", { _ = try await builder.consistency(old: 1, new: beyond) }),
+            ]
+            for (name, attempt) in attempts {
+                do {
+                    try await attempt()
+                    throw ConformanceFailure(description: "a \(name) proof at size \(beyond) of a log of \(size) was given")
+                } catch let error as LedgerError {
+                    guard case .outOfRange = error else { throw error }
+                    try expect("\(error)".contains("there is no tree of size \(beyond) yet"), "\(name) at \(beyond): \(error)")
+                }
+            }
+        }
     }
 
     static func checkpoints(_ harness: any StoreHarness) async throws {

@@ -40,9 +40,8 @@ public struct ProofBuilder: Sendable {
 
     /// The root of the tree of `size` leaves.
     public func root(size: UInt64) async throws -> TreeHash {
-        try await requireSize(size)
         let nodes = TreeMath.frontier(size: size)
-        let hashes = try await fetch(nodes)
+        let hashes = try await fetch(nodes, size: size)
         return TreeMath.fold(nodes.map { hashes[$0]! })
     }
 
@@ -56,7 +55,7 @@ public struct ProofBuilder: Sendable {
         let groups = ranges.map(TreeMath.perfectNodes(covering:))
         let leaf = TreeNode(level: 0, index: index)
         let frontier = TreeMath.frontier(size: size)
-        let hashes = try await fetch(groups.flatMap { $0 } + frontier + [leaf])
+        let hashes = try await fetch(groups.flatMap { $0 } + frontier + [leaf], size: size)
         return InclusionProof(
             index: index, size: size, leafHash: hashes[leaf]!,
             root: TreeMath.fold(frontier.map { hashes[$0]! }),
@@ -73,7 +72,7 @@ public struct ProofBuilder: Sendable {
         let groups = old == new ? [] : TreeMath.consistencyRanges(old: old, new: new).map(TreeMath.perfectNodes(covering:))
         let oldFrontier = TreeMath.frontier(size: old)
         let newFrontier = TreeMath.frontier(size: new)
-        let hashes = try await fetch(groups.flatMap { $0 } + oldFrontier + newFrontier)
+        let hashes = try await fetch(groups.flatMap { $0 } + oldFrontier + newFrontier, size: new)
         return ConsistencyProof(
             oldSize: old, newSize: new,
             oldRoot: TreeMath.fold(oldFrontier.map { hashes[$0]! }),
@@ -81,27 +80,24 @@ public struct ProofBuilder: Sendable {
             hashes: groups.map { group in TreeMath.fold(group.map { hashes[$0]! }) })
     }
 
+    /// The size asked for, or the log's. A size beyond the log is found out by `fetch`, which
+    /// then lacks the nodes of its frontier: one read fewer per proof.
     private func resolve(_ size: UInt64?) async throws -> UInt64 {
-        if let size {
-            try await requireSize(size)
-            return size
-        }
+        if let size { return size }
         return try await store.size()
     }
 
-    private func requireSize(_ size: UInt64) async throws {
-        let current = try await store.size()
-        guard size <= current else {
-            throw LedgerError.outOfRange("the log has \(current) entries; there is no tree of size \(size) yet")
-        }
-    }
-
-    private func fetch(_ nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
+    /// The hashes of `nodes` of the tree of `size` leaves, in one read.
+    private func fetch(_ nodes: [TreeNode], size: UInt64) async throws -> [TreeNode: TreeHash] {
         let unique = Array(Set(nodes))
         let stored = try await store.hashes(of: NodeStorage.storedNodes(for: unique))
         switch NodeStorage.resolve(unique, from: stored) {
         case let .success(hashes): return hashes
         case let .failure(missing):
+            let current = try await store.size()
+            guard size <= current else {
+                throw LedgerError.outOfRange("the log has \(current) entries; there is no tree of size \(size) yet")
+            }
             throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
         }
     }
