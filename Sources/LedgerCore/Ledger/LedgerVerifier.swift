@@ -91,23 +91,35 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
             }
             counts.commits += 1
 
-            // The commit's entries, read in pages; a missing one shows as a position out of step.
             var entries: [StoredEntry] = []
-            entries.reserveCapacity(recorded.count)
-            while entries.count < recorded.count {
-                let from = commit.first + UInt64(entries.count)
-                let page = try await store.entries(from: from, limit: min(recorded.count - entries.count, 4096))
-                guard !page.isEmpty else { break }
-                entries += page
-            }
-            // Each entry against its commit, in parallel (rendering and hashing are independent);
-            // then in order, so that the first wrong position is the one named.
-            let checks = Self.check(entries, against: recorded, commit: commit)
-            for (event, check) in zip(recorded, checks) {
-                let leaf: TreeHash
-                switch check {
-                case let .success(hash): leaf = hash
-                case let .failure(failure): throw corrupted(event.position, failure.reason)
+            var next = commit.first
+            let commitText = Array(commit.id.hex.utf8)
+            let recordedAtText = Array("\(commit.recordedAt)".utf8)
+            for event in recorded {
+                if entries.isEmpty {
+                    entries = try await store.entries(from: next, limit: Int(min(commit.last - next + 1, 4096)))
+                    entries.reverse()
+                }
+                guard let stored = entries.popLast(), stored.position == event.position else {
+                    throw corrupted(event.position, "the entry is missing: it was deleted")
+                }
+                let expectedBytes = LogEntry.render(
+                    position: event.position, version: event.version, recordedAt: recordedAtText,
+                    commit: commitText, index: Int(event.position - commit.first), event: event.event.bytes)
+                guard stored.bytes == expectedBytes else {
+                    let expected = LogEntry(
+                        position: event.position, version: event.version, recordedAt: commit.recordedAt,
+                        commit: commit.id, index: Int(event.position - commit.first), event: event.event)
+                    throw corrupted(event.position, Self.difference(stored, expected))
+                }
+                let leaf = TreeHash.leaf(stored.bytes)
+                guard stored.leafHash == leaf else {
+                    throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
+                }
+                guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
+                      stored.commit == commit.id, stored.recordedAt == commit.recordedAt
+                else {
+                    throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
                 }
                 var expectedNodes: [(TreeNode, TreeHash)] = []
                 tree.append(leaf) { node, hash in
@@ -131,7 +143,7 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
                     try Self.check(checkpoint, tree: tree, registry: state.registry)
                     counts.checkpoints += 1
                 }
-                let next = event.position + 1
+                next = event.position + 1
                 if next % 16384 == 0 { progress?(next) }
             }
         }
@@ -154,45 +166,6 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
         progress?(size)
         return VerificationReport(size: size, root: tree.root, commits: counts.commits,
                                   checkpoints: counts.checkpoints, nodes: counts.nodes)
-    }
-
-    /// Why an entry is wrong.
-    private struct EntryFailure: Error {
-        let reason: String
-    }
-
-    /// Each stored entry against the event its commit and position give: present, exactly the
-    /// bytes recorded, its leaf hash and its index columns. Returns the leaf hashes.
-    private static func check(_ entries: [StoredEntry], against recorded: [RecordedEvent],
-                              commit: StoredCommit) -> [Result<TreeHash, EntryFailure>] {
-        let commitText = Array(commit.id.hex.utf8)
-        let recordedAtText = Array("\(commit.recordedAt)".utf8)
-        return Parallel.map(recorded.count) { index -> Result<TreeHash, EntryFailure> in
-            let event = recorded[index]
-            guard index < entries.count, entries[index].position == event.position else {
-                return .failure(EntryFailure(reason: "the entry is missing: it was deleted"))
-            }
-            let stored = entries[index]
-            let expectedBytes = LogEntry.render(
-                position: event.position, version: event.version, recordedAt: recordedAtText,
-                commit: commitText, index: index, event: event.event.bytes)
-            guard stored.bytes == expectedBytes else {
-                let expected = LogEntry(
-                    position: event.position, version: event.version, recordedAt: commit.recordedAt,
-                    commit: commit.id, index: index, event: event.event)
-                return .failure(EntryFailure(reason: difference(stored, expected)))
-            }
-            let leaf = TreeHash.leaf(stored.bytes)
-            guard stored.leafHash == leaf else {
-                return .failure(EntryFailure(reason: "the stored leaf hash does not match the entry's bytes"))
-            }
-            guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
-                  stored.commit == commit.id, stored.recordedAt == commit.recordedAt
-            else {
-                return .failure(EntryFailure(reason: "the entry's index columns (stream, version, type, commit, time) disagree with its bytes"))
-            }
-            return .success(leaf)
-        }
     }
 
     private static func check(_ checkpoint: StoredCheckpoint, tree: CompactRange, registry: CoalitionRegistry) throws(LedgerError) {
