@@ -196,6 +196,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await writer.read { db in try Self.hashes(of: nodes, db) }
     }
 
+    public func hashesOnCallingThread(of nodes: [TreeNode]) throws -> [TreeNode: TreeHash]? {
+        try writer.read { db in try Self.hashes(of: nodes, db) }
+    }
+
     public func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",

@@ -90,7 +90,13 @@ public struct ProofBuilder: Sendable {
     /// The hashes of `nodes` of the tree of `size` leaves, in one read.
     private func fetch(_ nodes: [TreeNode], size: UInt64) async throws -> [TreeNode: TreeHash] {
         let unique = Array(Set(nodes))
-        let stored = try await store.hashes(of: NodeStorage.storedNodes(for: unique))
+        let wanted = NodeStorage.storedNodes(for: unique)
+        let stored: [TreeNode: TreeHash]
+        if let read = try store.hashesOnCallingThread(of: wanted) {
+            stored = read
+        } else {
+            stored = try await store.hashes(of: wanted)
+        }
         switch NodeStorage.resolve(unique, from: stored) {
         case let .success(hashes): return hashes
         case let .failure(missing):

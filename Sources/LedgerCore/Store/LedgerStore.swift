@@ -134,4 +134,12 @@ public protocol TreeNodeSource: Sendable {
     /// Hashes of the given nodes (leaves included) of the tree as it is now. Nodes that do not
     /// exist yet are absent from the result.
     func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash]
+    /// `hashes(of:)` read on the calling thread, for stores that can (a local file): a proof is
+    /// then one short read without a hand-over between threads, which is most of its time.
+    /// `nil` when the store cannot.
+    func hashesOnCallingThread(of nodes: [TreeNode]) throws -> [TreeNode: TreeHash]?
+}
+
+extension TreeNodeSource {
+    public func hashesOnCallingThread(of nodes: [TreeNode]) throws -> [TreeNode: TreeHash]? { nil }
 }
