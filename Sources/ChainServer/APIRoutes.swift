@@ -224,13 +224,15 @@ struct APIRoutes {
         let old: UInt64, new: UInt64, oldRoot: String, newRoot: String, proof: [String]
     }
 
+    // Proofs here read asynchronously: a read on the calling thread would hold one of the
+    // server's few threads for as long as a group commit keeps SQLite busy.
     func inclusion(request: Request, context: LedgerRequestContext) async throws -> Response {
         _ = try context.requireReader()
         guard let position = try Query.unsigned(request, "position") else {
             throw APIError(.badRequest, "missing-parameter", "name the entry: ?position=P (and optionally &size=N)")
         }
         do {
-            let proof = try await ProofBuilder(store: service.store).inclusion(index: position, size: try Query.unsigned(request, "size"))
+            let proof = try await ProofBuilder(store: service.store, readsOnCallingThread: false).inclusion(index: position, size: try Query.unsigned(request, "size"))
             return try JSON.response(InclusionView(index: proof.index, size: proof.size, leafHash: proof.leafHash.base64, root: proof.root.base64,
                                                    proof: proof.hashes.map(\.base64)))
         } catch let error as LedgerError {
@@ -244,7 +246,7 @@ struct APIRoutes {
             throw APIError(.badRequest, "missing-parameter", "name the older tree size: ?old=M (and optionally &new=N)")
         }
         do {
-            let proof = try await ProofBuilder(store: service.store).consistency(old: old, new: try Query.unsigned(request, "new"))
+            let proof = try await ProofBuilder(store: service.store, readsOnCallingThread: false).consistency(old: old, new: try Query.unsigned(request, "new"))
             return try JSON.response(ConsistencyView(old: proof.oldSize, new: proof.newSize, oldRoot: proof.oldRoot.base64,
                                                      newRoot: proof.newRoot.base64, proof: proof.hashes.map(\.base64)))
         } catch let error as LedgerError {

@@ -33,9 +33,14 @@ public struct ConsistencyProof: Sendable, Equatable {
 /// request, never the log itself.
 public struct ProofBuilder: Sendable {
     public let store: any TreeNodeSource
+    /// Whether node hashes are read on the calling thread where the store can
+    /// (`TreeNodeSource.hashesOnCallingThread`). A server whose threads must never wait for a
+    /// write in progress turns it off.
+    public let readsOnCallingThread: Bool
 
-    public init(store: any TreeNodeSource) {
+    public init(store: any TreeNodeSource, readsOnCallingThread: Bool = true) {
         self.store = store
+        self.readsOnCallingThread = readsOnCallingThread
     }
 
     /// The root of the tree of `size` leaves.
@@ -92,7 +97,7 @@ public struct ProofBuilder: Sendable {
         let unique = Array(Set(nodes))
         let wanted = NodeStorage.storedNodes(for: unique)
         let stored: [TreeNode: TreeHash]
-        if let read = try store.hashesOnCallingThread(of: wanted) {
+        if readsOnCallingThread, let read = try store.hashesOnCallingThread(of: wanted) {
             stored = read
         } else {
             stored = try await store.hashes(of: wanted)
