@@ -12,12 +12,12 @@ final class Freshness: @unchecked Sendable {
     private var _lastRead = Date.distantPast
     private var _logSize: UInt64 = 0
     private var _logCheckedAt = Date.distantPast
-    private var _projected: UInt64 = 0
     private var _now: Moment?
 
     var logSize: UInt64 { lock.withLock { _logSize } }
     var logCheckedAt: Date { lock.withLock { _logCheckedAt } }
-    var projected: UInt64 { lock.withLock { _projected } }
+    /// The size of the published "now" (0 before anything is published).
+    var projected: UInt64 { lock.withLock { _now?.size ?? 0 } }
     /// The published "now".
     var now: Moment? { lock.withLock { _now } }
 
@@ -46,10 +46,7 @@ final class Freshness: @unchecked Sendable {
     /// Makes `moment` "now".
     func publish(_ moment: Moment) {
         lock.withLock {
-            if moment.size >= _projected {
-                _projected = moment.size
-                _now = moment
-            }
+            if moment.size >= _now?.size ?? 0 { _now = moment }
         }
     }
 }

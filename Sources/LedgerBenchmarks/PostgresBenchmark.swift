@@ -62,10 +62,10 @@ enum PostgresBenchmark {
                 """, binds: binds)
             let copyRows = CopyText.rows(rows)
             start = Date()
-            try await inTransaction(client, logger) { try await $0.query(insert, logger: logger) }
+            try await client.withTransaction(logger: logger) { _ = try await $0.query(insert, logger: logger) }
             seconds.insert += Date().timeIntervalSince(start)
             start = Date()
-            try await inTransaction(client, logger) { connection in
+            try await client.withTransaction(logger: logger) { connection in
                 try await connection.copyFrom(table: "copied", logger: logger) { writer in try await writer.write(copyRows) }
             }
             seconds.copy += Date().timeIntervalSince(start)
@@ -96,14 +96,6 @@ enum PostgresBenchmark {
         print(String(format: "  median of 3 rounds: 1 process %.0f events/s, 4 processes %.0f events/s = %.0f %% (goal: no loss)", one, four, 100 * four / one))
         let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
         print("verify after all writers: \(report.size) entries, \(report.commits) commits, \(report.checkpoints) checkpoints: ok")
-    }
-
-    private static func inTransaction(_ client: PostgresClient, _ logger: Logger, _ work: (PostgresConnection) async throws -> Void) async throws {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            try await work(connection)
-            try await connection.query("COMMIT", logger: logger)
-        }
     }
 
     /// Runs `processes` writer processes sharing `commits` commits; returns the seconds from the

@@ -55,15 +55,8 @@ public final class PostgresLedgerStore: LedgerStore {
     public func grantAppendOnly(to role: String) async throws {
         let statements = try Self.appendOnlyGrants(to: role)
         do {
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                    try await connection.query("COMMIT", logger: logger)
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+            try await client.withTransaction(logger: logger) { connection in
+                for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
             }
         } catch {
             throw PostgresStoreError.wrap(error, doing: "granting \(role) the append-only rights")
@@ -121,13 +114,7 @@ public final class PostgresLedgerStore: LedgerStore {
             size = UInt64(position) + 1
             lastRecordedAt = Timestamp(milliseconds: recorded)
         }
-        let frontierNodes = CompactRange.nodes(forSize: size)
-        let hashes: [TreeNode: TreeHash]
-        switch NodeStorage.resolve(frontierNodes, from: try await Self.hashes(of: NodeStorage.storedNodes(for: frontierNodes), connection, logger)) {
-        case let .success(resolved): hashes = resolved
-        case let .failure(missing):
-            throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
-        }
+        let frontier = try NodeStorage.frontier(size: size, from: try await Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), connection, logger))
         var versions: [String: StreamHead] = [:]
         if !query.streams.isEmpty {
             let streams = Array(query.streams)
@@ -152,12 +139,7 @@ public final class PostgresLedgerStore: LedgerStore {
         }
         return AppendSnapshot(
             size: size,
-            frontier: CompactRange(size: size, hashes: try frontierNodes.map { node in
-                guard let hash = hashes[node] else {
-                    throw LedgerError.corrupted(position: node.firstLeaf, reason: "the store has no hash for \(node)")
-                }
-                return hash
-            }),
+            frontier: frontier,
             lastRecordedAt: lastRecordedAt, streamVersions: versions, existingCommits: existing, tail: tail)
     }
 
@@ -278,7 +260,7 @@ public final class PostgresLedgerStore: LedgerStore {
             let rows = try await connection.query(
                 "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= \(key) ORDER BY node_key LIMIT \(Int64(limit))", logger: logger)
             for try await (nodeKey, hash) in rows.decode((Int64, ByteBuffer).self) {
-                result.append((TreeNode(storageKey: nodeKey), try Self.hash(hash)))
+                result.append((TreeNode(storageKey: nodeKey), try TreeHash(stored: Array(hash.readableBytesView))))
             }
             return result
         }
@@ -306,7 +288,7 @@ public final class PostgresLedgerStore: LedgerStore {
             let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT size, root, note FROM ledger_checkpoints \(condition)", binds: binds),
                                                   logger: logger)
             for try await (size, root, note) in rows.decode((Int64, ByteBuffer, String).self) {
-                result.append(StoredCheckpoint(size: UInt64(size), root: try Self.hash(root), note: note))
+                result.append(StoredCheckpoint(size: UInt64(size), root: try TreeHash(stored: Array(root.readableBytesView)), note: note))
             }
             return result
         }
@@ -353,7 +335,7 @@ public final class PostgresLedgerStore: LedgerStore {
             }
             result.append(StoredEntry(
                 position: UInt64(position), stream: stream, version: UInt64(version), type: type,
-                recordedAt: Timestamp(milliseconds: recorded), commit: try commitID(commit),
+                recordedAt: Timestamp(milliseconds: recorded), commit: try CommitID(stored: commit),
                 bytes: Array(entry.readableBytesView), leafHash: leafHash))
         }
         return result
@@ -370,7 +352,7 @@ public final class PostgresLedgerStore: LedgerStore {
         for try await (id, first, last, organisation, keyID, recorded, signed, signature) in rows.decode(
             (String, Int64, Int64, String, String, Int64, ByteBuffer, ByteBuffer).self) {
             result.append(StoredCommit(
-                id: try commitID(id), bytes: Array(signed.readableBytesView), signature: Array(signature.readableBytesView),
+                id: try CommitID(stored: id), bytes: Array(signed.readableBytesView), signature: Array(signature.readableBytesView),
                 organisation: organisation, keyID: keyID, first: UInt64(first), last: UInt64(last),
                 recordedAt: Timestamp(milliseconds: recorded)))
         }
@@ -384,30 +366,16 @@ public final class PostgresLedgerStore: LedgerStore {
         if !leaves.isEmpty {
             let rows = try await connection.query("SELECT position, leaf_hash FROM ledger_entries WHERE position = ANY(\(leaves))", logger: logger)
             for try await (position, hash) in rows.decode((Int64, ByteBuffer).self) {
-                result[TreeNode(level: 0, index: UInt64(position))] = try self.hash(hash)
+                result[TreeNode(level: 0, index: UInt64(position))] = try TreeHash(stored: Array(hash.readableBytesView))
             }
         }
         if !interior.isEmpty {
             let rows = try await connection.query("SELECT node_key, hash FROM ledger_nodes WHERE node_key = ANY(\(interior))", logger: logger)
             for try await (key, hash) in rows.decode((Int64, ByteBuffer).self) {
-                result[TreeNode(storageKey: key)] = try self.hash(hash)
+                result[TreeNode(storageKey: key)] = try TreeHash(stored: Array(hash.readableBytesView))
             }
         }
         return result
-    }
-
-    private static func hash(_ buffer: ByteBuffer) throws -> TreeHash {
-        guard let hash = TreeHash(bytes: Array(buffer.readableBytesView)) else {
-            throw LedgerError.corrupted(position: nil, reason: "a stored hash is \(buffer.readableBytes) bytes, not 32")
-        }
-        return hash
-    }
-
-    private static func commitID(_ text: String) throws -> CommitID {
-        guard let id = CommitID(hex: text) else {
-            throw LedgerError.corrupted(position: nil, reason: "\"\(text)\" is not a commit id")
-        }
-        return id
     }
 }
 

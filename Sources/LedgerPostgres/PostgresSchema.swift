@@ -80,8 +80,7 @@ enum PostgresSchema {
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withConnection { connection in
             if try await applied(connection, logger).count == migrations.count { return }
-            try await connection.query("BEGIN", logger: logger)
-            do {
+            try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 try await connection.query("""
                     CREATE TABLE IF NOT EXISTS ledger_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
@@ -93,10 +92,6 @@ enum PostgresSchema {
                     }
                     try await connection.query("INSERT INTO ledger_migrations (name) VALUES (\(migration.name))", logger: logger)
                 }
-                try await connection.query("COMMIT", logger: logger)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
         }
     }

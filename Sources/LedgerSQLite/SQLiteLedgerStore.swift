@@ -77,13 +77,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func snapshot(_ db: Database, _ query: AppendQuery) throws -> AppendSnapshot {
         let size = try size(db)
-        let frontierNodes = CompactRange.nodes(forSize: size)
-        let hashes: [TreeNode: TreeHash]
-        switch NodeStorage.resolve(frontierNodes, from: try Self.hashes(of: NodeStorage.storedNodes(for: frontierNodes), db)) {
-        case let .success(resolved): hashes = resolved
-        case let .failure(missing):
-            throw LedgerError.corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
-        }
+        let frontier = try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
         var versions: [String: StreamHead] = [:]
         for chunk in Array(query.streams).chunked(500) {
             for stream in chunk { versions[stream] = .empty }
@@ -109,12 +103,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         return AppendSnapshot(
             size: size,
-            frontier: CompactRange(size: size, hashes: try frontierNodes.map { node in
-                guard let hash = hashes[node] else {
-                    throw LedgerError.corrupted(position: node.firstLeaf, reason: "the store has no hash for \(node)")
-                }
-                return hash
-            }),
+            frontier: frontier,
             lastRecordedAt: lastRecordedAt.map(Timestamp.init(milliseconds:)),
             streamVersions: versions, existingCommits: existing, tail: tail)
     }
@@ -204,7 +193,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
                              arguments: [key, limit]).map { row in
-                (TreeNode(storageKey: row[0]), try Self.hash(row[1]))
+                (TreeNode(storageKey: row[0]), try TreeHash(stored: row[1] as Data))
             }
         }
     }
@@ -265,31 +254,17 @@ public final class SQLiteLedgerStore: LedgerStore {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT position, leaf_hash FROM ledger_entries WHERE position IN (\(marks))",
                                         arguments: StatementArguments(chunk)) {
-                result[TreeNode(level: 0, index: UInt64(row[0] as Int64))] = try hash(row[1])
+                result[TreeNode(level: 0, index: UInt64(row[0] as Int64))] = try TreeHash(stored: row[1] as Data)
             }
         }
         for chunk in interior.chunked(500) {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
                                         arguments: StatementArguments(chunk)) {
-                result[TreeNode(storageKey: row[0])] = try hash(row[1])
+                result[TreeNode(storageKey: row[0])] = try TreeHash(stored: row[1] as Data)
             }
         }
         return result
-    }
-
-    private static func hash(_ data: Data) throws -> TreeHash {
-        guard let hash = TreeHash(bytes: data) else {
-            throw LedgerError.corrupted(position: nil, reason: "a stored hash is \(data.count) bytes, not 32")
-        }
-        return hash
-    }
-
-    private static func commitID(_ text: String) throws -> CommitID {
-        guard let id = CommitID(hex: text) else {
-            throw LedgerError.corrupted(position: nil, reason: "\"\(text)\" is not a commit id")
-        }
-        return id
     }
 
     /// Entries matching `condition`, read column by column (the log's hot read path).
@@ -307,7 +282,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             }
             result.append(StoredEntry(
                 position: position, stream: row.text(1), version: UInt64(row.integer(2)), type: row.text(3),
-                recordedAt: Timestamp(milliseconds: row.integer(4)), commit: try commitID(row.text(5)),
+                recordedAt: Timestamp(milliseconds: row.integer(4)), commit: try CommitID(stored: row.text(5)),
                 bytes: row.bytes(6), leafHash: leaf))
         }
         return result
@@ -315,14 +290,14 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func commit(_ row: Row) throws -> StoredCommit {
         StoredCommit(
-            id: try commitID(row["id"]), bytes: [UInt8](row["signed"] as Data), signature: [UInt8](row["signature"] as Data),
+            id: try CommitID(stored: row["id"]), bytes: [UInt8](row["signed"] as Data), signature: [UInt8](row["signature"] as Data),
             organisation: row["organisation"], keyID: row["key_id"],
             first: UInt64(row["first_position"] as Int64), last: UInt64(row["last_position"] as Int64),
             recordedAt: Timestamp(milliseconds: row["recorded_at"]))
     }
 
     private static func checkpoint(_ row: Row) throws -> StoredCheckpoint {
-        StoredCheckpoint(size: UInt64(row["size"] as Int64), root: try hash(row["root"]), note: row["note"])
+        StoredCheckpoint(size: UInt64(row["size"] as Int64), root: try TreeHash(stored: row["root"] as Data), note: row["note"])
     }
 }
 

@@ -44,6 +44,23 @@ public enum NodeStorage {
         return .success(result)
     }
 
+    /// The stored nodes a store reads to rebuild the compact range of a tree of `size` leaves.
+    public static func storedFrontierNodes(forSize size: UInt64) -> [TreeNode] {
+        storedNodes(for: CompactRange.nodes(forSize: size))
+    }
+
+    /// The compact range of a tree of `size` leaves, from the hashes a store read for
+    /// `storedFrontierNodes(forSize:)`.
+    public static func frontier(size: UInt64, from stored: [TreeNode: TreeHash]) throws(LedgerError) -> CompactRange {
+        let nodes = CompactRange.nodes(forSize: size)
+        switch resolve(nodes, from: stored) {
+        case let .success(hashes):
+            return CompactRange(size: size, hashes: nodes.map { hashes[$0]! })
+        case let .failure(missing):
+            throw .corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
+        }
+    }
+
     /// A node a store should have but does not.
     public struct MissingNode: Error, Sendable {
         public let node: TreeNode

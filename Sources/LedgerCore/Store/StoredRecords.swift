@@ -99,3 +99,23 @@ public struct StoredCheckpoint: Sendable, Equatable {
         self.note = note
     }
 }
+
+extension TreeHash {
+    /// A hash as a store gives it back: anything but 32 bytes means the store was altered.
+    public init(stored bytes: some ContiguousBytes) throws(LedgerError) {
+        guard let hash = TreeHash(bytes: bytes) else {
+            throw .corrupted(position: nil, reason: "a stored hash is \(bytes.withUnsafeBytes { $0.count }) bytes, not 32")
+        }
+        self = hash
+    }
+}
+
+extension CommitID {
+    /// A commit id as a store gives it back (hex): anything else means the store was altered.
+    public init(stored hex: String) throws(LedgerError) {
+        guard let id = CommitID(hex: hex) else {
+            throw .corrupted(position: nil, reason: "\"\(hex)\" is not a commit id")
+        }
+        self = id
+    }
+}
