@@ -171,6 +171,7 @@ struct APITests {
         let fixture = try await ServerFixture.make()
         let reader = ServerFixture.bearer(fixture.coordinator)
         let commit = try await fixture.shelterMeasurement(period: "2027-02", value: 55)
+        let second = try await fixture.shelterMeasurement(period: "2027-03", value: 56)
         try await fixture.app.test(.router) { client in
             _ = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: reader)
             let size = try await fixture.service.store.size()
@@ -181,12 +182,16 @@ struct APITests {
             // Another reader asking for the new position explicitly waits for it.
             let atNew = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size + 1)", method: .get, headers: reader)
             #expect(atNew.status == .ok && atNew.text.contains("\"period\":\"2027-02\""), "\(atNew.text)")
-            try await fixture.service.advance(to: size + 1)
+            // A moment nobody has asked about: its tree is in the cache only if publishing put it there.
+            let postedSecond = try await client.execute(uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
+                                                        body: ServerFixture.body(second))
+            #expect(postedSecond.status == .created)
+            try await fixture.service.advance(to: size + 2)
             let now = try #require(fixture.service.published)
-            #expect(now.size == size + 1)
+            #expect(now.size == size + 2)
             #expect(fixture.service.isCached("/api/status", chain: "street-to-home", moment: now), "computed before it was published")
             let read = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: reader)
-            #expect(read.text.contains("\"period\":\"2027-02\"") && read.text.contains("\"size\":\(size + 1)"))
+            #expect(read.text.contains("\"period\":\"2027-03\"") && read.text.contains("\"size\":\(size + 2)"))
         }
     }
 
