@@ -34,14 +34,16 @@ struct ProjectionApplier {
 
     /// Sets `valid_to` of every measurement a later value of the same KPI, period and organisation
     /// replaced: the position of that next value. Only streams with a correction are touched.
-    static func closeSupersededMeasurements(_ db: Database, suffix: String) throws {
+    /// `corrections` names the partial index of the corrections (`supersedes IS NOT NULL`), so
+    /// that only they are read to find the streams concerned.
+    static func closeSupersededMeasurements(_ db: Database, suffix: String, corrections: String) throws {
         let table = "measurements\(suffix)"
         try db.execute(sql: """
             UPDATE \(table) AS m SET valid_to = (
                 SELECT MIN(c.valid_from) FROM \(table) c
                 WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation AND c.valid_from > m.valid_from)
             WHERE m.rowid IN (
-                SELECT x.rowid FROM \(table) x JOIN (SELECT DISTINCT kpi, first_day, organisation FROM \(table) WHERE supersedes IS NOT NULL) s
+                SELECT x.rowid FROM \(table) x JOIN (SELECT DISTINCT kpi, first_day, organisation FROM \(table) INDEXED BY \(corrections) WHERE supersedes IS NOT NULL) s
                 ON x.kpi = s.kpi AND x.first_day = s.first_day AND x.organisation = s.organisation)
               AND EXISTS (SELECT 1 FROM \(table) c WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation
                           AND c.valid_from > m.valid_from)

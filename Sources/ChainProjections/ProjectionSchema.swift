@@ -128,9 +128,20 @@ public enum ProjectionSchema {
     static func createIndexes(_ db: Database, suffix: String, generation: String, only: (@Sendable (Table) -> Bool)? = nil) throws {
         for table in tables where only?(table) ?? true {
             for (number, index) in table.indexes.enumerated() {
-                try db.execute(sql: "CREATE INDEX \(table.name)_index_\(number)_\(generation) ON \(table.name)\(suffix) \(definition(index))")
+                try db.execute(sql: "CREATE INDEX \(indexName(table, number, generation)) ON \(table.name)\(suffix) \(definition(index))")
             }
         }
+    }
+
+    static func indexName(_ table: Table, _ number: Int, _ generation: String) -> String {
+        "\(table.name)_index_\(number)_\(generation)"
+    }
+
+    /// The partial index of the measurements that correct another (`supersedes IS NOT NULL`).
+    static func correctionsIndex(generation: String) -> String {
+        let measurements = tables.first { $0.name == "measurements" }!
+        let number = measurements.indexes.firstIndex { $0.hasSuffix("WHERE supersedes IS NOT NULL") }!
+        return indexName(measurements, number, generation)
     }
 
     /// "(columns)" or "(columns) WHERE condition".

@@ -117,7 +117,7 @@ public final class Projector: Sendable {
         }
         try await database.write { db in
             try ProjectionSchema.createIndexes(db, suffix: suffix, generation: generation, only: isBulk)
-            try ProjectionApplier.closeSupersededMeasurements(db, suffix: suffix)
+            try ProjectionApplier.closeSupersededMeasurements(db, suffix: suffix, corrections: ProjectionSchema.correctionsIndex(generation: generation))
         }
         try await database.write { db in
             for table in ProjectionSchema.tables {

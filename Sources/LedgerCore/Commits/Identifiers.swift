@@ -5,7 +5,7 @@ package enum Identifiers {
     package static func isOrganisation(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard (1...64).contains(utf8.count), let first = utf8.first, isLowerAlphanumeric(first) else { return false }
-        return utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+        return all(text) { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// Stream ids: 1–200 characters from letters, digits and `._:/@-`, not starting with `/`
@@ -13,7 +13,7 @@ package enum Identifiers {
     package static func isStream(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard (1...200).contains(utf8.count), utf8.first != UInt8(ascii: "/") else { return false }
-        return utf8.allSatisfy { byte in
+        return all(text) { byte in
             switch byte {
             case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "-"): true
             default: isAlphanumeric(byte)
@@ -27,17 +27,23 @@ package enum Identifiers {
         guard (1...100).contains(utf8.count), let first = utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else {
             return false
         }
-        return utf8.allSatisfy(isAlphanumeric)
+        return all(text, isAlphanumeric)
     }
 
     /// Key ids: 16 lowercase hexadecimal digits.
     package static func isKeyID(_ text: String) -> Bool {
-        text.utf8.count == 16 && text.utf8.allSatisfy(isLowerHex)
+        text.utf8.count == 16 && all(text, isLowerHex)
     }
 
     /// Commit ids: 64 lowercase hexadecimal digits.
     package static func isCommitID(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy(isLowerHex)
+        text.utf8.count == 64 && all(text, isLowerHex)
+    }
+
+    /// Whether every UTF-8 byte of `text` passes `test`, read from the string's own storage.
+    private static func all(_ text: String, _ test: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.allSatisfy(test) }
     }
 
     private static func isLowerHex(_ byte: UInt8) -> Bool {

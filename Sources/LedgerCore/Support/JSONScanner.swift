@@ -26,8 +26,15 @@ package struct JSONScanner {
         /// Whether the member's name is `name`, compared without allocating.
         package func hasKey(_ name: String, in bytes: [UInt8]) -> Bool {
             if keyEscaped { return JSONScanner.decodeString(bytes, keyRange) == name }
-            let body = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
-            return body.elementsEqual(name.utf8)
+            let count = keyRange.count - 2
+            guard name.utf8.count == count else { return false }
+            guard count > 0 else { return true }
+            var name = name
+            return name.withUTF8 { name in
+                bytes.withUnsafeBytes { bytes in
+                    memcmp(bytes.baseAddress! + keyRange.lowerBound + 1, name.baseAddress!, count) == 0
+                }
+            }
         }
 
         /// The member's decoded name.
@@ -43,6 +50,9 @@ package struct JSONScanner {
 
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
+    /// The member names of the objects being read, innermost last, for the duplicate check;
+    /// one buffer for the whole document rather than one per object.
+    private var keys: [(range: Range<Int>, escaped: Bool)] = []
     private static let maximumDepth = 64
 
     private init(_ bytes: UnsafeRawBufferPointer) {
@@ -137,8 +147,10 @@ package struct JSONScanner {
     private mutating func object(depth: Int, collect: Bool) throws(Failure) -> [Member] {
         try expect(UInt8(ascii: "{"), "'{'")
         var members: [Member] = []
-        // Keys seen so far, as byte ranges; most objects are small, so a linear scan beats hashing.
-        var keys: [(range: Range<Int>, escaped: Bool)] = []
+        // This object's keys so far, as byte ranges; most objects are small, so a linear scan
+        // beats hashing.
+        let firstKey = keys.count
+        defer { keys.removeSubrange(firstKey...) }
         skipSpace()
         if peek() == UInt8(ascii: "}") {
             offset += 1
@@ -150,7 +162,7 @@ package struct JSONScanner {
             let keyStart = offset
             let escaped = try skipString()
             let key = (range: keyStart..<offset, escaped: escaped)
-            for other in keys where sameKey(other, key) {
+            for other in keys[firstKey...] where sameKey(other, key) {
                 throw Failure(offset: keyStart, reason: "duplicate key \"\(decode(key.range))\"")
             }
             keys.append(key)

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerSQLite
+
+/// The plain-SQLite floor: the very entry rows the ledger stored, copied into a plain table with
+/// the same columns and indexes, in transactions of the same size and durability (WAL,
+/// `synchronous = FULL`), with nothing else: no parsing, validation, signatures, hashing, Merkle
+/// nodes, commits or checkpoints.
+///
+/// The benchmarks copy each chunk right after the ledger appended it, so that the ledger and its
+/// floor alternate through the run and meet the same state of the machine (disk, page cache,
+/// other load); only the inserts are timed, not reading the rows back.
+final class Floor {
+    private let queue: DatabaseQueue
+    private let store: SQLiteLedgerStore
+    private let perTransaction: Int
+    /// Seconds spent inserting so far.
+    private(set) var seconds = 0.0
+    /// Rows inserted so far.
+    private(set) var rows = 0
+
+    init(copying store: SQLiteLedgerStore, folder: URL, name: String, perTransaction: Int) async throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        queue = try DatabaseQueue(path: folder.appendingPathComponent("\(name).sqlite").path, configuration: configuration)
+        self.store = store
+        self.perTransaction = perTransaction
+        try await queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE entries (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
+                    type TEXT NOT NULL, commit_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, entry BLOB NOT NULL,
+                    leaf_hash BLOB NOT NULL, UNIQUE (stream, version))
+                """)
+        }
+    }
+
+    /// Copies `count` rows of the ledger from position `first`.
+    func copy(first: UInt64, count: Int) async throws {
+        var position = first
+        let end = first + UInt64(count)
+        while position < end {
+            let rows = try await store.entries(from: position, limit: Int(min(UInt64(perTransaction), end - position)))
+            let start = Date()
+            try await queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                for row in rows {
+                    try statement.execute(arguments: [Int64(row.position), row.stream, Int64(row.version), row.type, row.commit.hex,
+                                                      row.recordedAt.milliseconds, Data(row.bytes), Data(row.leafHash.bytes)])
+                }
+            }
+            seconds += Date().timeIntervalSince(start)
+            self.rows += rows.count
+            position += UInt64(rows.count)
+        }
+    }
+}
