@@ -48,4 +48,23 @@ struct SchemaEvolutionTests {
         }
         _ = fixture
     }
+
+    /// Periods are signed in one spelling only: another accepted spelling is refused with the
+    /// canonical one named, and a period that does not exist is refused as such.
+    @Test(arguments: [
+        ("2026MM01", "must be stored in its canonical form \"2026-01\""),
+        ("2026-1", "is not a period"),
+        ("2026-13", "is not a period"),
+    ])
+    func aMeasurementPeriodIsStoredInItsCanonicalSpelling(period: String, message: String) throws {
+        let data = #"{"kpi":"intake","period":"\#(period)","organisation":"opvang","value":1,"status":"A"}"#
+        let line = try EventLine(stream: "measurement/intake/\(period)/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+                                 schema: 2, data: Array(data.utf8))
+        do {
+            _ = try ChainEvent.decode(line)
+            Issue.record("accepted the period \(period)")
+        } catch {
+            #expect(error.message.contains("period \"\(period)\" \(message)"))
+        }
+    }
 }

@@ -119,18 +119,19 @@ public enum ChainEvent: Sendable, Equatable {
     /// `MeasurementRecorded` schema 1 (`kpi`, `period`, `organisation`, `value`, `note`) predates
     /// observation statuses and sources; it is upcast to status `A` (normal) and source
     /// `unspecified`. Schema 2 requires both.
+    private static let measurementFieldsV1 = ["kpi", "period", "organisation", "value", "note"]
+    private static let measurementFields = ["kpi", "period", "organisation", "value", "status", "source", "note", "unit"]
+    private static let correctionFields = measurementFields + ["supersedes", "reason"]
+
     private static func decodeMeasurement(_ type: ChainEventType, schema: UInt64, data: [UInt8]) throws(FormatError) -> ChainEvent {
         let corrected = type == .measurementCorrected
-        let allowed = corrected
-            ? ["kpi", "period", "organisation", "value", "status", "source", "note", "supersedes", "reason", "unit"]
-            : schema == 1 ? ["kpi", "period", "organisation", "value", "note"]
-            : ["kpi", "period", "organisation", "value", "status", "source", "note", "unit"]
+        let allowed = corrected ? correctionFields : schema == 1 ? measurementFieldsV1 : measurementFields
         let fields = try JSONFields(data, allowed: allowed)
         let periodText = try fields.string("period")
-        guard let period = Period(periodText) else {
-            throw FormatError(message: "period \"\(periodText)\" is not a period (2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03)")
-        }
-        guard period.description == periodText else {
+        guard let period = Period.canonical(periodText) else {
+            guard let period = Period(periodText) else {
+                throw FormatError(message: "period \"\(periodText)\" is not a period (2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03)")
+            }
             throw FormatError(message: "period \"\(periodText)\" must be stored in its canonical form \"\(period)\"")
         }
         let status: ObservationStatus

@@ -56,7 +56,7 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
     /// The RFC 9162 leaf hash: SHA-256(0x00 ‖ bytes).
     public static func leaf<Bytes: ContiguousBytes>(_ bytes: Bytes) -> TreeHash {
         var hasher = SHA256()
-        hasher.update(data: [UInt8(0)])
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return TreeHash(digest: hasher.finalize())
     }
