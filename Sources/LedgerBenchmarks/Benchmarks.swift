@@ -242,12 +242,7 @@ struct Benchmarks {
     /// Inserts the same event rows into a plain table with the same indexes, `perTransaction` rows
     /// per transaction; returns seconds.
     static func plainInsert(folder: URL, name: String, events: Int, perTransaction: Int) throws -> Double {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("\(name).sqlite").path, configuration: configuration)
+        let queue = try plainDatabase(folder.appendingPathComponent("\(name).sqlite"), synchronous: "FULL")
         try queue.write { db in
             try db.execute(sql: """
                 CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
@@ -269,6 +264,16 @@ struct Benchmarks {
             written += perTransaction
         }
         return seconds
+    }
+
+    /// A plain SQLite file in WAL mode, for the floors the benchmarks measure against.
+    static func plainDatabase(_ url: URL, synchronous: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        return try DatabaseQueue(path: url.path, configuration: configuration)
     }
 
     static func report(_ label: String, count: Int, seconds: Double, unit: String) {

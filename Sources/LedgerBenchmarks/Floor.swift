@@ -21,12 +21,7 @@ final class Floor {
     private(set) var rows = 0
 
     init(copying store: SQLiteLedgerStore, folder: URL, name: String, perTransaction: Int) async throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        queue = try DatabaseQueue(path: folder.appendingPathComponent("\(name).sqlite").path, configuration: configuration)
+        queue = try Benchmarks.plainDatabase(folder.appendingPathComponent("\(name).sqlite"), synchronous: "FULL")
         self.store = store
         self.perTransaction = perTransaction
         try await queue.write { db in

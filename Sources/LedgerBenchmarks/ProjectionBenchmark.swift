@@ -88,12 +88,7 @@ enum ProjectionBenchmark {
     /// empty table of the same layout in one statement (no decoding, no binding, no other
     /// tables), then given the same indexes, in a file with the projections' settings.
     static func measurementsFloor(rebuilt: String, folder: URL, events: UInt64) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("floor-measurements.sqlite").path, configuration: configuration)
+        let queue = try Benchmarks.plainDatabase(folder.appendingPathComponent("floor-measurements.sqlite"), synchronous: "NORMAL")
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS rebuilt", arguments: [rebuilt])
             let table = try String.fetchOne(db, sql: "SELECT sql FROM rebuilt.sqlite_master WHERE type = 'table' AND name = 'measurements'")!
