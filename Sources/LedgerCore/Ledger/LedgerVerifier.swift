@@ -36,9 +36,12 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
         let admission = CommitAdmission(domain: domain)
         var state = LedgerState(domain: domain.initialState())
         var versions: [String: StreamHead] = [:]
+        // Room for a stream per entry, up to a million, rather than rehashing every string each
+        // time the table doubles.
+        versions.reserveCapacity(Int(min(size, 1 << 20)))
         var tree = CompactRange()
         var lastRecordedAt: Timestamp?
-        var commitPages = Pager { position in try await store.commits(from: position, limit: 1000) }
+        var commitPages = PreparedCommits(store: store)
         var nodePages = Pager { key in try await store.storedNodes(fromKey: Int64(key), limit: 8192) }
         var checkpointPages = Pager { size in try await store.checkpoints(fromSize: size, limit: 1000) }
         var counts = (commits: 0, checkpoints: 0, nodes: 0)
@@ -50,19 +53,19 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
 
         while tree.size < size {
             let position = tree.size
-            guard let commit = try await commitPages.next(after: { $0.first + 1 }) else {
+            guard let prepared = try await commitPages.next() else {
                 throw corrupted(position, "no commit carries this entry: entries were added outside a commit")
             }
+            let commit = prepared.commit
             guard commit.first == position else {
                 throw commit.first < position
                     ? corrupted(commit.first, "commit \(commit.id) claims positions \(commit.first)…\(commit.last), which an earlier commit holds")
                     : corrupted(position, "no commit carries this entry (the next commit starts at \(commit.first))")
             }
             let document: CommitDocument
-            do {
-                document = try CommitDocument(parsing: commit.bytes)
-            } catch {
-                throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
+            switch prepared.document {
+            case let .success(parsed): document = parsed
+            case let .failure(error): throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
             }
             guard document.id == commit.id else {
                 throw corrupted(position, "the bytes of commit \(commit.id) hash to \(document.id): the commit was altered")
@@ -91,28 +94,21 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
             }
             counts.commits += 1
 
-            var entries: [StoredEntry] = []
-            var next = commit.first
-            let commitText = Array(commit.id.hex.utf8)
-            let recordedAtText = Array("\(commit.recordedAt)".utf8)
-            for event in recorded {
-                if entries.isEmpty {
-                    entries = try await store.entries(from: next, limit: Int(min(commit.last - next + 1, 4096)))
-                    entries.reverse()
-                }
-                guard let stored = entries.popLast(), stored.position == event.position else {
+            let entries = try prepared.entries.get()
+            for (index, event) in recorded.enumerated() {
+                guard index < entries.count, entries[index].position == event.position else {
                     throw corrupted(event.position, "the entry is missing: it was deleted")
                 }
-                let expectedBytes = LogEntry.render(
-                    position: event.position, version: event.version, recordedAt: recordedAtText,
-                    commit: commitText, index: Int(event.position - commit.first), event: event.event.bytes)
-                guard stored.bytes == expectedBytes else {
+                let stored = entries[index]
+                // The bytes were compared with those of version `expectedVersion + 1`, the version
+                // admission gives the event.
+                guard prepared.matches[index], event.version == event.event.version else {
                     let expected = LogEntry(
                         position: event.position, version: event.version, recordedAt: commit.recordedAt,
-                        commit: commit.id, index: Int(event.position - commit.first), event: event.event)
+                        commit: commit.id, index: index, event: event.event)
                     throw corrupted(event.position, Self.difference(stored, expected))
                 }
-                let leaf = TreeHash.leaf(stored.bytes)
+                let leaf = prepared.leaves[index]
                 guard stored.leafHash == leaf else {
                     throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
                 }
@@ -143,14 +139,14 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
                     try Self.check(checkpoint, tree: tree, registry: state.registry)
                     counts.checkpoints += 1
                 }
-                next = event.position + 1
+                let next = event.position + 1
                 if next % 16384 == 0 { progress?(next) }
             }
         }
         if let extra = try await store.entries(from: tree.size, limit: 1).first {
             throw corrupted(extra.position, "the entry lies beyond the log's end: entries were added outside a commit")
         }
-        if let extra = try await commitPages.next(after: { $0.first + 1 }) {
+        if let extra = try await commitPages.next()?.commit {
             throw corrupted(extra.first, "commit \(extra.id) claims positions \(extra.first)…\(extra.last), beyond the log's end: its entries were removed")
         }
         if let extra = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) {
@@ -205,6 +201,103 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
             return "the event differs from event \(expected.index + 1) of commit \(expected.commit) as signed: the entry was altered"
         }
         return "the entry's envelope differs from what the ledger recorded (version or time altered)"
+    }
+}
+
+/// A stored commit with everything that can be checked without the log's state: its signed bytes
+/// parsed, and its stored entries read, each compared with the bytes that the commit and its
+/// position give, and hashed.
+private struct PreparedCommit: Sendable {
+    let commit: StoredCommit
+    let document: Result<CommitDocument, LedgerError>
+    /// The stored entries from the commit's first position, as many as it has events (fewer, or
+    /// at other positions, when some are missing).
+    let entries: Result<[StoredEntry], any Error>
+    /// Per entry: whether its bytes are those the commit gives for its event at that index, with
+    /// the version `expectedVersion + 1`.
+    let matches: [Bool]
+    /// Per entry: the leaf hash of its stored bytes.
+    let leaves: [TreeHash]
+
+    init(_ commit: StoredCommit, store: any LedgerStore) async {
+        self.commit = commit
+        do {
+            let document = try CommitDocument(parsing: commit.bytes)
+            self.document = .success(document)
+            guard commit.last >= commit.first else {
+                (entries, matches, leaves) = (.success([]), [], [])
+                return
+            }
+            let count = Int(min(UInt64(document.events.count), commit.last - commit.first + 1))
+            let entries: [StoredEntry]
+            do {
+                entries = try await store.entries(from: commit.first, limit: count)
+            } catch {
+                (self.entries, matches, leaves) = (.failure(error), [], [])
+                return
+            }
+            let commitText = Array(commit.id.hex.utf8)
+            let recordedAtText = Array("\(commit.recordedAt)".utf8)
+            let checked = Parallel.map(entries.count) { index in
+                let stored = entries[index]
+                let event = document.events[index]
+                let expected = LogEntry.render(
+                    position: commit.first + UInt64(index), version: event.version, recordedAt: recordedAtText,
+                    commit: commitText, index: index, event: event.bytes)
+                return (stored.bytes == expected, TreeHash.leaf(stored.bytes))
+            }
+            self.entries = .success(entries)
+            matches = checked.map(\.0)
+            leaves = checked.map(\.1)
+        } catch {
+            (document, entries, matches, leaves) = (.failure(error), .success([]), [], [])
+        }
+    }
+}
+
+/// The stored commits in log order, prepared (`PreparedCommit`) on another thread a few commits
+/// ahead of the verifier, which meanwhile checks the current ones against the log's state.
+private struct PreparedCommits {
+    /// A commit holds up to 64 MiB of signed bytes: a few at a time keep memory flat.
+    private static let pageSize = 8
+    /// A page stops early once it holds this many entries.
+    private static let pageEntries = 16_384
+    private let store: any LedgerStore
+    private var page: [PreparedCommit] = []
+    private var index = 0
+    private var upcoming: Task<[PreparedCommit], any Error>?
+
+    init(store: any LedgerStore) {
+        self.store = store
+        upcoming = Self.load(store, from: 0)
+    }
+
+    private static func load(_ store: any LedgerStore, from position: UInt64) -> Task<[PreparedCommit], any Error> {
+        Task {
+            var page: [PreparedCommit] = []
+            var entries = 0
+            for commit in try await store.commits(from: position, limit: pageSize) where entries < pageEntries {
+                let prepared = await PreparedCommit(commit, store: store)
+                entries += (try? prepared.entries.get().count) ?? 0
+                page.append(prepared)
+            }
+            return page
+        }
+    }
+
+    mutating func next() async throws -> PreparedCommit? {
+        if index == page.count {
+            guard let upcoming else { return nil }
+            page = try await upcoming.value
+            index = 0
+            guard let last = page.last else {
+                self.upcoming = nil
+                return nil
+            }
+            self.upcoming = Self.load(store, from: last.commit.first + 1)
+        }
+        defer { index += 1 }
+        return page[index]
     }
 }
 

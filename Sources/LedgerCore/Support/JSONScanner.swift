@@ -57,6 +57,7 @@ package struct JSONScanner {
 
     private init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        keys.reserveCapacity(16)
     }
 
     /// Validates `bytes` as one JSON object (optionally surrounded by spaces) and returns its
@@ -147,6 +148,8 @@ package struct JSONScanner {
     private mutating func object(depth: Int, collect: Bool) throws(Failure) -> [Member] {
         try expect(UInt8(ascii: "{"), "'{'")
         var members: [Member] = []
+        // The formats' objects have a handful of members: one allocation, not one per doubling.
+        if collect { members.reserveCapacity(8) }
         // This object's keys so far, as byte ranges; most objects are small, so a linear scan
         // beats hashing.
         let firstKey = keys.count
