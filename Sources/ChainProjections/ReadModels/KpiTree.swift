@@ -196,9 +196,10 @@ extension ReadModels {
             links[row["kpi"], default: []].append((row["target_kind"], row["target"]))
         }
         var states: [String: KpiState] = [:]
+        let latest = try LatestPeriods(db)
         for row in kpiRows {
             let kpi: String = row["kpi"]
-            let base = try kpiState(row, links: links[kpi] ?? [], moment: moment, db)
+            let base = try kpiState(row, links: links[kpi] ?? [], moment: moment, latest: latest, db)
             states[kpi] = base
         }
         // Each KPI with the statuses of what contributes to it.
@@ -220,15 +221,14 @@ extension ReadModels {
     }
 
     /// The state of one KPI: its latest period with a value as of the moment.
-    static func kpiState(_ row: Row, links: [(kind: String, target: String)], moment: Moment, _ db: Database) throws -> KpiState {
+    static func kpiState(_ row: Row, links: [(kind: String, target: String)], moment: Moment, latest: LatestPeriods,
+                         _ db: Database) throws -> KpiState {
         let kpi: String = row["kpi"]
         let direction = Direction(rawValue: row["direction"]) ?? .higher
         let aggregation = Aggregation(rawValue: row["aggregation"]) ?? .average
         let grain = Grain(rawValue: row["grain"]) ?? .month
         let size = Int64(moment.size)
-        let latest = try String.fetchOne(db, sql: """
-            SELECT first_day FROM measurements WHERE kpi = ? AND \(current) ORDER BY first_day DESC LIMIT 1
-            """, arguments: [kpi, size, size])
+        let latest = try latest.firstDay(kpi: kpi, size: moment.size, db)
         var period: Period?
         var value: Double?
         var observation: [String] = []
@@ -284,5 +284,39 @@ extension ReadModels {
             ORDER BY valid_from DESC LIMIT 1
             """, arguments: [kpi, Int64(size), first, first]) else { return nil }
         return (row[0], row[1])
+    }
+}
+
+/// Finds the latest period of a KPI that has a value as of a moment.
+///
+/// A corrected value keeps its period, and the original it corrects came earlier, so the
+/// originals alone (`supersedes IS NULL`) give the answer. There are two ways to find it, each
+/// reading index entries in proportion to one side of the moment: from the latest period down
+/// until one was recorded before the moment (so, the entries recorded after it), or every
+/// original recorded before the moment. The first serves moments in the later half of what the
+/// tables hold, the second the earlier half.
+struct LatestPeriods {
+    /// How many log entries the tables reflect.
+    let projected: UInt64
+    /// The partial index of the originals, by KPI and position.
+    let originals: String?
+
+    init(_ db: Database) throws {
+        projected = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
+        originals = try String.fetchOne(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE '%WHERE supersedes IS NULL'
+            """)
+    }
+
+    /// The first day of the latest period of `kpi` with a value as of `size`.
+    func firstDay(kpi: String, size: UInt64, _ db: Database) throws -> String? {
+        if let originals, size < projected / 2 {
+            return try String.fetchOne(db.cachedStatement(sql: """
+                SELECT MAX(first_day) FROM measurements INDEXED BY \(originals) WHERE kpi = ? AND valid_from < ? AND supersedes IS NULL
+                """), arguments: [kpi, Int64(size)])
+        }
+        return try String.fetchOne(db.cachedStatement(sql: """
+            SELECT first_day FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day DESC LIMIT 1
+            """), arguments: [kpi, Int64(size)])
     }
 }
