@@ -260,41 +260,51 @@ private struct PreparedCommit: Sendable {
 private struct PreparedCommits {
     /// A commit holds up to 64 MiB of signed bytes: a few at a time keep memory flat.
     private static let pageSize = 8
-    /// A page stops early once it holds this many entries.
-    private static let pageEntries = 16_384
+    /// A page stops early once its commits claim this many entries.
+    private static let pageEntries: UInt64 = 16_384
+    /// Pages being prepared at once, so that the preparing threads always have work.
+    private static let lookahead = 2
     private let store: any LedgerStore
     private var page: [PreparedCommit] = []
     private var index = 0
-    private var upcoming: Task<[PreparedCommit], any Error>?
+    private var inFlight: [Task<[PreparedCommit], Never>] = []
+    /// Where the next page to read starts; nil once the commits are all read.
+    private var cursor: UInt64? = 0
 
     init(store: any LedgerStore) {
         self.store = store
-        upcoming = Self.load(store, from: 0)
     }
 
-    private static func load(_ store: any LedgerStore, from position: UInt64) -> Task<[PreparedCommit], any Error> {
-        Task {
-            var page: [PreparedCommit] = []
-            var entries = 0
-            for commit in try await store.commits(from: position, limit: pageSize) where entries < pageEntries {
-                let prepared = await PreparedCommit(commit, store: store)
-                entries += (try? prepared.entries.get().count) ?? 0
-                page.append(prepared)
+    /// Reads the commits of the next pages and starts preparing them, up to `lookahead`.
+    private mutating func fill() async throws {
+        while inFlight.count < Self.lookahead, let start = cursor {
+            var commits: [StoredCommit] = []
+            var entries: UInt64 = 0
+            for commit in try await store.commits(from: start, limit: Self.pageSize) where entries < Self.pageEntries {
+                commits.append(commit)
+                entries += commit.last >= commit.first ? commit.last - commit.first + 1 : 0
             }
-            return page
+            guard let last = commits.last else {
+                cursor = nil
+                break
+            }
+            cursor = last.first + 1
+            let store = store
+            inFlight.append(Task {
+                var page: [PreparedCommit] = []
+                for commit in commits { page.append(await PreparedCommit(commit, store: store)) }
+                return page
+            })
         }
     }
 
     mutating func next() async throws -> PreparedCommit? {
         if index == page.count {
-            guard let upcoming else { return nil }
-            page = try await upcoming.value
+            try await fill()
+            guard !inFlight.isEmpty else { return nil }
+            page = await inFlight.removeFirst().value
             index = 0
-            guard let last = page.last else {
-                self.upcoming = nil
-                return nil
-            }
-            self.upcoming = Self.load(store, from: last.commit.first + 1)
+            try await fill()
         }
         defer { index += 1 }
         return page[index]
