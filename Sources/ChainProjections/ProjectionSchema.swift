@@ -44,7 +44,7 @@ public enum ProjectionSchema {
                     "kpi, first_day, organisation, valid_from",
                     // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
                     // SQLite never prefers them for the queries by period, which the first serves.
-                    "kpi, valid_from WHERE supersedes IS NULL", "kpi, valid_from WHERE supersedes IS NOT NULL",
+                    "kpi, valid_from WHERE \(originals)", "kpi, valid_from WHERE \(corrections)",
                 ]),
         ]),
         Projection(name: "responsibilities", tables: [
@@ -137,10 +137,14 @@ public enum ProjectionSchema {
         "\(table.name)_index_\(number)_\(generation)"
     }
 
-    /// The partial index of the measurements that correct another (`supersedes IS NOT NULL`).
+    /// The conditions of the measurements' two partial indexes: the values as first recorded, and
+    /// the corrections of them.
+    static let originals = "supersedes IS NULL", corrections = "supersedes IS NOT NULL"
+
+    /// The partial index of the measurements that correct another (`corrections`).
     static func correctionsIndex(generation: String) -> String {
         let measurements = tables.first { $0.name == "measurements" }!
-        let number = measurements.indexes.firstIndex { $0.hasSuffix("WHERE supersedes IS NOT NULL") }!
+        let number = measurements.indexes.firstIndex { $0.hasSuffix("WHERE \(corrections)") }!
         return indexName(measurements, number, generation)
     }
 

@@ -195,8 +195,7 @@ final class SeenSizes: @unchecked Sendable {
     func record(_ body: ByteBuffer) {
         let tail = body.getString(at: body.readerIndex + max(0, body.readableBytes - 256), length: min(256, body.readableBytes)) ?? ""
         guard let range = tail.range(of: "\"size\":", options: .backwards) else { return }
-        let answer = tail
-        let digits = answer[range.upperBound...].prefix { $0.isNumber }
+        let digits = tail[range.upperBound...].prefix { $0.isNumber }
         guard let size = UInt64(digits) else { return }
         _ = lock.withLock { seen.insert(size) }
     }

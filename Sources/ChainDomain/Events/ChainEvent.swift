@@ -114,15 +114,15 @@ public enum ChainEvent: Sendable, Equatable {
         }
     }
 
+    private static let measurementFieldsV1 = ["kpi", "period", "organisation", "value", "note"]
+    private static let measurementFields = ["kpi", "period", "organisation", "value", "status", "source", "note", "unit"]
+    private static let correctionFields = measurementFields + ["supersedes", "reason"]
+
     /// Measurements are the bulk of a ledger, so they are read field by field without `JSONDecoder`.
     ///
     /// `MeasurementRecorded` schema 1 (`kpi`, `period`, `organisation`, `value`, `note`) predates
     /// observation statuses and sources; it is upcast to status `A` (normal) and source
     /// `unspecified`. Schema 2 requires both.
-    private static let measurementFieldsV1 = ["kpi", "period", "organisation", "value", "note"]
-    private static let measurementFields = ["kpi", "period", "organisation", "value", "status", "source", "note", "unit"]
-    private static let correctionFields = measurementFields + ["supersedes", "reason"]
-
     private static func decodeMeasurement(_ type: ChainEventType, schema: UInt64, data: [UInt8]) throws(FormatError) -> ChainEvent {
         let corrected = type == .measurementCorrected
         let allowed = corrected ? correctionFields : schema == 1 ? measurementFieldsV1 : measurementFields

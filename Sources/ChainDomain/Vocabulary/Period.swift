@@ -80,8 +80,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         }
     }
 
-    /// The canonical spellings, read straight from their bytes (the common case when reading a log).
-    /// The period `text` spells in its canonical form; `nil` for any other spelling.
+    /// The period `text` spells in its canonical form, read straight from its bytes (the common
+    /// case when reading a log); `nil` for any other spelling.
     static func canonical(_ text: String) -> Period? {
         text.utf8.withContiguousStorageIfAvailable { bytes -> Period? in
             func digit(_ at: Int) -> Int? {

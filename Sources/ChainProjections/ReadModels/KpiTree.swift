@@ -112,8 +112,8 @@ extension ReadModels {
                 UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_from < ?2)) FROM chain_kpis k
                 UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_to < ?2)) FROM chain_kpis k
                 UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM targets t WHERE t.kpi = k.kpi AND t.valid_from < ?2)) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NULL)) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND supersedes IS NOT NULL)) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.originals))) FROM chain_kpis k
+                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.corrections))) FROM chain_kpis k
             )
             """), arguments: [chain, Int64(size)])
         return revision.map { UInt64($0) }
@@ -196,7 +196,7 @@ extension ReadModels {
             links[row["kpi"], default: []].append((row["target_kind"], row["target"]))
         }
         var states: [String: KpiState] = [:]
-        let latest = try LatestPeriods(db)
+        let latest = try LatestPeriods(size: moment.size, db)
         for row in kpiRows {
             let kpi: String = row["kpi"]
             let base = try kpiState(row, links: links[kpi] ?? [], moment: moment, latest: latest, db)
@@ -228,7 +228,7 @@ extension ReadModels {
         let aggregation = Aggregation(rawValue: row["aggregation"]) ?? .average
         let grain = Grain(rawValue: row["grain"]) ?? .month
         let size = Int64(moment.size)
-        let latest = try latest.firstDay(kpi: kpi, size: moment.size, db)
+        let latest = try latest.firstDay(kpi: kpi, db)
         var period: Period?
         var value: Double?
         var observation: [String] = []
@@ -290,29 +290,30 @@ extension ReadModels {
 /// Finds the latest period of a KPI that has a value as of a moment.
 ///
 /// A corrected value keeps its period, and the original it corrects came earlier, so the
-/// originals alone (`supersedes IS NULL`) give the answer. There are two ways to find it, each
-/// reading index entries in proportion to one side of the moment: from the latest period down
-/// until one was recorded before the moment (so, the entries recorded after it), or every
-/// original recorded before the moment. The first serves moments in the later half of what the
-/// tables hold, the second the earlier half.
+/// originals alone (`ProjectionSchema.originals`) give the answer. There are two ways to find
+/// it, each reading index entries in proportion to one side of the moment: from the latest
+/// period down until one was recorded before the moment (so, the entries recorded after it), or
+/// every original recorded before the moment. The first serves moments in the later half of
+/// what the tables hold, the second the earlier half.
 struct LatestPeriods {
-    /// How many log entries the tables reflect.
-    let projected: UInt64
-    /// The partial index of the originals, by KPI and position.
+    /// The log size of the moment.
+    let size: UInt64
+    /// For a moment in the earlier half: the partial index of the originals, by KPI and position.
     let originals: String?
 
-    init(_ db: Database) throws {
-        projected = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
-        originals = try String.fetchOne(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE '%WHERE supersedes IS NULL'
-            """)
+    init(size: UInt64, _ db: Database) throws {
+        self.size = size
+        let projected = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
+        originals = size < projected / 2 ? try String.fetchOne(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE ?
+            """, arguments: ["%WHERE \(ProjectionSchema.originals)"]) : nil
     }
 
-    /// The first day of the latest period of `kpi` with a value as of `size`.
-    func firstDay(kpi: String, size: UInt64, _ db: Database) throws -> String? {
-        if let originals, size < projected / 2 {
+    /// The first day of the latest period of `kpi` with a value as of the moment.
+    func firstDay(kpi: String, _ db: Database) throws -> String? {
+        if let originals {
             return try String.fetchOne(db.cachedStatement(sql: """
-                SELECT MAX(first_day) FROM measurements INDEXED BY \(originals) WHERE kpi = ? AND valid_from < ? AND supersedes IS NULL
+                SELECT MAX(first_day) FROM measurements INDEXED BY \(originals) WHERE kpi = ? AND valid_from < ? AND \(ProjectionSchema.originals)
                 """), arguments: [kpi, Int64(size)])
         }
         return try String.fetchOne(db.cachedStatement(sql: """

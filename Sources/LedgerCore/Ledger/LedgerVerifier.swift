@@ -255,7 +255,7 @@ private struct PreparedCommit: Sendable {
     }
 }
 
-/// The stored commits in log order, prepared (`PreparedCommit`) on another thread a few commits
+/// The stored commits in log order, prepared (`PreparedCommit`) on other threads up to two pages
 /// ahead of the verifier, which meanwhile checks the current ones against the log's state.
 private struct PreparedCommits {
     /// A commit holds up to 64 MiB of signed bytes: a few at a time keep memory flat.
@@ -300,7 +300,7 @@ private struct PreparedCommits {
 
     mutating func next() async throws -> PreparedCommit? {
         if index == page.count {
-            try await fill()
+            try await fill() // only does something for the first page
             guard !inFlight.isEmpty else { return nil }
             page = await inFlight.removeFirst().value
             index = 0
