@@ -36,6 +36,7 @@ public enum StoreConformance {
         Case(description: "a plan that throws leaves the store unchanged", body: failedPlan),
         Case(description: "two writers racing on one stream: exactly one wins", body: race),
         Case(description: "concurrent writers on separate connections keep the log gapless", body: concurrentWriters),
+        Case(description: "a writer behind the log appends at its end, not where it expected", body: writerBehind),
         Case(description: "a group commit stores accepted commits and skips refused ones", body: groupCommit),
         Case(description: "commits appended concurrently to one ledger share transactions", body: concurrentAppendsGroup),
         Case(description: "inclusion and consistency proofs verify for every position", body: proofs),
@@ -239,6 +240,26 @@ public enum StoreConformance {
         }
         let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
         try expect(report.size == 83 && report.commits == 41, "verify covers every commit: \(report)")
+    }
+
+    static func writerBehind(_ harness: any StoreHarness) async throws {
+        let (store, ahead, coalition) = try await founded(harness)
+        let behind = try await Ledger(store: harness.connect(to: store), domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        let own = try await behind.append(coalition.sign(by: coalition.founder, [TestCoalition.event("behind/1", expected: 0)]))
+        // Three events this writer does not know of: it prepares its next commit for position 4.
+        for step in 0..<3 {
+            _ = try await ahead.append(coalition.sign(by: coalition.founder, [TestCoalition.event("ahead/1", expected: UInt64(step))]))
+        }
+        let next = try await behind.append(coalition.sign(by: coalition.founder, [
+            TestCoalition.event("behind/1", expected: 1), TestCoalition.event("behind/2", expected: 0),
+        ]))
+        try expect(own.first == 3 && next.first == 7 && next.last == 8 && next.size == 9, "appended at the log's end: \(own), \(next)")
+        let stored = try await store.entries(from: 7, limit: 2)
+        let entries = try stored.map { try $0.entry() }
+        try expect(entries.map(\.position) == [7, 8] && entries.map(\.version) == [2, 1],
+                   "the entries carry the positions and versions they were stored with: \(entries.map { ($0.position, $0.version) })")
+        let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+        try expect(report.size == 9, "verify covers all nine entries: \(report)")
     }
 
     static func groupCommit(_ harness: any StoreHarness) async throws {

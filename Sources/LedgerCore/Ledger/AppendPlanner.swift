@@ -32,12 +32,10 @@ public struct AppendReceipt: Sendable, Equatable {
 struct AppendPlanner<Domain: LedgerDomain>: Sendable {
     let admission: CommitAdmission<Domain>
     let checkpointKey: SigningKey
-    let clock: Timestamp
 
-    init(domain: Domain, checkpointKey: SigningKey, clock: Timestamp) {
+    init(domain: Domain, checkpointKey: SigningKey) {
         admission = CommitAdmission(domain: domain)
         self.checkpointKey = checkpointKey
-        self.clock = clock
     }
 
     struct Outcome: Sendable {
@@ -58,8 +56,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
         var versions = snapshot.streamVersions
         var frontier = snapshot.frontier
         var accepted: [CommitID: StoredCommit] = snapshot.existingCommits
-        let recordedAt = max(clock, snapshot.lastRecordedAt ?? clock)
-        let recordedAtText = Array("\(recordedAt)".utf8)
+        var lastRecordedAt = snapshot.lastRecordedAt
         var results: [Result<AppendReceipt, LedgerError>] = []
 
         for submission in submissions {
@@ -73,22 +70,23 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
             do {
                 var trial = state
                 var trialVersions = versions
+                let recordedAt = max(submission.received, lastRecordedAt ?? submission.received)
                 let recorded = try admission.admit(submission, position: frontier.size, recordedAt: recordedAt,
                                          state: &trial, versions: &trialVersions)
                 let first = frontier.size
-                let commitText = Array(document.id.hex.utf8)
-                let rendered = Parallel.map(recorded.count) { index in
-                    let event = recorded[index]
-                    let bytes = LogEntry.render(
-                        position: event.position, version: event.version, recordedAt: recordedAtText,
-                        commit: commitText, index: index, event: event.event.bytes)
-                    return (bytes, TreeHash.leaf(bytes))
+                // Admission gave every event the position `first + index` and the version its
+                // event line expects, which is what a preparation for `first` rendered.
+                let rendered = if let prepared = submission.prepared, prepared.position == first,
+                                  prepared.recordedAt == recordedAt, prepared.entries.count == recorded.count {
+                    prepared.entries
+                } else {
+                    RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
                 }
-                for (event, (bytes, leaf)) in zip(recorded, rendered) {
+                for (event, entry) in zip(recorded, rendered) {
                     plan.entries.append(StoredEntry(
                         position: event.position, stream: event.stream, version: event.version, type: event.type,
-                        recordedAt: recordedAt, commit: document.id, bytes: bytes, leafHash: leaf))
-                    frontier.append(leaf) { node, hash in
+                        recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
+                    frontier.append(entry.leaf) { node, hash in
                         if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
                     }
                 }
@@ -98,6 +96,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                     first: first, last: frontier.size - 1, recordedAt: recordedAt)
                 plan.commits.append(stored)
                 accepted[document.id] = stored
+                lastRecordedAt = recordedAt
                 trial.size = frontier.size
                 state = trial
                 versions = trialVersions

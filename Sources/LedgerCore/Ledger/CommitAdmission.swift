@@ -1,11 +1,5 @@
 import Foundation
 
-/// A commit as submitted, parsed.
-struct CommitSubmission: Sendable {
-    let document: CommitDocument
-    let signature: [UInt8]
-}
-
 /// The one place that decides whether a commit may join the log: the same code checks commits
 /// when they are appended and again when `verify` replays the log.
 struct CommitAdmission<Domain: LedgerDomain>: Sendable {
@@ -68,9 +62,17 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
     private func checkSignature(_ submission: CommitSubmission, registry: CoalitionRegistry) throws(LedgerError) {
         let document = submission.document
         let key = try registry.requireValidKey(document.keyID, of: document.organisation)
-        guard submission.signature.count == 64,
-              let verifier = try? VerifierKey(name: document.organisation, publicKey: key.publicKey),
-              verifier.isValidSignature(Data(submission.signature), for: document.bytes)
-        else { throw .badSignature(organisation: document.organisation, keyID: document.keyID) }
+        if let verified = submission.prepared?.verifiedKey, verified == key.publicKey { return }
+        guard Self.isValidSignature(submission.signature, of: document, by: key.publicKey) else {
+            throw .badSignature(organisation: document.organisation, keyID: document.keyID)
+        }
+    }
+
+    /// Whether `signature` is a valid Ed25519 signature of the commit's bytes by `publicKey`.
+    static func isValidSignature(_ signature: [UInt8], of document: CommitDocument, by publicKey: Data) -> Bool {
+        guard signature.count == 64, let verifier = try? VerifierKey(name: document.organisation, publicKey: publicKey) else {
+            return false
+        }
+        return verifier.isValidSignature(Data(signature), for: document.bytes)
     }
 }

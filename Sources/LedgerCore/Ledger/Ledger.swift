@@ -48,15 +48,25 @@ public actor Ledger<Domain: LedgerDomain> {
 
     /// Appends one signed commit, all or nothing, and returns when it is durable.
     ///
-    /// Commits appended concurrently are grouped: each is parsed as soon as it arrives (while the
-    /// previous group is being written), and all that arrived during a write are written together
-    /// in the next store transaction, sharing its fsync (group commit). Each commit is still
-    /// accepted or refused on its own.
+    /// Commits appended concurrently are grouped: each is parsed as soon as it arrives and
+    /// prepared (signature checked, entries rendered and hashed for the position it is expected
+    /// to take) while the commits ahead of it are being written; all that arrived during a write
+    /// are written together in the next store transaction, sharing its fsync (group commit). Each
+    /// commit is still accepted or refused on its own, inside the transaction.
     public func append(_ commit: SignedCommit) async throws -> AppendReceipt {
         guard checkpointKey != nil else { throw LedgerError.missingCheckpointKey }
-        let submission = CommitSubmission(document: try CommitDocument(parsing: commit.bytes), signature: commit.signature)
+        let document = try CommitDocument(parsing: commit.bytes)
+        let received = Timestamp.now()
+        let position = max(expectedSize, state.size)
+        expectedSize = position + UInt64(document.events.count)
+        let registry = state.registry
+        let signature = commit.signature
+        let preparation = Task.detached {
+            PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry)
+        }
+        let submission = CommitSubmission(document: document, signature: signature, received: received)
         return try await withCheckedThrowingContinuation { continuation in
-            waiting.append((submission, continuation))
+            waiting.append(Waiting(submission: submission, preparation: preparation, continuation: continuation))
             if !flushing {
                 flushing = true
                 Task { await self.flush() }
@@ -64,9 +74,17 @@ public actor Ledger<Domain: LedgerDomain> {
         }
     }
 
-    /// Commits waiting for the next group, with whoever waits for each.
-    private var waiting: [(CommitSubmission, CheckedContinuation<AppendReceipt, any Error>)] = []
+    /// A commit waiting for the next group, with its preparation and whoever waits for it.
+    private struct Waiting {
+        let submission: CommitSubmission
+        let preparation: Task<PreparedAppend, Never>
+        let continuation: CheckedContinuation<AppendReceipt, any Error>
+    }
+
+    private var waiting: [Waiting] = []
     private var flushing = false
+    /// Where the next commit to arrive is expected to start, if every commit ahead is accepted.
+    private var expectedSize: UInt64 = 0
 
     /// The most events one group commit writes.
     private static var groupLimit: Int { 20_000 }
@@ -74,18 +92,25 @@ public actor Ledger<Domain: LedgerDomain> {
     /// Writes waiting commits group by group until none are left.
     private func flush() async {
         while !waiting.isEmpty {
-            var group: [(CommitSubmission, CheckedContinuation<AppendReceipt, any Error>)] = []
+            var group: [Waiting] = []
             var events = 0
-            while let next = waiting.first, group.isEmpty || events + next.0.document.events.count <= Self.groupLimit {
+            while let next = waiting.first, group.isEmpty || events + next.submission.document.events.count <= Self.groupLimit {
                 group.append(waiting.removeFirst())
-                events += next.0.document.events.count
+                events += next.submission.document.events.count
+            }
+            var submissions: [CommitSubmission] = []
+            for member in group {
+                var submission = member.submission
+                submission.prepared = await member.preparation.value
+                submissions.append(submission)
             }
             do {
-                let results = try await append(submissions: group.map(\.0))
-                for ((_, continuation), result) in zip(group, results) { continuation.resume(with: result.mapError { $0 }) }
+                let results = try await append(submissions: submissions)
+                for (member, result) in zip(group, results) { member.continuation.resume(with: result.mapError { $0 }) }
             } catch {
-                for (_, continuation) in group { continuation.resume(throwing: error) }
+                for member in group { member.continuation.resume(throwing: error) }
             }
+            expectedSize = state.size + waiting.reduce(0) { $0 + UInt64($1.submission.document.events.count) }
         }
         flushing = false
     }
@@ -99,7 +124,7 @@ public actor Ledger<Domain: LedgerDomain> {
         var slots: [Int] = []
         for (slot, commit) in commits.enumerated() {
             do throws(LedgerError) {
-                submissions.append(.init(document: try CommitDocument(parsing: commit.bytes), signature: commit.signature))
+                submissions.append(.init(document: try CommitDocument(parsing: commit.bytes), signature: commit.signature, received: .now()))
                 slots.append(slot)
             } catch {
                 results[slot] = .failure(error)
@@ -122,7 +147,7 @@ public actor Ledger<Domain: LedgerDomain> {
             }
             streams.formUnion(domain.streamsToRead(for: submission.document))
         }
-        let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey, clock: .now())
+        let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey)
         let query = AppendQuery(
             commitIDs: submissions.map(\.document.id), streams: streams, assumedNew: assumedNew.subtracting(streams),
             tailStart: state.size, tailPrefixes: CoreEvent.streamPrefixes + domain.stateStreamPrefixes)

@@ -87,7 +87,7 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
             let recorded: [RecordedEvent]
             do {
                 recorded = try admission.admit(
-                    CommitSubmission(document: document, signature: commit.signature),
+                    CommitSubmission(document: document, signature: commit.signature, received: commit.recordedAt),
                     position: position, recordedAt: commit.recordedAt, state: &state, versions: &versions)
             } catch {
                 throw corrupted(position, "commit \(commit.id) does not pass the ledger's checks: \(error)")
