@@ -89,3 +89,29 @@ struct AuthorisationTests {
         }
     }
 }
+
+/// Auditors read the ledger: even where the other rules would let them sign (here, as a party to
+/// an agreement), they sign nothing but their own members.
+struct AuditorTests {
+    @Test func anAuditorThatIsAPartyStillCannotSign() async throws {
+        var fixture = try await DomainFixture.make()
+        var terms = AuthorisationTests.proposal
+        terms = AgreementTerms(
+            agreement: "audit-2026", version: 1, title: terms.title, terms: terms.terms, parties: ["hoeksteen", "rekenkamer"],
+            obligations: terms.obligations, validFrom: terms.validFrom, validUntil: terms.validUntil)
+        let error = try await fixture.refuse(by: "rekenkamer", [.agreementProposed(terms)])
+        guard case let .unauthorised(index, type, organisation, reason) = error else {
+            Issue.record("expected an authorisation error, got \(error)")
+            return
+        }
+        #expect(index == 0 && type == "AgreementProposed" && organisation == "rekenkamer")
+        #expect(reason == "auditors read the ledger; they do not write to it")
+        try await fixture.accept(by: "hoeksteen", [.agreementProposed(terms)])
+    }
+
+    @Test func anAuditorRegistersItsOwnMembers() async throws {
+        var fixture = try await DomainFixture.make()
+        try await fixture.accept(by: "rekenkamer", [.memberRegistered(MemberRegistered(
+            organisation: "rekenkamer", person: "controleur", name: "Controleur", managementTeam: false))])
+    }
+}

@@ -54,7 +54,8 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
         }
         let context = ValidationContext(
             registry: registry, signer: document.organisation, streamVersions: versions, events: recorded)
-        state.domain = try domain.validate(document, context: context, state: state.domain)
+        state.domain = try domain.validate(
+            document, prepared: submission.prepared?.domain as? Domain.Prepared, context: context, state: state.domain)
         state.registry = registry
         return recorded
     }

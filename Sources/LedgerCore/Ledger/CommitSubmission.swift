@@ -20,9 +20,10 @@ struct CommitSubmission: Sendable {
 
 /// The part of appending a commit that can be done before its write transaction, while earlier
 /// commits are still being written: its signature checked against the key the ledger's state
-/// names, and its entries rendered and hashed for the position the commit is expected to take.
+/// names, its entries rendered and hashed for the position the commit is expected to take, and
+/// the domain's stateless part of validation (`LedgerDomain.prepare`).
 ///
-/// Both rest on guesses, so the planner uses each only when the guess holds inside the
+/// The first two rest on guesses, so the planner uses each only when the guess holds inside the
 /// transaction (the same public key; the same first position and recorded time) and otherwise
 /// does the work again. A wrong guess costs time, never correctness.
 struct PreparedAppend: Sendable {
@@ -35,8 +36,13 @@ struct PreparedAppend: Sendable {
     let recordedAt: Timestamp
     /// The commit's entries from `position`, in event order.
     let entries: [RenderedEntry]
+    /// What the domain prepared (its `Prepared`), if anything.
+    let domain: (any Sendable)?
 
-    init(_ document: CommitDocument, signature: [UInt8], position: UInt64, recordedAt: Timestamp, registry: CoalitionRegistry) {
+    init<Domain: LedgerDomain>(
+        _ document: CommitDocument, signature: [UInt8], position: UInt64, recordedAt: Timestamp,
+        registry: CoalitionRegistry, domain: Domain
+    ) {
         var verified: Data?
         if registry.isFounded, let key = try? registry.requireValidKey(document.keyID, of: document.organisation),
            CommitAdmission<OpenDomain>.isValidSignature(signature, of: document, by: key.publicKey) {
@@ -46,6 +52,7 @@ struct PreparedAppend: Sendable {
         self.position = position
         self.recordedAt = recordedAt
         entries = RenderedEntry.all(of: document, from: position, recordedAt: recordedAt)
+        self.domain = domain.prepare(document)
     }
 }
 

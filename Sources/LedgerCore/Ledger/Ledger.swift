@@ -48,29 +48,35 @@ public actor Ledger<Domain: LedgerDomain> {
 
     /// Appends one signed commit, all or nothing, and returns when it is durable.
     ///
-    /// Commits appended concurrently are grouped: each is parsed as soon as it arrives and
-    /// prepared (signature checked, entries rendered and hashed for the position it is expected
-    /// to take) while the commits ahead of it are being written; all that arrived during a write
-    /// are written together in the next store transaction, sharing its fsync (group commit). Each
-    /// commit is still accepted or refused on its own, inside the transaction.
-    public func append(_ commit: SignedCommit) async throws -> AppendReceipt {
+    /// Commits appended concurrently are grouped: each is parsed as soon as it arrives (off the
+    /// ledger's actor) and prepared (signature checked, entries rendered and hashed for the
+    /// position it is expected to take, the domain's stateless checks done) while the commits
+    /// ahead of it are being written; all that arrived during a write are written together in the
+    /// next store transaction, sharing its fsync (group commit). Each commit is still accepted or
+    /// refused on its own, inside the transaction.
+    public nonisolated func append(_ commit: SignedCommit) async throws -> AppendReceipt {
         guard checkpointKey != nil else { throw LedgerError.missingCheckpointKey }
         let document = try CommitDocument(parsing: commit.bytes)
+        return try await withCheckedThrowingContinuation { continuation in
+            Task { await self.enqueue(document, signature: commit.signature, continuation: continuation) }
+        }
+    }
+
+    /// Queues a parsed commit for the next group and starts preparing it.
+    private func enqueue(_ document: CommitDocument, signature: [UInt8], continuation: CheckedContinuation<AppendReceipt, any Error>) {
         let received = Timestamp.now()
         let position = max(expectedSize, state.size)
         expectedSize = position + UInt64(document.events.count)
         let registry = state.registry
-        let signature = commit.signature
+        let domain = domain
         let preparation = Task.detached {
-            PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry)
+            PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry, domain: domain)
         }
         let submission = CommitSubmission(document: document, signature: signature, received: received)
-        return try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(submission: submission, preparation: preparation, continuation: continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
+        waiting.append(Waiting(submission: submission, preparation: preparation, continuation: continuation))
+        if !flushing {
+            flushing = true
+            Task { await self.flush() }
         }
     }
 

@@ -44,6 +44,9 @@ public struct ValidationContext: Sendable {
 /// versions (`streamsToRead`), so opening a ledger stays fast however long the log grows.
 public protocol LedgerDomain: Sendable {
     associatedtype State: Sendable
+    /// What `prepare` makes of a commit's events without any state (for instance, the events
+    /// read into typed values).
+    associatedtype Prepared: Sendable = Void
 
     /// Prefixes of the streams whose events `apply` folds into the state.
     var stateStreamPrefixes: [String] { get }
@@ -54,13 +57,24 @@ public protocol LedgerDomain: Sendable {
     /// Stream ids whose current versions `validate` needs besides the commit's own streams.
     func streamsToRead(for commit: CommitDocument) -> Set<String>
 
+    /// The part of validating a commit that needs no state, done before the write transaction
+    /// (while earlier commits are being written). `nil` when there is nothing to prepare; a
+    /// domain reports nothing here: whatever it could not prepare, `validate` does, and refuses.
+    func prepare(_ commit: CommitDocument) -> Prepared?
+
     /// Checks the domain events of a commit (those outside the ledger's own streams) and returns
     /// the state after them. Throws `LedgerError` naming the rule, the event and the value.
-    func validate(_ commit: CommitDocument, context: ValidationContext, state: State) throws(LedgerError) -> State
+    /// `prepared` is what `prepare` returned for this commit, when it ran.
+    func validate(_ commit: CommitDocument, prepared: Prepared?, context: ValidationContext, state: State) throws(LedgerError) -> State
 
     /// Folds a stored event of the state streams into the state. Stored events were validated
     /// when they were written; a stored event the domain cannot read is a corrupted log.
     func apply(_ event: RecordedEvent, to state: inout State) throws(LedgerError)
+}
+
+extension LedgerDomain where Prepared == Void {
+    /// Nothing to prepare.
+    public func prepare(_ commit: CommitDocument) -> Void? { nil }
 }
 
 /// A domain without rules: any event type outside the ledger's own streams is accepted as long as
@@ -70,6 +84,6 @@ public struct OpenDomain: LedgerDomain {
     public var stateStreamPrefixes: [String] { [] }
     public func initialState() {}
     public func streamsToRead(for commit: CommitDocument) -> Set<String> { [] }
-    public func validate(_ commit: CommitDocument, context: ValidationContext, state: Void) throws(LedgerError) {}
+    public func validate(_ commit: CommitDocument, prepared: Void?, context: ValidationContext, state: Void) throws(LedgerError) {}
     public func apply(_ event: RecordedEvent, to state: inout Void) throws(LedgerError) {}
 }
