@@ -32,6 +32,7 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
         var registry = before
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(document.events.count)
+        versions.reserveCapacity(versions.count + document.events.count)
         for (index, event) in document.events.enumerated() {
             let head = versions[event.stream] ?? .empty
             let current = head.version

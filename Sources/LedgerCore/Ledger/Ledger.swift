@@ -69,14 +69,16 @@ public actor Ledger<Domain: LedgerDomain> {
         expectedSize = position + UInt64(document.events.count)
         let registry = state.registry
         let domain = domain
-        let preparation = Task.detached {
+        // Preparing runs below the writing group's priority: when a write ends, the next one
+        // starts before more preparation is taken up.
+        let preparation = Task.detached(priority: .utility) {
             PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry, domain: domain)
         }
         let submission = CommitSubmission(document: document, signature: signature, received: received)
         waiting.append(Waiting(submission: submission, preparation: preparation, continuation: continuation))
         if !flushing {
             flushing = true
-            Task { await self.flush() }
+            Task(priority: .high) { await self.flush() }
         }
     }
 
