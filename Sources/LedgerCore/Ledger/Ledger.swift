@@ -56,7 +56,10 @@ public actor Ledger<Domain: LedgerDomain> {
     /// refused on its own, inside the transaction.
     public nonisolated func append(_ commit: SignedCommit) async throws -> AppendReceipt {
         guard checkpointKey != nil else { throw LedgerError.missingCheckpointKey }
-        let document = try CommitDocument(parsing: commit.bytes)
+        let bytes = commit.bytes
+        let document = bytes.count < Self.offPoolBytes
+            ? try CommitDocument(parsing: bytes)
+            : try await Parallel.offPool { () throws(LedgerError) in try CommitDocument(parsing: bytes) }
         return try await withCheckedThrowingContinuation { continuation in
             Task { await self.enqueue(document, signature: commit.signature, continuation: continuation) }
         }
@@ -69,10 +72,13 @@ public actor Ledger<Domain: LedgerDomain> {
         expectedSize = position + UInt64(document.events.count)
         let registry = state.registry
         let domain = domain
-        // Preparing runs below the writing group's priority: when a write ends, the next one
-        // starts before more preparation is taken up.
+        // Preparing runs on Dispatch workers below the writing group's priority, so that when a
+        // write ends, the next one starts without waiting for a thread.
         let preparation = Task.detached(priority: .utility) {
-            PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry, domain: domain)
+            let prepare = { @Sendable in
+                PreparedAppend(document, signature: signature, position: position, recordedAt: received, registry: registry, domain: domain)
+            }
+            return document.bytes.count < Self.offPoolBytes ? prepare() : await Parallel.offPool(prepare)
         }
         let submission = CommitSubmission(document: document, signature: signature, received: received)
         waiting.append(Waiting(submission: submission, preparation: preparation, continuation: continuation))
@@ -93,6 +99,10 @@ public actor Ledger<Domain: LedgerDomain> {
     private var flushing = false
     /// Where the next commit to arrive is expected to start, if every commit ahead is accepted.
     private var expectedSize: UInt64 = 0
+
+    /// Commits from this size on are parsed and prepared on Dispatch workers; smaller ones, where
+    /// the hop would cost more than the work, where they are.
+    private static var offPoolBytes: Int { 1 << 16 }
 
     /// The most events one group commit writes.
     private static var groupLimit: Int { 20_000 }

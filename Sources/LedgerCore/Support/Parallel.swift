@@ -44,6 +44,20 @@ package enum Parallel {
         return result
     }
 
+    /// Runs `work` on a Dispatch worker thread instead of a thread of Swift's cooperative pool.
+    /// For CPU work of a millisecond or more that should not hold up the pool's few threads (one
+    /// per core), on which the tasks waiting for it, and others, resume.
+    package static func offPool<T: Sendable, Failure: Error>(
+        _ work: @escaping @Sendable () throws(Failure) -> T
+    ) async throws(Failure) -> T {
+        let result: Result<T, Failure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: Result { () throws(Failure) -> T in try work() })
+            }
+        }
+        return try result.get()
+    }
+
     /// A buffer whose chunks are written by separate threads, each to its own slot.
     private struct Sendable_<Element>: @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<Element>
