@@ -73,8 +73,6 @@ public final class Projector: Sendable {
         try Parallel.map(entries.count) { (index) throws(LedgerError) in try ProjectionApplier.Prepared(entries[index]) }
     }
 
-
-
     /// Rebuilds every projection from position 0 into shadow tables and swaps them in at once.
     /// `progress` is told the number of entries applied so far. If anything fails (or the process
     /// dies) before the swap, the live tables go on serving unchanged.
@@ -91,10 +89,12 @@ public final class Projector: Sendable {
         }
         let target = try await store.size()
         var position: UInt64 = 0
-        /// Reads and decodes a page while the previous one is written.
+        /// Reads and decodes a page while the previous one is written. Decoding runs on Dispatch
+        /// workers, so that the writing task resumes as soon as a page is written.
         func page(from start: UInt64) async throws -> [ProjectionApplier.Prepared]? {
             guard start < target else { return nil }
-            return try Self.prepare(try await store.entries(from: start, limit: Int(min(UInt64(pageSize), target - start))))
+            let entries = try await store.entries(from: start, limit: Int(min(UInt64(pageSize), target - start)))
+            return try await Parallel.offPool { try Self.prepare(entries) }
         }
         var next = try await page(from: 0)
         var previous: CommitID?
