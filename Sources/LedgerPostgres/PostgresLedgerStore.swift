@@ -114,7 +114,11 @@ public final class PostgresLedgerStore: LedgerStore {
             size = UInt64(position) + 1
             lastRecordedAt = Timestamp(milliseconds: recorded)
         }
-        let frontier = try NodeStorage.frontier(size: size, from: try await Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), connection, logger))
+        let frontier = if let known = query.knownFrontier, known.size == size {
+            known
+        } else {
+            try NodeStorage.frontier(size: size, from: try await Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), connection, logger))
+        }
         var versions: [String: StreamHead] = [:]
         if !query.streams.isEmpty {
             let streams = Array(query.streams)

@@ -77,7 +77,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func snapshot(_ db: Database, _ query: AppendQuery) throws -> AppendSnapshot {
         let size = try size(db)
-        let frontier = try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
+        let frontier = if let known = query.knownFrontier, known.size == size {
+            known
+        } else {
+            try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
+        }
         var versions: [String: StreamHead] = [:]
         for chunk in Array(query.streams).chunked(500) {
             for stream in chunk { versions[stream] = .empty }

@@ -51,6 +51,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
             try state.fold(stored, domain: admission.domain)
         }
         state.size = snapshot.size
+        state.frontier = snapshot.frontier
 
         var plan = AppendPlan()
         var versions = snapshot.streamVersions
@@ -98,6 +99,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 accepted[document.id] = stored
                 lastRecordedAt = recordedAt
                 trial.size = frontier.size
+                trial.frontier = frontier
                 state = trial
                 versions = trialVersions
                 results.append(.success(AppendReceipt(

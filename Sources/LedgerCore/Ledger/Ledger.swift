@@ -168,7 +168,8 @@ public actor Ledger<Domain: LedgerDomain> {
         let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey)
         let query = AppendQuery(
             commitIDs: submissions.map(\.document.id), streams: streams, assumedNew: assumedNew.subtracting(streams),
-            tailStart: state.size, tailPrefixes: CoreEvent.streamPrefixes + domain.stateStreamPrefixes)
+            tailStart: state.size, tailPrefixes: CoreEvent.streamPrefixes + domain.stateStreamPrefixes,
+            knownFrontier: state.frontier)
         let known = state
         let outcome = try await store.append(query) { snapshot in
             try planner.plan(submissions, snapshot: snapshot, state: known)
@@ -200,6 +201,7 @@ public actor Ledger<Domain: LedgerDomain> {
             position = last.position + 1
         }
         next.size = size
+        next.frontier = nil
         if next.size > state.size { state = next }
     }
 }

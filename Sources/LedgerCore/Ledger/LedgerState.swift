@@ -5,6 +5,8 @@ struct LedgerState<DomainState: Sendable>: Sendable {
     var domain: DomainState
     /// Entries below this position are folded in.
     var size: UInt64 = 0
+    /// The Merkle frontier, when known for `size` (after this ledger's own appends).
+    var frontier: CompactRange?
 
     init(domain: DomainState) {
         self.domain = domain

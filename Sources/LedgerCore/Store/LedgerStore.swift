@@ -13,13 +13,21 @@ public struct AppendQuery: Sendable {
     /// what other writers appended since the caller's in-memory state was built.
     public var tailStart: UInt64
     public var tailPrefixes: [String]
+    /// The Merkle frontier the caller knows, for the size it has. When the log still has that
+    /// size, the store may give it back as the snapshot's frontier instead of reading the nodes:
+    /// the entries below a size never change, and neither does their tree.
+    public var knownFrontier: CompactRange?
 
-    public init(commitIDs: [CommitID], streams: Set<String>, assumedNew: Set<String> = [], tailStart: UInt64, tailPrefixes: [String]) {
+    public init(
+        commitIDs: [CommitID], streams: Set<String>, assumedNew: Set<String> = [], tailStart: UInt64, tailPrefixes: [String],
+        knownFrontier: CompactRange? = nil
+    ) {
         self.commitIDs = commitIDs
         self.streams = streams
         self.assumedNew = assumedNew
         self.tailStart = tailStart
         self.tailPrefixes = tailPrefixes
+        self.knownFrontier = knownFrontier
     }
 }
 
