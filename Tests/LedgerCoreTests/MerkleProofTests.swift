@@ -116,6 +116,31 @@ struct MerkleProofTests {
         #expect(node.firstLeaf == 40 && node.lastLeaf == 47)
     }
 
+    /// Appending a range as prepared subtrees gives the same tree and the same interior nodes as
+    /// appending its leaves one by one, wherever the range starts.
+    @Test func subtreesOfARangeAppendLikeItsLeaves() {
+        let leaves = (0..<140).map { TreeHash.leaf([UInt8($0), 0x5A]) }
+        for start in 0..<70 {
+            var base = CompactRange()
+            for leaf in leaves[0..<start] { base.append(leaf) }
+            for count in 1...70 {
+                let range = Array(leaves[start..<(start + count)])
+                var oneByOne = base
+                var expected: [TreeNode: TreeHash] = [:]
+                for leaf in range { oneByOne.append(leaf) { node, hash in expected[node] = hash } }
+
+                var bySubtrees = base
+                let cover = SubtreeCover(leaves: range, start: UInt64(start), keep: { _ in true })
+                var found = Dictionary(uniqueKeysWithValues: cover.nodes.map { ($0.node, $0.hash) })
+                cover.append(to: &bySubtrees) { node, hash in
+                    #expect(found.updateValue(hash, forKey: node) == nil, "\(node) completed twice")
+                }
+                #expect(bySubtrees == oneByOne, "range \(start)..<\(start + count)")
+                #expect(found == expected, "range \(start)..<\(start + count)")
+            }
+        }
+    }
+
     @Test func proofsOutsideTheTreeAreRefused() async throws {
         let builder = ProofBuilder(store: MemoryTree(count: 8))
         await #expect(throws: LedgerError.self) { try await builder.inclusion(index: 8, size: 8) }

@@ -77,18 +77,28 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 let first = frontier.size
                 // Admission gave every event the position `first + index` and the version its
                 // event line expects, which is what a preparation for `first` rendered.
-                let rendered = if let prepared = submission.prepared, prepared.position == first,
-                                  prepared.recordedAt == recordedAt, prepared.entries.count == recorded.count {
-                    prepared.entries
-                } else {
-                    RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
+                let prepared = submission.prepared.flatMap { prepared in
+                    prepared.position == first && prepared.recordedAt == recordedAt && prepared.entries.count == recorded.count
+                        ? prepared : nil
                 }
+                let rendered = prepared?.entries ?? RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
                 for (event, entry) in zip(recorded, rendered) {
                     plan.entries.append(StoredEntry(
                         position: event.position, stream: event.stream, version: event.version, type: event.type,
                         recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
-                    frontier.append(entry.leaf) { node, hash in
+                }
+                if let cover = prepared?.cover {
+                    // The subtrees inside the commit were hashed while preparing; only the
+                    // nodes that join them to the tree are left.
+                    cover.append(to: &frontier) { node, hash in
                         if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
+                    }
+                    plan.nodes += cover.nodes
+                } else {
+                    for entry in rendered {
+                        frontier.append(entry.leaf) { node, hash in
+                            if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
+                        }
                     }
                 }
                 let stored = StoredCommit(

@@ -20,8 +20,9 @@ struct CommitSubmission: Sendable {
 
 /// The part of appending a commit that can be done before its write transaction, while earlier
 /// commits are still being written: its signature checked against the key the ledger's state
-/// names, its entries rendered and hashed for the position the commit is expected to take, and
-/// the domain's stateless part of validation (`LedgerDomain.prepare`).
+/// names, its entries rendered and hashed for the position the commit is expected to take (with
+/// the Merkle subtrees inside the commit), and the domain's stateless part of validation
+/// (`LedgerDomain.prepare`).
 ///
 /// The first two rest on guesses, so the planner uses each only when the guess holds inside the
 /// transaction (the same public key; the same first position and recorded time) and otherwise
@@ -36,6 +37,8 @@ struct PreparedAppend: Sendable {
     let recordedAt: Timestamp
     /// The commit's entries from `position`, in event order.
     let entries: [RenderedEntry]
+    /// The entries' leaves as perfect subtrees from `position`, with the stored nodes inside them.
+    let cover: SubtreeCover
     /// What the domain prepared (its `Prepared`), if anything.
     let domain: (any Sendable)?
 
@@ -52,6 +55,7 @@ struct PreparedAppend: Sendable {
         self.position = position
         self.recordedAt = recordedAt
         entries = RenderedEntry.all(of: document, from: position, recordedAt: recordedAt)
+        cover = SubtreeCover(leaves: entries.map(\.leaf), start: position, keep: NodeStorage.isStored)
         self.domain = domain.prepare(document)
     }
 }
