@@ -65,16 +65,18 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
         let document = submission.document
         let key = try registry.requireValidKey(document.keyID, of: document.organisation)
         if let verified = submission.prepared?.verifiedKey, verified == key.publicKey { return }
-        guard Self.isValidSignature(submission.signature, of: document, by: key.publicKey) else {
+        guard document.isSigned(by: key.publicKey, signature: submission.signature) else {
             throw .badSignature(organisation: document.organisation, keyID: document.keyID)
         }
     }
+}
 
+extension CommitDocument {
     /// Whether `signature` is a valid Ed25519 signature of the commit's bytes by `publicKey`.
-    static func isValidSignature(_ signature: [UInt8], of document: CommitDocument, by publicKey: Data) -> Bool {
-        guard signature.count == 64, let verifier = try? VerifierKey(name: document.organisation, publicKey: publicKey) else {
+    func isSigned(by publicKey: Data, signature: [UInt8]) -> Bool {
+        guard signature.count == 64, let verifier = try? VerifierKey(name: organisation, publicKey: publicKey) else {
             return false
         }
-        return verifier.isValidSignature(Data(signature), for: document.bytes)
+        return verifier.isValidSignature(Data(signature), for: bytes)
     }
 }

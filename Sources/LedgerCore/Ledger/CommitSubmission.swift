@@ -10,11 +10,10 @@ struct CommitSubmission: Sendable {
     /// Work done for the commit before its write transaction, if any.
     var prepared: PreparedAppend?
 
-    init(document: CommitDocument, signature: [UInt8], received: Timestamp, prepared: PreparedAppend? = nil) {
+    init(document: CommitDocument, signature: [UInt8], received: Timestamp) {
         self.document = document
         self.signature = signature
         self.received = received
-        self.prepared = prepared
     }
 }
 
@@ -48,7 +47,7 @@ struct PreparedAppend: Sendable {
     ) {
         var verified: Data?
         if registry.isFounded, let key = try? registry.requireValidKey(document.keyID, of: document.organisation),
-           CommitAdmission<OpenDomain>.isValidSignature(signature, of: document, by: key.publicKey) {
+           document.isSigned(by: key.publicKey, signature: signature) {
             verified = key.publicKey
         }
         verifiedKey = verified

@@ -216,7 +216,8 @@ private struct PreparedCommit: Sendable {
     /// Per entry: whether its bytes are those the commit gives for its event at that index, with
     /// the version `expectedVersion + 1`.
     let matches: [Bool]
-    /// Per entry: the leaf hash of its stored bytes.
+    /// Per entry: the leaf hash of the entry the commit gives there, which is that of the stored
+    /// bytes wherever `matches` holds.
     let leaves: [TreeHash]
 
     init(_ commit: StoredCommit, store: any LedgerStore) async {
@@ -236,19 +237,12 @@ private struct PreparedCommit: Sendable {
                 (self.entries, matches, leaves) = (.failure(error), [], [])
                 return
             }
-            let commitText = Array(commit.id.hex.utf8)
-            let recordedAtText = Array("\(commit.recordedAt)".utf8)
-            let checked = Parallel.map(entries.count) { index in
-                let stored = entries[index]
-                let event = document.events[index]
-                let expected = LogEntry.render(
-                    position: commit.first + UInt64(index), version: event.version, recordedAt: recordedAtText,
-                    commit: commitText, index: index, event: event.bytes)
-                return (stored.bytes == expected, TreeHash.leaf(stored.bytes))
-            }
+            // The entries the commit gives, as the ledger rendered them when it appended it. Where
+            // the stored bytes match, their leaf hash is the rendered entry's.
+            let expected = RenderedEntry.all(of: document, from: commit.first, recordedAt: commit.recordedAt)
             self.entries = .success(entries)
-            matches = checked.map(\.0)
-            leaves = checked.map(\.1)
+            matches = zip(entries, expected).map { $0.bytes == $1.bytes }
+            leaves = expected.prefix(entries.count).map(\.leaf)
         } catch {
             (document, entries, matches, leaves) = (.failure(error), .success([]), [], [])
         }
