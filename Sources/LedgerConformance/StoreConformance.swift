@@ -114,9 +114,10 @@ public enum StoreConformance {
 
     static func reads(_ harness: any StoreHarness) async throws {
         let (store, ledger, coalition) = try await founded(harness)
-        let receipt = try await ledger.append(coalition.sign(by: coalition.founder, (0..<10).map {
+        let signed = coalition.sign(by: coalition.founder, (0..<10).map {
             TestCoalition.event("kpi/\($0 % 3)", expected: UInt64($0 / 3), "value \($0)")
-        }))
+        })
+        let receipt = try await ledger.append(signed)
         let stream = try await store.entries(stream: "kpi/1", fromVersion: 2, limit: 10)
         try expect(stream.map(\.version) == [2, 3] && stream.map(\.position) == [7, 10], "kpi/1 from version 2: \(stream.map(\.position))")
         let page = try await store.entries(from: 4, limit: 3)
@@ -126,6 +127,12 @@ public enum StoreConformance {
                    "prefix reads in position order: \(prefixed.map(\.stream))")
         let commit = try await store.commit(receipt.commit)
         try expect(commit?.first == 3 && commit?.last == 12 && commit?.organisation == coalition.founder, "commit by id")
+        try expect(commit?.bytes == signed.bytes && commit?.part == .document, "a commit reads back with its whole document, byte for byte")
+        let whole = try await store.commits(from: 0, limit: 10)
+        let entries = try await store.entries(from: 0, limit: 100)
+        let kept = try await store.keptCommits(from: 0, limit: 10)
+        try expect(try kept.map { try $0.reassembled(from: entries[Int($0.first)...]) } == whole,
+                   "the commits as kept, put back together from their entries, are the whole commits")
         try expect(try await store.commits(from: 1, limit: 10).map(\.first) == [3], "commits starting at or after position 1")
         try expect(try await store.commit(CommitID(of: [1, 2, 3])) == nil, "an unknown commit id reads as nil")
         try expect(try await store.entries(from: 13, limit: 5).isEmpty, "nothing beyond the end")

@@ -97,7 +97,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let commitStatement = try db.cachedStatement(sql: "SELECT * FROM ledger_commits WHERE id = ?")
         for id in query.commitIDs {
             if let row = try Row.fetchOne(commitStatement, arguments: [id.hex]) {
-                existing[id] = try commit(row)
+                existing[id] = try whole(commit(row), db)
             }
         }
         let lastRecordedAt = try Int64.fetchOne(db, sql: "SELECT recorded_at FROM ledger_entries ORDER BY position DESC LIMIT 1")
@@ -128,13 +128,19 @@ public final class SQLiteLedgerStore: LedgerStore {
             try insertNode.execute(.integer(node.storageKey), .bytes(hash.bytes))
         }
         let insertCommit = try db.cachedStatement(sql: """
-            INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
+                                        signed_is_header)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for commit in plan.commits {
+            // The event lines are in the entries already: keep the header alone wherever the
+            // plan's entries hold exactly the document's event lines.
+            let start = Int(commit.first) - Int(size), end = Int(commit.last) - Int(size)
+            let header = start >= 0 && end >= start && end < plan.entries.count
+                ? commit.header(keptIn: plan.entries[start...end]) : nil
             try insertCommit.execute(arguments: [
                 commit.id.hex, Int64(commit.first), Int64(commit.last), commit.organisation, commit.keyID,
-                commit.recordedAt.milliseconds, Data(commit.bytes), Data(commit.signature),
+                commit.recordedAt.milliseconds, Data(header ?? commit.bytes), Data(commit.signature), header != nil,
             ])
         }
         if let checkpoint = plan.checkpoint {
@@ -174,15 +180,19 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func commit(_ id: CommitID) async throws -> StoredCommit? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM ledger_commits WHERE id = ?", arguments: [id.hex]).map(Self.commit)
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_commits WHERE id = ?", arguments: [id.hex])
+                .map { try Self.whole(Self.commit($0), db) }
         }
     }
 
     public func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
-                             arguments: [Int64(position), limit]).map(Self.commit)
+            try Self.keptCommits(db, from: position, limit: limit).map { try Self.whole($0, db) }
         }
+    }
+
+    public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
+        try await writer.read { db in try Self.keptCommits(db, from: position, limit: limit) }
     }
 
     public func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
@@ -292,9 +302,24 @@ public final class SQLiteLedgerStore: LedgerStore {
         return result
     }
 
+    private static func keptCommits(_ db: Database, from position: UInt64, limit: Int) throws -> [StoredCommit] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
+                         arguments: [Int64(position), limit]).map(commit)
+    }
+
+    /// The commit with its whole document, put back together from its entries if it keeps only
+    /// the header.
+    private static func whole(_ commit: StoredCommit, _ db: Database) throws -> StoredCommit {
+        guard commit.part == .header else { return commit }
+        let count = commit.last >= commit.first ? Int(commit.last - commit.first + 1) : 0
+        let entries = try entries(db, where: "position >= ?", order: "position", arguments: [Int64(commit.first), count])
+        return try commit.reassembled(from: entries[...])
+    }
+
     private static func commit(_ row: Row) throws -> StoredCommit {
         StoredCommit(
-            id: try CommitID(stored: row["id"]), bytes: [UInt8](row["signed"] as Data), signature: [UInt8](row["signature"] as Data),
+            id: try CommitID(stored: row["id"]), bytes: [UInt8](row["signed"] as Data),
+            part: row["signed_is_header"] as Bool ? .header : .document, signature: [UInt8](row["signature"] as Data),
             organisation: row["organisation"], keyID: row["key_id"],
             first: UInt64(row["first_position"] as Int64), last: UInt64(row["last_position"] as Int64),
             recordedAt: Timestamp(milliseconds: row["recorded_at"]))

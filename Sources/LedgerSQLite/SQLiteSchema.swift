@@ -31,7 +31,7 @@ enum SQLiteSchema {
                     organisation   TEXT    NOT NULL,
                     key_id         TEXT    NOT NULL,
                     recorded_at    INTEGER NOT NULL,
-                    signed         BLOB    NOT NULL,  -- the commit document exactly as signed
+                    signed         BLOB    NOT NULL,  -- the commit document exactly as signed (see v2)
                     signature      BLOB    NOT NULL   -- Ed25519 over `signed`
                 );
                 CREATE TABLE ledger_nodes (
@@ -55,6 +55,15 @@ enum SQLiteSchema {
                         """)
                 }
             }
+        }
+        migrator.registerMigration("ledger-v2-commit-headers") { db in
+            // Each event line is kept once, inside its entry: a commit written from now on keeps
+            // only its document's header line in `signed`, and its reader puts the document back
+            // together from the entries. Commits written before keep their whole document (0).
+            try db.execute(sql: """
+                ALTER TABLE ledger_commits ADD COLUMN signed_is_header INTEGER NOT NULL DEFAULT 0
+                    CHECK (signed_is_header IN (0, 1))
+                """)
         }
         return migrator
     }

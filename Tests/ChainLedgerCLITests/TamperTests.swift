@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import LedgerCore
 import Testing
 
 /// History rewritten through SQLite itself, as someone with the `sqlite3` shell and write access
@@ -22,7 +24,7 @@ struct TamperTests {
          "UPDATE ledger_entries SET leaf_hash = (SELECT leaf_hash FROM ledger_entries WHERE position = 4) WHERE position = 3",
          "position 3: the stored leaf hash does not match"),
         ("a changed byte in a commit",
-         "UPDATE ledger_commits SET signed = CAST(replace(CAST(signed AS TEXT), 'straat', 'Straat') AS BLOB) WHERE first_position = 3",
+         "UPDATE ledger_commits SET signed = CAST(replace(CAST(signed AS TEXT), ',\"events\":', ', \"events\":') AS BLOB) WHERE first_position = 3",
          "position 3: the bytes of commit"),
         ("a deleted event in the middle", "DELETE FROM ledger_entries WHERE position = 4", "position 4: the entry is missing"),
         ("the last event deleted", "DELETE FROM ledger_entries WHERE position = 5", "position 5"),
@@ -68,6 +70,71 @@ struct TamperTests {
         #expect(output.status == 2, "\(name): exit status \(output.status), \(output.stderr)")
         #expect(output.stderr.contains(message), "\(name): \(output.stderr)")
         #expect(output.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// An event changed together with its stored leaf hash: only the commit's signature still
+    /// tells, so `verify` names the commit's first position.
+    @Test func anEventChangedWithItsLeafHash() throws {
+        let cli = try CLIHarness.founded()
+        let entry = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
+            try [UInt8](Data.fetchOne(db, sql: "SELECT entry FROM ledger_entries WHERE position = 4")!)
+        }
+        let changed = Array(String(decoding: entry, as: UTF8.self).replacingOccurrences(of: "sociaal", with: "Sociaal").utf8)
+        #expect(changed != entry)
+        try cli.tamper(Self.dropTriggers + """
+            UPDATE ledger_entries SET entry = X'\(Self.hex(changed))', leaf_hash = X'\(Self.hex(TreeHash.leaf(changed).bytes))'
+            WHERE position = 4
+            """)
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("position 3: the bytes of commit"), "\(output.stderr)")
+        #expect(output.stderr.contains("put back together from its header and its entries 3…4"), "\(output.stderr)")
+    }
+
+    /// A ledger from before commits kept only their header (schema v1: every commit's whole
+    /// document in `signed`) still reads and verifies; commits appended after the upgrade keep
+    /// their header alone, and a changed event in an old commit is named as before.
+    @Test func aLedgerThatKeepsWholeDocumentsStillReadsAndVerifies() throws {
+        let cli = try CLIHarness.founded()
+        let commits = try cli.ok(["commits", "--ledger", "ledger.db", "--json"]).stdout
+        var downgrade = Self.dropTriggers
+        for line in try cli.ok(["commits", "--ledger", "ledger.db", "--json"]).jsonLines {
+            let signed = Data(base64Encoded: line["signed"] as? String ?? "") ?? Data()
+            let id = line["id"] as? String ?? ""
+            #expect(!signed.isEmpty && !id.isEmpty)
+            downgrade += "UPDATE ledger_commits SET signed = X'\(Self.hex(signed))' WHERE id = '\(id)';\n"
+        }
+        downgrade += """
+            ALTER TABLE ledger_commits DROP COLUMN signed_is_header;
+            DELETE FROM grdb_migrations WHERE identifier = 'ledger-v2-commit-headers';
+            """
+        for table in ["ledger_entries", "ledger_commits", "ledger_nodes", "ledger_checkpoints"] {
+            for operation in ["UPDATE", "DELETE"] {
+                downgrade += """
+                    CREATE TRIGGER \(table)_refuse_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+
+                    """
+            }
+        }
+        try cli.tamper(downgrade)
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+        #expect(try cli.ok(["commits", "--ledger", "ledger.db", "--json"]).stdout == commits)
+        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+                   input: CLIHarness.member("officer-new"))
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+        let kept = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
+            try Bool.fetchAll(db, sql: "SELECT signed_is_header FROM ledger_commits ORDER BY first_position")
+        }
+        #expect(kept == [false, false, false, true])
+        try cli.tamper(Self.dropTriggers + Self.cases[0].sql)
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(Self.cases[0].message), "\(output.stderr)")
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Adds 20 events (positions 6–25), so that the tree has stored interior nodes.

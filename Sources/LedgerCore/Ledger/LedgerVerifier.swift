@@ -62,6 +62,7 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
                     ? corrupted(commit.first, "commit \(commit.id) claims positions \(commit.first)…\(commit.last), which an earlier commit holds")
                     : corrupted(position, "no commit carries this entry (the next commit starts at \(commit.first))")
             }
+            if let failure = prepared.failure { throw failure }
             let document: CommitDocument
             switch prepared.document {
             case let .success(parsed): document = parsed
@@ -205,10 +206,14 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
 }
 
 /// A stored commit with everything that can be checked without the log's state: its signed bytes
-/// parsed, and its stored entries read, each compared with the bytes that the commit and its
-/// position give, and hashed.
+/// (put back together from its entries where the store keeps only the header) parsed, and its
+/// stored entries read, each compared with the bytes that the commit and its position give, and
+/// hashed.
 private struct PreparedCommit: Sendable {
-    let commit: StoredCommit
+    /// The commit, with its whole document where it could be put back together.
+    private(set) var commit: StoredCommit
+    /// What is wrong with the commit's entries, found while putting its document back together.
+    private(set) var failure: LedgerError?
     let document: Result<CommitDocument, LedgerError>
     /// The stored entries from the commit's first position, as many as it has events (fewer, or
     /// at other positions, when some are missing).
@@ -220,32 +225,68 @@ private struct PreparedCommit: Sendable {
     /// bytes wherever `matches` holds.
     let leaves: [TreeHash]
 
-    init(_ commit: StoredCommit, store: any LedgerStore) async {
-        self.commit = commit
-        do {
-            let document = try CommitDocument(parsing: commit.bytes)
-            self.document = .success(document)
-            guard commit.last >= commit.first else {
-                (entries, matches, leaves) = (.success([]), [], [])
-                return
-            }
-            let count = Int(min(UInt64(document.events.count), commit.last - commit.first + 1))
-            let entries: [StoredEntry]
-            do {
-                entries = try await store.entries(from: commit.first, limit: count)
-            } catch {
-                (self.entries, matches, leaves) = (.failure(error), [], [])
-                return
-            }
-            // The entries the commit gives, as the ledger rendered them when it appended it. Where
-            // the stored bytes match, their leaf hash is the rendered entry's.
-            let expected = RenderedEntry.all(of: document, from: commit.first, recordedAt: commit.recordedAt)
-            self.entries = .success(entries)
-            matches = zip(entries, expected).map { $0.bytes == $1.bytes }
-            leaves = expected.prefix(entries.count).map(\.leaf)
-        } catch {
-            (document, entries, matches, leaves) = (.failure(error), .success([]), [], [])
+    init(_ kept: StoredCommit, store: any LedgerStore) async {
+        commit = kept
+        // A whole document says how many entries to read; a kept header, the commit's positions.
+        let claimed = kept.last >= kept.first ? kept.last - kept.first + 1 : 0
+        var document: Result<CommitDocument, LedgerError>?
+        if kept.part == .document {
+            document = Result { () throws(LedgerError) in try CommitDocument(parsing: kept.bytes) }
         }
+        let count = switch document {
+        case let .success(parsed)?: Int(min(UInt64(parsed.events.count), claimed))
+        case .failure?: 0
+        case nil: Int(min(claimed, UInt64(CommitDocument.maximumEvents)))
+        }
+        let entries: [StoredEntry]
+        do {
+            entries = count == 0 ? [] : try await store.entries(from: kept.first, limit: count)
+        } catch {
+            (self.document, self.entries, matches, leaves) = (document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], [])
+            return
+        }
+        if document == nil {
+            do {
+                commit = try kept.reassembled(from: entries[...])
+                let parsed = try CommitDocument(parsing: commit.bytes)
+                if parsed.id != kept.id { failure = Self.alteredEntry(entries, of: kept, hashingTo: parsed.id) }
+                document = .success(parsed)
+            } catch {
+                if case .corrupted = error { failure = error }
+                document = .failure(error)
+            }
+        }
+        self.document = document!
+        self.entries = .success(entries)
+        guard case let .success(parsed) = document else {
+            (matches, leaves) = ([], [])
+            return
+        }
+        // The entries the commit gives, as the ledger rendered them when it appended it. Where
+        // the stored bytes match, their leaf hash is the rendered entry's.
+        let expected = RenderedEntry.all(of: parsed, from: kept.first, recordedAt: kept.recordedAt)
+        matches = zip(entries, expected).map { $0.bytes == $1.bytes }
+        leaves = expected.prefix(entries.count).map(\.leaf)
+    }
+
+    /// Names the entry to blame when a commit that keeps only its header no longer hashes to its
+    /// id: its document was put back together from its entries, so one of them was changed.
+    private static func alteredEntry(_ entries: [StoredEntry], of commit: StoredCommit, hashingTo id: CommitID) -> LedgerError {
+        for (index, stored) in entries.enumerated() {
+            guard let found = try? LogEntry(parsing: stored.bytes) else {
+                return .corrupted(position: stored.position, reason: "the stored entry bytes were altered: they are not a readable entry")
+            }
+            if found.position != stored.position {
+                return .corrupted(position: stored.position, reason: "the entry stored here is the one for position \(found.position): entries were moved or reordered")
+            }
+            if found.commit != commit.id || found.index != index {
+                return .corrupted(position: stored.position, reason: "the entry names commit \(found.commit) event \(found.index + 1), but commit \(commit.id) event \(index + 1) belongs here")
+            }
+            if TreeHash.leaf(stored.bytes) != stored.leafHash {
+                return .corrupted(position: stored.position, reason: "the event differs from event \(index + 1) of commit \(commit.id) as signed: the entry was altered (its bytes no longer give its leaf hash, nor the commit its id)")
+            }
+        }
+        return .corrupted(position: commit.first, reason: "the bytes of commit \(commit.id), put back together from its header and its entries \(commit.first)…\(commit.last), hash to \(id): the commit or one of those entries was altered")
     }
 }
 
@@ -274,7 +315,7 @@ private struct PreparedCommits {
         while inFlight.count < Self.lookahead, let start = cursor {
             var commits: [StoredCommit] = []
             var entries: UInt64 = 0
-            for commit in try await store.commits(from: start, limit: Self.pageSize) where entries < Self.pageEntries {
+            for commit in try await store.keptCommits(from: start, limit: Self.pageSize) where entries < Self.pageEntries {
                 commits.append(commit)
                 entries += commit.last >= commit.first ? commit.last - commit.first + 1 : 0
             }

@@ -102,7 +102,9 @@ public struct AppendPlan: Sendable {
 /// - A commit id or a (stream, version) pair is stored at most once; a plan that would store a
 ///   (stream, version) pair twice (an `assumedNew` stream that was not new) is planned again with
 ///   that stream's version read.
-/// - Reads return what was committed, in position (or storage-key) order.
+/// - Reads return what was committed, in position (or storage-key) order. How a store keeps a
+///   commit's signed document is its own choice (whole, or the header with the event lines kept
+///   only inside the entries), but `commit` and `commits` give it back whole, byte for byte.
 public protocol LedgerStore: TreeNodeSource {
     /// Runs one write transaction: reads the snapshot `query` asks for, calls `plan`, stores its rows.
     func append<Outcome: Sendable>(
@@ -119,10 +121,16 @@ public protocol LedgerStore: TreeNodeSource {
     /// The current version of a stream (0 if it has no events).
     func version(of stream: String) async throws -> UInt64
 
-    /// A commit by id.
+    /// A commit by id, with its whole signed document.
     func commit(_ id: CommitID) async throws -> StoredCommit?
-    /// Up to `limit` commits whose first event is at or after `position`, in position order.
+    /// Up to `limit` commits whose first event is at or after `position`, in position order, each
+    /// with its whole signed document.
     func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit]
+    /// `commits(from:limit:)` as the store keeps them: a store that keeps each event line once,
+    /// inside its entry, gives only the header of such a commit (`StoredCommit.SignedPart.header`)
+    /// and leaves putting the document back together to the reader, which reads the entries
+    /// anyway (`verify`). The default gives the whole documents.
+    func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit]
 
     /// Up to `limit` stored interior nodes with a storage key at or after `key`, in key order.
     func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)]
@@ -133,6 +141,12 @@ public protocol LedgerStore: TreeNodeSource {
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint?
     /// Up to `limit` checkpoints with size at or after `size`, by size.
     func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint]
+}
+
+extension LedgerStore {
+    public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
+        try await commits(from: position, limit: limit)
+    }
 }
 
 /// Where proofs read node hashes from: a store, or anything else that keeps a tree's nodes.

@@ -29,6 +29,18 @@ public struct StoredEntry: Sendable, Equatable {
     /// The event line inside the stored entry, found by the entry's fixed layout (`…,"event":<line>}`)
     /// without reading the whole envelope: for readers of a verified log that need only the event.
     public func eventLine() throws(LedgerError) -> EventLine {
+        let line = try eventLineBytes()
+        do {
+            return try EventLine(parsing: Array(line))
+        } catch {
+            throw .corrupted(position: position, reason: "the stored event is unreadable: \(error.message)")
+        }
+    }
+
+    /// The bytes of the event line inside the stored entry (`…,"event":<line>}`), unparsed. The
+    /// envelope's members before `event` (numbers, a time, a commit id) cannot hold the marker, so
+    /// its first occurrence is the event's.
+    public func eventLineBytes() throws(LedgerError) -> ArraySlice<UInt8> {
         let start: Int? = bytes.withUnsafeBufferPointer { buffer in
             let marker = Self.eventMarker
             guard buffer.count > marker.count else { return nil }
@@ -40,11 +52,7 @@ public struct StoredEntry: Sendable, Equatable {
         guard let start, bytes.last == UInt8(ascii: "}"), start < bytes.count - 1 else {
             throw .corrupted(position: position, reason: "the stored entry is not in the entry layout")
         }
-        do {
-            return try EventLine(parsing: Array(bytes[start..<(bytes.count - 1)]))
-        } catch {
-            throw .corrupted(position: position, reason: "the stored event is unreadable: \(error.message)")
-        }
+        return bytes[start..<(bytes.count - 1)]
     }
 
     private static let eventMarker = Array(#","event":"#.utf8)
@@ -63,7 +71,10 @@ public struct StoredEntry: Sendable, Equatable {
 /// positions of its events.
 public struct StoredCommit: Sendable, Equatable {
     public let id: CommitID
+    /// The signed bytes: the whole document, or only its header line where `part` says so.
     public let bytes: [UInt8]
+    /// How much of the signed document `bytes` holds.
+    public let part: SignedPart
     public let signature: [UInt8]
     public let organisation: String
     public let keyID: String
@@ -73,16 +84,68 @@ public struct StoredCommit: Sendable, Equatable {
     public let last: UInt64
     public let recordedAt: Timestamp
 
-    public init(id: CommitID, bytes: [UInt8], signature: [UInt8], organisation: String, keyID: String,
-                first: UInt64, last: UInt64, recordedAt: Timestamp) {
+    public init(id: CommitID, bytes: [UInt8], part: SignedPart = .document, signature: [UInt8], organisation: String,
+                keyID: String, first: UInt64, last: UInt64, recordedAt: Timestamp) {
         self.id = id
         self.bytes = bytes
+        self.part = part
         self.signature = signature
         self.organisation = organisation
         self.keyID = keyID
         self.first = first
         self.last = last
         self.recordedAt = recordedAt
+    }
+
+    /// How much of a commit's signed document a store keeps in the commit itself.
+    public enum SignedPart: Sendable, Equatable {
+        /// The whole document, exactly as signed.
+        case document
+        /// The document's header line (with its newline) alone. The event lines are kept once,
+        /// inside the commit's entries: the document is the header followed by the event line of
+        /// each entry from `first` to `last`, each ending in a newline.
+        case header
+    }
+
+    /// The header line of a whole document, if its event lines are exactly those inside `entries`
+    /// (the commit's entries, in order): then a store may keep only the header (`SignedPart.header`).
+    public func header(keptIn entries: ArraySlice<StoredEntry>) -> [UInt8]? {
+        guard part == .document, let newline = bytes.firstIndex(of: 0x0A),
+              entries.count == Int(last - first + 1), entries.first?.position == first
+        else { return nil }
+        var offset = newline + 1
+        for entry in entries {
+            guard let line = try? entry.eventLineBytes(), offset + line.count < bytes.count,
+                  bytes[offset..<(offset + line.count)].elementsEqual(line), bytes[offset + line.count] == 0x0A
+            else { return nil }
+            offset += line.count + 1
+        }
+        return offset == bytes.count ? Array(bytes[...newline]) : nil
+    }
+
+    /// The whole commit, its document put back together from the header it keeps and the event
+    /// lines inside `entries` (its entries, in order). A commit that keeps its whole document is
+    /// returned as it is. Throws `LedgerError.corrupted` naming the first entry that is missing or
+    /// not in the entry layout.
+    public func reassembled(from entries: ArraySlice<StoredEntry>) throws(LedgerError) -> StoredCommit {
+        guard part == .header else { return self }
+        guard last >= first else {
+            throw .corrupted(position: first, reason: "commit \(id) claims positions \(first)…\(last)")
+        }
+        var document = bytes
+        document.reserveCapacity(entries.reduce(bytes.count) { $0 + $1.bytes.count })
+        var expected = first
+        for entry in entries {
+            guard expected <= last, entry.position == expected else { break }
+            document += try entry.eventLineBytes()
+            document.append(0x0A)
+            expected += 1
+        }
+        guard expected > last else {
+            throw .corrupted(position: expected, reason: "the entry is missing: it was deleted")
+        }
+        return StoredCommit(id: id, bytes: document, signature: signature, organisation: organisation, keyID: keyID,
+                            first: first, last: last, recordedAt: recordedAt)
     }
 }
 
