@@ -191,13 +191,14 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
         name: "LedgerBenchmarks",
         dependencies: [
             "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
-            "LedgerPostgres", "TemporaryPostgres",
+            "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ],
         swiftSettings: swiftSettings
     ))

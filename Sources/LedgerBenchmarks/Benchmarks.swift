@@ -187,6 +187,11 @@ struct Benchmarks {
         let verifySeconds = Date().timeIntervalSince(verifyStart)
         report("verify (every signature, entry, leaf, node and checkpoint)", count: Int(verified.size), seconds: verifySeconds, unit: "events")
         print("  \(verified.commits) signatures, \(verified.checkpoints) checkpoints, \(verified.nodes) Merkle nodes checked")
+        let floor = try await VerifyFloor.run(store)
+        precondition(floor.root == verified.root && floor.events == verified.size, "the floor hashed the same log")
+        report("verify floor: each core reads its share of the entries and commits and hashes every leaf, node and document (SHA-256, and Ed25519's SHA-512), nothing else",
+               count: Int(floor.events), seconds: floor.seconds, unit: "events")
+        print(String(format: "  verify = %.0f %% of its floor", 100 * floor.seconds / verifySeconds))
 
         let size = try await store.size()
         let builder = ProofBuilder(store: store)

@@ -41,16 +41,30 @@ public struct StoredEntry: Sendable, Equatable {
     /// envelope's members before `event` (numbers, a time, a commit id) cannot hold the marker, so
     /// its first occurrence is the event's.
     public func eventLineBytes() throws(LedgerError) -> ArraySlice<UInt8> {
-        let start: Int? = bytes.withUnsafeBufferPointer { buffer in
+        do {
+            return try Self.eventLineBytes(of: bytes)
+        } catch {
+            throw .corrupted(position: position, reason: "the stored entry is not in the entry layout")
+        }
+    }
+
+    /// The event line inside entry bytes; throws when they are not in the entry layout.
+    package static func eventLineBytes(of bytes: [UInt8]) throws(FormatError) -> ArraySlice<UInt8> {
+        let start: Int? = bytes.withUnsafeBytes { buffer in
+            // From comma to comma: the envelope has a handful before the event.
             let marker = Self.eventMarker
-            guard buffer.count > marker.count else { return nil }
-            for index in 0..<(buffer.count - marker.count) where buffer[index] == UInt8(ascii: ",") && buffer[index + 1] == UInt8(ascii: "\"") {
-                if memcmp(buffer.baseAddress! + index, marker, marker.count) == 0 { return index + marker.count }
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset + marker.count < buffer.count,
+                  let comma = memchr(base + offset, Int32(UInt8(ascii: ",")), buffer.count - marker.count - offset) {
+                let index = base.distance(to: UnsafeRawPointer(comma))
+                if memcmp(comma, marker, marker.count) == 0 { return index + marker.count }
+                offset = index + 1
             }
             return nil
         }
         guard let start, bytes.last == UInt8(ascii: "}"), start < bytes.count - 1 else {
-            throw .corrupted(position: position, reason: "the stored entry is not in the entry layout")
+            throw .init(message: "not in the entry layout")
         }
         return bytes[start..<(bytes.count - 1)]
     }
