@@ -134,7 +134,7 @@ public final class PostgresLedgerStore: LedgerStore {
         if !query.commitIDs.isEmpty {
             let ids = query.commitIDs.map(\.hex)
             for commit in try await commits(connection, logger, where: "id = ANY($1)", [ids]) {
-                existing[commit.id] = commit
+                existing[commit.id] = try await whole(commit, connection, logger)
             }
         }
         var tail: [StoredEntry] = []
@@ -174,18 +174,22 @@ public final class PostgresLedgerStore: LedgerStore {
                 """, binds: binds), logger: logger)
         }
         if !plan.commits.isEmpty {
-            var binds = PostgresBindings(capacity: 8)
+            let signed = plan.commits.map { plan.signedToKeep(of: $0, after: size) }
+            var binds = PostgresBindings(capacity: 9)
             binds.append(plan.commits.map(\.id.hex))
             binds.append(plan.commits.map { Int64($0.first) })
             binds.append(plan.commits.map { Int64($0.last) })
             binds.append(plan.commits.map(\.organisation))
             binds.append(plan.commits.map(\.keyID))
             binds.append(plan.commits.map(\.recordedAt.milliseconds))
-            binds.append(plan.commits.map { ByteBuffer(bytes: $0.bytes) })
+            binds.append(signed.map { ByteBuffer(bytes: $0.bytes) })
             binds.append(plan.commits.map { ByteBuffer(bytes: $0.signature) })
+            binds.append(signed.map(\.isHeader))
             try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature)
-                SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[])
+                INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
+                                            signed_is_header)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[],
+                                     $9::boolean[])
                 """, binds: binds), logger: logger)
         }
         if let checkpoint = plan.checkpoint {
@@ -244,13 +248,24 @@ public final class PostgresLedgerStore: LedgerStore {
 
     public func commit(_ id: CommitID) async throws -> StoredCommit? {
         try await read("reading a commit") { connection in
-            try await Self.commits(connection, logger, where: "id = $1", [id.hex]).first
+            guard let kept = try await Self.commits(connection, logger, where: "id = $1", [id.hex]).first else { return nil }
+            return try await Self.whole(kept, connection, logger)
         }
     }
 
     public func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
         try await read("reading commits") { connection in
-            try await Self.commits(connection, logger, where: "first_position >= $1 ORDER BY first_position LIMIT $2", [Int64(position), Int64(limit)])
+            var whole: [StoredCommit] = []
+            for kept in try await Self.keptCommits(connection, logger, from: position, limit: limit) {
+                whole.append(try await Self.whole(kept, connection, logger))
+            }
+            return whole
+        }
+    }
+
+    public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
+        try await read("reading commits") { connection in
+            try await Self.keptCommits(connection, logger, from: position, limit: limit)
         }
     }
 
@@ -345,18 +360,33 @@ public final class PostgresLedgerStore: LedgerStore {
         return result
     }
 
+    private static func keptCommits(_ connection: PostgresConnection, _ logger: Logger, from position: UInt64, limit: Int) async throws -> [StoredCommit] {
+        try await commits(connection, logger, where: "first_position >= $1 ORDER BY first_position LIMIT $2", [Int64(position), Int64(limit)])
+    }
+
+    /// The commit with its whole document, put back together from its entries if it keeps only
+    /// the header.
+    private static func whole(_ commit: StoredCommit, _ connection: PostgresConnection, _ logger: Logger) async throws -> StoredCommit {
+        guard commit.part == .header else { return commit }
+        let count = commit.last >= commit.first ? Int(commit.last - commit.first + 1) : 0
+        let entries = try await entries(connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)], limit: count)
+        return try commit.reassembled(from: entries[...])
+    }
+
     private static func commits(_ connection: PostgresConnection, _ logger: Logger, where condition: String,
                                 _ arguments: [any PostgresEncodable & Sendable]) async throws -> [StoredCommit] {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try binds.append(argument) }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, first_position, last_position, organisation, key_id, recorded_at, signed, signature FROM ledger_commits WHERE \(condition)
+            SELECT id, first_position, last_position, organisation, key_id, recorded_at, signed, signature, signed_is_header
+            FROM ledger_commits WHERE \(condition)
             """, binds: binds), logger: logger)
         var result: [StoredCommit] = []
-        for try await (id, first, last, organisation, keyID, recorded, signed, signature) in rows.decode(
-            (String, Int64, Int64, String, String, Int64, ByteBuffer, ByteBuffer).self) {
+        for try await (id, first, last, organisation, keyID, recorded, signed, signature, isHeader) in rows.decode(
+            (String, Int64, Int64, String, String, Int64, ByteBuffer, ByteBuffer, Bool).self) {
             result.append(StoredCommit(
-                id: try CommitID(stored: id), bytes: Array(signed.readableBytesView), signature: Array(signature.readableBytesView),
+                id: try CommitID(stored: id), bytes: Array(signed.readableBytesView), part: isHeader ? .header : .document,
+                signature: Array(signature.readableBytesView),
                 organisation: organisation, keyID: keyID, first: UInt64(first), last: UInt64(last),
                 recordedAt: Timestamp(milliseconds: recorded)))
         }

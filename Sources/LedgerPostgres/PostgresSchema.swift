@@ -73,6 +73,12 @@ enum PostgresSchema {
             "CREATE TRIGGER \(table)_refuse_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
             "REVOKE UPDATE, DELETE, TRUNCATE ON \(table) FROM PUBLIC",
         ] }),
+        // Each event line is kept once, inside its entry: a commit written from now on keeps only
+        // its document's header line in `signed`, and its reader puts the document back together
+        // from the entries. Commits written before keep their whole document (false).
+        ("ledger-v2-commit-headers", [
+            "ALTER TABLE ledger_commits ADD COLUMN signed_is_header BOOLEAN NOT NULL DEFAULT false",
+        ]),
     ]
 
     /// Applies the migrations not applied yet. Needs the right to create tables only when there

@@ -133,14 +133,10 @@ public final class SQLiteLedgerStore: LedgerStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for commit in plan.commits {
-            // The event lines are in the entries already: keep the header alone wherever the
-            // plan's entries hold exactly the document's event lines.
-            let start = Int(commit.first) - Int(size), end = Int(commit.last) - Int(size)
-            let header = start >= 0 && end >= start && end < plan.entries.count
-                ? commit.header(keptIn: plan.entries[start...end]) : nil
+            let signed = plan.signedToKeep(of: commit, after: size)
             try insertCommit.execute(arguments: [
                 commit.id.hex, Int64(commit.first), Int64(commit.last), commit.organisation, commit.keyID,
-                commit.recordedAt.milliseconds, Data(header ?? commit.bytes), Data(commit.signature), header != nil,
+                commit.recordedAt.milliseconds, Data(signed.bytes), Data(commit.signature), signed.isHeader,
             ])
         }
         if let checkpoint = plan.checkpoint {

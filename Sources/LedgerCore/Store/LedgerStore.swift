@@ -86,6 +86,18 @@ public struct AppendPlan: Sendable {
     public init() {}
 
     public var isEmpty: Bool { entries.isEmpty && commits.isEmpty && checkpoint == nil }
+
+    /// What a store that keeps each event line once stores of `commit`, one of this plan's
+    /// commits, when the plan appends after `size` entries: the document's header line alone
+    /// when the plan's entries hold exactly its event lines (`StoredCommit.SignedPart.header`),
+    /// the whole document otherwise.
+    public func signedToKeep(of commit: StoredCommit, after size: UInt64) -> (bytes: [UInt8], isHeader: Bool) {
+        let start = Int(commit.first) - Int(size), end = Int(commit.last) - Int(size)
+        guard start >= 0, end >= start, end < entries.count, let header = commit.header(keptIn: entries[start...end]) else {
+            return (commit.bytes, false)
+        }
+        return (header, true)
+    }
 }
 
 /// The storage protocol of the log. Backends (SQLite, PostgreSQL) store what the ledger tells them
