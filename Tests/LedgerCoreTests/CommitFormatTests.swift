@@ -17,6 +17,45 @@ struct CommitFormatTests {
         #expect(commit.id == CommitID(of: bytes))
     }
 
+    /// A store keeps only the header line of a commit whose entries hold exactly its event
+    /// lines, and puts the document back together from them byte for byte.
+    @Test func aCommitKeepsItsHeaderOnlyWhenItsEntriesHoldItsEventLines() throws {
+        let events = try (0..<3).map {
+            try EventLine(stream: "kpi/\($0)", expectedVersion: 0, type: "ValueRecorded", data: Array("{\"v\":\($0)}".utf8))
+        }
+        let time = Timestamp(milliseconds: 1_772_000_000_000)
+        let bytes = CommitDocument.compose(ledger: Self.ledger, organisation: "gemeente-heuvelstad", keyID: "0123456789abcdef",
+                                           time: time, events: events)
+        let id = CommitID(of: bytes)
+        func commit(_ bytes: [UInt8], _ part: StoredCommit.SignedPart) -> StoredCommit {
+            StoredCommit(id: id, bytes: bytes, part: part, signature: [], organisation: "gemeente-heuvelstad",
+                         keyID: "0123456789abcdef", first: 10, last: 12, recordedAt: time)
+        }
+        func entry(_ index: Int, _ event: EventLine, at position: UInt64) -> StoredEntry {
+            let bytes = LogEntry(position: position, version: 1, recordedAt: time, commit: id, index: index, event: event).bytes
+            return StoredEntry(position: position, stream: event.stream, version: 1, type: event.type, recordedAt: time,
+                               commit: id, bytes: bytes, leafHash: TreeHash.leaf(bytes))
+        }
+        let whole = commit(bytes, .document)
+        let entries = events.enumerated().map { entry($0, $1, at: 10 + UInt64($0)) }
+        let header = try #require(whole.header(keptIn: entries[...]))
+        #expect(header == Array(bytes[...bytes.firstIndex(of: 0x0A)!]))
+        let kept = commit(header, .header)
+        #expect(try kept.reassembled(from: entries[...]) == whole)
+        #expect(try whole.reassembled(from: []) == whole)
+
+        #expect(whole.header(keptIn: [entries[0], entry(1, events[2], at: 11), entries[2]][...]) == nil, "an entry holds another event")
+        #expect(whole.header(keptIn: entries.prefix(2)) == nil, "an entry is missing")
+        #expect(whole.header(keptIn: [entries[0], entry(1, events[1], at: 12), entries[2]][...]) == nil, "an entry is out of place")
+        #expect(kept.header(keptIn: entries[...]) == nil, "only a whole document has a header to keep")
+        #expect(throws: LedgerError.corrupted(position: 11, reason: "the entry is missing: it was deleted")) {
+            try kept.reassembled(from: [entries[0], entries[2]][...])
+        }
+        #expect(throws: LedgerError.corrupted(position: 12, reason: "the entry is missing: it was deleted")) {
+            try kept.reassembled(from: entries.prefix(2))
+        }
+    }
+
     @Test func composedCommitsParseBackToTheSameEvents() throws {
         let line = try EventLine(stream: "kpi/intake", expectedVersion: 4, type: "TargetSet", schema: 2, data: Array("{\"value\":90}".utf8))
         let bytes = CommitDocument.compose(ledger: Self.ledger, organisation: "stichting-opvang", keyID: "00112233aabbccdd",

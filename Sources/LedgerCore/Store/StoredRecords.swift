@@ -124,13 +124,16 @@ public struct StoredCommit: Sendable, Equatable {
     /// The header line of a whole document, if its event lines are exactly those inside `entries`
     /// (the commit's entries, in order): then a store may keep only the header (`SignedPart.header`).
     public func header(keptIn entries: ArraySlice<StoredEntry>) -> [UInt8]? {
-        guard part == .document, let newline = bytes.firstIndex(of: 0x0A),
-              entries.count == Int(last - first + 1), entries.first?.position == first
+        guard part == .document, last >= first, entries.count == Int(last - first + 1),
+              let newline = bytes.firstIndex(of: 0x0A)
         else { return nil }
         var offset = newline + 1
-        for entry in entries {
-            guard let line = try? entry.eventLineBytes(), offset + line.count < bytes.count,
-                  bytes[offset..<(offset + line.count)].elementsEqual(line), bytes[offset + line.count] == 0x0A
+        for (index, entry) in entries.enumerated() {
+            guard entry.position == first + UInt64(index), let line = try? entry.eventLineBytes(),
+                  offset + line.count < bytes.count, bytes[offset + line.count] == 0x0A,
+                  bytes.withUnsafeBytes({ document in
+                      line.withUnsafeBytes { memcmp(document.baseAddress! + offset, $0.baseAddress!, $0.count) == 0 }
+                  })
             else { return nil }
             offset += line.count + 1
         }
