@@ -134,7 +134,7 @@ public final class PostgresLedgerStore: LedgerStore {
         if !query.commitIDs.isEmpty {
             let ids = query.commitIDs.map(\.hex)
             for commit in try await commits(connection, logger, where: "id = ANY($1)", [ids]) {
-                existing[commit.id] = try await whole(commit, connection, logger)
+                existing[commit.id] = commit
             }
         }
         var tail: [StoredEntry] = []
@@ -368,8 +368,8 @@ public final class PostgresLedgerStore: LedgerStore {
     /// the header.
     private static func whole(_ commit: StoredCommit, _ connection: PostgresConnection, _ logger: Logger) async throws -> StoredCommit {
         guard commit.part == .header else { return commit }
-        let count = commit.last >= commit.first ? Int(commit.last - commit.first + 1) : 0
-        let entries = try await entries(connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)], limit: count)
+        let entries = try await entries(connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)],
+                                        limit: commit.keptEventCount)
         return try commit.reassembled(from: entries[...])
     }
 

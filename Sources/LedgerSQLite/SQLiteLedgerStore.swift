@@ -16,7 +16,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///
     /// One connection (GRDB's `DatabaseQueue`) in WAL mode with `synchronous = FULL`, waiting up
     /// to a minute for writers in other processes. Opening an existing ledger writes nothing to
-    /// it, so commands that only read, or that are refused, leave the file byte for byte as it was.
+    /// it, so commands that only read, or that are refused, leave the file byte for byte as it was;
+    /// only a ledger written by an earlier version is migrated once, when first opened.
     public convenience init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
@@ -97,7 +98,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let commitStatement = try db.cachedStatement(sql: "SELECT * FROM ledger_commits WHERE id = ?")
         for id in query.commitIDs {
             if let row = try Row.fetchOne(commitStatement, arguments: [id.hex]) {
-                existing[id] = try whole(commit(row), db)
+                existing[id] = try commit(row)
             }
         }
         let lastRecordedAt = try Int64.fetchOne(db, sql: "SELECT recorded_at FROM ledger_entries ORDER BY position DESC LIMIT 1")
@@ -307,8 +308,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// the header.
     private static func whole(_ commit: StoredCommit, _ db: Database) throws -> StoredCommit {
         guard commit.part == .header else { return commit }
-        let count = commit.last >= commit.first ? Int(commit.last - commit.first + 1) : 0
-        let entries = try entries(db, where: "position >= ?", order: "position", arguments: [Int64(commit.first), count])
+        let entries = try entries(db, where: "position >= ?", order: "position", arguments: [Int64(commit.first), commit.keptEventCount])
         return try commit.reassembled(from: entries[...])
     }
 

@@ -54,6 +54,19 @@ struct TamperTests {
         ("a Merkle node altered",
          "UPDATE ledger_nodes SET hash = zeroblob(32) WHERE node_key = (SELECT MAX(node_key) FROM ledger_nodes)",
          "does not match the recomputed hash"),
+        ("an event made unreadable",
+         "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"data\":{', '\"data\":{{') AS BLOB) WHERE position = 4",
+         "position 4: the stored entry bytes were altered: they are not a readable entry"),
+        ("a commit's last position raised",
+         "UPDATE ledger_commits SET last_position = 6 WHERE first_position = 5",
+         "position 5: commit"),
+        ("an event changed and a later one deleted", """
+            UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'straat', 'Straat') AS BLOB) WHERE position = 3;
+            DELETE FROM ledger_entries WHERE position = 4;
+            """, "position 3: the event differs from event 1 of commit"),
+        ("a leaf hash cut short",
+         "UPDATE ledger_entries SET leaf_hash = zeroblob(31) WHERE position = 4",
+         "position 4: the stored leaf hash is not 32 bytes"),
         ("a time moved",
          "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
          "position 5: the entry's index columns"),

@@ -108,6 +108,8 @@ struct PostgresStoreTests {
         for store in [postgres, back] as [any LedgerStore] {
             #expect(try await store.entries(from: 0, limit: 10_000) == (try await original.entries(from: 0, limit: 10_000)))
             #expect(try await store.commits(from: 0, limit: 10_000) == (try await original.commits(from: 0, limit: 10_000)))
+            // Both stores keep each event line once: every commit keeps its header line alone.
+            #expect(try await store.keptCommits(from: 0, limit: 10_000).allSatisfy { $0.part == .header && $0.bytes.last == 0x0A })
             #expect(try await store.checkpoints(fromSize: 0, limit: 10_000) == (try await original.checkpoints(fromSize: 0, limit: 10_000)))
             #expect(try await store.storedNodes(fromKey: 0, limit: 10_000).map(\.node.storageKey)
                     == (try await original.storedNodes(fromKey: 0, limit: 10_000).map(\.node.storageKey)))

@@ -212,8 +212,9 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
 private struct PreparedCommit: Sendable {
     /// The commit, with its whole document where it could be put back together.
     private(set) var commit: StoredCommit
-    /// What is wrong with the commit's entries, found while putting its document back together.
-    private(set) var failure: LedgerError?
+    /// What is wrong with the commit or its entries, found while putting its document back
+    /// together from them: the verifier reports it as it stands.
+    private(set) var failure: (any Error)?
     let document: Result<CommitDocument, LedgerError>
     /// The stored entries from the commit's first position, as many as it has events (fewer, or
     /// at other positions, when some are missing).
@@ -227,34 +228,57 @@ private struct PreparedCommit: Sendable {
 
     init(_ kept: StoredCommit, store: any LedgerStore) async {
         commit = kept
-        // A whole document says how many entries to read; a kept header, the commit's positions.
-        let claimed = kept.last >= kept.first ? kept.last - kept.first + 1 : 0
+        // How many positions past its first the commit claims (nil: its last is before its first).
+        let span: UInt64? = kept.last >= kept.first ? kept.last - kept.first : nil
         var document: Result<CommitDocument, LedgerError>?
-        if kept.part == .document {
-            document = Result { () throws(LedgerError) in try CommitDocument(parsing: kept.bytes) }
-        }
-        let count = switch document {
-        case let .success(parsed)?: Int(min(UInt64(parsed.events.count), claimed))
-        case .failure?: 0
-        case nil: Int(min(claimed, UInt64(CommitDocument.maximumEvents)))
+        var count = 0
+        switch kept.part {
+        case .document:
+            // The whole document says how many entries to read.
+            let parsed = Result { () throws(LedgerError) in try CommitDocument(parsing: kept.bytes) }
+            document = parsed
+            if case let .success(whole) = parsed, let span { count = Int(min(UInt64(whole.events.count - 1), span)) + 1 }
+        case .header:
+            // The header announces how many event lines follow; the commit must claim as many
+            // positions, and its entries give the lines.
+            let announced = try? JSONFields(kept.bytes, allowed: CommitDocument.headerFields).unsigned("events")
+            if let announced, announced == 0 || span != announced - 1 {
+                failure = LedgerError.corrupted(position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
+            } else if let span {
+                count = Int(min(span, UInt64(CommitDocument.maximumEvents) - 1)) + 1
+            }
         }
         let entries: [StoredEntry]
         do {
             entries = count == 0 ? [] : try await store.entries(from: kept.first, limit: count)
         } catch {
+            if kept.part == .header, failure == nil { failure = error }
             (self.document, self.entries, matches, leaves) = (document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], [])
             return
         }
-        if document == nil {
-            do {
-                commit = try kept.reassembled(from: entries[...])
-                let parsed = try CommitDocument(parsing: commit.bytes)
-                if parsed.id != kept.id { failure = Self.alteredEntry(entries, of: kept, hashingTo: parsed.id) }
-                document = .success(parsed)
-            } catch {
-                if case .corrupted = error { failure = error }
-                document = .failure(error)
+        if kept.part == .header {
+            if failure == nil {
+                do {
+                    commit = try kept.reassembled(from: entries[...])
+                    let parsed = try CommitDocument(parsing: commit.bytes)
+                    if parsed.id != kept.id {
+                        failure = Self.alteredEntry(entries, of: kept) ?? LedgerError.corrupted(
+                            position: kept.first,
+                            reason: "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered")
+                    }
+                    document = .success(parsed)
+                } catch {
+                    // An entry missing or out of its layout, or an event line that no longer
+                    // reads: an altered entry ahead of it is the first wrong position.
+                    if case let .corrupted(position?, _) = error {
+                        failure = Self.alteredEntry(entries.prefix { $0.position < position }, of: kept) ?? error
+                    } else {
+                        failure = Self.alteredEntry(entries, of: kept)
+                    }
+                    document = .failure(error)
+                }
             }
+            document = document ?? .failure(.malformedCommit("the commit's header and its entries do not agree"))
         }
         self.document = document!
         self.entries = .success(entries)
@@ -269,9 +293,11 @@ private struct PreparedCommit: Sendable {
         leaves = expected.prefix(entries.count).map(\.leaf)
     }
 
-    /// Names the entry to blame when a commit that keeps only its header no longer hashes to its
-    /// id: its document was put back together from its entries, so one of them was changed.
-    private static func alteredEntry(_ entries: [StoredEntry], of commit: StoredCommit, hashingTo id: CommitID) -> LedgerError {
+    /// The first of a commit's entries (from its first position on, in order) whose envelope or
+    /// stored leaf hash shows it was changed, for a commit that keeps only its header: its
+    /// document was put back together from these entries, so when that fails, or no longer
+    /// hashes to the commit's id, such an entry is the first wrong position.
+    private static func alteredEntry(_ entries: some Collection<StoredEntry>, of commit: StoredCommit) -> LedgerError? {
         for (index, stored) in entries.enumerated() {
             guard let found = try? LogEntry(parsing: stored.bytes) else {
                 return .corrupted(position: stored.position, reason: "the stored entry bytes were altered: they are not a readable entry")
@@ -286,7 +312,7 @@ private struct PreparedCommit: Sendable {
                 return .corrupted(position: stored.position, reason: "the event differs from event \(index + 1) of commit \(commit.id) as signed: the entry was altered (its bytes no longer give its leaf hash, nor the commit its id)")
             }
         }
-        return .corrupted(position: commit.first, reason: "the bytes of commit \(commit.id), put back together from its header and its entries \(commit.first)…\(commit.last), hash to \(id): the commit or one of those entries was altered")
+        return nil
     }
 }
 

@@ -43,7 +43,8 @@ public struct AppendSnapshot: Sendable {
     /// with no events). Streams of `AppendQuery.assumedNew` that were not read are absent: the
     /// plan takes them as new.
     public var streamVersions: [String: StreamHead]
-    /// The queried commits that are already in the log.
+    /// The queried commits that are already in the log, as kept (`LedgerStore.keptCommits`): the
+    /// plan needs their positions only.
     public var existingCommits: [CommitID: StoredCommit]
     /// The entries requested by `AppendQuery.tailStart` and `tailPrefixes`, in position order.
     public var tail: [StoredEntry]

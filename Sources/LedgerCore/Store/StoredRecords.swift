@@ -140,6 +140,12 @@ public struct StoredCommit: Sendable, Equatable {
         return offset == bytes.count ? Array(bytes[...newline]) : nil
     }
 
+    /// How many entries to read to put the document back together: as many as the commit claims
+    /// positions, and never more than a commit may carry.
+    public var keptEventCount: Int {
+        last >= first ? Int(min(last - first, UInt64(CommitDocument.maximumEvents) - 1)) + 1 : 0
+    }
+
     /// The whole commit, its document put back together from the header it keeps and the event
     /// lines inside `entries` (its entries, in order). A commit that keeps its whole document is
     /// returned as it is. Throws `LedgerError.corrupted` naming the first entry that is missing or

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainDomain
 import Foundation
 import LedgerCore
 
@@ -20,10 +21,15 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run {
-            let ledger = try await ledgerOptions.openLedger()
+            // The store alone, not a `Ledger`: opening one reads the state from the log, and any
+            // damage it met there would be reported without the first wrong position.
+            let store = try await ledgerOptions.openStore()
+            guard try await store.size() > 0 else {
+                throw CLIError("the ledger at \(ledgerOptions.name) is empty: create it with `chainledger init`")
+            }
             let report: VerificationReport
             do {
-                report = try await LedgerVerifier(store: ledger.store, domain: ledger.domain).run()
+                report = try await LedgerVerifier(store: store, domain: CLIDomain()).run()
             } catch let error as LedgerError {
                 throw IntegrityFailure(description: "verification failed: \(error)")
             }
