@@ -1,5 +1,4 @@
 import Crypto
-import Dispatch
 import Foundation
 import GRDB
 import LedgerCore
@@ -19,20 +18,20 @@ enum VerifyFloor {
         let start = Date()
         let workers = ProcessInfo.processInfo.activeProcessorCount
         let commits = try await store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_commits") ?? 0 }
-        let shares = UnsafeMutableBufferPointer<Result<[TreeHash], any Error>>.allocate(capacity: workers)
-        defer { shares.deallocate() }
-        let slots = Slots(buffer: shares)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            slots.buffer.baseAddress!.advanced(by: worker).initialize(to: Result {
-                try share(path: path, offset: commits * Int64(worker) / Int64(workers),
-                          count: commits * Int64(worker + 1) / Int64(workers) - commits * Int64(worker) / Int64(workers))
-            })
+        // One child task per core, each on its own connection: a second or so of blocking work
+        // each, which the cooperative pool (one thread per core) can take here.
+        let shares = try await withThrowingTaskGroup(of: (Int, [TreeHash]).self) { group in
+            for worker in 0..<workers {
+                let offset = commits * Int64(worker) / Int64(workers)
+                let end = commits * Int64(worker + 1) / Int64(workers)
+                group.addTask { (worker, try share(path: path, offset: offset, count: end - offset)) }
+            }
+            var shares = [[TreeHash]](repeating: [], count: workers)
+            for try await (worker, leaves) in group { shares[worker] = leaves }
+            return shares
         }
-        defer { _ = shares.baseAddress!.deinitialize(count: workers) }
         var tree = CompactRange()
-        for share in shares {
-            for leaf in try share.get() { tree.append(leaf) }
-        }
+        for leaf in shares.joined() { tree.append(leaf) }
         return (tree.size, Date().timeIntervalSince(start), tree.root)
     }
 
@@ -64,8 +63,4 @@ enum VerifyFloor {
         }
     }
 
-    /// Slots that separate threads each initialise once, at their own index.
-    private struct Slots: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Result<[TreeHash], any Error>>
-    }
 }

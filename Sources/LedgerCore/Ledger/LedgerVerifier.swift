@@ -243,7 +243,8 @@ private struct PreparedCommit: Sendable {
             // positions, and its entries give the lines.
             let announced = try? JSONFields(kept.bytes, allowed: CommitDocument.headerFields).unsigned("events")
             if let announced, announced == 0 || span != announced - 1 {
-                failure = LedgerError.corrupted(position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
+                let mismatch = LedgerError.corrupted(position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
+                (failure, document) = (mismatch, .failure(mismatch))
             } else if let span {
                 count = Int(min(span, UInt64(CommitDocument.maximumEvents) - 1)) + 1
             }
@@ -256,29 +257,26 @@ private struct PreparedCommit: Sendable {
             (self.document, self.entries, matches, leaves) = (document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], [])
             return
         }
-        if kept.part == .header {
-            if failure == nil {
-                do {
-                    commit = try kept.reassembled(from: entries[...])
-                    let parsed = try CommitDocument(parsing: commit.bytes)
-                    if parsed.id != kept.id {
-                        failure = Self.alteredEntry(entries, of: kept) ?? LedgerError.corrupted(
-                            position: kept.first,
-                            reason: "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered")
-                    }
-                    document = .success(parsed)
-                } catch {
-                    // An entry missing or out of its layout, or an event line that no longer
-                    // reads: an altered entry ahead of it is the first wrong position.
-                    if case let .corrupted(position?, _) = error {
-                        failure = Self.alteredEntry(entries.prefix { $0.position < position }, of: kept) ?? error
-                    } else {
-                        failure = Self.alteredEntry(entries, of: kept)
-                    }
-                    document = .failure(error)
+        if kept.part == .header, failure == nil {
+            do {
+                commit = try kept.reassembled(from: entries[...])
+                let parsed = try CommitDocument(parsing: commit.bytes)
+                if parsed.id != kept.id {
+                    failure = Self.alteredEntry(entries, of: kept) ?? LedgerError.corrupted(
+                        position: kept.first,
+                        reason: "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered")
                 }
+                document = .success(parsed)
+            } catch {
+                // An entry missing or out of its layout, or an event line that no longer
+                // reads: an altered entry ahead of it is the first wrong position.
+                if case let .corrupted(position?, _) = error {
+                    failure = Self.alteredEntry(entries.prefix { $0.position < position }, of: kept) ?? error
+                } else {
+                    failure = Self.alteredEntry(entries, of: kept)
+                }
+                document = .failure(error)
             }
-            document = document ?? .failure(.malformedCommit("the commit's header and its entries do not agree"))
         }
         self.document = document!
         self.entries = .success(entries)

@@ -25,7 +25,7 @@ struct VerifyCommand: AsyncParsableCommand {
             // damage it met there would be reported without the first wrong position.
             let store = try await ledgerOptions.openStore()
             guard try await store.size() > 0 else {
-                throw CLIError("the ledger at \(ledgerOptions.name) is empty: create it with `chainledger init`")
+                throw CLIError.emptyLedger(ledgerOptions.name)
             }
             let report: VerificationReport
             do {

@@ -6,6 +6,11 @@ import LedgerCore
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// The ledger named `name` holds nothing yet.
+    static func emptyLedger(_ name: String) -> CLIError {
+        CLIError("the ledger at \(name) is empty: create it with `chainledger init`")
+    }
 }
 
 /// An integrity failure found by `verify`: exit status 2.

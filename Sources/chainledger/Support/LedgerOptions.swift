@@ -122,7 +122,7 @@ struct LedgerSource {
         let store = try await openStore()
         let ledger = try await Ledger(store: store, domain: CLIDomain())
         guard await ledger.registry.isFounded else {
-            throw CLIError("the ledger at \(name) is empty: create it with `chainledger init`")
+            throw CLIError.emptyLedger(name)
         }
         return ledger
     }
@@ -151,7 +151,7 @@ struct WriteOptions {
         let checkpointKey = try KeyFile.readPrivate(path)
         let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
         guard await ledger.registry.isFounded else {
-            throw CLIError("the ledger at \(options.name) is empty: create it with `chainledger init`")
+            throw CLIError.emptyLedger(options.name)
         }
         return ledger
     }
