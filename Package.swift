@@ -7,6 +7,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The log: commits, entries, the Merkle tree, checkpoints, keys and the
@@ -57,6 +59,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -93,12 +96,13 @@ let package = Package(
         .target(
             name: "ChainServer",
             dependencies: [
-                "LedgerCore", "LedgerSQLite", "ChainDomain", "ChainProjections", "SQLiteSupport",
+                "LedgerCore", "ChainDomain", "ChainProjections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -154,8 +158,11 @@ let package = Package(
             name: "ChainServerTests",
             dependencies: [
                 "ChainServer", "ChainSamples", "ChainDomain", "ChainProjections", "LedgerCore", "LedgerSQLite", "ChainTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -193,6 +200,7 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
             "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
             "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,8 +1,8 @@
 import ChainDomain
 import Crypto
 import Foundation
-import GRDB
-import LedgerCore
+public import GRDB
+public import LedgerCore
 
 /// Keeps the read models in step with the log: incrementally (from the position they have
 /// reached, in the same transaction as their rows, so a crash never leaves them half-applied or

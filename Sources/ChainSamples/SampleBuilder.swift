@@ -1,6 +1,6 @@
-import ChainDomain
+public import ChainDomain
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// Writes a coalition into a ledger commit by commit, each signed by the organisation that makes
 /// it, as partners would over the years. Keys are fresh test keys (their names end in `.test-key`).

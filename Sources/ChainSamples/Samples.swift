@@ -1,5 +1,5 @@
-import ChainDomain
-import LedgerCore
+public import ChainDomain
+public import LedgerCore
 
 /// The sample coalitions that the tests and the demo load.
 public enum Samples {

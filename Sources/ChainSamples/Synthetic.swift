@@ -1,5 +1,5 @@
-import ChainDomain
-import LedgerCore
+public import ChainDomain
+public import LedgerCore
 
 /// A synthetic coalition of any size, the same for the same seed: organisations, chains with
 /// twelve KPIs each, and then as many monthly measurements as asked for, in commits of a chosen

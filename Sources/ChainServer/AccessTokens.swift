@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
-import GRDB
+public import Foundation
+public import GRDB
 
 /// What a bearer token lets its holder do.
 public enum AccessRole: String, Sendable, Codable, CaseIterable {

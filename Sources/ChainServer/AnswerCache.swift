@@ -1,6 +1,6 @@
-import ChainProjections
+public import ChainProjections
 import Foundation
-import NIOCore
+public import NIOCore
 
 /// Answers that never change once computed, bounded by an estimate of the memory they take:
 /// when the bound is passed, the oldest are dropped first.

@@ -1,8 +1,8 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import LedgerCore
 import HummingbirdAuth
-import Logging
+public import Logging
 import Metrics
 import NIOCore
 import Prometheus

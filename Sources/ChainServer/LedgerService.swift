@@ -1,8 +1,8 @@
-import ChainDomain
-import ChainProjections
+public import ChainDomain
+public import ChainProjections
 import Foundation
-import LedgerCore
-import Logging
+public import LedgerCore
+public import Logging
 import Metrics
 import NIOCore
 

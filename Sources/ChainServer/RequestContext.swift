@@ -1,7 +1,7 @@
 import Foundation
-import Hummingbird
-import HummingbirdAuth
-import LedgerCore
+public import Hummingbird
+public import HummingbirdAuth
+public import LedgerCore
 import NIOCore
 
 /// The request context: Hummingbird's core context plus the bearer token's identity.

@@ -1,8 +1,8 @@
-import ChainDomain
+public import ChainDomain
 import Foundation
-import LedgerConformance
-import LedgerCore
-import LedgerSQLite
+public import LedgerConformance
+public import LedgerCore
+public import LedgerSQLite
 
 /// A small coalition in an in-memory ledger (for tests), with every role the rules distinguish:
 /// - `gemeente` — the founding municipality, coordinator;

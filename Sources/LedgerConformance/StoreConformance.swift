@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// Creates stores for the conformance suite. `makeStore` gives a store on new, empty storage;
 /// `connect` opens a second, independent connection to the same storage (as a second process

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// A small coalition with fresh keys, for tests and benchmarks: a founding coordinator and
 /// members whose keys the tests sign with.

@@ -1,6 +1,6 @@
 import Foundation
-import LedgerCore
-import Logging
+public import LedgerCore
+public import Logging
 import NIOCore
 import PostgresNIO
 

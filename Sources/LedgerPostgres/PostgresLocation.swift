@@ -1,5 +1,5 @@
-import Foundation
-import PostgresNIO
+public import Foundation
+public import PostgresNIO
 
 /// Where a PostgreSQL ledger lives: `postgres://USER@HOST:PORT/DATABASE` (or `postgresql://`),
 /// with `?host=/socket/dir` for a Unix socket and `?sslmode=require|prefer|disable`.

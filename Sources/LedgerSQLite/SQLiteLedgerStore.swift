@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import LedgerCore
+package import GRDB
+public import LedgerCore
 import SQLiteSupport
 
 /// The log in one SQLite file: the embedded default store.
@@ -10,7 +10,7 @@ import SQLiteSupport
 /// and triggers that refuse UPDATE and DELETE on every log table.
 public final class SQLiteLedgerStore: LedgerStore {
     /// The database connection(s).
-    public let writer: any DatabaseWriter
+    package let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the ledger file at `path`.
     ///
@@ -37,7 +37,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// Uses an open database, migrating it to the current schema.
-    public init(writer: any DatabaseWriter) throws {
+    package init(writer: any DatabaseWriter) throws {
         self.writer = writer
         try SQLiteSchema.migrator.migrate(writer)
     }

@@ -1,23 +1,23 @@
-import GRDB
+package import GRDB
 import GRDBSQLite
 
 /// Binds values straight to a prepared statement and runs it: the append path inserts thousands
 /// of rows per transaction, and GRDB's general argument handling (boxing every value) costs more
 /// than SQLite's own work there. Everything else goes through GRDB as usual.
-public struct BulkInsert {
+package struct BulkInsert {
     private let statement: Statement
 
-    public init(_ db: Database, sql: String) throws {
+    package init(_ db: Database, sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
     }
 
     /// Binds `values` by position and executes the statement once.
-    public func execute(_ values: Value...) throws {
+    package func execute(_ values: Value...) throws {
         try execute(values)
     }
 
     /// Binds `values` by position and executes the statement once.
-    public func execute(_ values: [Value]) throws {
+    package func execute(_ values: [Value]) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
@@ -55,7 +55,7 @@ public struct BulkInsert {
     /// SQLite copies the value (SQLITE_TRANSIENT).
     private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    public enum Value {
+    package enum Value {
         case integer(Int64)
         case text(String)
         case bytes([UInt8])
@@ -66,15 +66,15 @@ public struct BulkInsert {
 
 /// Reads rows of a prepared statement column by column, without GRDB's row boxing: the log is
 /// read in long runs (verify, projection rebuilds), a few hundred bytes per row.
-public struct BulkRead {
+package struct BulkRead {
     private let handle: OpaquePointer
 
-    public init(_ statement: Statement) {
+    package init(_ statement: Statement) {
         handle = statement.sqliteStatement
     }
 
     /// Steps through every row, calling `body` with a reader positioned on it.
-    public func forEach(_ body: (BulkRead) throws -> Void) throws {
+    package func forEach(_ body: (BulkRead) throws -> Void) throws {
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
@@ -86,19 +86,19 @@ public struct BulkRead {
         }
     }
 
-    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-    public func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    public func bytes(_ column: Int32) -> [UInt8] {
+    package func bytes(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))

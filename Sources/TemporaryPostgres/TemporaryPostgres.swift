@@ -1,28 +1,28 @@
-import Foundation
+package import Foundation
 
 /// A throwaway PostgreSQL server for tests and benchmarks: `initdb` into a temporary folder, a
 /// free port on loopback, trust authentication, and a watchdog that stops the server and removes
 /// the folder when the process that started it ends. Needs the PostgreSQL server binaries
 /// (Debian: `apt-get install postgresql`); when run as root, the server runs as the `postgres`
 /// user, since PostgreSQL refuses to run as root.
-public final class TemporaryPostgres: Sendable {
-    public let port: Int
-    public let folder: URL
-    public let user = "chainledger"
+package final class TemporaryPostgres: Sendable {
+    package let port: Int
+    package let folder: URL
+    package let user = "chainledger"
     let binaries: URL
 
     /// Whether the server binaries are installed (tests that need them are skipped otherwise).
-    public static var isInstalled: Bool { binaryFolder() != nil }
+    package static var isInstalled: Bool { binaryFolder() != nil }
 
     /// One server per process, started on first use.
-    public static func shared() async throws -> TemporaryPostgres {
+    package static func shared() async throws -> TemporaryPostgres {
         try await sharedServer.value
     }
 
     private static let sharedServer = Task { try TemporaryPostgres() }
 
     /// Starts a server.
-    public init() throws {
+    package init() throws {
         guard let binaries = Self.binaryFolder() else {
             throw TemporaryPostgresError("the PostgreSQL server binaries are not installed (Debian: apt-get install postgresql)")
         }
@@ -41,22 +41,22 @@ public final class TemporaryPostgres: Sendable {
     }
 
     /// A URL for a database of this server.
-    public func url(database: String) -> String { "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable" }
+    package func url(database: String) -> String { "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable" }
 
     /// Creates a new, empty database and returns its URL.
-    public func createDatabase(_ name: String = "ledger_\(UUID().uuidString.prefix(8).lowercased())") throws -> String {
+    package func createDatabase(_ name: String = "ledger_\(UUID().uuidString.prefix(8).lowercased())") throws -> String {
         try run("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
         return url(database: name)
     }
 
     /// Runs SQL through `psql` as `role` (default: the superuser); returns its output.
     @discardableResult
-    public func psql(_ database: String, _ sql: String, as role: String? = nil) throws -> String {
+    package func psql(_ database: String, _ sql: String, as role: String? = nil) throws -> String {
         try run("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", role ?? user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql])
     }
 
     /// Stops the server now and removes its folder.
-    public func stop() {
+    package func stop() {
         _ = try? run("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "immediate", "stop"])
         try? FileManager.default.removeItem(at: folder)
     }
@@ -136,7 +136,7 @@ public final class TemporaryPostgres: Sendable {
     }
 }
 
-public struct TemporaryPostgresError: Error, CustomStringConvertible {
-    public let description: String
+package struct TemporaryPostgresError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

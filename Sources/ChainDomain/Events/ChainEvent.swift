@@ -1,5 +1,5 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// A domain event, decoded from its signed bytes and upcast to the current data layout.
 public enum ChainEvent: Sendable, Equatable {

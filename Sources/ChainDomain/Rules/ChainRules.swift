@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// The rules of integral performance management as the ledger enforces them: who may cause which
 /// event, and what must hold for it to be accepted. Plugged into the ledger core as its domain.

@@ -1,7 +1,7 @@
-import ChainDomain
+public import ChainDomain
 import Foundation
-import GRDB
-import LedgerCore
+public import GRDB
+public import LedgerCore
 
 /// The moment a question is asked about: now, a ledger position (size), or a recorded time.
 public enum AsOf: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import ChainDomain
+public import ChainDomain
 import Foundation
 import GRDB
 import LedgerCore

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The id of a commit: SHA-256 of its signed bytes, in lowercase hexadecimal.
 public struct CommitID: Hashable, Sendable, Comparable, CustomStringConvertible {

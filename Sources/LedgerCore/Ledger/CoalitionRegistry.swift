@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The ledger's own events: founding the coalition, admitting organisations, appointing
 /// coordinators and registering or revoking signing keys. They live in the streams `coalition`

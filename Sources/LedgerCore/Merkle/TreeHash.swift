@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// A SHA-256 hash in the Merkle tree: a leaf hash, an interior node hash or a root.
 ///

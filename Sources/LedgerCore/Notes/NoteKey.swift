@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Why a key string or key file could not be used.
 public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {

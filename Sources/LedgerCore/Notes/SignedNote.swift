@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a signed note or checkpoint was not accepted.
 public enum NoteError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An event as a store keeps it: the entry bytes (the Merkle leaf) and the columns indexed for
 /// reading, which are copies of what the bytes say (`verify` checks that they agree).
