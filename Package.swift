@@ -12,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "ChainLedger",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chainledger", targets: ["chainledger"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),

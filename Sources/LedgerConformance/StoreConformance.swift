@@ -39,6 +39,8 @@ public enum StoreConformance {
         Case(description: "a writer behind the log appends at its end, not where it expected", body: writerBehind),
         Case(description: "a group commit stores accepted commits and skips refused ones", body: groupCommit),
         Case(description: "commits appended concurrently to one ledger share transactions", body: concurrentAppendsGroup),
+        Case(description: "an append cancelled before it is written writes nothing", body: cancelledAppend),
+        Case(description: "commits are recorded by the ledger's clock, never going backwards", body: drivenClock),
         Case(description: "inclusion and consistency proofs verify for every position", body: proofs),
         Case(description: "checkpoints are signed for every size written", body: checkpoints),
         Case(description: "unknown, foreign and revoked keys and bad signatures are refused", body: keys),
@@ -308,6 +310,41 @@ public enum StoreConformance {
         let checkpoints = try await store.checkpoints(fromSize: 4, limit: 100)
         try expect(checkpoints.count < 20 && checkpoints.last?.size == 23,
                    "concurrent commits were grouped into fewer transactions: \(checkpoints.count) checkpoints")
+        _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
+    }
+
+    static func cancelledAppend(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        let before = try await Fingerprint(store)
+        let commit = coalition.sign(by: coalition.founder, [TestCoalition.event("cancelled/1", expected: 0)])
+        let attempt = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await ledger.append(commit)
+        }
+        let outcome = await attempt.result
+        guard case .failure(is CancellationError) = outcome else {
+            throw ConformanceFailure(description: "a cancelled append ends with CancellationError: \(outcome)")
+        }
+        try expect(try await Fingerprint(store) == before, "a cancelled append leaves the store unchanged")
+        let receipt = try await ledger.append(commit)
+        try expect(receipt.first == before.size && !receipt.duplicate, "the same commit is written when sent again: \(receipt)")
+    }
+
+    static func drivenClock(_ harness: any StoreHarness) async throws {
+        let store = try await harness.makeStore()
+        var coalition = try TestCoalition()
+        let time = ManualTime(Timestamp(rfc3339: "2025-01-31T12:00:00Z")!)
+        let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey, clock: .manual(time))
+        _ = try await ledger.append(try coalition.genesis())
+        time.set(Timestamp(rfc3339: "2025-02-28T12:00:00Z")!)
+        let february = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("clock/1", expected: 0)]))
+        time.set(Timestamp(rfc3339: "2025-02-01T12:00:00Z")!)
+        let earlier = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("clock/2", expected: 0)]))
+        let recorded = try await store.entries(from: 0, limit: 100).map { try $0.entry().recordedAt.description }
+        try expect(recorded.first == "2025-01-31T12:00:00.000Z", "the genesis is recorded at the clock's time: \(recorded)")
+        try expect(recorded[Int(february.first)] == "2025-02-28T12:00:00.000Z", "a commit is recorded at the clock's time: \(recorded)")
+        try expect(recorded[Int(earlier.first)] == "2025-02-28T12:00:00.000Z",
+                   "a clock set back records no earlier than the commit before: \(recorded)")
         _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
     }
 

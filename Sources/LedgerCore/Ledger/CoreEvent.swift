@@ -1,0 +1,68 @@
+public import Foundation
+
+/// The ledger's own events: founding the coalition, admitting organisations, appointing
+/// coordinators and registering or revoking signing keys. They live in the streams `coalition`
+/// and `organisation/<id>`; domain events may not write there.
+public enum CoreEvent {
+    public static let coalitionStream = "coalition"
+    public static let organisationStreamPrefix = "organisation/"
+    /// Stream prefixes whose events make up the registry.
+    public static let streamPrefixes = [coalitionStream, organisationStreamPrefix]
+
+    public static let coalitionFounded = "CoalitionFounded"
+    public static let organisationJoined = "OrganisationJoined"
+    public static let coordinatorAppointed = "CoordinatorAppointed"
+    public static let coordinatorWithdrawn = "CoordinatorWithdrawn"
+    public static let keyRegistered = "KeyRegistered"
+    public static let keyRevoked = "KeyRevoked"
+
+    public static let types: Set<String> = [
+        coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked,
+    ]
+
+    /// Whether `type` is one of the ledger's own event types (without hashing the name).
+    public static func isCoreType(_ type: String) -> Bool {
+        switch type {
+        case coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked: true
+        default: false
+        }
+    }
+
+    /// The stream of an organisation's membership, coordinator role and keys.
+    public static func organisationStream(_ organisation: String) -> String {
+        organisationStreamPrefix + organisation
+    }
+
+    /// Whether a stream belongs to the ledger itself.
+    public static func isCoreStream(_ stream: String) -> Bool {
+        stream == coalitionStream || stream.hasPrefix(organisationStreamPrefix)
+    }
+
+    /// Data of `CoalitionFounded`.
+    public static func coalitionFoundedData(name: String, origin: String, checkpointKey: VerifierKey) -> [UInt8] {
+        Array("{\"name\":\(JSONText.quoted(name)),\"origin\":\(JSONText.quoted(origin)),\"checkpointKey\":\(JSONText.quoted(checkpointKey.description))}".utf8)
+    }
+
+    /// Data of `OrganisationJoined`.
+    public static func organisationJoinedData(organisation: String, name: String, kind: String? = nil) -> [UInt8] {
+        var text = "{\"organisation\":\(JSONText.quoted(organisation)),\"name\":\(JSONText.quoted(name))"
+        if let kind { text += ",\"kind\":\(JSONText.quoted(kind))" }
+        return Array((text + "}").utf8)
+    }
+
+    /// Data of `KeyRegistered`.
+    public static func keyRegisteredData(organisation: String, publicKey: Data) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\"\(KeyID.of(publicKey))\",\"publicKey\":\"\(publicKey.base64EncodedString())\"}".utf8)
+    }
+
+    /// Data of `KeyRevoked`.
+    public static func keyRevokedData(organisation: String, keyID: String, reason: String) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\(JSONText.quoted(keyID)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+
+    /// Data of `CoordinatorAppointed` and `CoordinatorWithdrawn`.
+    public static func coordinatorData(organisation: String, reason: String) -> [UInt8] {
+        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+}
+
