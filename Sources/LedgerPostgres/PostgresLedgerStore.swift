@@ -321,20 +321,11 @@ public final class PostgresLedgerStore: LedgerStore {
         for prefix in prefixes {
             ranges.append("(stream >= $\(arguments.count + 1) AND stream < $\(arguments.count + 2))")
             arguments.append(prefix)
-            arguments.append(upperBound(ofPrefix: prefix))
+            arguments.append(StreamPrefix.upperBound(of: prefix))
         }
         arguments.append(Int64(position))
         return try await entries(connection, logger, where: "(\(ranges.joined(separator: " OR "))) AND position >= $\(arguments.count)",
                                  order: "position", arguments, limit: limit)
-    }
-
-    /// The smallest string above every string that starts with `prefix` (byte order).
-    private static func upperBound(ofPrefix prefix: String) -> String {
-        var bytes = Array(prefix.utf8)
-        while let last = bytes.last, last == 0x7F { bytes.removeLast() }
-        guard let last = bytes.popLast() else { return "\u{10FFFF}" }
-        bytes.append(last + 1)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func entries(_ connection: PostgresConnection, _ logger: Logger, where condition: String, order: String,

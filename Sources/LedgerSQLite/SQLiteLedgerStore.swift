@@ -241,20 +241,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         var arguments: [any DatabaseValueConvertible] = []
         for prefix in prefixes {
             arguments.append(prefix)
-            arguments.append(upperBound(ofPrefix: prefix))
+            arguments.append(StreamPrefix.upperBound(of: prefix))
         }
         arguments.append(Int64(position))
         arguments.append(Int64(min(limit, Int(Int64.max))))
         return try entries(db, where: "(\(ranges)) AND position >= ?", order: "position", arguments: StatementArguments(arguments))
-    }
-
-    /// The smallest string above every string that starts with `prefix` (byte order).
-    private static func upperBound(ofPrefix prefix: String) -> String {
-        var bytes = Array(prefix.utf8)
-        while let last = bytes.last, last == 0x7F { bytes.removeLast() }
-        guard let last = bytes.popLast() else { return "\u{10FFFF}" }
-        bytes.append(last + 1)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func hashes(of nodes: [TreeNode], _ db: Database) throws -> [TreeNode: TreeHash] {

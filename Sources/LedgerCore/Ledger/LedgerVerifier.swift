@@ -32,118 +32,181 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
     /// Runs the verification; throws `LedgerError.corrupted` naming the first wrong position.
     /// `progress` is called with the number of entries checked so far, every few thousand.
     public func run(progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> VerificationReport {
-        let size = try await store.size()
-        let admission = CommitAdmission(domain: domain)
-        var state = LedgerState(domain: domain.initialState())
-        var versions: [String: StreamHead] = [:]
-        // Room for a stream per entry, up to a million, rather than rehashing every string each
-        // time the table doubles.
-        versions.reserveCapacity(Int(min(size, 1 << 20)))
-        var tree = CompactRange()
-        var lastRecordedAt: Timestamp?
-        var commitPages = PreparedCommits(store: store)
-        var nodePages = Pager { key in try await store.storedNodes(fromKey: Int64(key), limit: 8192) }
-        var checkpointPages = Pager { size in try await store.checkpoints(fromSize: size, limit: 1000) }
-        var counts = (commits: 0, checkpoints: 0, nodes: 0)
-        var nodeFailure: LedgerError?
-
-        func corrupted(_ position: UInt64?, _ reason: String) -> LedgerError {
-            .corrupted(position: position, reason: reason)
-        }
-
-        while tree.size < size {
-            let position = tree.size
-            guard let prepared = try await commitPages.next() else {
-                throw corrupted(position, "no commit carries this entry: entries were added outside a commit")
-            }
-            let commit = prepared.commit
-            guard commit.first == position else {
-                throw commit.first < position
-                    ? corrupted(commit.first, "commit \(commit.id) claims positions \(commit.first)…\(commit.last), which an earlier commit holds")
-                    : corrupted(position, "no commit carries this entry (the next commit starts at \(commit.first))")
-            }
-            if let failure = prepared.failure { throw failure }
-            let document: CommitDocument
-            switch prepared.document {
-            case let .success(parsed): document = parsed
-            case let .failure(error): throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
-            }
-            guard document.id == commit.id else {
-                throw corrupted(position, "the bytes of commit \(commit.id) hash to \(document.id): the commit was altered")
-            }
-            guard document.organisation == commit.organisation, document.keyID == commit.keyID else {
-                throw corrupted(position, "commit \(commit.id) is filed under \(commit.organisation)/\(commit.keyID) but was signed as \(document.organisation)/\(document.keyID)")
-            }
-            guard commit.last >= commit.first, commit.last - commit.first + 1 == UInt64(document.events.count) else {
-                throw corrupted(position, "commit \(commit.id) holds \(document.events.count) events but claims positions \(commit.first)…\(commit.last)")
-            }
-            guard commit.last < size else {
-                throw corrupted(size, "commit \(commit.id) claims positions up to \(commit.last), but the log ends at \(size - 1): entries were removed")
-            }
-            if let lastRecordedAt, commit.recordedAt < lastRecordedAt {
-                throw corrupted(position, "commit \(commit.id) is recorded at \(commit.recordedAt), before the commit ahead of it (\(lastRecordedAt))")
-            }
-            lastRecordedAt = commit.recordedAt
-
-            let recorded: [RecordedEvent]
-            do {
-                recorded = try admission.admit(
-                    CommitSubmission(document: document, signature: commit.signature, received: commit.recordedAt),
-                    position: position, recordedAt: commit.recordedAt, state: &state, versions: &versions)
-            } catch {
-                throw corrupted(position, "commit \(commit.id) does not pass the ledger's checks: \(error)")
-            }
-            counts.commits += 1
-
-            let entries = try prepared.entries.get()
+        var run = VerificationRun(store: store, domain: domain, size: try await store.size())
+        while run.tree.size < run.size {
+            let commit = try await run.nextCommit()
+            let document = try run.checkStoredCommit(commit)
+            let recorded = try run.admit(document, of: commit)
             for (index, event) in recorded.enumerated() {
-                guard index < entries.count, entries[index].position == event.position else {
-                    throw corrupted(event.position, "the entry is missing: it was deleted")
-                }
-                let stored = entries[index]
-                // The bytes were compared with those of version `expectedVersion + 1`, the version
-                // admission gives the event.
-                guard prepared.matches[index], event.version == event.event.version else {
-                    let expected = LogEntry(
-                        position: event.position, version: event.version, recordedAt: commit.recordedAt,
-                        commit: commit.id, index: index, event: event.event)
-                    throw corrupted(event.position, Self.difference(stored, expected))
-                }
-                let leaf = prepared.leaves[index]
-                guard stored.leafHash == leaf else {
-                    throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
-                }
-                guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
-                      stored.commit == commit.id, stored.recordedAt == commit.recordedAt
-                else {
-                    throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
-                }
-                var expectedNodes: [(TreeNode, TreeHash)] = []
-                tree.append(leaf) { node, hash in
-                    if NodeStorage.isStored(node) { expectedNodes.append((node, hash)) }
-                }
-                for (node, hash) in expectedNodes where nodeFailure == nil {
-                    guard let stored = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) else {
-                        nodeFailure = corrupted(node.firstLeaf, "the stored Merkle \(node) is missing")
-                        break
-                    }
-                    if stored.node != node {
-                        nodeFailure = corrupted(node.firstLeaf, "the store holds Merkle \(stored.node) where \(node) belongs")
-                    } else if stored.hash != hash {
-                        nodeFailure = corrupted(node.firstLeaf, "the stored Merkle \(node) does not match the recomputed hash")
-                    }
-                    counts.nodes += 1
-                }
-                if let nodeFailure { throw nodeFailure }
-                while let checkpoint = try await checkpointPages.peek(after: { $0.size + 1 }), checkpoint.size <= tree.size {
-                    _ = try await checkpointPages.next(after: { $0.size + 1 })
-                    try Self.check(checkpoint, tree: tree, registry: state.registry)
-                    counts.checkpoints += 1
-                }
+                let leaf = try run.checkEntry(index, event, of: commit)
+                try await run.grow(with: leaf)
+                try await run.checkCheckpoints()
                 let next = event.position + 1
                 if next % 16384 == 0 { progress?(next) }
             }
         }
+        try await run.checkNothingBeyondTheEnd()
+        progress?(run.size)
+        return run.report
+    }
+}
+
+/// The state of one verification: the log replayed so far, and the cursors over what the store
+/// holds beside it (commits, nodes, checkpoints), each read in pages.
+private struct VerificationRun<Domain: LedgerDomain> {
+    let store: any LedgerStore
+    let size: UInt64
+    let admission: CommitAdmission<Domain>
+    var state: LedgerState<Domain.State>
+    var versions: [String: StreamHead] = [:]
+    var tree = CompactRange()
+    var lastRecordedAt: Timestamp?
+    var commitPages: PreparedCommits
+    var nodePages: Pager<(node: TreeNode, hash: TreeHash)>
+    var checkpointPages: Pager<StoredCheckpoint>
+    var counts = (commits: 0, checkpoints: 0, nodes: 0)
+
+    init(store: any LedgerStore, domain: Domain, size: UInt64) {
+        self.store = store
+        self.size = size
+        admission = CommitAdmission(domain: domain)
+        state = LedgerState(domain: domain.initialState())
+        // Room for a stream per entry, up to a million, rather than rehashing every string each
+        // time the table doubles.
+        versions.reserveCapacity(Int(min(size, 1 << 20)))
+        commitPages = PreparedCommits(store: store)
+        nodePages = Pager { key in try await store.storedNodes(fromKey: Int64(key), limit: 8192) }
+        checkpointPages = Pager { size in try await store.checkpoints(fromSize: size, limit: 1000) }
+    }
+
+    var report: VerificationReport {
+        VerificationReport(size: size, root: tree.root, commits: counts.commits, checkpoints: counts.checkpoints, nodes: counts.nodes)
+    }
+
+    private func corrupted(_ position: UInt64?, _ reason: String) -> LedgerError {
+        .corrupted(position: position, reason: reason)
+    }
+
+    /// The commit that must start where the tree ends.
+    mutating func nextCommit() async throws -> PreparedCommit {
+        let position = tree.size
+        guard let prepared = try await commitPages.next() else {
+            throw corrupted(position, "no commit carries this entry: entries were added outside a commit")
+        }
+        let commit = prepared.commit
+        guard commit.first == position else {
+            throw commit.first < position
+                ? corrupted(commit.first, "commit \(commit.id) claims positions \(commit.first)…\(commit.last), which an earlier commit holds")
+                : corrupted(position, "no commit carries this entry (the next commit starts at \(commit.first))")
+        }
+        if let failure = prepared.failure { throw failure }
+        return prepared
+    }
+
+    /// The commit's document, once its bytes, id, signer, positions and time agree with how it is
+    /// filed.
+    mutating func checkStoredCommit(_ prepared: PreparedCommit) throws -> CommitDocument {
+        let commit = prepared.commit
+        let position = commit.first
+        let document: CommitDocument
+        switch prepared.document {
+        case let .success(parsed): document = parsed
+        case let .failure(error): throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
+        }
+        guard document.id == commit.id else {
+            throw corrupted(position, "the bytes of commit \(commit.id) hash to \(document.id): the commit was altered")
+        }
+        guard document.organisation == commit.organisation, document.keyID == commit.keyID else {
+            throw corrupted(position, "commit \(commit.id) is filed under \(commit.organisation)/\(commit.keyID) but was signed as \(document.organisation)/\(document.keyID)")
+        }
+        guard commit.last >= commit.first, commit.last - commit.first + 1 == UInt64(document.events.count) else {
+            throw corrupted(position, "commit \(commit.id) holds \(document.events.count) events but claims positions \(commit.first)…\(commit.last)")
+        }
+        guard commit.last < size else {
+            throw corrupted(size, "commit \(commit.id) claims positions up to \(commit.last), but the log ends at \(size - 1): entries were removed")
+        }
+        if let lastRecordedAt, commit.recordedAt < lastRecordedAt {
+            throw corrupted(position, "commit \(commit.id) is recorded at \(commit.recordedAt), before the commit ahead of it (\(lastRecordedAt))")
+        }
+        lastRecordedAt = commit.recordedAt
+        return document
+    }
+
+    /// Replays the commit through the same admission as when it was appended.
+    mutating func admit(_ document: CommitDocument, of prepared: PreparedCommit) throws -> [RecordedEvent] {
+        let commit = prepared.commit
+        do {
+            let recorded = try admission.admit(
+                CommitSubmission(document: document, signature: commit.signature, received: commit.recordedAt),
+                position: commit.first, recordedAt: commit.recordedAt, state: &state, versions: &versions)
+            counts.commits += 1
+            return recorded
+        } catch {
+            throw corrupted(commit.first, "commit \(commit.id) does not pass the ledger's checks: \(error)")
+        }
+    }
+
+    /// Checks that the stored entry for the commit's event at `index` is exactly what the commit
+    /// and its position give, and returns its leaf hash.
+    func checkEntry(_ index: Int, _ event: RecordedEvent, of prepared: PreparedCommit) throws -> TreeHash {
+        let commit = prepared.commit
+        let entries = try prepared.entries.get()
+        guard index < entries.count, entries[index].position == event.position else {
+            throw corrupted(event.position, "the entry is missing: it was deleted")
+        }
+        let stored = entries[index]
+        // The bytes were compared with those of version `expectedVersion + 1`, the version
+        // admission gives the event.
+        guard prepared.matches[index], event.version == event.event.version else {
+            let expected = LogEntry(
+                position: event.position, version: event.version, recordedAt: commit.recordedAt,
+                commit: commit.id, index: index, event: event.event)
+            throw corrupted(event.position, LedgerVerifier<Domain>.difference(stored, expected))
+        }
+        let leaf = prepared.leaves[index]
+        guard stored.leafHash == leaf else {
+            throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
+        }
+        guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
+              stored.commit == commit.id, stored.recordedAt == commit.recordedAt
+        else {
+            throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
+        }
+        return leaf
+    }
+
+    /// Adds a leaf to the tree and checks every stored interior node it completes.
+    mutating func grow(with leaf: TreeHash) async throws {
+        var expectedNodes: [(TreeNode, TreeHash)] = []
+        tree.append(leaf) { node, hash in
+            if NodeStorage.isStored(node) { expectedNodes.append((node, hash)) }
+        }
+        for (node, hash) in expectedNodes {
+            guard let stored = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) else {
+                throw corrupted(node.firstLeaf, "the stored Merkle \(node) is missing")
+            }
+            guard stored.node == node else {
+                throw corrupted(node.firstLeaf, "the store holds Merkle \(stored.node) where \(node) belongs")
+            }
+            guard stored.hash == hash else {
+                throw corrupted(node.firstLeaf, "the stored Merkle \(node) does not match the recomputed hash")
+            }
+            counts.nodes += 1
+        }
+    }
+
+    /// Checks the signed checkpoints for every size up to the tree's.
+    mutating func checkCheckpoints() async throws {
+        while let checkpoint = try await checkpointPages.peek(after: { $0.size + 1 }), checkpoint.size <= tree.size {
+            _ = try await checkpointPages.next(after: { $0.size + 1 })
+            try LedgerVerifier<Domain>.check(checkpoint, tree: tree, registry: state.registry)
+            counts.checkpoints += 1
+        }
+    }
+
+    /// Checks that the store holds nothing past the log's end, and that a signed checkpoint
+    /// covers the whole log.
+    mutating func checkNothingBeyondTheEnd() async throws {
         if let extra = try await store.entries(from: tree.size, limit: 1).first {
             throw corrupted(extra.position, "the entry lies beyond the log's end: entries were added outside a commit")
         }
@@ -160,12 +223,11 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
         guard size == 0 || latest?.size == size else {
             throw corrupted(size - 1, "the last entries are not covered by a signed checkpoint: they were added outside the ledger")
         }
-        progress?(size)
-        return VerificationReport(size: size, root: tree.root, commits: counts.commits,
-                                  checkpoints: counts.checkpoints, nodes: counts.nodes)
     }
+}
 
-    private static func check(_ checkpoint: StoredCheckpoint, tree: CompactRange, registry: CoalitionRegistry) throws(LedgerError) {
+extension LedgerVerifier {
+    static func check(_ checkpoint: StoredCheckpoint, tree: CompactRange, registry: CoalitionRegistry) throws(LedgerError) {
         let position = checkpoint.size == 0 ? 0 : checkpoint.size - 1
         guard checkpoint.size == tree.size else {
             throw .corrupted(position: position, reason: "a checkpoint for size \(checkpoint.size) sits between commits")
@@ -188,7 +250,7 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
     }
 
     /// Names what differs between a stored entry and the bytes its commit and position give.
-    private static func difference(_ stored: StoredEntry, _ expected: LogEntry) -> String {
+    static func difference(_ stored: StoredEntry, _ expected: LogEntry) -> String {
         guard let found = try? LogEntry(parsing: stored.bytes) else {
             return "the stored entry bytes were altered: they are not a readable entry"
         }
@@ -202,203 +264,5 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
             return "the event differs from event \(expected.index + 1) of commit \(expected.commit) as signed: the entry was altered"
         }
         return "the entry's envelope differs from what the ledger recorded (version or time altered)"
-    }
-}
-
-/// A stored commit with everything that can be checked without the log's state: its signed bytes
-/// (put back together from its entries where the store keeps only the header) parsed, and its
-/// stored entries read, each compared with the bytes that the commit and its position give, and
-/// hashed.
-private struct PreparedCommit: Sendable {
-    /// The commit, with its whole document where it could be put back together.
-    private(set) var commit: StoredCommit
-    /// What is wrong with the commit or its entries, found while putting its document back
-    /// together from them: the verifier reports it as it stands.
-    private(set) var failure: (any Error)?
-    let document: Result<CommitDocument, LedgerError>
-    /// The stored entries from the commit's first position, as many as it has events (fewer, or
-    /// at other positions, when some are missing).
-    let entries: Result<[StoredEntry], any Error>
-    /// Per entry: whether its bytes are those the commit gives for its event at that index, with
-    /// the version `expectedVersion + 1`.
-    let matches: [Bool]
-    /// Per entry: the leaf hash of the entry the commit gives there, which is that of the stored
-    /// bytes wherever `matches` holds.
-    let leaves: [TreeHash]
-
-    init(_ kept: StoredCommit, store: any LedgerStore) async {
-        commit = kept
-        // How many positions past its first the commit claims (nil: its last is before its first).
-        let span: UInt64? = kept.last >= kept.first ? kept.last - kept.first : nil
-        var document: Result<CommitDocument, LedgerError>?
-        var count = 0
-        switch kept.part {
-        case .document:
-            // The whole document says how many entries to read.
-            let parsed = Result { () throws(LedgerError) in try CommitDocument(parsing: kept.bytes) }
-            document = parsed
-            if case let .success(whole) = parsed, let span { count = Int(min(UInt64(whole.events.count - 1), span)) + 1 }
-        case .header:
-            // The header announces how many event lines follow; the commit must claim as many
-            // positions, and its entries give the lines.
-            let announced = try? JSONFields(kept.bytes, allowed: CommitDocument.headerFields).unsigned("events")
-            if let announced, announced == 0 || span != announced - 1 {
-                let mismatch = LedgerError.corrupted(position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
-                (failure, document) = (mismatch, .failure(mismatch))
-            } else if let span {
-                count = Int(min(span, UInt64(CommitDocument.maximumEvents) - 1)) + 1
-            }
-        }
-        let entries: [StoredEntry]
-        do {
-            entries = count == 0 ? [] : try await store.entries(from: kept.first, limit: count)
-        } catch {
-            if kept.part == .header, failure == nil { failure = error }
-            (self.document, self.entries, matches, leaves) = (document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], [])
-            return
-        }
-        if kept.part == .header, failure == nil {
-            do {
-                commit = try kept.reassembled(from: entries[...])
-                let parsed = try CommitDocument(parsing: commit.bytes)
-                if parsed.id != kept.id {
-                    failure = Self.alteredEntry(entries, of: kept) ?? LedgerError.corrupted(
-                        position: kept.first,
-                        reason: "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered")
-                }
-                document = .success(parsed)
-            } catch {
-                // An entry missing or out of its layout, or an event line that no longer
-                // reads: an altered entry ahead of it is the first wrong position.
-                if case let .corrupted(position?, _) = error {
-                    failure = Self.alteredEntry(entries.prefix { $0.position < position }, of: kept) ?? error
-                } else {
-                    failure = Self.alteredEntry(entries, of: kept)
-                }
-                document = .failure(error)
-            }
-        }
-        self.document = document!
-        self.entries = .success(entries)
-        guard case let .success(parsed) = document else {
-            (matches, leaves) = ([], [])
-            return
-        }
-        // The entries the commit gives, as the ledger rendered them when it appended it. Where
-        // the stored bytes match, their leaf hash is the rendered entry's.
-        let expected = RenderedEntry.all(of: parsed, from: kept.first, recordedAt: kept.recordedAt)
-        matches = zip(entries, expected).map { $0.bytes == $1.bytes }
-        leaves = expected.prefix(entries.count).map(\.leaf)
-    }
-
-    /// The first of a commit's entries (from its first position on, in order) whose envelope or
-    /// stored leaf hash shows it was changed, for a commit that keeps only its header: its
-    /// document was put back together from these entries, so when that fails, or no longer
-    /// hashes to the commit's id, such an entry is the first wrong position.
-    private static func alteredEntry(_ entries: some Collection<StoredEntry>, of commit: StoredCommit) -> LedgerError? {
-        for (index, stored) in entries.enumerated() {
-            guard let found = try? LogEntry(parsing: stored.bytes) else {
-                return .corrupted(position: stored.position, reason: "the stored entry bytes were altered: they are not a readable entry")
-            }
-            if found.position != stored.position {
-                return .corrupted(position: stored.position, reason: "the entry stored here is the one for position \(found.position): entries were moved or reordered")
-            }
-            if found.commit != commit.id || found.index != index {
-                return .corrupted(position: stored.position, reason: "the entry names commit \(found.commit) event \(found.index + 1), but commit \(commit.id) event \(index + 1) belongs here")
-            }
-            if TreeHash.leaf(stored.bytes) != stored.leafHash {
-                return .corrupted(position: stored.position, reason: "the event differs from event \(index + 1) of commit \(commit.id) as signed: the entry was altered (its bytes no longer give its leaf hash, nor the commit its id)")
-            }
-        }
-        return nil
-    }
-}
-
-/// The stored commits in log order, prepared (`PreparedCommit`) on other threads up to two pages
-/// ahead of the verifier, which meanwhile checks the current ones against the log's state.
-private struct PreparedCommits {
-    /// A commit holds up to 64 MiB of signed bytes: a few at a time keep memory flat.
-    private static let pageSize = 8
-    /// A page stops early once its commits claim this many entries.
-    private static let pageEntries: UInt64 = 16_384
-    /// Pages being prepared at once, so that the preparing threads always have work.
-    private static let lookahead = 2
-    private let store: any LedgerStore
-    private var page: [PreparedCommit] = []
-    private var index = 0
-    private var inFlight: [Task<[PreparedCommit], Never>] = []
-    /// Where the next page to read starts; nil once the commits are all read.
-    private var cursor: UInt64? = 0
-
-    init(store: any LedgerStore) {
-        self.store = store
-    }
-
-    /// Reads the commits of the next pages and starts preparing them, up to `lookahead`.
-    private mutating func fill() async throws {
-        while inFlight.count < Self.lookahead, let start = cursor {
-            var commits: [StoredCommit] = []
-            var entries: UInt64 = 0
-            for commit in try await store.keptCommits(from: start, limit: Self.pageSize) where entries < Self.pageEntries {
-                commits.append(commit)
-                entries += commit.last >= commit.first ? commit.last - commit.first + 1 : 0
-            }
-            guard let last = commits.last else {
-                cursor = nil
-                break
-            }
-            cursor = last.first + 1
-            let store = store
-            inFlight.append(Task {
-                var page: [PreparedCommit] = []
-                for commit in commits { page.append(await PreparedCommit(commit, store: store)) }
-                return page
-            })
-        }
-    }
-
-    mutating func next() async throws -> PreparedCommit? {
-        if index == page.count {
-            try await fill() // only does something for the first page
-            guard !inFlight.isEmpty else { return nil }
-            page = await inFlight.removeFirst().value
-            index = 0
-            try await fill()
-        }
-        defer { index += 1 }
-        return page[index]
-    }
-}
-
-/// Reads a sorted sequence page by page, for the verifier's parallel cursors.
-private struct Pager<Element: Sendable> {
-    private let load: (_ from: UInt64) async throws -> [Element]
-    private var buffer: [Element] = []
-    private var index = 0
-    private var exhausted = false
-    private var cursor: UInt64 = 0
-
-    init(load: @escaping (_ from: UInt64) async throws -> [Element]) {
-        self.load = load
-    }
-
-    mutating func peek(after key: (Element) -> UInt64) async throws -> Element? {
-        if index == buffer.count {
-            guard !exhausted else { return nil }
-            buffer = try await load(cursor)
-            index = 0
-            guard let last = buffer.last else {
-                exhausted = true
-                return nil
-            }
-            cursor = key(last)
-        }
-        return buffer[index]
-    }
-
-    mutating func next(after key: (Element) -> UInt64) async throws -> Element? {
-        let element = try await peek(after: key)
-        if element != nil { index += 1 }
-        return element
     }
 }
