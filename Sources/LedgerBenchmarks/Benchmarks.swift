@@ -89,6 +89,8 @@ struct Benchmarks {
         if let floor {
             report("plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)", count: events, seconds: floor.seconds, unit: "rows")
             print(String(format: "  batched append = %.0f %% of the floor (goal ≥ 70 %%)", 100 * batchedRate / (Double(events) / floor.seconds)))
+            headline("batched append (commits of \(batch), \(pipeline) in flight) against the plain-SQLite floor",
+                     percent(batchedRate / (Double(events) / floor.seconds)), goal: "≥ 70 %")
             report("  for reference: plain insert of the signed event lines alone", count: events, seconds: linesOnly, unit: "rows")
         }
 
@@ -111,6 +113,7 @@ struct Benchmarks {
         if let singlesFloor {
             report("plain SQLite insert of the same rows in the same \(singlesFloor.transactions) transactions, alternating with the ledger (floor)", count: singles, seconds: singlesFloor.seconds, unit: "rows")
             print(String(format: "  single-event commits = %.0f %% of the floor", 100 * singlesFloor.seconds / singleSeconds))
+            headline("single-event durable commits against the plain-SQLite floor", percent(singlesFloor.seconds / singleSeconds))
         }
 
         guard phases.contains("verify") || phases.contains("proofs") else { return }
@@ -150,6 +153,8 @@ struct Benchmarks {
         print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
         report("plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)", count: floor.rows, seconds: floor.seconds, unit: "rows")
         print(String(format: "  batched append with domain validation = %.0f %% of the floor (goal ≥ 70 %%)", 100 * (Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)))
+        headline("append with the chain rules against the plain-SQLite floor",
+                 percent((Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)), goal: "≥ 70 %")
         if verify {
             let start = Date()
             let report = try await LedgerVerifier(store: store, domain: ChainRules()).run()
@@ -193,6 +198,7 @@ struct Benchmarks {
         report("verify floor: each core reads its share of the entries and commits and hashes every leaf, node and document (SHA-256, and Ed25519's SHA-512), nothing else",
                count: Int(floor.events), seconds: floor.seconds, unit: "events")
         print(String(format: "  verify = %.0f %% of its floor", 100 * floor.seconds / verifySeconds))
+        headline("verify against its floor (reading and hashing the log, nothing else)", percent(floor.seconds / verifySeconds))
 
         let size = try await store.size()
         let builder = ProofBuilder(store: store)
@@ -212,8 +218,10 @@ struct Benchmarks {
             consistency.append(Date().timeIntervalSince(start))
             try proof2.verify()
         }
-        quantiles("inclusion proof at \(size) leaves", inclusion)
-        quantiles("consistency proof at \(size) leaves", consistency)
+        let inclusionP99 = quantiles("inclusion proof at \(size) leaves", inclusion)
+        let consistencyP99 = quantiles("consistency proof at \(size) leaves", consistency)
+        headline("inclusion proof at \(size) leaves, p99", String(format: "%.2f ms", inclusionP99), goal: "< 1 ms")
+        headline("consistency proof at \(size) leaves, p99", String(format: "%.2f ms", consistencyP99), goal: "< 1 ms")
         print(String(format: "peak resident memory: %.0f MiB", peakMemoryMiB()))
     }
 
@@ -303,14 +311,25 @@ struct Benchmarks {
         return try DatabaseQueue(path: url.path, configuration: configuration)
     }
 
+    /// A figure for the README's headline table: `tools/bench` collects these lines from the
+    /// output it records in BENCHMARKS.md.
+    static func headline(_ figure: String, _ value: String, goal: String = "") {
+        print("headline: \(figure) | \(value) | \(goal)")
+    }
+
+    static func percent(_ share: Double) -> String { String(format: "%.0f %%", 100 * share) }
+
     static func report(_ label: String, count: Int, seconds: Double, unit: String) {
         print(String(format: "%@: %d %@ in %.2f s = %.0f %@/s", label, count, unit, seconds, Double(count) / seconds, unit))
     }
 
-    static func quantiles(_ label: String, _ samples: [Double]) {
+    /// Prints the median, p99 and maximum of `samples` (seconds) in milliseconds, and returns the p99.
+    @discardableResult
+    static func quantiles(_ label: String, _ samples: [Double]) -> Double {
         let sorted = samples.sorted()
         func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000 }
         print(String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d samples)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
+        return at(0.99)
     }
 
     static func value(of option: String, in arguments: ArraySlice<String>) -> String? {

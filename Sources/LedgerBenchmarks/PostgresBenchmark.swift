@@ -75,6 +75,8 @@ enum PostgresBenchmark {
         Benchmarks.report("plain COPY of the same rows, \(batch) per transaction (floor)", count: events, seconds: seconds.copy, unit: "rows")
         print(String(format: "  ledger append = %.0f %% of the plain multi-row INSERT, %.0f %% of the plain COPY (goal ≥ 50 %%)",
                      100 * seconds.insert / seconds.append, 100 * seconds.copy / seconds.append))
+        Benchmarks.headline("append on PostgreSQL against a plain multi-row INSERT", Benchmarks.percent(seconds.insert / seconds.append), goal: "≥ 50 %")
+        Benchmarks.headline("append on PostgreSQL against a plain COPY", Benchmarks.percent(seconds.copy / seconds.append), goal: "≥ 50 %")
 
         // Writer processes: the same number of commits of 1,000 events, from 1 and from 4
         // processes, in alternating rounds. Each process connects and reads the ledger first; the
@@ -94,6 +96,7 @@ enum PostgresBenchmark {
         }
         let one = median(rates[1]!), four = median(rates[4]!)
         print(String(format: "  median of 3 rounds: 1 process %.0f events/s, 4 processes %.0f events/s = %.0f %% (goal: no loss)", one, four, 100 * four / one))
+        Benchmarks.headline("4 writer processes on one PostgreSQL log against 1", Benchmarks.percent(four / one), goal: "no loss")
         let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
         print("verify after all writers: \(report.size) entries, \(report.commits) commits, \(report.checkpoints) checkpoints: ok")
     }

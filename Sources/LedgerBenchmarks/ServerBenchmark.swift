@@ -86,6 +86,7 @@ enum ServerBenchmark {
             Benchmarks.report("over HTTP: POST /api/commits, commits of 1,000 events, one at a time", count: batches * 1000,
                               seconds: Double(batches * 1000) / overHTTP, unit: "events")
             print(String(format: "  over HTTP = %.0f %% of the in-process rate (goal ≥ 50 %%)", 100 * overHTTP / inProcess))
+            Benchmarks.headline("POST /api/commits against appending in process", Benchmarks.percent(overHTTP / inProcess), goal: "≥ 50 %")
 
             // Concurrent single-event writers.
             let checkpointsBefore = try await store.checkpoints(fromSize: 0, limit: 1_000_000).count
@@ -104,6 +105,8 @@ enum ServerBenchmark {
             let transactions = try await store.checkpoints(fromSize: 0, limit: 1_000_000).count - checkpointsBefore
             Benchmarks.report("over HTTP: \(connections) writers of single-event commits", count: writeLatencies.count, seconds: seconds, unit: "commits")
             print("  in \(transactions) transactions (group commit); goal ≥ 2,000 commits/s")
+            Benchmarks.headline("\(connections) HTTP writers of single-event commits",
+                                String(format: "%.0f commits/s", Double(writeLatencies.count) / seconds), goal: "≥ 2,000 commits/s")
             Benchmarks.quantiles("  commit latency", writeLatencies)
 
             // KPI-tree reads. First each chain's answer once, computed (nothing cached for this
@@ -152,7 +155,8 @@ enum ServerBenchmark {
                 _ = await writer?.result
                 Benchmarks.report("over HTTP: GET /api/status?chain=…, \(connections) connections, \(label)", count: readLatencies.count,
                                   seconds: Date().timeIntervalSince(readStart), unit: "requests")
-                Benchmarks.quantiles("  KPI tree latency (goal p99 < 20 ms)", readLatencies)
+                let p99 = Benchmarks.quantiles("  KPI tree latency (goal p99 < 20 ms)", readLatencies)
+                Benchmarks.headline("GET /api/status?chain=… from \(connections) connections, \(label), p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
                 let sizes = seen.sizes
                 print("  moments served: \(sizes.count) (log sizes \(sizes.min() ?? 0) to \(sizes.max() ?? 0)); "
                       + "the log grew from \(sizesBefore) to \(sizeAfter) during the reads")
