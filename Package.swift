@@ -1,14 +1,16 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import Foundation
 import PackageDescription
 
 /// Settings shared by every target: Swift 6 language mode plus the upcoming
-/// features the server-side Swift projects use.
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-]
+/// features the server-side Swift projects use. `CHAINLEDGER_STRICT=1` (CI's release build)
+/// makes every warning an error.
+let swiftSettings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ] + (ProcessInfo.processInfo.environment["CHAINLEDGER_STRICT"] == "1" ? [.treatAllWarnings(as: .error)] : [])
 
 let package = Package(
     name: "ChainLedger",
