@@ -279,7 +279,7 @@ public final class PostgresLedgerStore: LedgerStore {
             let rows = try await connection.query(
                 "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= \(key) ORDER BY node_key LIMIT \(Int64(limit))", logger: logger)
             for try await (nodeKey, hash) in rows.decode((Int64, ByteBuffer).self) {
-                result.append((TreeNode(storageKey: nodeKey), try TreeHash(stored: Array(hash.readableBytesView))))
+                result.append((try TreeNode(storedKey: nodeKey), try TreeHash(stored: Array(hash.readableBytesView))))
             }
             return result
         }
@@ -397,7 +397,7 @@ public final class PostgresLedgerStore: LedgerStore {
         if !interior.isEmpty {
             let rows = try await connection.query("SELECT node_key, hash FROM ledger_nodes WHERE node_key = ANY(\(interior))", logger: logger)
             for try await (key, hash) in rows.decode((Int64, ByteBuffer).self) {
-                result[TreeNode(storageKey: key)] = try TreeHash(stored: Array(hash.readableBytesView))
+                result[try TreeNode(storedKey: key)] = try TreeHash(stored: Array(hash.readableBytesView))
             }
         }
         return result

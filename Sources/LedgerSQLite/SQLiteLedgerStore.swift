@@ -204,7 +204,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
                              arguments: [key, limit]).map { row in
-                (TreeNode(storageKey: row[0]), try TreeHash(stored: row[1] as Data))
+                (try TreeNode(storedKey: row[0]), try TreeHash(stored: row[1] as Data))
             }
         }
     }
@@ -263,7 +263,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
                                         arguments: StatementArguments(chunk)) {
-                result[TreeNode(storageKey: row[0])] = try TreeHash(stored: row[1] as Data)
+                result[try TreeNode(storedKey: row[0])] = try TreeHash(stored: row[1] as Data)
             }
         }
         return result

@@ -102,6 +102,27 @@ struct MerkleProofTests {
         }
     }
 
+    /// Keys read from storage are untrusted: one that names no node is refused, never a trap.
+    @Test(arguments: [
+        Int64(1222),  // level 6 ending at leaf 19: 20 leaves are no multiple of 64
+        Int64(63),  // level 63
+        Int64(58),  // level 58: beyond a 58-bit leaf number
+        Int64(-1),  // every bit set: level 63
+        Int64(bitPattern: UInt64(1) << 63 | 57),  // level 57 ending at leaf 2^57: not a subtree's end
+        Int64(3 << 6 | 3),  // level 3 ending at leaf 3: not a subtree's end (8 leaves end at 7)
+    ])
+    func malformedStorageKeysNameNoNode(_ key: Int64) {
+        #expect(TreeNode(storageKey: key) == nil)
+        #expect(throws: LedgerError.self) { try TreeNode(storedKey: key) }
+    }
+
+    @Test func theLargestStorageKeysStillNameNodes() {
+        let last = TreeNode(level: 0, index: (1 << 58) - 1)
+        #expect(TreeNode(storageKey: last.storageKey) == last)
+        let top = TreeNode(level: 57, index: 1)
+        #expect(TreeNode(storageKey: top.storageKey) == top)
+    }
+
     @Test func nodeStorageKeysRoundTripAndGrowWithTheLog() {
         var previous: Int64 = -1
         var range = CompactRange()

@@ -22,11 +22,17 @@ public struct TreeNode: Hashable, Sendable, CustomStringConvertible {
     /// on it grows at its end.
     public var storageKey: Int64 { Int64(bitPattern: lastLeaf << 6 | UInt64(level)) }
 
-    /// The node a storage key names.
-    public init(storageKey: Int64) {
+    /// The node a storage key names, or `nil` for a key that names none (a level too high for
+    /// a 58-bit leaf number, or a last leaf that does not end a subtree of that level): keys come
+    /// from storage, which may have been altered.
+    public init?(storageKey: Int64) {
         let raw = UInt64(bitPattern: storageKey)
         let level = Int(raw & 63)
-        self.init(level: level, index: ((raw >> 6) + 1) >> UInt64(level) - 1)
+        guard level <= 57 else { return nil }
+        let width = UInt64(1) << UInt64(level)
+        let end = (raw >> 6) + 1 // one past the last leaf; raw >> 6 < 2^58, so this cannot overflow
+        guard end % width == 0 else { return nil }
+        self.init(level: level, index: end / width - 1)
     }
 
     public var description: String { "node(level \(level), leaves \(firstLeaf)…\(lastLeaf))" }

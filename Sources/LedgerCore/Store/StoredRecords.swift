@@ -196,6 +196,16 @@ extension TreeHash {
     }
 }
 
+extension TreeNode {
+    /// A node as a store gives back its key: a key that names no node means the store was altered.
+    public init(storedKey key: Int64) throws(LedgerError) {
+        guard let node = TreeNode(storageKey: key) else {
+            throw .corrupted(position: nil, reason: "the stored Merkle node key \(key) names no node of the tree: the store was altered")
+        }
+        self = node
+    }
+}
+
 extension CommitID {
     /// A commit id as a store gives it back (hex): anything else means the store was altered.
     public init(stored hex: String) throws(LedgerError) {
