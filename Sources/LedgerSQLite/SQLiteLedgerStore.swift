@@ -72,7 +72,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                     }
                 }
             }
-            return outcome!
+            guard let outcome else { preconditionFailure("a transaction that commits has planned") }
+            return outcome
         }
     }
 
@@ -91,7 +92,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 db, sql: "SELECT stream, MAX(version), MAX(position) FROM ledger_entries WHERE stream IN (\(marks)) GROUP BY stream",
                 arguments: StatementArguments(Array(chunk)))
             while let row = try rows.next() {
-                versions[row[0]] = StreamHead(version: UInt64(row[1] as Int64), position: UInt64(row[2] as Int64))
+                versions[try row.decode(String.self, atIndex: 0)] = try StoredRow.head(row)
             }
         }
         var existing: [CommitID: StoredCommit] = [:]
@@ -171,7 +172,9 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func version(of stream: String) async throws -> UInt64 {
         try await writer.read { db in
-            try UInt64.fetchOne(db, sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?", arguments: [stream]) ?? 0
+            guard let highest = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?", arguments: [stream])
+            else { return 0 }
+            return try StoredRow.unsigned(highest, column: "ledger_entries.version", position: nil)
         }
     }
 
@@ -204,7 +207,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
                              arguments: [key, limit]).map { row in
-                (try TreeNode(storedKey: row[0]), try TreeHash(stored: row[1] as Data))
+                try StoredRow.node(row)
             }
         }
     }
@@ -232,7 +235,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// The log's size: one past the highest position (so that a deleted entry shows as a gap).
     private static func size(_ db: Database) throws -> UInt64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM ledger_entries").map { UInt64($0) + 1 } ?? 0
+        guard let highest = try DatabaseValue.fetchOne(db, sql: "SELECT MAX(position) FROM ledger_entries"), !highest.isNull else { return 0 }
+        return try StoredRow.size(afterHighestPosition: highest)
     }
 
     private static func entries(_ db: Database, prefixes: [String], from position: UInt64, limit: Int) throws -> [StoredEntry] {
@@ -256,14 +260,16 @@ public final class SQLiteLedgerStore: LedgerStore {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT position, leaf_hash FROM ledger_entries WHERE position IN (\(marks))",
                                         arguments: StatementArguments(chunk)) {
-                result[TreeNode(level: 0, index: UInt64(row[0] as Int64))] = try TreeHash(stored: row[1] as Data)
+                let position = try StoredRow.position(row.decode(Int64.self, atIndex: 0), column: "ledger_entries.position")
+                result[TreeNode(level: 0, index: position)] = try StoredRow.hash(row, 1, "ledger_entries.leaf_hash", position: position)
             }
         }
         for chunk in interior.chunked(500) {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
                                         arguments: StatementArguments(chunk)) {
-                result[try TreeNode(storedKey: row[0])] = try TreeHash(stored: row[1] as Data)
+                let (node, hash) = try StoredRow.node(row)
+                result[node] = hash
             }
         }
         return result
@@ -277,16 +283,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             """)
         try statement.setArguments(arguments)
         var result: [StoredEntry] = []
-        try BulkRead(statement).forEach { row in
-            let position = UInt64(row.integer(0))
-            guard let leaf = TreeHash(bytes: row.bytes(7)) else {
-                throw LedgerError.corrupted(position: position, reason: "the stored leaf hash is not 32 bytes")
-            }
-            result.append(StoredEntry(
-                position: position, stream: row.text(1), version: UInt64(row.integer(2)), type: row.text(3),
-                recordedAt: Timestamp(milliseconds: row.integer(4)), commit: try CommitID(stored: row.text(5)),
-                bytes: row.bytes(6), leafHash: leaf))
-        }
+        try BulkRead(statement).forEach { row in result.append(try StoredRow.entry(row)) }
         return result
     }
 
@@ -303,18 +300,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         return try commit.reassembled(from: entries[...])
     }
 
-    private static func commit(_ row: Row) throws -> StoredCommit {
-        StoredCommit(
-            id: try CommitID(stored: row["id"]), bytes: [UInt8](row["signed"] as Data),
-            part: row["signed_is_header"] as Bool ? .header : .document, signature: [UInt8](row["signature"] as Data),
-            organisation: row["organisation"], keyID: row["key_id"],
-            first: UInt64(row["first_position"] as Int64), last: UInt64(row["last_position"] as Int64),
-            recordedAt: Timestamp(milliseconds: row["recorded_at"]))
-    }
+    private static func commit(_ row: Row) throws -> StoredCommit { try StoredRow.commit(row) }
 
-    private static func checkpoint(_ row: Row) throws -> StoredCheckpoint {
-        StoredCheckpoint(size: UInt64(row["size"] as Int64), root: try TreeHash(stored: row["root"] as Data), note: row["note"])
-    }
+    private static func checkpoint(_ row: Row) throws -> StoredCheckpoint { try StoredRow.checkpoint(row) }
 }
 
 extension Array {

@@ -88,6 +88,22 @@ package struct BulkRead {
 
     package func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+    /// The column's integer, or `nil` when it holds anything else (NULL, a real, text, a blob):
+    /// for reading rows that may have been altered outside the program.
+    package func storedInteger(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_INTEGER ? sqlite3_column_int64(handle, column) : nil
+    }
+
+    /// The column's text, or `nil` when it holds anything else.
+    package func storedText(_ column: Int32) -> String? {
+        sqlite3_column_type(handle, column) == SQLITE_TEXT ? text(column) : nil
+    }
+
+    /// The column's blob, or `nil` when it holds anything else.
+    package func storedBytes(_ column: Int32) -> [UInt8]? {
+        sqlite3_column_type(handle, column) == SQLITE_BLOB ? bytes(column) : nil
+    }
+
     package func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
     package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
