@@ -164,6 +164,26 @@ struct TamperTests {
         #expect(output.stderr.contains(Self.cases[0].message), "\(output.stderr)")
     }
 
+    /// A stored checkpoint note whose signature is spelled another way in base64 (the same bytes):
+    /// `verify` refuses it, so the ledger never holds two byte-different notes that both check.
+    @Test func aCheckpointSignatureSpelledAnotherWay() throws {
+        let cli = try CLIHarness.founded()
+        let note = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
+            try String.fetchOne(db, sql: "SELECT note FROM ledger_checkpoints WHERE size = 5")!
+        }
+        let signature = String(note.split(separator: " ").last!.dropLast())
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var twin = Array(signature)
+        let last = twin.lastIndex { $0 != "=" }!
+        twin[last] = alphabet[alphabet.firstIndex(of: twin[last])! ^ 1]
+        let changed = note.replacingOccurrences(of: signature, with: String(twin))
+        #expect(changed != note && Data(base64Encoded: String(twin)) == Data(base64Encoded: signature))
+        try cli.tamper(Self.dropTriggers + "UPDATE ledger_checkpoints SET note = '\(changed)' WHERE size = 5")
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.contains("position 4: the checkpoint for size 5 is not validly signed by the ledger's key"), "\(output.stderr)")
+    }
+
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
         bytes.map { String(format: "%02x", $0) }.joined()
     }

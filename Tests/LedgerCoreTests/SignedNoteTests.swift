@@ -55,4 +55,34 @@ struct SignedNoteTests {
         let forged = note.replacingOccurrences(of: "\n42\n", with: "\n43\n")
         #expect(throws: NoteError.self) { try Checkpoint.open(forged, verifier: key.verifier) }
     }
+
+    /// `text` (padded base64 whose last character carries unused bits) with its lowest unused bit
+    /// flipped: the same bytes, spelled another way.
+    static func twinSpelling(_ text: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(text)
+        let last = characters.lastIndex { $0 != "=" }!
+        characters[last] = alphabet[alphabet.firstIndex(of: characters[last])! ^ 1]
+        return String(characters)
+    }
+
+    /// The same bytes spelled another way in base64 are refused everywhere the ledger reads
+    /// base64, so that two byte-different notes, keys or hashes can never both check.
+    @Test func onlyCanonicalBase64IsRead() throws {
+        #expect(Data(canonicalBase64: "AQI=") == Data([1, 2]))
+        for spelling in ["AQJ=", "AQI", "AQI==", "AQ I=", "AQ==AQ==", "AQI=\n", "-_8="] {
+            #expect(Data(canonicalBase64: spelling) == nil, "\(spelling)")
+        }
+        let key = try SigningKey.generate(name: "ledger.example/heuvelstad")
+        let root = TreeHash.leaf([1, 2, 3])
+        let note = Checkpoint(origin: "ledger.example/heuvelstad", size: 42, root: root).signed(by: key).serialized
+        let signature = String(note.split(separator: " ").last!.dropLast())
+        for (original, twin) in [(root.base64, Self.twinSpelling(root.base64)), (signature, Self.twinSpelling(signature))] {
+            #expect(twin != original && Data(base64Encoded: twin) == Data(base64Encoded: original), "a twin spelling of \(original)")
+            #expect(throws: NoteError.self) { try Checkpoint.open(note.replacingOccurrences(of: original, with: twin), verifier: key.verifier) }
+        }
+        #expect(TreeHash(base64: Self.twinSpelling(root.base64)) == nil)
+        #expect(throws: KeyError.self) { try VerifierKey(parsing: Self.twinSpelling(Self.goVerifierKey)) }
+        #expect(throws: NoteError.self) { try SignedNote(parsing: Self.goNote.replacingOccurrences(of: "JnAM=", with: "JnAN=")) }
+    }
 }

@@ -224,7 +224,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
             case CoreEvent.keyRegistered:
                 let fields = try JSONFields(data, allowed: ["organisation", "key", "publicKey"])
                 let id = try organisation(fields)
-                guard let publicKey = Data(base64Encoded: try fields.string("publicKey")), publicKey.count == 32 else {
+                guard let publicKey = Data(canonicalBase64: try fields.string("publicKey")), publicKey.count == 32 else {
                     throw .init(message: "publicKey must be the base64 of a 32-byte Ed25519 public key")
                 }
                 let keyID = try fields.string("key")

@@ -26,7 +26,7 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses standard base64 of exactly 32 bytes.
     public init?(base64: String) {
-        guard let data = Data(base64Encoded: base64) else { return nil }
+        guard let data = Data(canonicalBase64: base64) else { return nil }
         self.init(bytes: data)
     }
 

@@ -49,7 +49,7 @@ enum NoteKeyFormat {
     static func parse(_ text: String, what: String) throws(KeyError) -> (name: String, hash: UInt32, key: Data) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 8, let hash = UInt32(parts[1], radix: 16),
-              let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == ed25519
+              let raw = Data(canonicalBase64: String(parts[2])), raw.count == 33, raw.first == ed25519
         else { throw .malformed(what) }
         let name = String(parts[0])
         try validateName(name)

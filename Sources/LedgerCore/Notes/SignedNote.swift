@@ -62,7 +62,7 @@ public struct SignedNote: Sendable, Equatable {
         for line in block.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 3, fields[0] == "\u{2014}", !fields[1].isEmpty,
-                  let blob = Data(base64Encoded: String(fields[2])), blob.count >= 5
+                  let blob = Data(canonicalBase64: String(fields[2])), blob.count >= 5
             else { throw .malformed("signature line \"\(line)\"") }
             let keyHash = blob.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             signatures.append((String(fields[1]), keyHash, Data(blob.dropFirst(4))))
