@@ -84,6 +84,16 @@ extension StoreConformance {
         try expect(try await store.checkpoint(size: 5) == nil, "no checkpoint for a size not written")
     }
 
+    static func checkpointChain(_ harness: any StoreHarness) async throws {
+        let (store, ledger, coalition) = try await founded(harness)
+        for step in 0..<3 {
+            _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/\(step)", expected: 0)]))
+        }
+        let checkpoints = try await store.checkpoints(fromSize: 0, limit: 100)
+        try expect(checkpoints.map(\.previousSize) == [0] + checkpoints.dropLast().map { Optional($0.size) },
+                   "each checkpoint records the size of the one before it: \(checkpoints.map { ($0.size, $0.previousSize) })")
+    }
+
     static func keys(_ harness: any StoreHarness) async throws {
         let (store, ledger, original) = try await founded(harness)
         var coalition = original

@@ -43,6 +43,7 @@ public enum StoreConformance {
         Case(description: "commits are recorded by the ledger's clock, never going backwards", body: drivenClock),
         Case(description: "inclusion and consistency proofs verify for every position", body: proofs),
         Case(description: "checkpoints are signed for every size written", body: checkpoints),
+        Case(description: "each checkpoint records the one stored before it", body: checkpointChain),
         Case(description: "unknown, foreign and revoked keys and bad signatures are refused", body: keys),
         Case(description: "verify passes on a log written through the store", body: verifies),
     ]

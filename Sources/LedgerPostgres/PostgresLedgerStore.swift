@@ -194,7 +194,9 @@ public final class PostgresLedgerStore: LedgerStore {
         }
         if let checkpoint = plan.checkpoint {
             try await connection.query("""
-                INSERT INTO ledger_checkpoints (size, root, note) VALUES (\(Int64(checkpoint.size)), \(ByteBuffer(bytes: checkpoint.root.bytes)), \(checkpoint.note))
+                INSERT INTO ledger_checkpoints (size, root, note, previous_size)
+                VALUES (\(Int64(checkpoint.size)), \(ByteBuffer(bytes: checkpoint.root.bytes)), \(checkpoint.note),
+                        (SELECT COALESCE(MAX(size), 0) FROM ledger_checkpoints))
                 """, logger: logger)
         }
     }
@@ -304,10 +306,16 @@ public final class PostgresLedgerStore: LedgerStore {
             var binds = PostgresBindings(capacity: arguments.count)
             for argument in arguments { binds.append(argument) }
             var result: [StoredCheckpoint] = []
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT size, root, note FROM ledger_checkpoints \(condition)", binds: binds),
-                                                  logger: logger)
-            for try await (size, root, note) in rows.decode((Int64, ByteBuffer, String).self) {
-                result.append(StoredCheckpoint(size: UInt64(size), root: try TreeHash(stored: Array(root.readableBytesView)), note: note))
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT size, root, note, previous_size FROM ledger_checkpoints \(condition)", binds: binds),
+                logger: logger)
+            for try await (size, root, note, previous) in rows.decode((Int64, ByteBuffer, String, Int64?).self) {
+                guard let size = UInt64(exactly: size), previous.map({ $0 >= 0 }) ?? true else {
+                    throw LedgerError.corrupted(position: nil, reason: "a stored checkpoint size is below zero: the log was altered")
+                }
+                result.append(StoredCheckpoint(
+                    size: size, root: try TreeHash(stored: Array(root.readableBytesView)), note: note,
+                    previousSize: previous.map { UInt64($0) }))
             }
             return result
         }

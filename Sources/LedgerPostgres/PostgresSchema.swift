@@ -79,6 +79,11 @@ enum PostgresSchema {
         ("ledger-v2-commit-headers", [
             "ALTER TABLE ledger_commits ADD COLUMN signed_is_header BOOLEAN NOT NULL DEFAULT false",
         ]),
+        // Each checkpoint records the size of the one stored before it (0 for the first), so that
+        // a checkpoint removed from the log shows. NULL for checkpoints stored before.
+        ("ledger-v3-checkpoint-chain", [
+            "ALTER TABLE ledger_checkpoints ADD COLUMN previous_size BIGINT",
+        ]),
     ]
 
     /// Applies the migrations not applied yet. Needs the right to create tables only when there

@@ -69,6 +69,12 @@ public final class SQLiteLedgerStore: LedgerStore {
                         // A stream taken as new was not: read every stream and plan again.
                         query.streams.formUnion(query.assumedNew)
                         query.assumedNew = []
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        // The plan was made against what the file holds up to its size, so a row
+                        // it cannot add is one nobody appended: the file was altered.
+                        throw LedgerError.corrupted(
+                            position: snapshot.size,
+                            reason: "the ledger file holds a row beyond the log's end (\(error.message ?? "a constraint failed")): it was altered outside the ledger; nothing was appended, and a verification names what changed")
                     }
                 }
             }
@@ -143,7 +149,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         if let checkpoint = plan.checkpoint {
             try db.execute(
-                sql: "INSERT INTO ledger_checkpoints (size, root, note) VALUES (?, ?, ?)",
+                sql: """
+                    INSERT INTO ledger_checkpoints (size, root, note, previous_size)
+                    VALUES (?, ?, ?, (SELECT COALESCE(MAX(size), 0) FROM ledger_checkpoints))
+                    """,
                 arguments: [Int64(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.note])
         }
     }
@@ -228,6 +237,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
                              arguments: [Int64(size), limit]).map(Self.checkpoint)
+        }
+    }
+
+    public func storageProblems() async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" }
+                .map { $0.split(separator: "\n").filter { !$0.hasPrefix("***") }.joined(separator: "; ") }
         }
     }
 

@@ -65,6 +65,11 @@ enum SQLiteSchema {
                     CHECK (signed_is_header IN (0, 1))
                 """)
         }
+        migrator.registerMigration("ledger-v3-checkpoint-chain") { db in
+            // Each checkpoint records the size of the one stored before it (0 for the first), so
+            // that a checkpoint removed from the file shows. NULL for checkpoints stored before.
+            try db.execute(sql: "ALTER TABLE ledger_checkpoints ADD COLUMN previous_size INTEGER")
+        }
         return migrator
     }
 }

@@ -102,6 +102,13 @@ enum StoredRow {
         guard let note = String.fromDatabaseValue(row["note"]) else {
             throw altered("ledger_checkpoints.note of the checkpoint for size \(size)", nil, "is not text")
         }
-        return StoredCheckpoint(size: size, root: root, note: note)
+        var previous: UInt64?
+        if let raw = row["previous_size"] as DatabaseValue?, !raw.isNull {
+            guard let value = Int64.fromDatabaseValue(raw) else {
+                throw altered("ledger_checkpoints.previous_size of the checkpoint for size \(size)", nil, "is not an integer")
+            }
+            previous = try unsigned(value, column: "ledger_checkpoints.previous_size", position: nil)
+        }
+        return StoredCheckpoint(size: size, root: root, note: note, previousSize: previous)
     }
 }

@@ -85,6 +85,17 @@ struct TamperTests {
         ("a checkpoint's root made text",
          "UPDATE ledger_checkpoints SET root = 'root' WHERE size = 5",
          "the stored ledger_checkpoints.root of the checkpoint for size 5 is not a 32-byte hash"),
+        ("an older checkpoint deleted",
+         "DELETE FROM ledger_checkpoints WHERE size = 5",
+         "position 5: the checkpoint for size 6 follows one for size 5, which the store no longer holds: a checkpoint was removed"),
+        ("an index of the log pointed at an empty one, so that it misses every row",
+         """
+         CREATE TABLE spare (x UNIQUE); PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_spare_1')
+         WHERE name = 'sqlite_autoindex_ledger_entries_1';
+         PRAGMA writable_schema = OFF;
+         """,
+         "the storage engine's own check finds the stored log damaged: "),
         ("a time moved",
          "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
          "position 5: the entry's index columns"),
@@ -182,6 +193,39 @@ struct TamperTests {
         let output = try cli.run(["verify", "--ledger", "ledger.db"])
         #expect(output.status == 2, "\(output.stderr)")
         #expect(output.stderr.contains("position 4: the checkpoint for size 5 is not validly signed by the ledger's key"), "\(output.stderr)")
+    }
+
+    /// Checkpoints stored before they recorded the one before them still verify; those stored
+    /// after continue the chain from the last of them, and one that stops recording is refused.
+    @Test func checkpointsFromBeforeTheChainStillVerify() throws {
+        let cli = try CLIHarness.founded()
+        try cli.tamper(Self.dropTriggers + "UPDATE ledger_checkpoints SET previous_size = NULL")
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+                   input: CLIHarness.member("officer-new"))
+        try cli.ok(["verify", "--ledger", "ledger.db"])
+        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+                   input: CLIHarness.member("officer-newer"))
+        try cli.tamper("UPDATE ledger_checkpoints SET previous_size = NULL WHERE size = 8")
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("position 7: the checkpoint for size 8 does not record the checkpoint before it"), "\(output.stderr)")
+    }
+
+    /// A node row stored ahead of the log: every later append meets it. The append says the file
+    /// was altered and writes nothing; verify names the row.
+    @Test func anAppendThatMeetsATamperedStoreSaysSo() throws {
+        let cli = try CLIHarness.founded()
+        try Self.grow(cli)
+        try cli.tamper("INSERT INTO ledger_nodes VALUES (\(31 << 6 | 4), randomblob(32))")
+        let before = try cli.ledgerBytes("ledger.db")
+        let lines = (0..<8).map { CLIHarness.member("officer-late-\($0)") }
+        let output = try cli.run(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+                                 input: lines.joined(separator: "\n"))
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("the ledger file holds a row beyond the log's end"), "\(output.stderr)")
+        #expect(output.stderr.contains("it was altered outside the ledger"), "\(output.stderr)")
+        #expect(try cli.ledgerBytes("ledger.db") == before, "nothing was appended")
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {

@@ -32,6 +32,9 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
     /// Runs the verification; throws `LedgerError.corrupted` naming the first wrong position.
     /// `progress` is called with the number of entries checked so far, every few thousand.
     public func run(progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> VerificationReport {
+        if let problem = try await store.storageProblems().first {
+            throw LedgerError.corrupted(position: nil, reason: "the storage engine's own check finds the stored log damaged: \(problem)")
+        }
         var run = VerificationRun(store: store, domain: domain, size: try await store.size())
         while run.tree.size < run.size {
             let commit = try await run.nextCommit()
@@ -65,6 +68,9 @@ private struct VerificationRun<Domain: LedgerDomain> {
     var nodePages: Pager<(node: TreeNode, hash: TreeHash)>
     var checkpointPages: Pager<StoredCheckpoint>
     var counts = (commits: 0, checkpoints: 0, nodes: 0)
+    /// The size of the last checkpoint checked (0 before the first), and whether the checkpoints
+    /// so far record the one before them (stores record it from a schema version on).
+    var lastCheckpoint: (size: UInt64, chained: Bool) = (0, false)
 
     init(store: any LedgerStore, domain: Domain, size: UInt64) {
         self.store = store
@@ -200,8 +206,30 @@ private struct VerificationRun<Domain: LedgerDomain> {
         while let checkpoint = try await checkpointPages.peek(after: { $0.size + 1 }), checkpoint.size <= tree.size {
             _ = try await checkpointPages.next(after: { $0.size + 1 })
             try LedgerVerifier<Domain>.check(checkpoint, tree: tree, registry: state.registry)
+            try checkChain(checkpoint)
             counts.checkpoints += 1
         }
+    }
+
+    /// Checks that the checkpoint follows the one checked before it as it recorded when it was
+    /// stored: a checkpoint removed from between them, or one added, shows here.
+    mutating func checkChain(_ checkpoint: StoredCheckpoint) throws {
+        let position = checkpoint.size == 0 ? 0 : checkpoint.size - 1
+        defer { lastCheckpoint.size = checkpoint.size }
+        guard let previous = checkpoint.previousSize else {
+            guard !lastCheckpoint.chained else {
+                throw corrupted(position, "the checkpoint for size \(checkpoint.size) does not record the checkpoint before it, as those before it do: it was not stored by the ledger")
+            }
+            return
+        }
+        // The first checkpoint that records its predecessor may follow older ones that do not:
+        // it records the last of them.
+        guard previous == lastCheckpoint.size else {
+            throw previous > lastCheckpoint.size
+                ? corrupted(position, "the checkpoint for size \(checkpoint.size) follows one for size \(previous), which the store no longer holds: a checkpoint was removed")
+                : corrupted(position, "the checkpoint for size \(checkpoint.size) follows one for size \(previous), but the store holds one for size \(lastCheckpoint.size) between them: a checkpoint was added")
+        }
+        lastCheckpoint.chained = true
     }
 
     /// Checks that the store holds nothing past the log's end, and that a signed checkpoint

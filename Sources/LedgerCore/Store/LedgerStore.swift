@@ -154,9 +154,15 @@ public protocol LedgerStore: TreeNodeSource {
     func checkpoint(size: UInt64) async throws -> StoredCheckpoint?
     /// Up to `limit` checkpoints with size at or after `size`, by size.
     func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint]
+    /// What the storage engine's own consistency check finds wrong with the stored data (for
+    /// SQLite, `PRAGMA quick_check`: pages, indexes that miss rows or hold rows no table has);
+    /// empty when it finds nothing, or when the engine has no such check. `verify` runs it.
+    func storageProblems() async throws -> [String]
 }
 
 extension LedgerStore {
+    public func storageProblems() async throws -> [String] { [] }
+
     public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
         try await commits(from: position, limit: limit)
     }

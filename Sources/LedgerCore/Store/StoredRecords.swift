@@ -178,11 +178,16 @@ public struct StoredCheckpoint: Sendable, Equatable {
     public let root: TreeHash
     /// The C2SP signed note, as served.
     public let note: String
+    /// The size of the checkpoint the store held before this one (0 for the first), recorded when
+    /// it was stored: the checkpoints form a chain, so a removed one shows. `nil` for checkpoints
+    /// stored before stores recorded it.
+    public let previousSize: UInt64?
 
-    public init(size: UInt64, root: TreeHash, note: String) {
+    public init(size: UInt64, root: TreeHash, note: String, previousSize: UInt64? = nil) {
         self.size = size
         self.root = root
         self.note = note
+        self.previousSize = previousSize
     }
 }
 
