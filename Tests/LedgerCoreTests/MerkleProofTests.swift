@@ -2,32 +2,6 @@ import Foundation
 import LedgerCore
 import Testing
 
-/// A tree kept in a dictionary, built leaf by leaf with `CompactRange`, as a store would keep it.
-private struct MemoryTree: TreeNodeSource {
-    let leaves: [TreeHash]
-    let nodes: [TreeNode: TreeHash]
-
-    init(count: Int) {
-        var range = CompactRange()
-        var nodes: [TreeNode: TreeHash] = [:]
-        var leaves: [TreeHash] = []
-        for index in 0..<count {
-            let leaf = TreeHash.leaf(Array("leaf-\(index)".utf8))
-            leaves.append(leaf)
-            nodes[TreeNode(level: 0, index: UInt64(index))] = leaf
-            range.append(leaf) { node, hash in nodes[node] = hash }
-        }
-        self.leaves = leaves
-        self.nodes = nodes
-    }
-
-    func size() async throws -> UInt64 { UInt64(leaves.count) }
-
-    func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
-        self.nodes.filter { nodes.contains($0.key) }
-    }
-}
-
 private struct KnownAnswers: Decodable {
     struct Root: Decodable { let size: UInt64; let root: String }
     struct Inclusion: Decodable { let index: UInt64; let size: UInt64; let leafHash: String; let proof: [String] }
