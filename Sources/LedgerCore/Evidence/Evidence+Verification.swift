@@ -47,6 +47,13 @@ extension Evidence {
         case .rollback:
             let (held, shown) = (try checkpoint(\.held, "held", key), try checkpoint(\.shown, "shown", key))
             guard shown.size < held.size else { throw EvidenceCheckError("the shown checkpoint is not smaller than the held one") }
+            guard consistency != nil else {
+                return EvidenceFinding(proves: true, statement: """
+                    The ledger's key signed a tree of \(held.size) entries, but the latest tree shown (by \(source), at \(detected)) \
+                    holds \(shown.size): at least \(held.size - shown.size) entries the ledger had signed are missing there. These two \
+                    checkpoints alone do not tell whether the larger tree extends the smaller one.
+                    """)
+            }
             try consistent(old: shown.size, shown.root, new: held.size, held.root)
             return EvidenceFinding(proves: true, statement: """
                 The ledger's key signed a tree of \(held.size) entries that extends the tree of \(shown.size) entries the server \
