@@ -192,7 +192,7 @@ public final class PostgresLedgerStore: LedgerStore {
                                      $9::boolean[])
                 """, binds: binds), logger: logger)
         }
-        if let checkpoint = plan.checkpoint {
+        for checkpoint in plan.checkpoints {
             try await connection.query("""
                 INSERT INTO ledger_checkpoints (size, root, note, previous_size)
                 VALUES (\(Int64(checkpoint.size)), \(ByteBuffer(bytes: checkpoint.root.bytes)), \(checkpoint.note),

@@ -147,7 +147,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 commit.recordedAt.milliseconds, Data(signed.bytes), Data(commit.signature), signed.isHeader,
             ])
         }
-        if let checkpoint = plan.checkpoint {
+        for checkpoint in plan.checkpoints {
             try db.execute(
                 sql: """
                     INSERT INTO ledger_checkpoints (size, root, note, previous_size)

@@ -41,6 +41,8 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
     struct Outcome: Sendable {
         var results: [Result<AppendReceipt, LedgerError>]
         var state: LedgerState<Domain.State>
+        /// What a mirrored batch reached (see `MirrorPlanner`).
+        var mirrored: MirrorReceipt? = nil
     }
 
     func plan(

@@ -14,7 +14,7 @@ public actor Ledger<Domain: LedgerDomain> {
     /// The clock commits are recorded by.
     public nonisolated let clock: LedgerClock
     private let checkpointKey: SigningKey?
-    private var state: LedgerState<Domain.State>
+    var state: LedgerState<Domain.State>
 
     /// Opens the ledger in `store`. Without a `checkpointKey` the ledger can be read, proved and
     /// verified, but not written to. `clock` gives the times commits are recorded at (the system
@@ -33,7 +33,7 @@ public actor Ledger<Domain: LedgerDomain> {
 
     /// `state` with the entries of the state streams that the store holds beyond it folded in,
     /// page by page, up to the store's size.
-    private static func folding(
+    static func folding(
         _ state: LedgerState<Domain.State>, store: any LedgerStore, domain: Domain
     ) async throws -> LedgerState<Domain.State> {
         let size = try await store.size()

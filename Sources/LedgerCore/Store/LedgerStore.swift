@@ -81,12 +81,20 @@ public struct AppendPlan: Sendable {
     /// New interior Merkle nodes (level ≥ 1); leaf hashes travel with the entries.
     public var nodes: [(node: TreeNode, hash: TreeHash)] = []
     public var commits: [StoredCommit] = []
-    /// The checkpoint for the new size, signed by the ledger.
-    public var checkpoint: StoredCheckpoint?
+    /// The signed checkpoints to store, in size order: the one for the new size, signed by the
+    /// ledger, or, when mirroring another copy of the ledger, the source's for each size it
+    /// signed within the plan.
+    public var checkpoints: [StoredCheckpoint] = []
 
     public init() {}
 
-    public var isEmpty: Bool { entries.isEmpty && commits.isEmpty && checkpoint == nil }
+    public var isEmpty: Bool { entries.isEmpty && commits.isEmpty && checkpoints.isEmpty }
+
+    /// The checkpoint for the plan's new size.
+    public var checkpoint: StoredCheckpoint? {
+        get { checkpoints.last }
+        set { checkpoints = newValue.map { [$0] } ?? [] }
+    }
 
     /// What a store that keeps each event line once stores of `commit`, one of this plan's
     /// commits, when the plan appends after `size` entries: the document's header line alone
