@@ -1,6 +1,6 @@
 public import ChainDomain
 import Foundation
-public import GRDB
+package import GRDB
 public import LedgerCore
 
 /// The moment a question is asked about: now, a ledger position (size), or a recorded time.
@@ -101,9 +101,11 @@ func decodeList<T: Decodable>(_ text: String?, as type: T.Type) -> T? {
 
 /// Queries on the read models.
 public final class ReadModels: Sendable {
-    public let database: any DatabaseReader
+    /// The projections' database (package only, so that GRDB stays out of the public API).
+    package let database: any DatabaseReader
 
-    public init(database: any DatabaseReader) {
+    /// Queries on the projections in `database` (a `Projector` hands them out as `readModels`).
+    package init(database: any DatabaseReader) {
         self.database = database
     }
 }
