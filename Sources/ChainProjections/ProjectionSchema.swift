@@ -115,6 +115,16 @@ public enum ProjectionSchema {
 
     static var tables: [Table] { projections.flatMap(\.tables) }
 
+    /// The names of `table`'s columns, in their order.
+    static func columnNames(of table: String) -> [String] {
+        guard let names = columnNamesByTable[table] else { preconditionFailure("no projection table \(table)") }
+        return names
+    }
+
+    private static let columnNamesByTable: [String: [String]] = Dictionary(uniqueKeysWithValues: tables.map { table in
+        (table.name, table.columns.split(separator: ",").compactMap { $0.split(whereSeparator: \.isWhitespace).first.map(String.init) })
+    })
+
     /// Creates every table under `suffix` (empty for the live tables).
     static func create(_ db: Database, suffix: String) throws {
         for table in tables {

@@ -1,7 +1,7 @@
 import ChainDomain
 import Crypto
 import Foundation
-public import GRDB
+package import GRDB
 public import LedgerCore
 
 /// Keeps the read models in step with the log: incrementally (from the position they have
@@ -9,8 +9,9 @@ public import LedgerCore
 /// applied twice) or by a full rebuild into shadow tables that replace the live ones in one
 /// transaction (readers never see a half-built state).
 public final class Projector: Sendable {
-    /// The projections' database (its own SQLite file, which may be thrown away and rebuilt).
-    public let database: any DatabaseWriter
+    /// The projections' database (its own SQLite file, which may be thrown away and rebuilt). Inside
+    /// the package only, so that GRDB stays out of the public API.
+    package let database: any DatabaseWriter
     /// The log the projections follow.
     public let store: any LedgerStore
 
@@ -26,7 +27,8 @@ public final class Projector: Sendable {
         try self.init(database: DatabasePool(path: path, configuration: configuration), store: store)
     }
 
-    public init(database: any DatabaseWriter, store: any LedgerStore) throws {
+    /// Projections in `database` (an in-memory `DatabaseQueue` in tests), migrated to the current schema.
+    package init(database: any DatabaseWriter, store: any LedgerStore) throws {
         self.database = database
         self.store = store
         try ProjectionSchema.migrator.migrate(database)

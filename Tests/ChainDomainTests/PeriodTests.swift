@@ -1,4 +1,5 @@
 import ChainDomain
+import LedgerCore
 import Testing
 
 struct PeriodTests {
@@ -34,5 +35,16 @@ struct PeriodTests {
         #expect(CalendarDate("2026-2-28") == nil)
         #expect(CalendarDate(2026, 3, 1)!.addingMonths(-1).description == "2026-02-01")
         #expect(CalendarDate(2026, 1, 31)!.addingMonths(1).description == "2026-02-28")
+    }
+
+    /// The day of a recorded time is the UTC day that holds it, before 1970 too.
+    @Test(arguments: [
+        ("2026-03-01T00:00:00.000Z", "2026-03-01"), ("2026-03-01T23:59:59.999Z", "2026-03-01"),
+        ("2024-02-29T12:00:00Z", "2024-02-29"), ("1970-01-01T00:00:00Z", "1970-01-01"), ("1969-12-31T23:59:59.999Z", "1969-12-31"),
+    ])
+    func theDayOfATimeIsItsUTCDay(_ time: String, _ day: String) throws {
+        let timestamp = try #require(Timestamp(rfc3339: time))
+        #expect(CalendarDate(dayOf: timestamp).description == day)
+        #expect(CalendarDate(day)?.day == CalendarDate(dayOf: timestamp).day)
     }
 }

@@ -67,4 +67,23 @@ struct SchemaEvolutionTests {
             #expect(error.message.contains("period \"\(period)\" \(message)"))
         }
     }
+
+    /// Data JSON cannot hold (a figure or threshold that is not a finite number) is refused when the
+    /// event is written, with the event and the field named, instead of becoming empty data.
+    @Test(arguments: [
+        ChainEvent.measurementRecorded(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: .nan,
+                                                   status: .normal, source: "export")),
+        ChainEvent.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, target: .infinity, red: 80)),
+    ])
+    func dataJSONCannotHoldIsRefusedWhenWritten(_ event: ChainEvent) {
+        var factory = EventFactory()
+        do {
+            _ = try factory.line(event)
+            Issue.record("wrote \(event.type.rawValue) with a value JSON cannot hold")
+        } catch {
+            let field = event.type == .targetSet ? "target" : "value"
+            #expect(error.message.hasPrefix("\(event.type.rawValue): field \"\(field)\" cannot be written as JSON"), "\(error)")
+        }
+        #expect(factory.versions.isEmpty)
+    }
 }

@@ -1,4 +1,3 @@
-import Foundation
 public import LedgerCore
 
 extension ChainEvent {
@@ -36,30 +35,33 @@ extension ChainEvent {
     /// The stream the event belongs in.
     public var stream: String { Check.stream(of: self) }
 
-    /// The event's data as compact JSON with sorted keys (the form this project signs).
-    public func data() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func encode<T: Encodable>(_ value: T) -> [UInt8] { (try? [UInt8](encoder.encode(value))) ?? [] }
+    /// The event's data as compact JSON with sorted keys (the form this project signs). Fails for data
+    /// JSON cannot hold (a value or target that is not a finite number).
+    public func data() throws(FormatError) -> [UInt8] {
+        try CanonicalJSON.encode(payload, what: type.rawValue)
+    }
+
+    /// The event's data.
+    private var payload: any Encodable {
         switch self {
-        case let .missionDefined(value): return encode(value)
-        case let .policySet(value): return encode(value)
-        case let .memberRegistered(value), let .memberChanged(value): return encode(value)
-        case let .roleGranted(value), let .roleRevoked(value): return encode(value)
-        case let .chainDefined(value), let .chainChanged(value): return encode(value)
-        case let .chainOwnerAssigned(value): return encode(value)
-        case let .chainRetired(value), let .kpiRetired(value): return encode(value)
-        case let .kpiDefined(value): return encode(value)
-        case let .kpiLinked(value), let .kpiUnlinked(value): return encode(value)
-        case let .kpiOwnerAssigned(value): return encode(value)
-        case let .kpiReportersSet(value): return encode(value)
-        case let .targetSet(value): return encode(value)
-        case let .measurementRecorded(value), let .measurementCorrected(value): return encode(value)
-        case let .agreementProposed(value), let .agreementAmended(value): return encode(value)
-        case let .agreementSigned(value): return encode(value)
-        case let .agreementTerminated(value): return encode(value)
-        case let .dialogueHeld(value): return encode(value)
-        case let .actionCompleted(value): return encode(value)
+        case let .missionDefined(value): value
+        case let .policySet(value): value
+        case let .memberRegistered(value), let .memberChanged(value): value
+        case let .roleGranted(value), let .roleRevoked(value): value
+        case let .chainDefined(value), let .chainChanged(value): value
+        case let .chainOwnerAssigned(value): value
+        case let .chainRetired(value), let .kpiRetired(value): value
+        case let .kpiDefined(value): value
+        case let .kpiLinked(value), let .kpiUnlinked(value): value
+        case let .kpiOwnerAssigned(value): value
+        case let .kpiReportersSet(value): value
+        case let .targetSet(value): value
+        case let .measurementRecorded(value), let .measurementCorrected(value): value
+        case let .agreementProposed(value), let .agreementAmended(value): value
+        case let .agreementSigned(value): value
+        case let .agreementTerminated(value): value
+        case let .dialogueHeld(value): value
+        case let .actionCompleted(value): value
         }
     }
 }
@@ -75,7 +77,7 @@ public struct EventFactory: Sendable {
     }
 
     /// The event line for `event`, expecting the stream's current version, which it then advances.
-    /// Fails when the event's ids do not make a valid stream id.
+    /// Fails when the event's ids do not make a valid stream id, or its data cannot be written as JSON.
     public mutating func line(_ event: ChainEvent) throws(FormatError) -> EventLine {
         let stream = event.stream
         let expected = versions[stream] ?? 0

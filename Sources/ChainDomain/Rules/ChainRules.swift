@@ -34,34 +34,35 @@ public struct ChainRules: LedgerDomain {
         }
     }
 
-    /// The commit's events read into typed values, by their index in the commit: `nil` for the
-    /// ledger's own events and for events that cannot be read (`validate` refuses those).
-    public func prepare(_ commit: CommitDocument) -> [ChainEvent?]? {
-        let events = commit.events
-        return Parallel.map(events.count) { index in
-            CoreEvent.isCoreStream(events[index].stream) ? nil : try? Check.read(events[index], index: index)
-        }
+    /// Reads one of a commit's events into its typed value and checks that it sits in the stream its
+    /// type and ids call for: what needs no state. The core does this for every event of a commit,
+    /// on every core for large commits.
+    public func prepare(_ event: EventLine, index: Int) throws(LedgerError) -> ChainEvent {
+        try Check.read(event, index: index)
     }
 
     public func validate(
-        _ commit: CommitDocument, prepared: [ChainEvent?]?, context: ValidationContext, state: ChainState
+        _ commit: CommitDocument, prepared: [Result<ChainEvent, LedgerError>?], context: ValidationContext, state: ChainState
     ) throws(LedgerError) -> ChainState {
         guard let first = context.events.first?.position else { return state }
         let domainEvents = context.events.filter { !CoreEvent.isCoreStream($0.stream) }
         guard let firstDomainEvent = domainEvents.first else { return state }
-        // Reading the events needs no state: `prepare` did it before the transaction, or it is
-        // done here on every core. Auditors' events are read again, for the auditor rule.
-        let signerIsAuditor = context.registry.organisations[context.signer]?.kind == "auditor"
-        let decoded = try Parallel.map(domainEvents.count) { (index) throws(LedgerError) -> ChainEvent in
-            let recorded = domainEvents[index]
-            let indexInCommit = Int(recorded.position - first)
-            if !signerIsAuditor, let prepared, prepared.indices.contains(indexInCommit), let event = prepared[indexInCommit] {
-                return event
-            }
-            return try Check(index: indexInCommit, event: recorded, signer: context.signer, registry: context.registry, state: state).decode()
-        }
         // One check, moved from event to event, so that the state is updated in place.
         var check = Check(index: 0, event: firstDomainEvent, signer: context.signer, registry: context.registry, state: state)
+        // Every event must be readable, and an auditor's must be its own members, before any rule
+        // is checked: the first event (by index) that is not is refused.
+        let signerIsAuditor = context.registry.organisations[context.signer]?.kind == "auditor"
+        var decoded: [ChainEvent] = []
+        decoded.reserveCapacity(domainEvents.count)
+        for recorded in domainEvents {
+            check.index = Int(recorded.position - first)
+            check.event = recorded
+            // The core prepared every event outside its own streams; should it not have, it is read here.
+            let result = prepared[check.index] ?? Result { () throws(LedgerError) in try prepare(recorded.event, index: check.index) }
+            let event = try result.get()
+            if signerIsAuditor { try check.authoriseAuditor(event) }
+            decoded.append(event)
+        }
         for (recorded, event) in zip(domainEvents, decoded) {
             check.index = Int(recorded.position - first)
             check.event = recorded
@@ -91,14 +92,6 @@ struct Check {
     }
 
     var isCoordinator: Bool { registry.coordinators.contains(signer) }
-
-    /// Reads the event and checks that it sits in the stream its type and ids call for, and that
-    /// an auditor signs only its own members.
-    func decode() throws(LedgerError) -> ChainEvent {
-        let decoded = try Self.read(event.event, index: index)
-        try authoriseAuditor(decoded)
-        return decoded
-    }
 
     /// Reads an event line of the commit (at `index`) into its typed value and checks that it sits
     /// in the stream its type and ids call for. Needs no state.

@@ -77,71 +77,33 @@ public struct ChainState: Sendable, Equatable {
         kpis.values.filter { $0.definition.chain == chain && !$0.retired }
     }
 
-    /// Folds a (valid) domain event into the state.
+    /// Folds a (valid) domain event into the state. One file per concern (`ChainState+Coalition.swift`,
+    /// `+Chains`, `+Kpis`, `+Agreements`, `+Dialogues`), as the rules (`ChainRules+…`) are split.
     public mutating func apply(_ event: ChainEvent, at position: UInt64) {
         switch event {
-        case let .missionDefined(mission):
-            self.mission = mission
-        case let .policySet(policy):
-            self.policy = policy
-        case let .memberRegistered(member), let .memberChanged(member):
-            let key = "\(member.organisation)/\(member.person)"
-            members[key] = Member(registration: member, roles: members[key]?.roles ?? [])
-        case let .roleGranted(change):
-            members["\(change.organisation)/\(change.person)"]?.roles.insert(RoleKey(role: change.role, scope: change.scope))
-        case let .roleRevoked(change):
-            members["\(change.organisation)/\(change.person)"]?.roles.remove(RoleKey(role: change.role, scope: change.scope))
-        case let .chainDefined(definition):
-            chains[definition.chain] = Chain(definition: definition, owner: nil, ownerHistory: [], retired: false, definedAt: position)
-        case let .chainChanged(definition):
-            chains[definition.chain]?.definition = definition
-        case let .chainOwnerAssigned(assignment):
-            chains[assignment.chain]?.owner = assignment.owner
-            chains[assignment.chain]?.ownerHistory.append((position, assignment))
-        case let .chainRetired(retirement):
-            if let chain = retirement.chain { chains[chain]?.retired = true }
-        case let .kpiDefined(definition):
-            kpis[definition.kpi] = Kpi(
-                definition: definition, owner: definition.owner, reporters: definition.reporters,
-                contributesTo: Set(definition.contributesTo), goals: Set(definition.goals), targets: [], retired: false)
-        case let .kpiLinked(link):
-            if let to = link.to { kpis[link.kpi]?.contributesTo.insert(to) }
-            if let goal = link.goal { kpis[link.kpi]?.goals.insert(goal) }
-        case let .kpiUnlinked(link):
-            if let to = link.to { kpis[link.kpi]?.contributesTo.remove(to) }
-            if let goal = link.goal { kpis[link.kpi]?.goals.remove(goal) }
-        case let .kpiOwnerAssigned(assignment):
-            kpis[assignment.kpi]?.owner = assignment.owner
-        case let .kpiReportersSet(change):
-            kpis[change.kpi]?.reporters = change.reporters
-        case let .targetSet(target):
-            kpis[target.kpi]?.targets.append(target)
-        case let .kpiRetired(retirement):
-            if let kpi = retirement.kpi { kpis[kpi]?.retired = true }
-        case .measurementRecorded, .measurementCorrected:
-            break
-        case let .agreementProposed(terms), let .agreementAmended(terms):
-            var agreement = agreements[terms.agreement] ?? Agreement(versions: [:], signatures: [:], activeVersion: nil, terminated: nil)
-            agreement.versions[terms.version] = terms
-            agreement.signatures[terms.version] = []
-            agreements[terms.agreement] = agreement
-        case let .agreementSigned(signature):
-            guard var agreement = agreements[signature.agreement] else { return }
-            agreement.signatures[signature.version, default: []].insert(signature.party)
-            if let terms = agreement.versions[signature.version],
-               Set(terms.parties).isSubset(of: agreement.signatures[signature.version] ?? []),
-               signature.version > (agreement.activeVersion ?? 0) {
-                agreement.activeVersion = signature.version
-            }
-            agreements[signature.agreement] = agreement
-        case let .agreementTerminated(termination):
-            agreements[termination.agreement]?.terminated = termination
-        case let .dialogueHeld(held):
-            dialogues[held.dialogue] = Dialogue(held: held, completedActions: [])
-            for decision in held.decisions { decisions[decision.decision] = held.dialogue }
-            for action in held.actions { actions[action.action] = held.dialogue }
-        case let .actionCompleted(completion):
-            dialogues[completion.dialogue]?.completedActions.insert(completion.action)
+        case let .missionDefined(mission): applyMissionDefined(mission)
+        case let .policySet(policy): applyPolicySet(policy)
+        case let .memberRegistered(member), let .memberChanged(member): applyMember(member)
+        case let .roleGranted(change): applyRole(change, granted: true)
+        case let .roleRevoked(change): applyRole(change, granted: false)
+        case let .chainDefined(definition): applyChainDefined(definition, at: position)
+        case let .chainChanged(definition): applyChainChanged(definition)
+        case let .chainOwnerAssigned(assignment): applyChainOwnerAssigned(assignment, at: position)
+        case let .chainRetired(retirement): applyChainRetired(retirement)
+        case let .kpiDefined(definition): applyKpiDefined(definition)
+        case let .kpiLinked(link): applyKpiLink(link, linked: true)
+        case let .kpiUnlinked(link): applyKpiLink(link, linked: false)
+        case let .kpiOwnerAssigned(assignment): applyKpiOwnerAssigned(assignment)
+        case let .kpiReportersSet(change): applyKpiReportersSet(change)
+        case let .targetSet(target): applyTargetSet(target)
+        case let .kpiRetired(retirement): applyKpiRetired(retirement)
+        // Measurements are checked through their stream versions, not kept in memory.
+        case .measurementRecorded, .measurementCorrected: break
+        case let .agreementProposed(terms), let .agreementAmended(terms): applyAgreementTerms(terms)
+        case let .agreementSigned(signature): applyAgreementSigned(signature)
+        case let .agreementTerminated(termination): applyAgreementTerminated(termination)
+        case let .dialogueHeld(held): applyDialogueHeld(held)
+        case let .actionCompleted(completion): applyActionCompleted(completion)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import LedgerCore
 
 /// How finely a KPI is measured.
 public enum Grain: String, Sendable, Codable, CaseIterable, Comparable {
@@ -51,34 +52,21 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
             guard text.count == digits, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { return nil }
             return Int(text)
         }
-        switch rest {
-        case "", "JJ00":
+        if rest.isEmpty || rest == "JJ00" {
             self.init(grain: .year, year: year, index: 1)
-        case _ where rest.hasPrefix("-H"):
-            guard let half = number(rest.dropFirst(2), digits: 1) else { return nil }
-            self.init(grain: .halfYear, year: year, index: half)
-        case _ where rest.hasPrefix("HJ"):
-            guard let half = number(rest.dropFirst(2), digits: 2) else { return nil }
-            self.init(grain: .halfYear, year: year, index: half)
-        case _ where rest.hasPrefix("-Q"):
-            guard let quarter = number(rest.dropFirst(2), digits: 1) else { return nil }
-            self.init(grain: .quarter, year: year, index: quarter)
-        case _ where rest.hasPrefix("KW"):
-            guard let quarter = number(rest.dropFirst(2), digits: 2) else { return nil }
-            self.init(grain: .quarter, year: year, index: quarter)
-        case _ where rest.hasPrefix("-W"):
-            guard let week = number(rest.dropFirst(2), digits: 2) else { return nil }
-            self.init(grain: .week, year: year, index: week)
-        case _ where rest.hasPrefix("MM"):
-            guard let month = number(rest.dropFirst(2), digits: 2) else { return nil }
-            self.init(grain: .month, year: year, index: month)
-        case _ where rest.hasPrefix("-"):
-            guard let month = number(rest.dropFirst(1), digits: 2) else { return nil }
-            self.init(grain: .month, year: year, index: month)
-        default:
-            return nil
+            return
         }
+        guard let spelling = Self.spellings.first(where: { rest.hasPrefix($0.prefix) }),
+              let index = number(rest.dropFirst(spelling.prefix.count), digits: spelling.digits) else { return nil }
+        self.init(grain: spelling.grain, year: year, index: index)
     }
+
+    /// What may follow the year, first match first: the prefix, the grain it stands for and the
+    /// digits of the index (`2026-H1`, `2026HJ01`, `2026-Q1`, `2026KW01`, `2026-W05`, `2026MM03`, `2026-03`).
+    private static let spellings: [(prefix: String, grain: Grain, digits: Int)] = [
+        ("-H", .halfYear, 1), ("HJ", .halfYear, 2), ("-Q", .quarter, 1), ("KW", .quarter, 2), ("-W", .week, 2), ("MM", .month, 2),
+        ("-", .month, 2),
+    ]
 
     /// The period `text` spells in its canonical form, read straight from its bytes (the common
     /// case when reading a log); `nil` for any other spelling.
@@ -193,23 +181,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Days since 1970-01-01.
     public let day: Int
 
+    /// The day `year`-`month`-`day` of the proleptic Gregorian calendar; `nil` when there is no such day.
     public init?(_ year: Int, _ month: Int, _ day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        self.day = era * 146_097 + dayOfEra - 719_468
+        self.day = Int(Timestamp.days(fromCivil: Int64(year), Int64(month), Int64(day)))
     }
 
     public init(daysSince1970 day: Int) {
         self.day = day
     }
 
-    /// Today in UTC.
-    public static var today: CalendarDate {
-        CalendarDate(daysSince1970: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    /// The day (UTC) `time` falls on. The domain reads no clock: the interfaces pass the time they mean.
+    public init(dayOf time: Timestamp) {
+        self.day = Int(Timestamp.days(containing: time.milliseconds))
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -221,15 +205,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let d = dayOfYear - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (year, month, day) = Timestamp.civil(fromDays: Int64(day))
+        return (Int(year), Int(month), Int(day))
     }
 
     public var year: Int { components.year }
@@ -258,11 +235,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.day < rhs.day }
 
     static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        Int(Timestamp.daysIn(month: Int64(month), year: Int64(year)))
     }
 
     /// The Monday of ISO week 1 (the week with the year's first Thursday).

@@ -1,6 +1,6 @@
 public import ChainDomain
 import Foundation
-public import GRDB
+package import GRDB
 public import LedgerCore
 
 /// The moment a question is asked about: now, a ledger position (size), or a recorded time.
@@ -69,7 +69,7 @@ extension ReadModels {
             // The log as it stood at `time`: up to the first commit recorded after it.
             let next = try Int64.fetchOne(db, sql: "SELECT MIN(first_position) FROM timeline WHERE recorded_at > ?", arguments: [time.milliseconds])
             size = next.map { UInt64($0) } ?? applied
-            day = CalendarDate(daysSince1970: Int(time.milliseconds / 86_400_000))
+            day = CalendarDate(dayOf: time)
         case let .moment(moment):
             guard moment.size <= applied else {
                 throw ReadModelError("position \(moment.size) lies beyond the ledger (\(applied) entries)")
@@ -79,9 +79,15 @@ extension ReadModels {
         let recorded = size == 0 ? nil : try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",
                                                              arguments: [Int64(size)])
         let recordedAt = recorded.map { Timestamp(milliseconds: $0) }
-        let resolvedDay = day ?? recordedAt.map { CalendarDate(daysSince1970: Int($0.milliseconds / 86_400_000)) } ?? .today
+        let resolvedDay = day ?? recordedAt.map(CalendarDate.init(dayOf:)) ?? .today
         return Moment(size: size, recordedAt: recordedAt?.description, day: resolvedDay)
     }
+}
+
+extension CalendarDate {
+    /// Today (UTC), by the system clock: the day deadlines are measured against for `AsOf.now`. The
+    /// chain domain reads no clock; the read models and the interfaces on them do.
+    public static var today: CalendarDate { CalendarDate(dayOf: .now()) }
 }
 
 /// The SQL condition for rows current at ledger size `?` (bind the size twice).
@@ -95,9 +101,11 @@ func decodeList<T: Decodable>(_ text: String?, as type: T.Type) -> T? {
 
 /// Queries on the read models.
 public final class ReadModels: Sendable {
-    public let database: any DatabaseReader
+    /// The projections' database (package only, so that GRDB stays out of the public API).
+    package let database: any DatabaseReader
 
-    public init(database: any DatabaseReader) {
+    /// Queries on the projections in `database` (a `Projector` hands them out as `readModels`).
+    package init(database: any DatabaseReader) {
         self.database = database
     }
 }

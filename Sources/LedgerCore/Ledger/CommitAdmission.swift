@@ -55,8 +55,11 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
         }
         let context = ValidationContext(
             registry: registry, signer: document.organisation, streamVersions: versions, events: recorded)
-        state.domain = try domain.validate(
-            document, prepared: submission.prepared?.domain as? Domain.Prepared, context: context, state: state.domain)
+        // What the domain prepared before the transaction, or (when replaying, or when that was not
+        // done) the same work now.
+        let prepared = submission.prepared?.domain as? [Result<Domain.PreparedEvent, LedgerError>?]
+            ?? domain.prepareEvents(of: document)
+        state.domain = try domain.validate(document, prepared: prepared, context: context, state: state.domain)
         state.registry = registry
         return recorded
     }

@@ -21,7 +21,7 @@ struct CommitSubmission: Sendable {
 /// commits are still being written: its signature checked against the key the ledger's state
 /// names, its entries rendered and hashed for the position the commit is expected to take (with
 /// the Merkle subtrees inside the commit), and the domain's stateless part of validation
-/// (`LedgerDomain.prepare`).
+/// (`LedgerDomain.prepare`, for each of its domain events).
 ///
 /// The first two rest on guesses, so the planner uses each only when the guess holds inside the
 /// transaction (the same public key; the same first position and recorded time) and otherwise
@@ -38,8 +38,8 @@ struct PreparedAppend: Sendable {
     let entries: [RenderedEntry]
     /// The entries' leaves as perfect subtrees from `position`, with the stored nodes inside them.
     let cover: SubtreeCover
-    /// What the domain prepared (its `Prepared`), if anything.
-    let domain: (any Sendable)?
+    /// What the domain prepared of each event (`[Result<Domain.PreparedEvent, LedgerError>?]`).
+    let domain: any Sendable
 
     init<Domain: LedgerDomain>(
         _ document: CommitDocument, signature: [UInt8], position: UInt64, recordedAt: Timestamp,
@@ -55,7 +55,7 @@ struct PreparedAppend: Sendable {
         self.recordedAt = recordedAt
         entries = RenderedEntry.all(of: document, from: position, recordedAt: recordedAt)
         cover = SubtreeCover(leaves: entries.map(\.leaf), start: position, keep: NodeStorage.isStored)
-        self.domain = domain.prepare(document)
+        self.domain = domain.prepareEvents(of: document)
     }
 }
 

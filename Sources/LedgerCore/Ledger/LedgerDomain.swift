@@ -44,9 +44,9 @@ public struct ValidationContext: Sendable {
 /// versions (`streamsToRead`), so opening a ledger stays fast however long the log grows.
 public protocol LedgerDomain: Sendable {
     associatedtype State: Sendable
-    /// What `prepare` makes of a commit's events without any state (for instance, the events
-    /// read into typed values).
-    associatedtype Prepared: Sendable = Void
+    /// What `prepare` makes of one domain event without any state (for instance, the event read
+    /// into a typed value).
+    associatedtype PreparedEvent: Sendable = Void
 
     /// Prefixes of the streams whose events `apply` folds into the state.
     var stateStreamPrefixes: [String] { get }
@@ -57,24 +57,41 @@ public protocol LedgerDomain: Sendable {
     /// Stream ids whose current versions `validate` needs besides the commit's own streams.
     func streamsToRead(for commit: CommitDocument) -> Set<String>
 
-    /// The part of validating a commit that needs no state, done before the write transaction
-    /// (while earlier commits are being written). `nil` when there is nothing to prepare; a
-    /// domain reports nothing here: whatever it could not prepare, `validate` does, and refuses.
-    func prepare(_ commit: CommitDocument) -> Prepared?
+    /// The part of validating one domain event (one outside the ledger's own streams, at `index` in
+    /// its commit) that needs no state. The core runs it for every domain event of a commit, on
+    /// every core for large commits, before the write transaction where it can (while earlier
+    /// commits are being written). A failure is not reported here: `validate` receives it, and
+    /// reports it in its turn.
+    func prepare(_ event: EventLine, index: Int) throws(LedgerError) -> PreparedEvent
 
     /// Checks the domain events of a commit (those outside the ledger's own streams) and returns
     /// the state after them. Throws `LedgerError` naming the rule, the event and the value.
-    /// `prepared` is what `prepare` returned for this commit, when it ran.
-    func validate(_ commit: CommitDocument, prepared: Prepared?, context: ValidationContext, state: State) throws(LedgerError) -> State
+    /// `prepared` holds what `prepare` made of each event, by its index in the commit (`nil` for
+    /// the ledger's own events).
+    func validate(
+        _ commit: CommitDocument, prepared: [Result<PreparedEvent, LedgerError>?], context: ValidationContext, state: State
+    ) throws(LedgerError) -> State
 
     /// Folds a stored event of the state streams into the state. Stored events were validated
     /// when they were written; a stored event the domain cannot read is a corrupted log.
     func apply(_ event: RecordedEvent, to state: inout State) throws(LedgerError)
 }
 
-extension LedgerDomain where Prepared == Void {
+extension LedgerDomain where PreparedEvent == Void {
     /// Nothing to prepare.
-    public func prepare(_ commit: CommitDocument) -> Void? { nil }
+    public func prepare(_ event: EventLine, index: Int) throws(LedgerError) {}
+}
+
+extension LedgerDomain {
+    /// `prepare(_:index:)` for each of the commit's domain events, by index in the commit (`nil`
+    /// for the ledger's own events); in parallel when the commit is large (`Parallel.threshold`).
+    func prepareEvents(of commit: CommitDocument) -> [Result<PreparedEvent, LedgerError>?] {
+        let events = commit.events
+        return Parallel.map(events.count) { index in
+            CoreEvent.isCoreStream(events[index].stream)
+                ? nil : Result { () throws(LedgerError) in try prepare(events[index], index: index) }
+        }
+    }
 }
 
 /// A domain without rules: any event type outside the ledger's own streams is accepted as long as
@@ -84,6 +101,8 @@ public struct OpenDomain: LedgerDomain {
     public var stateStreamPrefixes: [String] { [] }
     public func initialState() {}
     public func streamsToRead(for commit: CommitDocument) -> Set<String> { [] }
-    public func validate(_ commit: CommitDocument, prepared: Void?, context: ValidationContext, state: Void) throws(LedgerError) {}
+    public func validate(
+        _ commit: CommitDocument, prepared: [Result<Void, LedgerError>?], context: ValidationContext, state: Void
+    ) throws(LedgerError) {}
     public func apply(_ event: RecordedEvent, to state: inout Void) throws(LedgerError) {}
 }

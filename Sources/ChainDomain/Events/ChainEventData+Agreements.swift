@@ -1,0 +1,72 @@
+// The data of the agreement events.
+
+/// What one party of an agreement undertakes to reach on a KPI, period by period.
+public struct Obligation: Sendable, Codable, Equatable {
+    public let party: String
+    public let kpi: String
+    /// The value to reach in each period (in the KPI's unit and direction).
+    public let target: Double
+    public let from: Period
+    public let until: Period
+
+    public init(party: String, kpi: String, target: Double, from: Period, until: Period) {
+        self.party = party
+        self.kpi = kpi
+        self.target = target
+        self.from = from
+        self.until = until
+    }
+}
+
+/// The data of `AgreementProposed` and `AgreementAmended`: a version of an agreement's terms.
+public struct AgreementTerms: Sendable, Codable, Equatable {
+    public let agreement: String
+    /// 1 for the proposal, then one more for each amendment.
+    public let version: Int
+    public let title: String
+    public let terms: String
+    public let parties: [String]
+    public let obligations: [Obligation]
+    public let validFrom: CalendarDate
+    public let validUntil: CalendarDate
+    /// Why it was amended (amendments only).
+    public let reason: String?
+
+    public init(agreement: String, version: Int, title: String, terms: String, parties: [String], obligations: [Obligation], validFrom: CalendarDate, validUntil: CalendarDate, reason: String? = nil) {
+        self.agreement = agreement
+        self.version = version
+        self.title = title
+        self.terms = terms
+        self.parties = parties
+        self.obligations = obligations
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.reason = reason
+    }
+}
+
+/// The data of `AgreementSigned`: a party's signature under one version of an agreement.
+public struct AgreementSigned: Sendable, Codable, Equatable {
+    public let agreement: String
+    public let version: Int
+    public let party: String
+
+    public init(agreement: String, version: Int, party: String) {
+        self.agreement = agreement
+        self.version = version
+        self.party = party
+    }
+}
+
+/// The data of `AgreementTerminated`: an agreement ended, from a day on, with the reason.
+public struct AgreementTerminated: Sendable, Codable, Equatable {
+    public let agreement: String
+    public let reason: String
+    public let effective: CalendarDate
+
+    public init(agreement: String, reason: String, effective: CalendarDate) {
+        self.agreement = agreement
+        self.reason = reason
+        self.effective = effective
+    }
+}

@@ -1,0 +1,56 @@
+import LedgerCore
+
+// The rules of performance dialogues: held on a chain by its owner or a coordinator, with decisions and
+// actions; actions completed by their owners.
+
+extension Check {
+    /// `DialogueHeld`: a new dialogue on an active chain, reviewing the past, with registered participants and
+    /// new decisions and actions.
+    func validateDialogueHeld(_ dialogue: DialogueHeld) throws(LedgerError) {
+        try requireNew("dialogue", field: "dialogue", id: dialogue.dialogue, on: dialogue.chain)
+        guard dialogue.reviewedPosition <= event.position else {
+            throw rule("a dialogue reviews the past", "it cannot review position \(dialogue.reviewedPosition), beyond its own \(event.position)")
+        }
+        guard !dialogue.participants.isEmpty else { throw rule("dialogues have participants", "no participants named") }
+        for participant in dialogue.participants { try requireMember(participant, as: "participant") }
+        try unique(dialogue.decisions.map(\.decision), "decision")
+        try unique(dialogue.actions.map(\.action), "action")
+        for decision in dialogue.decisions {
+            guard state.decisions[decision.decision] == nil else {
+                throw rule("decision ids are unique", "decision \(decision.decision) already exists")
+            }
+            try text("decision", decision.text, limit: 1000)
+            try text("rationale", decision.rationale, limit: 1000)
+            try requireMember(decision.decidedBy, as: "decision maker")
+            for position in decision.evidence.positions where position >= event.position {
+                throw rule("evidence comes from the ledger", "position \(position) is not yet in the ledger")
+            }
+            for kpi in decision.evidence.kpis where state.kpis[kpi] == nil {
+                throw rule("evidence comes from the ledger", "KPI \(kpi) does not exist")
+            }
+        }
+        for action in dialogue.actions {
+            guard state.actions[action.action] == nil else { throw rule("action ids are unique", "action \(action.action) already exists") }
+            try text("action", action.text, limit: 500)
+            try requireMember(action.owner, as: "action owner")
+        }
+    }
+
+    /// `ActionCompleted`: an action of a dialogue, done once, by its owner, the chain owner or a coordinator.
+    func validateActionCompleted(_ completion: ActionCompleted) throws(LedgerError) {
+        guard let dialogue = state.dialogues[completion.dialogue] else {
+            throw rule("actions belong to dialogues", "dialogue \(completion.dialogue) does not exist")
+        }
+        guard let action = dialogue.held.actions.first(where: { $0.action == completion.action }) else {
+            throw rule("actions belong to dialogues", "dialogue \(completion.dialogue) has no action \(completion.action)")
+        }
+        let chainOwner = state.chains[dialogue.held.chain]?.owner?.organisation
+        guard action.owner.organisation == signer || chainOwner == signer || isCoordinator else {
+            throw refuse("only the action's owner, the chain owner or a coordinator completes an action")
+        }
+        guard !dialogue.completedActions.contains(completion.action) else {
+            throw rule("actions are completed once", "action \(completion.action) is already done")
+        }
+        if let note = completion.note { try text("note", note, limit: DomainIdentifiers.noteLimit) }
+    }
+}
