@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The log: commits, entries, the Merkle tree, checkpoints, keys and the
@@ -65,6 +66,26 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // A client of a ledger server's API (AsyncHTTPClient): what replicas, witnesses and the
+        // CLI's writers ask of the server.
+        .target(
+            name: "LedgerClient",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A partner's own verified replica of the ledger, pulled from the server, and the evidence
+        // it keeps when the server shows another history.
+        .target(
+            name: "LedgerReplica",
+            dependencies: ["LedgerCore", "LedgerClient", "LedgerSQLite"],
             swiftSettings: swiftSettings
         ),
         // A throwaway PostgreSQL server (initdb, a free port, stopped with the process) for the

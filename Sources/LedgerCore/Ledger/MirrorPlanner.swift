@@ -16,6 +16,12 @@ public struct MirroredCommit: Sendable, Equatable {
         self.first = first
         self.recordedAt = recordedAt
     }
+
+    /// The entries this commit gives at its position and time, as the ledger renders them (each
+    /// event with the version `expectedVersion + 1`): what a mirror stores when it admits it.
+    public func entries() throws(LedgerError) -> [[UInt8]] {
+        RenderedEntry.all(of: try CommitDocument(parsing: signed), from: first, recordedAt: recordedAt).map(\.bytes)
+    }
 }
 
 /// Commits to mirror in one store transaction, with the source's signed checkpoints for the sizes

@@ -7,6 +7,14 @@ public struct InclusionProof: Sendable, Equatable {
     /// Sibling hashes from the leaf up.
     public let hashes: [TreeHash]
 
+    public init(index: UInt64, size: UInt64, leafHash: TreeHash, root: TreeHash, hashes: [TreeHash]) {
+        self.index = index
+        self.size = size
+        self.leafHash = leafHash
+        self.root = root
+        self.hashes = hashes
+    }
+
     /// Checks the proof with the stand-alone verifier.
     public func verify() throws(ProofError) {
         try ProofVerifier.verifyInclusion(
@@ -21,6 +29,14 @@ public struct ConsistencyProof: Sendable, Equatable {
     public let oldRoot: TreeHash
     public let newRoot: TreeHash
     public let hashes: [TreeHash]
+
+    public init(oldSize: UInt64, newSize: UInt64, oldRoot: TreeHash, newRoot: TreeHash, hashes: [TreeHash]) {
+        self.oldSize = oldSize
+        self.newSize = newSize
+        self.oldRoot = oldRoot
+        self.newRoot = newRoot
+        self.hashes = hashes
+    }
 
     /// Checks the proof with the stand-alone verifier.
     public func verify() throws(ProofError) {
