@@ -18,6 +18,18 @@ struct IntegrityFailure: Error, CustomStringConvertible {
     let description: String
 }
 
+extension LedgerError {
+    /// What to do about the error with this tool, where the ledger's own message cannot say it.
+    var commandLineAdvice: String? {
+        switch self {
+        case .notInitialised: "create it with `chainledger init`"
+        case .missingCheckpointKey: "pass the file `init` wrote next to the ledger with --ledger-key"
+        case .wrongCheckpointKey: "pass this ledger's checkpoint key file with --ledger-key"
+        default: nil
+        }
+    }
+}
+
 enum Terminal {
     /// Runs a command body, turning every error into one line on standard error and an exit status.
     static func run(_ body: () async throws -> Void) async throws {
@@ -28,6 +40,9 @@ enum Terminal {
         } catch let error as IntegrityFailure {
             printError(error.description)
             throw ExitCode(2)
+        } catch let error as LedgerError {
+            printError(error.commandLineAdvice.map { "\(error); \($0)" } ?? "\(error)")
+            throw ExitCode(1)
         } catch {
             printError("\(error)")
             throw ExitCode(1)
