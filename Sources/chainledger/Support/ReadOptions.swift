@@ -1,41 +1,16 @@
 import ArgumentParser
 import ChainProjections
-import Foundation
 import LedgerCore
-import LedgerSQLite
 
-/// Options of the commands that read the projections.
-struct ReadOptions: ParsableArguments {
+/// The ledger and its projections file, shared by the commands that read or rebuild projections.
+struct ProjectionOptions: ParsableArguments {
     @OptionGroup var ledgerOptions: LedgerOptions
-
-    @Option(help: ArgumentHelp("Only this chain.", valueName: "CHAIN"))
-    var chain: String?
-
-    @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "The moment to answer for: a ledger position (size), a date (end of that day, UTC) or an RFC 3339 time.", valueName: "DATE|POSITION"))
-    var asOf: String?
-
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
 
     @Option(help: ArgumentHelp("The projections file (default: the ledger file followed by .projections).", valueName: "FILE"))
     var projections: String?
 
-    /// The moment asked for, checked before anything is opened.
-    func moment() throws -> AsOf {
-        guard let asOf else { return .now }
-        guard let parsed = AsOf(argument: asOf) else {
-            throw CLIError("--as-of \"\(asOf)\" is neither a position, a date (YYYY-MM-DD) nor an RFC 3339 time")
-        }
-        return parsed
-    }
-
-    /// Opens the ledger and its projections and brings them up to date.
-    func readModels() async throws -> ReadModels {
-        try await Self.projector(ledgerOptions, projections: projections, catchUp: true).readModels
-    }
-
-    static func projector(_ ledgerOptions: LedgerOptions, projections: String?, catchUp: Bool) async throws -> Projector {
+    /// Opens the ledger and its projections; brings them up to date when `catchUp` is set.
+    func projector(catchUp: Bool) async throws -> Projector {
         let store = try await ledgerOptions.openStore()
         let projector: Projector
         do {
@@ -46,4 +21,26 @@ struct ReadOptions: ParsableArguments {
         if catchUp { try await projector.catchUp() }
         return projector
     }
+
+    /// The read models, up to date with the ledger.
+    func readModels() async throws -> ReadModels {
+        try await projector(catchUp: true).readModels
+    }
+}
+
+/// Options of the commands that answer from the read models: which chain, at which moment, and
+/// in which form.
+struct ReadOptions: ParsableArguments {
+    @OptionGroup var projectionOptions: ProjectionOptions
+
+    @Option(help: ArgumentHelp("Only this chain.", valueName: "CHAIN"))
+    var chain: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "The moment to answer for: a ledger position (size), a date (end of that day, UTC) or an RFC 3339 time.",
+        valueName: "DATE|POSITION"))
+    var asOf: AsOf = .now
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
 }

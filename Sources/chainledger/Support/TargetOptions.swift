@@ -4,15 +4,11 @@ import Foundation
 import LedgerCore
 
 /// Options of the commands that sign and submit a commit: to a ledger file (`--ledger`), a ledger
-/// in PostgreSQL (`--postgres`) or a server (`--server`, with a bearer token). Either way the commit is signed here, with the
-/// organisation's key; the private key never leaves this machine.
+/// in PostgreSQL (`--postgres` or `CHAINLEDGER_POSTGRES`) or a server (`--server`, with a bearer
+/// token). Either way the commit is signed here, with the organisation's key; the private key
+/// never leaves this machine.
 struct TargetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
-    var ledger: String?
-
-    @Option(help: ArgumentHelp(
-        "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE (the password comes from PGPASSWORD).", valueName: "URL"))
-    var postgres: String?
+    @OptionGroup var location: LedgerLocationOptions
 
     @Option(help: ArgumentHelp("A ChainLedger server to submit to instead, e.g. http://127.0.0.1:8080.", valueName: "URL"))
     var server: String?
@@ -21,7 +17,8 @@ struct TargetOptions: ParsableArguments {
     var token: String?
 
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp(
-        "With --ledger or --postgres: the ledger's checkpoint key file (default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
+        "With --ledger or --postgres: the ledger's checkpoint key file "
+            + "(default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
     @Option(help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))
@@ -31,9 +28,11 @@ struct TargetOptions: ParsableArguments {
     var key: String
 
     func validate() throws {
-        guard [ledger, postgres, server].compactMap({ $0 }).count == 1 else {
+        let named = [location.ledger != nil, location.postgres != nil, server != nil].filter { $0 }.count
+        guard named == 1 || (named == 0 && LedgerSource.environmentURL != nil) else {
             throw ValidationError("give one of --ledger DB, --postgres URL or --server URL")
         }
+        _ = try remote()
     }
 
     func signingKey() throws -> SigningKey {
@@ -42,17 +41,20 @@ struct TargetOptions: ParsableArguments {
 
     /// Where commits go.
     func open() async throws -> any CommitTarget {
-        if let server {
-            guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
-                throw CLIError("--server \(server) is not an http(s) URL")
-            }
-            guard let token = token ?? ProcessInfo.processInfo.environment["CHAINLEDGER_TOKEN"], !token.isEmpty else {
-                throw CLIError("--server needs an access token: --token or CHAINLEDGER_TOKEN (a coordinator issues one with `chainledger token issue`)")
-            }
-            return RemoteLedger(base: url, token: token)
+        if let remote = try remote() { return remote }
+        return LocalLedger(ledger: try await location.source.openLedger(checkpointKey: ledgerKey))
+    }
+
+    /// The server `--server` names, with the token to present to it.
+    private func remote() throws -> RemoteLedger? {
+        guard let server else { return nil }
+        guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
+            throw CLIError("--server \(server) is not an http(s) URL")
         }
-        let options = WriteOptions(ledgerKey: ledgerKey)
-        return LocalLedger(ledger: try await options.openLedger(LedgerSource(ledger: ledger, postgres: postgres)))
+        guard let token = token ?? ProcessInfo.processInfo.environment["CHAINLEDGER_TOKEN"], !token.isEmpty else {
+            throw CLIError("--server needs an access token: --token or CHAINLEDGER_TOKEN (a coordinator issues one with `chainledger token issue`)")
+        }
+        return RemoteLedger(base: url, token: token)
     }
 }
 
