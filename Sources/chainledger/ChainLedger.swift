@@ -2,6 +2,9 @@ import ArgumentParser
 
 @main
 struct ChainLedgerCommand: AsyncParsableCommand {
+    /// The version `chainledger --version` prints.
+    static let version = "1.0.0"
+
     static let configuration = CommandConfiguration(
         commandName: "chainledger",
         abstract: "A shared, append-only, verifiable ledger for coalitions that steer together on customer chains.",
@@ -10,13 +13,45 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             RFC 9162 Merkle tree; the ledger signs checkpoints in the C2SP tlog-checkpoint format and \
             serves inclusion and consistency proofs. `verify` recomputes everything from the stored bytes.
             """,
-        subcommands: [
-            KeygenCommand.self, InitCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
-            VerifyCommand.self, CheckpointCommand.self, ProveCommand.self, SampleCommand.self,
-            RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self,
-            AgreementCommand.self, DialogueCommand.self,
-            StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
-            HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self, ServeCommand.self, DemoCommand.self, TokenCommand.self, CopyCommand.self, GrantCommand.self,
+        version: version,
+        groupedSubcommands: [
+            CommandGroup(name: "Ledger", subcommands: [
+                KeygenCommand.self, InitCommand.self, SampleCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
+                VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
+            ]),
+            CommandGroup(name: "Recording", subcommands: [
+                RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self, AgreementCommand.self,
+                DialogueCommand.self,
+            ]),
+            CommandGroup(name: "Read model", subcommands: [
+                StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
+                HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
+            ]),
+            CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
+            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self]),
         ]
     )
+
+    /// Parses the arguments and runs the command they name. Usage errors, help and `--version`
+    /// are argument-parser's to report; every refusal, whether a `validate()` or a `run()` threw
+    /// it, is one line on standard error (see `Terminal.exit(for:)`).
+    static func main() async {
+        let parsed: any ParsableCommand
+        do {
+            parsed = try await asyncParseAsRoot()
+        } catch {
+            Terminal.exit(forParsing: error)
+        }
+        guard var command = parsed as? any AsyncParsableCommand else {
+            // argument-parser's own commands (`help`) report themselves.
+            var builtIn = parsed
+            do { try builtIn.run() } catch { exit(withError: error) }
+            return
+        }
+        do {
+            try await command.run()
+        } catch {
+            Terminal.exit(for: error)
+        }
+    }
 }

@@ -1,5 +1,7 @@
-/// Everything a user can get wrong when writing to or reading from a ledger. Each message says
-/// what was wrong and, where it helps, what to do; a rejected commit never changes the ledger.
+/// Everything a user can get wrong when writing to or reading from a ledger. Each message says,
+/// in the ledger's own terms, what was wrong and, where the ledger can tell, what to do; the
+/// interfaces that report an error (the command line, the HTTP API) add how to do it there. A
+/// rejected commit never changes the ledger.
 public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The signed bytes are not a commit document.
     case malformedCommit(String)
@@ -49,7 +51,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
                 "the commit names no ledger; every commit after the genesis must name ledger \(expected)"
             }
         case .notInitialised:
-            "the ledger is empty: create it with `chainledger init` first"
+            "the ledger is empty: its first commit must be a genesis commit, which founds the coalition"
         case .alreadyInitialised:
             "the ledger already has a genesis commit; a coalition is founded only once"
         case let .unknownOrganisation(organisation):
@@ -69,7 +71,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .ruleViolation(index, rule, detail):
             "event \(index + 1) breaks rule \"\(rule)\": \(detail)"
         case .missingCheckpointKey:
-            "writing needs the ledger's checkpoint key (the file `init` wrote next to the ledger); pass it with --ledger-key"
+            "writing needs the ledger's checkpoint key, and none was given"
         case let .wrongCheckpointKey(expected):
             "the checkpoint key given is not this ledger's (its verifier key is \(expected))"
         case let .outOfRange(detail):

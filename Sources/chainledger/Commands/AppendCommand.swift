@@ -19,22 +19,11 @@ struct AppendCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        try await Terminal.run {
-            let input = try readInput()
-            let signingKey = try target.signingKey()
-            let ledger = try await target.open()
-            let events = try await EventFile.parse(input, versions: { try await ledger.head(of: $0).version })
-            guard !events.isEmpty else { throw CLIError("\(file) holds no events") }
-            let commit = SignedCommit.sign(
-                ledger: try await ledger.ledgerID(), organisation: target.org, key: signingKey, events: events)
-            Terminal.print(try await ledger.append(commit).json)
-        }
-    }
-
-    private func readInput() throws -> [UInt8] {
-        if file == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-        return [UInt8](data)
+        let input = [UInt8](try InputFile.read(file, standardInput: true))
+        let writer = try await CommitWriter(target)
+        let events = try await EventFile.parse(input, versions: { try await writer.target.head(of: $0).version })
+        guard !events.isEmpty else { throw CLIError("\(file) holds no events") }
+        try await writer.submit(events)
     }
 }
 

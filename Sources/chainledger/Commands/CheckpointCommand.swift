@@ -13,26 +13,15 @@ struct CheckpointCommand: AsyncParsableCommand {
     var verifierKey = false
 
     func run() async throws {
-        try await Terminal.run {
-            let ledger = try await ledgerOptions.openLedger()
-            if verifierKey {
-                guard let key = await ledger.registry.checkpointKey else { throw CLIError("the ledger names no checkpoint key") }
-                Terminal.print(key.description)
-                return
-            }
-            guard let checkpoint = try await ledger.store.latestCheckpoint() else {
-                throw CLIError("the ledger has no checkpoint yet")
-            }
-            FileHandleOutput.write(checkpoint.note)
+        let ledger = try await ledgerOptions.openLedger()
+        if verifierKey {
+            guard let key = await ledger.registry.checkpointKey else { throw CLIError("the ledger names no checkpoint key") }
+            Terminal.print(key.description)
+            return
         }
-    }
-}
-
-import Foundation
-
-enum FileHandleOutput {
-    /// Writes text exactly, without adding a newline.
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        guard let checkpoint = try await ledger.store.latestCheckpoint() else {
+            throw CLIError("the ledger has no checkpoint yet")
+        }
+        Terminal.write(checkpoint.note)
     }
 }

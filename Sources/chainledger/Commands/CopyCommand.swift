@@ -16,59 +16,61 @@ struct CopyCommand: AsyncParsableCommand {
             recomputed from its stored bytes equals the source's signed checkpoint. Exit status 2 when it does not.
             """)
 
-    @Option(help: ArgumentHelp("The ledger to copy: a SQLite file or a postgres:// URL.", valueName: "DB|URL")) var from: String
-    @Option(help: ArgumentHelp("Where to copy it: a new SQLite file or an empty PostgreSQL database.", valueName: "DB|URL")) var to: String
+    @Option(help: ArgumentHelp("The ledger to copy: a SQLite file or a postgres:// URL.", valueName: "DB|URL")) var from: LedgerSource
+    @Option(help: ArgumentHelp("Where to copy it: a new SQLite file or an empty PostgreSQL database.", valueName: "DB|URL")) var to: LedgerSource
     @Flag(help: "Print the result as JSON.") var json = false
 
+    func validate() throws {
+        _ = try from.location()
+        _ = try to.location()
+    }
+
     func run() async throws {
-        try await Terminal.run {
-            let source = try await LedgerSource(named: from).openStore()
-            guard let signed = try await source.latestCheckpoint() else {
-                throw CLIError("\(from) has no signed checkpoint: there is nothing verifiable to copy")
-            }
-            let newFile: String? = if case .file(let path) = try LedgerSource(named: to).location(), !FileManager.default.fileExists(atPath: path) { path } else { nil }
-            let target = try await Self.openTarget(to)
-            let copied: UInt64
-            do {
-                copied = try await LedgerCopy(from: source, to: target).run()
-            } catch {
-                // A file this command created holds nothing worth keeping.
-                if let newFile { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: newFile + suffix) } }
-                throw CLIError("the copy stopped: \(error)")
-            }
-            let report: VerificationReport
-            do {
-                report = try await LedgerVerifier(store: target, domain: CLIDomain()).run()
-            } catch let error as LedgerError {
-                throw IntegrityFailure(description: "the copy does not verify: \(error)")
-            }
-            let sourceSize = try await source.size()
-            guard report.size == sourceSize, signed.size == sourceSize, report.root == signed.root else {
-                throw IntegrityFailure(description: "the copy differs: \(report.size) entries with root \(report.root.base64), "
-                                       + "the source \(sourceSize) entries with signed root \(signed.root.base64)")
-            }
-            if json {
-                var line = JSONLine()
-                line.number("copied", copied)
-                line.number("size", report.size)
-                line.string("root", report.root.base64)
-                Terminal.print(line.text)
-            } else {
-                Terminal.print("copied \(copied) entries; both sides hold \(report.size) entries with root \(report.root.base64) (verified)")
-            }
+        let source = try await from.openStore()
+        guard let signed = try await source.latestCheckpoint() else {
+            throw CLIError("\(from.name) has no signed checkpoint: there is nothing verifiable to copy")
+        }
+        let newFile: String? = if case .file(let path) = try to.location(), !FileManager.default.fileExists(atPath: path) { path } else { nil }
+        let target = try await Self.openTarget(to)
+        let copied: UInt64
+        do {
+            copied = try await LedgerCopy(from: source, to: target).run()
+        } catch {
+            // A file this command created holds nothing worth keeping.
+            if let newFile { NewLedgerFiles.remove(ledger: newFile) }
+            throw CLIError("the copy stopped: \(error)")
+        }
+        let report: VerificationReport
+        do {
+            report = try await LedgerVerifier(store: target, domain: CLIDomain()).run()
+        } catch let error as LedgerError {
+            throw IntegrityFailure(description: "the copy does not verify: \(error)")
+        }
+        let sourceSize = try await source.size()
+        guard report.size == sourceSize, signed.size == sourceSize, report.root == signed.root else {
+            throw IntegrityFailure(description: "the copy differs: \(report.size) entries with root \(report.root.base64), "
+                                   + "the source \(sourceSize) entries with signed root \(signed.root.base64)")
+        }
+        if json {
+            var line = JSONLine()
+            line.number("copied", copied)
+            line.number("size", report.size)
+            line.string("root", report.root.base64)
+            Terminal.print(line.text)
+        } else {
+            Terminal.print("copied \(copied) entries; both sides hold \(report.size) entries with root \(report.root.base64) (verified)")
         }
     }
 
     /// A target: a PostgreSQL database (created tables if needed) or a new SQLite file.
-    static func openTarget(_ name: String) async throws -> any LedgerStore {
-        let options = LedgerSource(named: name)
-        if case .file(let path) = try options.location() {
+    static func openTarget(_ target: LedgerSource) async throws -> any LedgerStore {
+        if case .file(let path) = try target.location() {
             do {
                 return try SQLiteLedgerStore(path: path)
             } catch {
                 throw CLIError("cannot create the ledger file \(path): \(error)")
             }
         }
-        return try await options.openStore()
+        return try await target.openStore()
     }
 }

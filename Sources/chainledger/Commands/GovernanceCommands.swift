@@ -18,11 +18,9 @@ struct AssignOwnerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The decision this carries out.", valueName: "DECISION")) var decision: String?
 
     func run() async throws {
-        try await Terminal.run {
-            let writer = try await DomainWriter(target)
-            try await writer.commit([.chainOwnerAssigned(ChainOwnerAssigned(
-                chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))])
-        }
+        let writer = try await CommitWriter(target)
+        try await writer.commit([.chainOwnerAssigned(ChainOwnerAssigned(
+            chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))])
     }
 }
 
@@ -64,14 +62,12 @@ struct AgreementCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The agreement as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
-            try await Terminal.run {
-                let terms = try Arguments.jsonFile(file, as: TermsFile.self).terms(version: 1, reason: nil)
-                let writer = try await DomainWriter(target)
-                try await writer.commit([
-                    .agreementProposed(terms),
-                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: 1, party: target.org)),
-                ])
-            }
+            let terms = try InputFile.json(file, as: TermsFile.self).terms(version: 1, reason: nil)
+            let writer = try await CommitWriter(target)
+            try await writer.commit([
+                .agreementProposed(terms),
+                .agreementSigned(AgreementSigned(agreement: terms.agreement, version: 1, party: target.org)),
+            ])
         }
     }
 
@@ -81,13 +77,11 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
 
         func run() async throws {
-            try await Terminal.run {
-                let writer = try await DomainWriter(target)
-                guard let version = try await writer.target.agreementVersion(agreement) else {
-                    throw CLIError("there is no agreement \(agreement)")
-                }
-                try await writer.commit([.agreementSigned(AgreementSigned(agreement: agreement, version: version, party: target.org))])
+            let writer = try await CommitWriter(target)
+            guard let version = try await writer.target.agreementVersion(agreement) else {
+                throw CLIError("there is no agreement \(agreement)")
             }
+            try await writer.commit([.agreementSigned(AgreementSigned(agreement: agreement, version: version, party: target.org))])
         }
     }
 
@@ -100,19 +94,17 @@ struct AgreementCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The amended agreement as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
-            try await Terminal.run {
-                let input = try Arguments.jsonFile(file, as: TermsFile.self)
-                guard let reason = reason ?? input.reason else { throw CLIError("an amendment needs a reason: --reason or \"reason\" in \(file)") }
-                let writer = try await DomainWriter(target)
-                guard let version = try await writer.target.agreementVersion(input.agreement) else {
-                    throw CLIError("there is no agreement \(input.agreement) to amend; propose it first")
-                }
-                let terms = input.terms(version: version + 1, reason: reason)
-                try await writer.commit([
-                    .agreementAmended(terms),
-                    .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: target.org)),
-                ])
+            let input = try InputFile.json(file, as: TermsFile.self)
+            guard let reason = reason ?? input.reason else { throw CLIError("an amendment needs a reason: --reason or \"reason\" in \(file)") }
+            let writer = try await CommitWriter(target)
+            guard let version = try await writer.target.agreementVersion(input.agreement) else {
+                throw CLIError("there is no agreement \(input.agreement) to amend; propose it first")
             }
+            let terms = input.terms(version: version + 1, reason: reason)
+            try await writer.commit([
+                .agreementAmended(terms),
+                .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: target.org)),
+            ])
         }
     }
 
@@ -121,14 +113,12 @@ struct AgreementCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
         @Option(help: ArgumentHelp("Why it ends.", valueName: "TEXT")) var reason: String
-        @Option(help: ArgumentHelp("The day it ends (default: today).", valueName: "YYYY-MM-DD")) var effective: String?
+        @Option(help: ArgumentHelp("The day it ends (default: today).", valueName: "YYYY-MM-DD")) var effective: CalendarDate?
 
         func run() async throws {
-            try await Terminal.run {
-                let day = try effective.map(Arguments.date) ?? CalendarDate.today
-                let writer = try await DomainWriter(target)
-                try await writer.commit([.agreementTerminated(AgreementTerminated(agreement: agreement, reason: reason, effective: day))])
-            }
+            let writer = try await CommitWriter(target)
+            try await writer.commit([.agreementTerminated(AgreementTerminated(
+                agreement: agreement, reason: reason, effective: effective ?? CalendarDate.today))])
         }
     }
 }
@@ -163,14 +153,12 @@ struct DialogueCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The dialogue as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
-            try await Terminal.run {
-                let input = try Arguments.jsonFile(file, as: DialogueFile.self)
-                let writer = try await DomainWriter(target)
-                let size = try await writer.target.size()
-                try await writer.commit([.dialogueHeld(DialogueHeld(
-                    dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
-                    reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))])
-            }
+            let input = try InputFile.json(file, as: DialogueFile.self)
+            let writer = try await CommitWriter(target)
+            let size = try await writer.target.size()
+            try await writer.commit([.dialogueHeld(DialogueHeld(
+                dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
+                reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))])
         }
     }
 
@@ -179,15 +167,13 @@ struct DialogueCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("The dialogue id.", valueName: "DIALOGUE")) var dialogue: String
         @Option(help: ArgumentHelp("The action id.", valueName: "ACTION")) var action: String
-        @Option(help: ArgumentHelp("The day it was done (default: today).", valueName: "YYYY-MM-DD")) var on: String?
+        @Option(help: ArgumentHelp("The day it was done (default: today).", valueName: "YYYY-MM-DD")) var on: CalendarDate?
         @Option(help: ArgumentHelp("A short note.", valueName: "T")) var note: String?
 
         func run() async throws {
-            try await Terminal.run {
-                let day = try on.map(Arguments.date) ?? CalendarDate.today
-                let writer = try await DomainWriter(target)
-                try await writer.commit([.actionCompleted(ActionCompleted(dialogue: dialogue, action: action, completedOn: day, note: note))])
-            }
+            let writer = try await CommitWriter(target)
+            try await writer.commit([.actionCompleted(ActionCompleted(
+                dialogue: dialogue, action: action, completedOn: on ?? CalendarDate.today, note: note))])
         }
     }
 }

@@ -13,28 +13,39 @@ struct GrantCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "The ledger in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or CHAINLEDGER_POSTGRES).", valueName: "URL"))
-    var postgres: String?
+    var postgres: PostgresURL?
     @Option(help: "The role to grant the rights to (a plain name: lower-case letters, digits and _).") var role: String
 
+    func validate() throws {
+        _ = try statements()
+        _ = try location()
+    }
+
     func run() async throws {
-        try await Terminal.run {
-            let statements: [String]
-            do {
-                statements = try PostgresLedgerStore.appendOnlyGrants(to: role)
-            } catch {
-                throw CLIError("\(error)")
-            }
-            guard case let .postgres(location) = try LedgerSource(ledger: nil, postgres: postgres).location() else {
-                throw CLIError("grant needs a ledger in PostgreSQL: give --postgres URL or set CHAINLEDGER_POSTGRES")
-            }
-            do {
-                let store = try await PostgresLedgerStore(location)
-                defer { store.close() }
-                try await store.grantAppendOnly(to: role)
-            } catch {
-                throw CLIError("\(error)")
-            }
-            for statement in statements { Terminal.print(statement + ";") }
+        let statements = try statements()
+        do {
+            let store = try await PostgresLedgerStore(try location())
+            defer { store.close() }
+            try await store.grantAppendOnly(to: role)
+        } catch {
+            throw CLIError("\(error)")
         }
+        for statement in statements { Terminal.print(statement + ";") }
+    }
+
+    /// What granting the rights to `role` runs; refuses a role that is not a plain name.
+    private func statements() throws -> [String] {
+        do {
+            return try PostgresLedgerStore.appendOnlyGrants(to: role)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
+    private func location() throws -> PostgresLocation {
+        guard case let .postgres(location) = try LedgerSource(ledger: nil, postgres: postgres?.text).location() else {
+            throw CLIError("grant needs a ledger in PostgreSQL: give --postgres URL or set CHAINLEDGER_POSTGRES")
+        }
+        return location
     }
 }

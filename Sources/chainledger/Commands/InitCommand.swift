@@ -15,7 +15,7 @@ struct InitCommand: AsyncParsableCommand {
             recorded in the genesis commit so that partners can check every checkpoint.
             """)
 
-    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var newLedger: NewLedgerOptions
 
     @Option(help: ArgumentHelp("The coalition's name.", valueName: "NAME"))
     var coalition: String
@@ -32,9 +32,6 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ledger's checkpoint origin, a unique name such as example.org/coalition (default: chainledger/<coalition>).", valueName: "ORIGIN"))
     var origin: String?
 
-    @Option(name: .customLong("ledger-key"), help: ArgumentHelp("Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
-    var ledgerKey: String?
-
     static func isOrganisationID(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 64 && text.first != "-"
             && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
@@ -47,46 +44,40 @@ struct InitCommand: AsyncParsableCommand {
         return "chainledger/" + (slug.isEmpty ? "coalition" : slug)
     }
 
-    func run() async throws {
-        try await Terminal.run {
-            guard Self.isOrganisationID(org) else {
-                throw CLIError("--org \"\(org)\" is not an organisation id: use lowercase letters, digits and hyphens")
-            }
-            let path = try ledgerOptions.file(for: "init")
-            let keyPath = ledgerKey ?? path + ".ledger-key"
-            for existing in [path, keyPath] where FileManager.default.fileExists(atPath: existing) {
-                throw CLIError("\(existing) already exists; `init` founds a new ledger and never touches an existing one")
-            }
-            let founderKey = try KeyFile.readPrivate(key)
-            let origin = origin ?? defaultOrigin
-            let checkpointKey: SigningKey
-            let genesis: SignedCommit
-            do {
-                checkpointKey = try SigningKey.generate(name: origin)
-                genesis = try CoreCommits.genesis(
-                    coalition: coalition, origin: origin, organisation: org, organisationName: orgName ?? org,
-                    key: founderKey, checkpointKey: checkpointKey.verifier)
-                _ = try CommitDocument(parsing: genesis.bytes)
-            } catch {
-                throw CLIError("\(error)")
-            }
-            do {
-                try KeyFile.write(checkpointKey, to: keyPath)
-                let store = try SQLiteLedgerStore(path: path)
-                let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
-                let receipt = try await ledger.append(genesis)
-                var line = JSONLine()
-                line.string("ledger", receipt.commit.hex)
-                line.string("origin", origin)
-                line.string("verifierKey", checkpointKey.verifier.description)
-                line.string("ledgerKeyFile", keyPath)
-                line.number("size", receipt.size)
-                line.string("root", receipt.root.base64)
-                Terminal.print(line.text)
-            } catch {
-                for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
-                throw error
-            }
+    func validate() throws {
+        guard Self.isOrganisationID(org) else {
+            throw CLIError("--org \"\(org)\" is not an organisation id: use lowercase letters, digits and hyphens")
         }
+    }
+
+    func run() async throws {
+        let files = try newLedger.files(for: "init", purpose: "founds a new ledger")
+        let founderKey = try KeyFile.readPrivate(key)
+        let origin = origin ?? defaultOrigin
+        let checkpointKey: SigningKey
+        let genesis: SignedCommit
+        do {
+            checkpointKey = try SigningKey.generate(name: origin)
+            genesis = try CoreCommits.genesis(
+                coalition: coalition, origin: origin, organisation: org, organisationName: orgName ?? org,
+                key: founderKey, checkpointKey: checkpointKey.verifier)
+            _ = try CommitDocument(parsing: genesis.bytes)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        try await files.removing(onFailureOf: {
+            try KeyFile.write(checkpointKey, to: files.checkpointKey)
+            let store = try SQLiteLedgerStore(path: files.ledger)
+            let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
+            let receipt = try await ledger.append(genesis)
+            var line = JSONLine()
+            line.string("ledger", receipt.commit.hex)
+            line.string("origin", origin)
+            line.string("verifierKey", checkpointKey.verifier.description)
+            line.string("ledgerKeyFile", files.checkpointKey)
+            line.number("size", receipt.size)
+            line.string("root", receipt.root.base64)
+            Terminal.print(line.text)
+        })
     }
 }

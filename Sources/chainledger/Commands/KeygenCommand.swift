@@ -19,20 +19,18 @@ struct KeygenCommand: AsyncParsableCommand {
     var out: String
 
     func run() async throws {
-        try await Terminal.run {
-            let key: SigningKey
-            do {
-                key = try SigningKey.generate(name: name)
-            } catch {
-                throw CLIError("\(error)")
-            }
-            try KeyFile.write(key, to: out)
-            var line = JSONLine()
-            line.string("name", key.name)
-            line.string("keyId", KeyID.of(key.verifier.publicKey))
-            line.string("publicKey", key.verifier.publicKey.base64EncodedString())
-            line.string("verifierKey", key.verifier.description)
-            Terminal.print(line.text)
+        let key: SigningKey
+        do {
+            key = try SigningKey.generate(name: name)
+        } catch {
+            throw CLIError("\(error)")
         }
+        try KeyFile.write(key, to: out)
+        var line = JSONLine()
+        line.string("name", key.name)
+        line.string("keyId", KeyID.of(key.verifier.publicKey))
+        line.string("publicKey", key.verifier.publicKey.base64EncodedString())
+        line.string("verifierKey", key.verifier.description)
+        Terminal.print(line.text)
     }
 }

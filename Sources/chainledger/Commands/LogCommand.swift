@@ -25,26 +25,27 @@ struct LogCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
+    func validate() throws {
+        if let to, from > to { throw CLIError("--from \(from) lies after --to \(to)") }
+    }
+
     func run() async throws {
-        try await Terminal.run {
-            let store: any LedgerStore = try await ledgerOptions.openStore()
-            let last = to ?? UInt64.max
-            guard from <= last else { throw CLIError("--from \(from) lies after --to \(last)") }
-            if !json { Terminal.print("position  recorded at               stream@version  type") }
-            var cursor = stream == nil ? from : 1
-            while true {
-                let page = if let stream {
-                    try await store.entries(stream: stream, fromVersion: cursor, limit: 1000)
-                } else {
-                    try await store.entries(from: cursor, limit: 1000)
-                }
-                for stored in page where stored.position >= from {
-                    guard stored.position <= last else { return }
-                    Terminal.print(json ? try Self.json(stored) : Self.row(stored))
-                }
-                guard let final = page.last, page.count == 1000 else { return }
-                cursor = (stream == nil ? final.position : final.version) + 1
+        let store: any LedgerStore = try await ledgerOptions.openStore()
+        let last = to ?? UInt64.max
+        if !json { Terminal.print("position  recorded at               stream@version  type") }
+        var cursor = stream == nil ? from : 1
+        while true {
+            let page = if let stream {
+                try await store.entries(stream: stream, fromVersion: cursor, limit: 1000)
+            } else {
+                try await store.entries(from: cursor, limit: 1000)
             }
+            for stored in page where stored.position >= from {
+                guard stored.position <= last else { return }
+                Terminal.print(json ? try Self.json(stored) : Self.row(stored))
+            }
+            guard let final = page.last, page.count == 1000 else { return }
+            cursor = (stream == nil ? final.position : final.version) + 1
         }
     }
 

@@ -6,6 +6,26 @@ import LedgerCore
 /// The chain domain's measurement (Foundation has a type of the same name).
 typealias Measurement = ChainDomain.Measurement
 
+/// The value a command records or corrects: which KPI, for which period, and the figure.
+struct MeasurementOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
+    @Option(help: ArgumentHelp("The period: 2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03.", valueName: "PERIOD"))
+    var period: Period
+    @Option(help: ArgumentHelp("The value (a decimal comma is accepted).", valueName: "V")) var value: DecimalNumber
+    @Option(help: ArgumentHelp("Observation status: A normal, P provisional, E estimated.", valueName: "S")) var status = ObservationStatus.normal
+
+    /// The measurement, as reported by `organisation`.
+    func measurement(by organisation: String, source: String, note: String? = nil, supersedes: UInt64? = nil, reason: String? = nil) -> Measurement {
+        Measurement(kpi: kpi, period: period, organisation: organisation, value: value.value, status: status, source: source,
+                    note: note, supersedes: supersedes, reason: reason)
+    }
+
+    /// The position of the latest value `organisation` reported for this KPI and period, if any.
+    func latest(by organisation: String, in writer: CommitWriter) async throws -> UInt64? {
+        try await writer.head(of: ChainStreams.measurement(kpi: kpi, period: period, organisation: organisation))
+    }
+}
+
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
@@ -13,26 +33,17 @@ struct RecordCommand: AsyncParsableCommand {
         discussion: "A second value for the same KPI, period and organisation is a correction: use `chainledger correct`.")
 
     @OptionGroup var target: TargetOptions
-
-    @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
-    @Option(help: ArgumentHelp("The period: 2026, 2026-H1, 2026-Q1, 2026-03, 2026-W05, 2026KW01, 2026MM03.", valueName: "PERIOD")) var period: String
-    @Option(help: ArgumentHelp("The value (a decimal comma is accepted).", valueName: "V")) var value: String
-    @Option(help: ArgumentHelp("Observation status: A normal, P provisional, E estimated.", valueName: "S")) var status = "A"
+    @OptionGroup var measurement: MeasurementOptions
     @Option(help: ArgumentHelp("Where the figure comes from.", valueName: "SOURCE")) var source = "chainledger record"
     @Option(help: ArgumentHelp("A short note (at most 280 characters; no personal data).", valueName: "T")) var note: String?
 
     func run() async throws {
-        try await Terminal.run {
-            let measurement = Measurement(
-                kpi: kpi, period: try Arguments.period(period), organisation: target.org, value: try Arguments.number(value),
-                status: try Arguments.status(status), source: source, note: note)
-            let writer = try await DomainWriter(target)
-            let stream = ChainStreams.measurement(kpi: kpi, period: measurement.period, organisation: target.org)
-            if let existing = try await writer.head(of: stream) {
-                throw CLIError("\(kpi) for \(measurement.period) by \(target.org) is already recorded (position \(existing)); use `chainledger correct` with a reason")
-            }
-            try await writer.commit([.measurementRecorded(measurement)])
+        let writer = try await CommitWriter(target)
+        if let existing = try await measurement.latest(by: target.org, in: writer) {
+            throw CLIError("\(measurement.kpi) for \(measurement.period) by \(target.org) is already recorded (position \(existing)); "
+                           + "use `chainledger correct` with a reason")
         }
+        try await writer.commit([.measurementRecorded(measurement.measurement(by: target.org, source: source, note: note))])
     }
 }
 
@@ -43,26 +54,16 @@ struct CorrectCommand: AsyncParsableCommand {
         discussion: "The earlier value stays in the ledger; the correction names its position. Finalising a provisional value is a correction with status A.")
 
     @OptionGroup var target: TargetOptions
-
-    @Option(help: ArgumentHelp("The KPI id.", valueName: "KPI")) var kpi: String
-    @Option(help: ArgumentHelp("The period.", valueName: "PERIOD")) var period: String
-    @Option(help: ArgumentHelp("The corrected value.", valueName: "V")) var value: String
+    @OptionGroup var measurement: MeasurementOptions
     @Option(help: ArgumentHelp("Why the value changes.", valueName: "TEXT")) var reason: String
-    @Option(help: ArgumentHelp("Observation status of the new value.", valueName: "S")) var status = "A"
     @Option(help: ArgumentHelp("Where the corrected figure comes from.", valueName: "SOURCE")) var source = "chainledger correct"
 
     func run() async throws {
-        try await Terminal.run {
-            let parsedPeriod = try Arguments.period(period)
-            let writer = try await DomainWriter(target)
-            let stream = ChainStreams.measurement(kpi: kpi, period: parsedPeriod, organisation: target.org)
-            guard let latest = try await writer.head(of: stream) else {
-                throw CLIError("there is no value of \(kpi) for \(parsedPeriod) by \(target.org) to correct; use `chainledger record`")
-            }
-            try await writer.commit([.measurementCorrected(Measurement(
-                kpi: kpi, period: parsedPeriod, organisation: target.org, value: try Arguments.number(value),
-                status: try Arguments.status(status), source: source, supersedes: latest, reason: reason))])
+        let writer = try await CommitWriter(target)
+        guard let latest = try await measurement.latest(by: target.org, in: writer) else {
+            throw CLIError("there is no value of \(measurement.kpi) for \(measurement.period) by \(target.org) to correct; use `chainledger record`")
         }
+        try await writer.commit([.measurementCorrected(measurement.measurement(by: target.org, source: source, supersedes: latest, reason: reason))])
     }
 }
 
@@ -79,50 +80,47 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var target: TargetOptions
 
-    @Option(help: ArgumentHelp("Observation status for every value.", valueName: "S")) var status = "A"
+    @Option(help: ArgumentHelp("Observation status for every value.", valueName: "S")) var status = ObservationStatus.normal
     @Option(help: ArgumentHelp("Where the figures come from (default: the file's name).", valueName: "SOURCE")) var source: String?
 
     @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv")) var file: String
 
     func run() async throws {
-        try await Terminal.run {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            let status = try Arguments.status(status)
-            let writer = try await DomainWriter(target)
-            let rows = try MeasurementImport.rows(from: data)
-            let state = await writer.state
-            let source = source ?? URL(fileURLWithPath: file).lastPathComponent
-            var problems: [String] = []
-            var events: [ChainEvent] = []
-            var seen: [String: Int] = [:]
-            for row in rows {
-                do {
-                    let measurement = try MeasurementImport.measurement(row, organisation: target.org, status: status, source: source, state: state)
-                    let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: target.org)
-                    if let earlier = seen[stream] {
-                        throw CLIError("\(measurement.kpi) for \(measurement.period) also appears on line \(earlier)")
-                    }
-                    seen[stream] = row.line
-                    if let existing = try await writer.head(of: stream) {
-                        throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing)); use `chainledger correct`")
-                    }
-                    events.append(.measurementRecorded(measurement))
-                } catch {
-                    problems.append("line \(row.line): \(error)")
-                }
-            }
-            guard problems.isEmpty else {
-                let shown = problems.prefix(10).joined(separator: "; ")
-                throw CLIError("\(file) was not imported: \(shown)\(problems.count > 10 ? "; and \(problems.count - 10) more" : "")")
-            }
-            guard !events.isEmpty else { throw CLIError("\(file) holds no measurements") }
+        let data = try InputFile.read(file)
+        let writer = try await CommitWriter(target)
+        let rows = try MeasurementImport.rows(from: data)
+        let state = await writer.state
+        let source = source ?? URL(fileURLWithPath: file).lastPathComponent
+        var problems: [String] = []
+        var events: [ChainEvent] = []
+        var seen: [String: Int] = [:]
+        for row in rows {
             do {
-                try await writer.commit(events)
-            } catch let error as LedgerError {
-                throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error, rows: rows))")
-            } catch let error as RemoteLedger.RemoteError {
-                throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error.message, rows: rows))")
+                let measurement = try MeasurementImport.measurement(row, organisation: target.org, status: status, source: source, state: state)
+                let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: target.org)
+                if let earlier = seen[stream] {
+                    throw CLIError("\(measurement.kpi) for \(measurement.period) also appears on line \(earlier)")
+                }
+                seen[stream] = row.line
+                if let existing = try await writer.head(of: stream) {
+                    throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing)); use `chainledger correct`")
+                }
+                events.append(.measurementRecorded(measurement))
+            } catch {
+                problems.append("line \(row.line): \(error)")
             }
+        }
+        guard problems.isEmpty else {
+            let shown = problems.prefix(10).joined(separator: "; ")
+            throw CLIError("\(file) was not imported: \(shown)\(problems.count > 10 ? "; and \(problems.count - 10) more" : "")")
+        }
+        guard !events.isEmpty else { throw CLIError("\(file) holds no measurements") }
+        do {
+            try await writer.commit(events)
+        } catch let error as LedgerError {
+            throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error, rows: rows))")
+        } catch let error as RemoteLedger.RemoteError {
+            throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error.message, rows: rows))")
         }
     }
 }

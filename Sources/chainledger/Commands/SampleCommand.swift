@@ -19,7 +19,7 @@ struct SampleCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The sample coalition.", valueName: "NAME"))
     var name: String
 
-    @OptionGroup var ledgerOptions: LedgerOptions
+    @OptionGroup var newLedger: NewLedgerOptions
 
     @Option(help: ArgumentHelp("Where to write the organisations' test keys.", valueName: "DIR"))
     var keys: String
@@ -30,47 +30,38 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The random seed for the generated figures.", valueName: "SEED"))
     var seed: UInt64 = 2025
 
-    @Option(name: .customLong("ledger-key"), help: ArgumentHelp("Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
-    var ledgerKey: String?
+    func validate() throws {
+        guard Samples.names.contains(name) || name == "synthetic" else {
+            throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
-        try await Terminal.run {
-            guard Samples.names.contains(name) || name == "synthetic" else {
-                throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
-            }
-            let path = try ledgerOptions.file(for: "sample")
-            let keyPath = ledgerKey ?? path + ".ledger-key"
-            for existing in [path, keyPath] where FileManager.default.fileExists(atPath: existing) {
-                throw CLIError("\(existing) already exists; `sample` writes a new ledger and never touches an existing one")
-            }
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: keys, isDirectory: &isFolder), !isFolder.boolValue {
-                throw CLIError("\(keys) is a file; --keys names a folder for the test keys")
-            }
-            do {
-                let checkpointKey = try SigningKey.generate(name: "ledger.example/\(name)")
-                try KeyFile.write(checkpointKey, to: keyPath)
-                let store = try SQLiteLedgerStore(path: path)
-                let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
-                let organisationKeys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier, seed: seed, syntheticEvents: events)
-                try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
-                for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
-                    try KeyFile.write(key, to: URL(fileURLWithPath: keys).appendingPathComponent("\(organisation).key").path)
-                }
-                let size = try await store.size()
-                let checkpoint = try await store.latestCheckpoint()
-                var line = JSONLine()
-                line.string("sample", name)
-                line.string("ledger", try await ledger.ledgerID()?.hex ?? "")
-                line.number("size", size)
-                line.string("root", checkpoint?.root.base64 ?? "")
-                line.number("organisations", organisationKeys.count)
-                line.string("keys", keys)
-                Terminal.print(line.text)
-            } catch {
-                for file in [path, path + "-wal", path + "-shm", keyPath] { try? FileManager.default.removeItem(atPath: file) }
-                throw error
-            }
+        let files = try newLedger.files(for: "sample", purpose: "writes a new ledger")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: keys, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CLIError("\(keys) is a file; --keys names a folder for the test keys")
         }
+        try await files.removing(onFailureOf: {
+            let checkpointKey = try SigningKey.generate(name: "ledger.example/\(name)")
+            try KeyFile.write(checkpointKey, to: files.checkpointKey)
+            let store = try SQLiteLedgerStore(path: files.ledger)
+            let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
+            let organisationKeys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier, seed: seed, syntheticEvents: events)
+            try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+            for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
+                try KeyFile.write(key, to: URL(fileURLWithPath: keys).appendingPathComponent("\(organisation).key").path)
+            }
+            let size = try await store.size()
+            let checkpoint = try await store.latestCheckpoint()
+            var line = JSONLine()
+            line.string("sample", name)
+            line.string("ledger", try await ledger.ledgerID()?.hex ?? "")
+            line.number("size", size)
+            line.string("root", checkpoint?.root.base64 ?? "")
+            line.number("organisations", organisationKeys.count)
+            line.string("keys", keys)
+            Terminal.print(line.text)
+        })
     }
 }

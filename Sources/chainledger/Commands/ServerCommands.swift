@@ -18,20 +18,17 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp("The ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port = 8080
+    @OptionGroup var listen: ListenOptions
     @Option(help: ArgumentHelp("The projections file (default: DB.projections).", valueName: "FILE")) var projections: String?
     @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
 
     func run() async throws {
-        try await Terminal.run {
-            let service = try await Self.service(ledgerOptions.source, ledgerKey: ledgerKey, projections: projections, access: access)
-            try await Self.serve(service, host: host, port: port)
-        }
+        let service = try await Self.service(ledgerOptions.source, ledgerKey: ledgerKey, projections: projections, access: access)
+        try await Self.serve(service, host: listen.host, port: listen.port)
     }
 
     static func service(_ ledgerOptions: LedgerSource, ledgerKey: String?, projections: String?, access: String?) async throws -> LedgerService {
-        let ledger = try await WriteOptions(ledgerKey: ledgerKey).openLedger(ledgerOptions)
+        let ledger = try await ledgerOptions.openLedger(checkpointKey: ledgerKey)
         let projector = try Projector(path: projections ?? ledgerOptions.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
         let tokens = try AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access")
@@ -58,36 +55,36 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where to write the demo ledger, keys and tokens.", valueName: "FOLDER")) var folder = "chainledger-demo"
     @Option(help: ArgumentHelp("The sample coalition: \(Samples.names.joined(separator: ", ")).", valueName: "NAME")) var sample = "housing-first"
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port = 8080
+    @OptionGroup var listen: ListenOptions
+
+    func validate() throws {
+        guard Samples.names.contains(sample) else { throw CLIError("there is no sample \"\(sample)\"; choose one of \(Samples.names.joined(separator: ", "))") }
+    }
 
     func run() async throws {
-        try await Terminal.run {
-            guard Samples.names.contains(sample) else { throw CLIError("there is no sample \"\(sample)\"; choose one of \(Samples.names.joined(separator: ", "))") }
-            let path = "\(folder)/\(sample).ledger"
-            if !FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let checkpointKey = try SigningKey.generate(name: "ledger.example/\(sample)")
-                try KeyFile.write(checkpointKey, to: path + ".ledger-key")
-                let ledger = try await Ledger(store: try SQLiteLedgerStore(path: path), domain: ChainRules(), checkpointKey: checkpointKey)
-                let keys = try await Samples.write(sample, into: ledger, checkpointKey: checkpointKey.verifier)
-                try FileManager.default.createDirectory(atPath: "\(folder)/keys", withIntermediateDirectories: true)
-                for (organisation, key) in keys where !FileManager.default.fileExists(atPath: "\(folder)/keys/\(organisation).key") {
-                    try KeyFile.write(key, to: "\(folder)/keys/\(organisation).key")
-                }
+        let path = "\(folder)/\(sample).ledger"
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let checkpointKey = try SigningKey.generate(name: "ledger.example/\(sample)")
+            try KeyFile.write(checkpointKey, to: path + ".ledger-key")
+            let ledger = try await Ledger(store: try SQLiteLedgerStore(path: path), domain: ChainRules(), checkpointKey: checkpointKey)
+            let keys = try await Samples.write(sample, into: ledger, checkpointKey: checkpointKey.verifier)
+            try FileManager.default.createDirectory(atPath: "\(folder)/keys", withIntermediateDirectories: true)
+            for (organisation, key) in keys where !FileManager.default.fileExists(atPath: "\(folder)/keys/\(organisation).key") {
+                try KeyFile.write(key, to: "\(folder)/keys/\(organisation).key")
             }
-            let service = try await ServeCommand.service(LedgerSource(file: path), ledgerKey: nil, projections: nil, access: nil)
-            let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
-            let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
-            FileHandle.standardError.write(Data("""
-                ChainLedger demo: \(sample) (\(try await service.store.size()) entries) in \(folder)/
-                Open http://\(host):\(port)/login?token=\(token)
-                API token (coordinator \(coordinator)): \(token)
-                Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
-
-                """.utf8))
-            try await ServeCommand.serve(service, host: host, port: port)
         }
+        let service = try await ServeCommand.service(LedgerSource(file: path), ledgerKey: nil, projections: nil, access: nil)
+        let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
+        let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
+        FileHandle.standardError.write(Data("""
+            ChainLedger demo: \(sample) (\(try await service.store.size()) entries) in \(folder)/
+            Open http://\(listen.host):\(listen.port)/login?token=\(token)
+            API token (coordinator \(coordinator)): \(token)
+            Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
+
+            """.utf8))
+        try await ServeCommand.serve(service, host: listen.host, port: listen.port)
     }
 }
 
@@ -97,66 +94,78 @@ struct TokenCommand: AsyncParsableCommand {
         abstract: "Issue, list and revoke the server's access tokens (stored hashed in DB.access).",
         subcommands: [Issue.self, List.self, Revoke.self])
 
+    /// The ledger whose tokens a subcommand manages, and the file they are kept in.
+    struct AccessOptions: ParsableArguments {
+        @OptionGroup var ledgerOptions: LedgerOptions
+        @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
+
+        /// The access-token file.
+        func file() throws -> String { try access ?? ledgerOptions.sidecar() + ".access" }
+
+        /// The tokens, once the ledger is known to exist.
+        func tokens() async throws -> AccessTokens {
+            _ = try await ledgerOptions.openStore()
+            return try AccessTokens(path: file())
+        }
+    }
+
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a token for a member of an organisation; it is printed once.")
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var accessOptions: AccessOptions
         @Option(help: ArgumentHelp("The member's organisation.", valueName: "ORG")) var org: String
         @Option(help: ArgumentHelp("The member's person id.", valueName: "PERSON")) var person: String
         @Option(help: ArgumentHelp("member (reads; submits for its organisation), coordinator (also lists tokens) or auditor (reads only).", valueName: "ROLE"))
-        var role = "member"
+        var role = AccessRole.member
         @Option(help: "Days the token is valid.") var days = 90
-        @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
+
+        func validate() throws {
+            guard (1...3650).contains(days) else { throw CLIError("--days runs from 1 to 3650") }
+        }
 
         func run() async throws {
-            try await Terminal.run {
-                guard let role = AccessRole(rawValue: role) else { throw CLIError("--role must be member, coordinator or auditor") }
-                guard (1...3650).contains(days) else { throw CLIError("--days runs from 1 to 3650") }
-                let ledger = try await ledgerOptions.openLedger()
-                let registry = await ledger.registry
-                guard registry.organisations[org] != nil else { throw CLIError("\"\(org)\" is not a member of this coalition") }
-                if role == .coordinator, !registry.coordinators.contains(org) {
-                    throw CLIError("\"\(org)\" is not a coordinating organisation; its members get member or auditor tokens")
-                }
-                let tokens = try AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access")
-                Terminal.print(try await tokens.issue(organisation: org, person: person, role: role, validFor: days))
+            let ledger = try await accessOptions.ledgerOptions.openLedger()
+            let registry = await ledger.registry
+            guard registry.organisations[org] != nil else { throw CLIError("\"\(org)\" is not a member of this coalition") }
+            if role == .coordinator, !registry.coordinators.contains(org) {
+                throw CLIError("\"\(org)\" is not a coordinating organisation; its members get member or auditor tokens")
             }
+            let tokens = try AccessTokens(path: accessOptions.file())
+            Terminal.print(try await tokens.issue(organisation: org, person: person, role: role, validFor: days))
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tokens (never their secrets).")
-        @OptionGroup var ledgerOptions: LedgerOptions
-        @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
+        @OptionGroup var accessOptions: AccessOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await Terminal.run {
-                _ = try await ledgerOptions.openStore()
-                let records = try await AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access").list()
-                if json { return try Show.json(records) }
-                var table = TextTable("id", "organisation", "person", "role", "expires", "revoked")
-                for record in records {
-                    table.add(record.id, record.organisation, record.person, record.role.rawValue, "\(record.expiresAt)", record.revokedAt.map { "\($0)" } ?? "")
-                }
-                Terminal.print(table.text)
+            let records = try await accessOptions.tokens().list()
+            if json { return try Show.json(records) }
+            var table = TextTable("id", "organisation", "person", "role", "expires", "revoked")
+            for record in records {
+                table.add(record.id, record.organisation, record.person, record.role.rawValue, "\(record.expiresAt)", record.revokedAt.map { "\($0)" } ?? "")
             }
+            Terminal.print(table.text)
         }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by its id.")
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var accessOptions: AccessOptions
         @Option(help: ArgumentHelp("The token's id (the part after clt_, before the next _).", valueName: "ID")) var id: String
-        @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
 
         func run() async throws {
-            try await Terminal.run {
-                _ = try await ledgerOptions.openStore()
-                guard try await AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access").revoke(id: id) else {
-                    throw CLIError("there is no unrevoked token \(id)")
-                }
-                Terminal.print("revoked \(id)")
+            guard try await accessOptions.tokens().revoke(id: id) else {
+                throw CLIError("there is no unrevoked token \(id)")
             }
+            Terminal.print("revoked \(id)")
         }
     }
+}
+
+/// Where a server listens.
+struct ListenOptions: ParsableArguments {
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
 }

@@ -20,31 +20,29 @@ struct VerifyCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await Terminal.run {
-            // The store alone, not a `Ledger`: opening one reads the state from the log, and any
-            // damage it met there would be reported without the first wrong position.
-            let store = try await ledgerOptions.openStore()
-            guard try await store.size() > 0 else {
-                throw CLIError.emptyLedger(ledgerOptions.name)
-            }
-            let report: VerificationReport
-            do {
-                report = try await LedgerVerifier(store: store, domain: CLIDomain()).run()
-            } catch let error as LedgerError {
-                throw IntegrityFailure(description: "verification failed: \(error)")
-            }
-            if json {
-                var line = JSONLine()
-                line.bool("ok", true)
-                line.number("size", report.size)
-                line.string("root", report.root.base64)
-                line.number("commits", report.commits)
-                line.number("checkpoints", report.checkpoints)
-                line.number("nodes", report.nodes)
-                Terminal.print(line.text)
-            } else {
-                Terminal.print("ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)")
-            }
+        // The store alone, not a `Ledger`: opening one reads the state from the log, and any
+        // damage it met there would be reported without the first wrong position.
+        let store = try await ledgerOptions.openStore()
+        guard try await store.size() > 0 else {
+            throw CLIError.emptyLedger(ledgerOptions.name)
+        }
+        let report: VerificationReport
+        do {
+            report = try await LedgerVerifier(store: store, domain: CLIDomain()).run()
+        } catch let error as LedgerError {
+            throw IntegrityFailure(description: "verification failed: \(error)")
+        }
+        if json {
+            var line = JSONLine()
+            line.bool("ok", true)
+            line.number("size", report.size)
+            line.string("root", report.root.base64)
+            line.number("commits", report.commits)
+            line.number("checkpoints", report.checkpoints)
+            line.number("nodes", report.nodes)
+            Terminal.print(line.text)
+        } else {
+            Terminal.print("ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)")
         }
     }
 }

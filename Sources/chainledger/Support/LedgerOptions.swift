@@ -1,27 +1,44 @@
 import ArgumentParser
+import ChainDomain
 import Foundation
 import LedgerCore
 import LedgerPostgres
 import LedgerSQLite
-import ChainDomain
 
 /// The domain whose rules the command-line ledger enforces.
 typealias CLIDomain = ChainRules
 
-/// `--ledger DB` or `--postgres URL`, shared by every command that opens a ledger.
-struct LedgerOptions: ParsableArguments {
+/// `--ledger DB` and `--postgres URL`, declared once. `LedgerOptions` adds that they name one
+/// ledger; `TargetOptions` adds `--server` as a third way to name where commits go.
+struct LedgerLocationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
     var ledger: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE. The password comes from PGPASSWORD; "
             + "or put the whole URL in the CHAINLEDGER_POSTGRES environment variable and leave out both options.", valueName: "URL"))
-    var postgres: String?
+    var postgres: PostgresURL?
+
+    /// The ledger as given.
+    var source: LedgerSource { LedgerSource(ledger: ledger, postgres: postgres?.text) }
+
+    func validate() throws {
+        if let postgres { _ = try LedgerSource.postgresLocation(postgres.text, passwordAllowed: false) }
+    }
+}
+
+/// `--ledger DB` or `--postgres URL` (or `CHAINLEDGER_POSTGRES`), shared by every command that
+/// opens a ledger.
+struct LedgerOptions: ParsableArguments {
+    @OptionGroup var location: LedgerLocationOptions
+
+    func validate() throws {
+        _ = try location.source.location()
+    }
 
     /// The ledger these options name.
-    var source: LedgerSource { LedgerSource(ledger: ledger, postgres: postgres) }
+    var source: LedgerSource { location.source }
 
-    func location() throws -> LedgerSource.Location { try source.location() }
     var name: String { source.name }
     func sidecar() throws -> String { try source.sidecar() }
     func file(for command: String) throws -> String { try source.file(for: command) }
@@ -45,7 +62,7 @@ struct LedgerSource {
 
     /// A ledger named by a file path or a postgres:// URL.
     init(named name: String) {
-        let isURL = name.hasPrefix("postgres://") || name.hasPrefix("postgresql://")
+        let isURL = PostgresURL.names(name)
         self.init(ledger: isURL ? nil : name, postgres: isURL ? name : nil)
     }
 
@@ -58,17 +75,22 @@ struct LedgerSource {
     func location() throws -> Location {
         switch (ledger, postgres) {
         case let (path?, nil): return .file(path)
-        case let (nil, url?): return .postgres(try postgresLocation(url, passwordAllowed: false))
+        case let (nil, url?): return .postgres(try Self.postgresLocation(url, passwordAllowed: false))
         case (nil, nil):
-            if let url = ProcessInfo.processInfo.environment["CHAINLEDGER_POSTGRES"], !url.isEmpty {
-                return .postgres(try postgresLocation(url, passwordAllowed: true))
+            if let url = Self.environmentURL {
+                return .postgres(try Self.postgresLocation(url, passwordAllowed: true))
             }
             throw CLIError("name the ledger: --ledger DB (a SQLite file) or --postgres URL (or CHAINLEDGER_POSTGRES)")
         case (_?, _?): throw CLIError("give either --ledger DB or --postgres URL, not both")
         }
     }
 
-    private func postgresLocation(_ url: String, passwordAllowed: Bool) throws -> PostgresLocation {
+    /// The ledger named by `CHAINLEDGER_POSTGRES`, where neither option names one.
+    static var environmentURL: String? {
+        ProcessInfo.processInfo.environment["CHAINLEDGER_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func postgresLocation(_ url: String, passwordAllowed: Bool) throws -> PostgresLocation {
         do {
             return try PostgresLocation(url: url, passwordAllowed: passwordAllowed)
         } catch {
@@ -119,64 +141,28 @@ struct LedgerSource {
 
     /// Opens the ledger for reading (no checkpoint key).
     func openLedger() async throws -> Ledger<CLIDomain> {
+        try await founded(Ledger(store: try await openStore(), domain: CLIDomain()))
+    }
+
+    /// Opens the ledger for writing, with its checkpoint key: the file at `checkpointKey`, by
+    /// default the one `init` wrote beside the ledger.
+    func openLedger(checkpointKey path: String?) async throws -> Ledger<CLIDomain> {
         let store = try await openStore()
-        let ledger = try await Ledger(store: store, domain: CLIDomain())
-        guard await ledger.registry.isFounded else {
-            throw CLIError.emptyLedger(name)
-        }
-        return ledger
-    }
-}
-
-/// Opening a ledger file for writing, with its checkpoint key.
-struct WriteOptions {
-    var ledgerKey: String?
-
-    func checkpointKeyPath(for ledger: String) -> String {
-        ledgerKey ?? ledger + ".ledger-key"
-    }
-
-    /// Opens an existing ledger for writing, with its checkpoint key.
-    func openLedger(_ options: LedgerOptions) async throws -> Ledger<CLIDomain> {
-        try await openLedger(options.source)
-    }
-
-    /// Opens an existing ledger for writing, with its checkpoint key.
-    func openLedger(_ options: LedgerSource) async throws -> Ledger<CLIDomain> {
-        let store = try await options.openStore()
-        let path = checkpointKeyPath(for: try options.sidecar())
+        let path = try path ?? Self.checkpointKeyPath(beside: sidecar())
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("the ledger's checkpoint key \(path) is missing: pass the file `init` wrote with --ledger-key")
         }
         let checkpointKey = try KeyFile.readPrivate(path)
-        let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
-        guard await ledger.registry.isFounded else {
-            throw CLIError.emptyLedger(options.name)
-        }
+        return try await founded(Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey))
+    }
+
+    private func founded(_ ledger: Ledger<CLIDomain>) async throws -> Ledger<CLIDomain> {
+        guard await ledger.registry.isFounded else { throw CLIError.emptyLedger(name) }
         return ledger
     }
-}
 
-/// Private key files in the signed-note `PRIVATE+KEY+…` format.
-enum KeyFile {
-    static func readPrivate(_ path: String) throws -> SigningKey {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CLIError("cannot read the key file \(path)")
-        }
-        do {
-            return try SigningKey(parsing: text)
-        } catch {
-            throw CLIError("\(path): \(error)")
-        }
-    }
-
-    /// Writes a private key readable by its owner only; refuses to replace an existing file.
-    static func write(_ key: SigningKey, to path: String) throws {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("\(path) already exists; a key file is never overwritten: choose another path")
-        }
-        let created = FileManager.default.createFile(
-            atPath: path, contents: Data(key.fileText.utf8), attributes: [.posixPermissions: 0o600])
-        guard created else { throw CLIError("cannot write the key file \(path)") }
+    /// Where `init` and `sample` write the checkpoint key of the ledger at `ledger`, unless told.
+    static func checkpointKeyPath(beside ledger: String) -> String {
+        ledger + ".ledger-key"
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ChainDomain
+import LedgerCore
+
+/// A ChainLedger server, through its HTTP API.
+struct RemoteLedger: CommitTarget {
+    let base: URL
+    let token: String
+
+    private func get(_ path: String, query: [URLQueryItem] = []) async throws -> Data {
+        var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query }
+        var request = URLRequest(url: components.url!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        return try await send(request).0
+    }
+
+    private func send(_ request: URLRequest) async throws -> (Data, Int) {
+        let (data, response): (Data, URLResponse)
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIError("cannot reach \(base): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            struct Failure: Decodable { struct Body: Decodable { let message: String }; let error: Body }
+            let message = (try? JSONDecoder().decode(Failure.self, from: data))?.error.message ?? String(decoding: data.prefix(300), as: UTF8.self)
+            throw RemoteError(status: status, message: message)
+        }
+        return (data, status)
+    }
+
+    struct RemoteError: Error, CustomStringConvertible {
+        let status: Int
+        let message: String
+        var description: String { "the server refused (\(status)): \(message)" }
+    }
+
+    private struct Page: Decodable {
+        struct Entry: Decodable { let position: UInt64; let version: UInt64; let commit: String }
+        let entries: [Entry]
+        let version: UInt64?
+    }
+
+    func ledgerID() async throws -> CommitID? {
+        let page = try JSONDecoder().decode(Page.self, from: try await get("api/log", query: [.init(name: "from", value: "0"), .init(name: "limit", value: "1")]))
+        return page.entries.first.flatMap { CommitID(hex: $0.commit) }
+    }
+
+    func head(of stream: String) async throws -> (version: UInt64, position: UInt64?) {
+        let probe = try JSONDecoder().decode(Page.self, from: try await get("api/stream", query: [.init(name: "id", value: stream), .init(name: "limit", value: "1")]))
+        let version = probe.version ?? 0
+        guard version > 0 else { return (0, nil) }
+        let last = try JSONDecoder().decode(Page.self, from: try await get("api/stream", query: [
+            .init(name: "id", value: stream), .init(name: "from_version", value: "\(version)"), .init(name: "limit", value: "1")]))
+        return (version, last.entries.first?.position)
+    }
+
+    func append(_ commit: SignedCommit) async throws -> AppendReceipt {
+        var request = URLRequest(url: base.appendingPathComponent("api/commits"))
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: [
+            "signed": Data(commit.bytes).base64EncodedString(), "signature": Data(commit.signature).base64EncodedString(),
+        ])
+        let (data, _) = try await send(request)
+        struct Receipt: Decodable { let commit: String; let first: UInt64; let last: UInt64; let size: UInt64; let root: String; let duplicate: Bool }
+        let receipt = try JSONDecoder().decode(Receipt.self, from: data)
+        guard let id = CommitID(hex: receipt.commit), let root = TreeHash(base64: receipt.root) else { throw CLIError("the server sent an unreadable receipt") }
+        return AppendReceipt(commit: id, first: receipt.first, last: receipt.last, size: receipt.size, root: root, duplicate: receipt.duplicate)
+    }
+
+    func chainState() async -> ChainState? { nil }
+
+    func size() async throws -> UInt64 {
+        struct Health: Decodable { let size: String }
+        return UInt64(try JSONDecoder().decode(Health.self, from: try await get("health")).size) ?? 0
+    }
+
+    func agreementVersion(_ agreement: String) async throws -> Int? {
+        struct Report: Decodable { struct Item: Decodable { let agreement: String; let latestVersion: Int }; let agreements: [Item] }
+        let report = try JSONDecoder().decode(Report.self, from: try await get("api/agreements"))
+        return report.agreements.first { $0.agreement == agreement }?.latestVersion
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+
+/// The command line's output, and the one place where errors become what a user sees.
+enum Terminal {
+    /// Ends the process for an error thrown while the arguments were read. Usage errors, help and
+    /// `--version` are argument-parser's to report; any other error was thrown by a `validate()`
+    /// and is a refusal like one from `run()`.
+    static func exit(forParsing error: any Error) -> Never {
+        guard ChainLedgerCommand.exitCode(for: error) == .failure else { ChainLedgerCommand.exit(withError: error) }
+        fail(ChainLedgerCommand.message(for: error), status: 1)
+    }
+
+    /// Ends the process for an error a command threw: one line on standard error, with exit
+    /// status 2 for a ledger that failed a check and 1 for every refusal. argument-parser's own
+    /// errors (an exit code, a request for help, a usage error) end as argument-parser ends them.
+    static func exit(for error: any Error) -> Never {
+        switch error {
+        case let failure as IntegrityFailure:
+            fail(failure.description, status: 2)
+        case let error as LedgerError:
+            fail(error.commandLineAdvice.map { "\(error); \($0)" } ?? "\(error)", status: 1)
+        case is ExitCode, is CleanExit, is ValidationError:
+            ChainLedgerCommand.exit(withError: error)
+        default:
+            fail("\(error)", status: 1)
+        }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        printError(message)
+        Foundation.exit(status)
+    }
+
+    static func printError(_ message: String) {
+        let line = "chainledger: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Writes to standard output without buffering surprises. When the reader has gone (`| head`),
+    /// the command stops quietly, as command-line tools do.
+    static func print(_ text: String) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        } catch {
+            Foundation.exit(0)
+        }
+    }
+
+    /// Writes text exactly, without adding a newline.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
