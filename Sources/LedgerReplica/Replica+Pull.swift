@@ -33,7 +33,7 @@ extension Replica {
             // Trust on first use: the key comes with the genesis commit, and the shown checkpoint
             // is checked with it once the genesis is in.
             guard let parsed = try? Checkpoint(text: SignedNote(parsing: shownNote).text) else {
-                throw try write(Evidence(
+                throw try write(MisbehaviourEvidence(
                     kind: .forgedCheckpoint, origin: "unknown", detected: clock.now(), source: api.base,
                     conclusion: "The server's checkpoint is not a signed checkpoint note.", shown: shownNote))
             }
@@ -65,7 +65,7 @@ extension Replica {
         do {
             return try Checkpoint.open(note, verifier: key)
         } catch {
-            throw try write(Evidence(
+            throw try write(MisbehaviourEvidence(
                 kind: .forgedCheckpoint, origin: key.name, detected: clock.now(), source: api.base,
                 conclusion: "The server's latest checkpoint is not signed by the ledger's key (\(error)).", shown: note))
         }
@@ -75,15 +75,15 @@ extension Replica {
     func checkExtension(held stored: StoredCheckpoint?, shown: Checkpoint, shownNote: String, key: VerifierKey) async throws {
         guard let stored else { return }
         let held = try Checkpoint.open(stored.note, verifier: key)
-        func evidence(_ kind: Evidence.Kind, _ conclusion: String) -> Evidence {
-            Evidence(kind: kind, origin: held.origin, detected: clock.now(), source: api.base, conclusion: conclusion, held: stored.note, shown: shownNote)
+        func evidence(_ kind: MisbehaviourEvidence.Kind, _ conclusion: String) -> MisbehaviourEvidence {
+            MisbehaviourEvidence(kind: kind, origin: held.origin, detected: clock.now(), source: api.base, conclusion: conclusion, held: stored.note, shown: shownNote)
         }
         if shown.size == held.size {
             guard shown.root != held.root else { return }
             throw try write(evidence(.fork, "The server's latest checkpoint signs another tree of \(held.size) entries than the replica holds."))
         }
         if shown.size < held.size {
-            if let found = try await Evidence.contradiction(
+            if let found = try await MisbehaviourEvidence.contradiction(
                 between: shownNote, and: store, role: .held, key: key, source: api.base, detected: clock.now()) {
                 throw try write(found)
             }
@@ -92,7 +92,7 @@ extension Replica {
                 ledger's key: the server lost \(held.size - shown.size) entries, as after a restore from an older backup.
                 """)
             let proof = try await ProofBuilder(store: store).consistency(old: shown.size, new: held.size)
-            found.consistency = Evidence.Consistency(old: shown.size, new: held.size, hashes: proof.hashes)
+            found.consistency = MisbehaviourEvidence.Consistency(old: shown.size, new: held.size, hashes: proof.hashes)
             throw try write(found)
         }
         let proof = try await api.consistency(old: held.size, new: shown.size)
@@ -107,20 +107,20 @@ extension Replica {
                 replica holds, which the ledger's key signed.
                 """)
             found.prefixRoot = proof.oldRoot
-            found.consistency = Evidence.Consistency(old: held.size, new: shown.size, hashes: proof.hashes)
+            found.consistency = MisbehaviourEvidence.Consistency(old: held.size, new: shown.size, hashes: proof.hashes)
             throw try write(found)
         }
         if let rewritten = try await rewrittenEntry(held: held, heldNote: stored.note, shownNote: shownNote) {
             throw try write(rewritten)
         }
         var found = evidence(.unproven, "The server could not prove that its tree of \(shown.size) entries extends the one the replica holds.")
-        found.consistency = Evidence.Consistency(old: held.size, new: shown.size, hashes: proof.hashes)
+        found.consistency = MisbehaviourEvidence.Consistency(old: held.size, new: shown.size, hashes: proof.hashes)
         throw try write(found)
     }
 
     /// The first entry below the held size that the server now serves otherwise than the replica
     /// holds it, as evidence (with the replica's own inclusion proof under the held checkpoint).
-    func rewrittenEntry(held: Checkpoint, heldNote: String, shownNote: String) async throws -> Evidence? {
+    func rewrittenEntry(held: Checkpoint, heldNote: String, shownNote: String) async throws -> MisbehaviourEvidence? {
         var position: UInt64 = 0
         while position < held.size {
             let served = try await api.entries(from: position, limit: 1000)
@@ -130,12 +130,12 @@ extension Replica {
                 let bytes = try theirs.bytes()
                 guard theirs.position == mine.position, TreeHash.leaf(bytes) == mine.leafHash else {
                     let proof = try await ProofBuilder(store: store).inclusion(index: mine.position, size: held.size)
-                    return Evidence(
+                    return MisbehaviourEvidence(
                         kind: .rewrittenEntry, origin: held.origin, detected: clock.now(), source: api.base,
                         conclusion: "The server serves another entry at position \(mine.position) than the one the ledger signed.",
                         held: heldNote, shown: nil,
-                        inclusion: Evidence.Inclusion(index: mine.position, size: held.size, leaf: proof.leafHash, hashes: proof.hashes),
-                        entries: [Evidence.ServedEntry(position: mine.position, bytes: bytes)])
+                        inclusion: MisbehaviourEvidence.Inclusion(index: mine.position, size: held.size, leaf: proof.leafHash, hashes: proof.hashes),
+                        entries: [MisbehaviourEvidence.ServedEntry(position: mine.position, bytes: bytes)])
                 }
             }
             position = served.last!.position + 1
@@ -179,20 +179,20 @@ extension Replica {
         let origin = await ledger.registry.origin
         switch refusal {
         case let .unsignedCheckpoint(note, reason):
-            return try write(Evidence(
+            return try write(MisbehaviourEvidence(
                 kind: .forgedCheckpoint, origin: origin, detected: clock.now(), source: api.base,
                 conclusion: "A checkpoint the server serves is not the ledger's (\(reason)).", shown: note))
         case let .rootMismatch(note, at, computed):
             let held = try await store.latestCheckpoint()
             let frontier = try NodeStorage.frontier(
                 size: size, from: try await store.hashes(of: NodeStorage.storedFrontierNodes(forSize: size)))
-            var entries: [Evidence.ServedEntry] = []
+            var entries: [MisbehaviourEvidence.ServedEntry] = []
             for commit in batch.commits where commit.first < at {
                 for (offset, bytes) in try commit.entries().enumerated() where commit.first + UInt64(offset) < at {
-                    entries.append(Evidence.ServedEntry(position: commit.first + UInt64(offset), bytes: bytes))
+                    entries.append(MisbehaviourEvidence.ServedEntry(position: commit.first + UInt64(offset), bytes: bytes))
                 }
             }
-            return try write(Evidence(
+            return try write(MisbehaviourEvidence(
                 kind: .entriesMismatch, origin: origin, detected: clock.now(), source: api.base,
                 conclusion: "The commits the server serves up to \(at) give root \(computed), not the root of its signed checkpoint.",
                 held: held?.note, shown: note, frontier: frontier.hashes, entries: entries))
@@ -205,22 +205,19 @@ extension Replica {
             guard proof.leafHash == TreeHash.leaf(entry), proof.root == checkpoint.root, (try? proof.verify()) != nil else {
                 return ReplicaError.unusable("\(refusal.description), and the server's inclusion proof for it does not verify")
             }
-            return try write(Evidence(
+            return try write(MisbehaviourEvidence(
                 kind: .invalidCommit, origin: origin, detected: clock.now(), source: api.base,
                 conclusion: "The commit at position \(position) does not pass the coalition's checks: \(reason).", shown: note,
-                inclusion: Evidence.Inclusion(index: position, size: checkpoint.size, leaf: proof.leafHash, hashes: proof.hashes),
-                entries: [Evidence.ServedEntry(position: position, bytes: entry)],
-                commit: Evidence.ServedCommit(signed: commit.signed, signature: commit.signature)))
+                inclusion: MisbehaviourEvidence.Inclusion(index: position, size: checkpoint.size, leaf: proof.leafHash, hashes: proof.hashes),
+                entries: [MisbehaviourEvidence.ServedEntry(position: position, bytes: entry)],
+                commit: MisbehaviourEvidence.ServedCommit(signed: commit.signed, signature: commit.signature)))
         case .notContiguous, .misplacedCheckpoint, .uncovered:
             return ReplicaError.unusable(refusal.description)
         }
     }
 
     /// Writes `evidence` beside the replica's ledger and returns the error that reports it.
-    func write(_ evidence: Evidence) throws -> ReplicaError {
-        let stamp = "\(evidence.detected)".replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
-        let file = "\(path).evidence-\(stamp)-\(evidence.kind.rawValue).txt"
-        try Data(evidence.text.utf8).write(to: URL(fileURLWithPath: file), options: .withoutOverwriting)
-        return ReplicaError.misbehaviour(evidence: evidence, path: file)
+    func write(_ evidence: MisbehaviourEvidence) throws -> ReplicaError {
+        ReplicaError.misbehaviour(evidence: evidence, path: try evidence.write(besideLedger: path))
     }
 }

@@ -102,7 +102,7 @@ struct ReplicaSettings: Codable, Equatable {
 public enum ReplicaError: Error, Sendable, CustomStringConvertible {
     /// The server showed a history that is not an extension of the one held: nothing was appended,
     /// and the evidence was written to `path`.
-    case misbehaviour(evidence: Evidence, path: String)
+    case misbehaviour(evidence: MisbehaviourEvidence, path: String)
     /// The key given is not the one the replica kept from its first pull.
     case otherKey(given: String, kept: String)
     /// The replica holds a ledger but no verifier key for it.

@@ -28,7 +28,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
                 HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
             ]),
             CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
-            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self]),
+            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self, EvidenceCommand.self]),
         ]
     )
 

@@ -10,6 +10,10 @@ public struct VerificationReport: Sendable, Equatable {
     public let checkpoints: Int
     /// Stored interior Merkle nodes checked against the recomputed ones.
     public let nodes: Int
+    /// The key the ledger's checkpoints are signed with, as its genesis names it (`nil` for an
+    /// empty ledger), and the checkpoints' origin.
+    public let checkpointKey: VerifierKey?
+    public let origin: String
 }
 
 /// Recomputes a whole ledger from its stored bytes and stops at the first position that is wrong.
@@ -86,7 +90,9 @@ private struct VerificationRun<Domain: LedgerDomain> {
     }
 
     var report: VerificationReport {
-        VerificationReport(size: size, root: tree.root, commits: counts.commits, checkpoints: counts.checkpoints, nodes: counts.nodes)
+        VerificationReport(
+            size: size, root: tree.root, commits: counts.commits, checkpoints: counts.checkpoints, nodes: counts.nodes,
+            checkpointKey: state.registry.checkpointKey, origin: state.registry.origin)
     }
 
     private func corrupted(_ position: UInt64?, _ reason: String) -> LedgerError {

@@ -12,9 +12,17 @@ struct VerifyCommand: AsyncParsableCommand {
             versions and the ledger's rules), that every stored entry is exactly what its commit and \
             position give, every leaf and Merkle node hash, and every signed checkpoint. Stops at the first \
             position that is wrong and says why: exit status 2. Exit status 0 means the ledger is intact.
+
+            With --against, it then proves that the ledger still holds the tree of each checkpoint a \
+            partner kept (a C2SP signed note, one per file): the ledger must be at least that large and have \
+            the same root at that size. A ledger restored from an older backup, or one whose history was \
+            rewritten, fails with exit status 2, and the evidence is written beside the ledger.
             """)
 
     @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(name: .customLong("against"), help: ArgumentHelp("A signed checkpoint a partner kept (one note per file); repeatable.", valueName: "CHECKPOINT_FILE"))
+    var against: [String] = []
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -32,6 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as LedgerError {
             throw IntegrityFailure(description: "verification failed: \(error)")
         }
+        let kept = try await checkKept(store: store, report: report)
         if json {
             var line = JSONLine()
             line.bool("ok", true)
@@ -40,9 +49,45 @@ struct VerifyCommand: AsyncParsableCommand {
             line.number("commits", report.commits)
             line.number("checkpoints", report.checkpoints)
             line.number("nodes", report.nodes)
+            if !against.isEmpty { line.number("against", kept) }
             Terminal.print(line.text)
         } else {
             Terminal.print("ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)")
+            for file in against { Terminal.print("holds the tree of \(file)") }
         }
+    }
+
+    /// Checks the ledger against the checkpoints a partner kept; returns how many it holds, or
+    /// throws with the evidence written beside the ledger.
+    private func checkKept(store: any LedgerStore, report: VerificationReport) async throws -> Int {
+        guard !against.isEmpty else { return 0 }
+        guard let key = report.checkpointKey else { throw CLIError("the ledger names no checkpoint key to check kept checkpoints with") }
+        for file in against {
+            guard let note = FileManager.default.contents(atPath: file).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw CLIError("cannot read \(file)")
+            }
+            let kept: Checkpoint
+            do {
+                kept = try Checkpoint.open(note, verifier: key)
+            } catch {
+                throw CLIError("\(file) is not a checkpoint signed by this ledger's key \(key.name): \(error)")
+            }
+            var evidence: MisbehaviourEvidence?
+            if kept.size > report.size {
+                let latest = try await store.latestCheckpoint()
+                evidence = MisbehaviourEvidence(
+                    kind: .rollback, origin: report.origin, detected: .now(), source: ledgerOptions.name,
+                    conclusion: "The ledger holds \(report.size) entries, but its key signed a checkpoint for \(kept.size): entries it had signed are missing, as after a restore from an older backup.",
+                    held: note, shown: latest?.note)
+            } else {
+                evidence = try await MisbehaviourEvidence.contradiction(
+                    between: note, and: store, role: .shown, key: key, source: ledgerOptions.name, detected: .now())
+            }
+            if let evidence {
+                let path = try evidence.write(besideLedger: try ledgerOptions.sidecar())
+                throw IntegrityFailure(description: "verification failed: the ledger does not hold the tree of \(file) (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence written to \(path)")
+            }
+        }
+        return against.count
     }
 }

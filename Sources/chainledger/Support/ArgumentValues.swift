@@ -5,6 +5,7 @@ public import ChainDomain
 public import ChainProjections
 public import ChainServer
 import Foundation
+public import LedgerCore
 
 // The domain's values as command-line arguments: argument-parser reads them, and a value that is
 // not one says so with the option's help.
@@ -28,6 +29,21 @@ extension ObservationStatus: ExpressibleByArgument {
 extension AsOf: ExpressibleByArgument {}
 
 extension AccessRole: ExpressibleByArgument {}
+
+extension VerifierKey: ExpressibleByArgument {
+    /// A verifier key (`name+hash+base64`), or a file whose first line is one.
+    public init?(argument: String) {
+        if let key = try? VerifierKey(parsing: argument) {
+            self = key
+        } else if let data = FileManager.default.contents(atPath: argument),
+                  let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first,
+                  let key = try? VerifierKey(parsing: String(line)) {
+            self = key
+        } else {
+            return nil
+        }
+    }
+}
 
 /// A decimal number as people type it: a decimal comma is read as a decimal point.
 struct DecimalNumber: ExpressibleByArgument {

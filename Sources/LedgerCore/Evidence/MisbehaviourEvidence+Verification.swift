@@ -13,7 +13,7 @@ public struct EvidenceCheckError: Error, Equatable, Sendable, CustomStringConver
     init(_ description: String) { self.description = description }
 }
 
-extension Evidence {
+extension MisbehaviourEvidence {
     /// Checks the evidence with nothing but the ledger's verifier key: the signatures on its
     /// checkpoints, its proofs and its entries. Throws when any of them does not hold, so a
     /// doctored copy is refused; otherwise says what the evidence proves.
@@ -124,7 +124,7 @@ extension Evidence {
         }
     }
 
-    private func checkpoint(_ part: KeyPath<Evidence, String?>, _ name: String, _ key: VerifierKey) throws(EvidenceCheckError) -> Checkpoint {
+    private func checkpoint(_ part: KeyPath<MisbehaviourEvidence, String?>, _ name: String, _ key: VerifierKey) throws(EvidenceCheckError) -> Checkpoint {
         guard let note = self[keyPath: part] else { throw EvidenceCheckError("the evidence holds no \(name) checkpoint") }
         let checkpoint: Checkpoint
         do {

@@ -7,7 +7,7 @@ public import Foundation
 ///
 /// Modelled on the "server misbehaviour" report of Go's checksum database client: two signed tree
 /// heads and the proof that they cannot both be true. Its text form is ``text``.
-public struct Evidence: Sendable, Equatable {
+public struct MisbehaviourEvidence: Sendable, Equatable {
     /// What the replica saw.
     public enum Kind: String, Sendable, CaseIterable {
         /// Two checkpoints of the same size with different roots, both signed by the ledger's key.

@@ -1,4 +1,4 @@
-extension Evidence {
+extension MisbehaviourEvidence {
     /// Which side of a comparison the store is on.
     public enum StoreRole: Sendable {
         /// The store is what the caller holds (a replica); the note was shown by someone else.
@@ -14,7 +14,7 @@ extension Evidence {
     /// judge: only its source can prove how it continues.
     public static func contradiction(
         between note: String, and store: any LedgerStore, role: StoreRole, key: VerifierKey, source: String, detected: Timestamp
-    ) async throws -> Evidence? {
+    ) async throws -> MisbehaviourEvidence? {
         let checkpoint = try Checkpoint.open(note, verifier: key)
         let size = try await store.size()
         guard checkpoint.size <= size else {
@@ -23,9 +23,9 @@ extension Evidence {
         let builder = ProofBuilder(store: store)
         let root = try await builder.root(size: checkpoint.size)
         guard root != checkpoint.root else { return nil }
-        func evidence(_ kind: Kind, _ conclusion: String, storeNote: String) -> Evidence {
+        func evidence(_ kind: Kind, _ conclusion: String, storeNote: String) -> MisbehaviourEvidence {
             let (held, shown) = role == .held ? (storeNote, note) : (note, storeNote)
-            return Evidence(kind: kind, origin: checkpoint.origin, detected: detected, source: source, conclusion: conclusion, held: held, shown: shown)
+            return MisbehaviourEvidence(kind: kind, origin: checkpoint.origin, detected: detected, source: source, conclusion: conclusion, held: held, shown: shown)
         }
         if let same = try await store.checkpoint(size: checkpoint.size) {
             return evidence(.fork, "The ledger's key signed two different trees of \(checkpoint.size) entries.", storeNote: same.note)

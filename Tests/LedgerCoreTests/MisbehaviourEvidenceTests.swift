@@ -4,7 +4,7 @@ import Testing
 
 /// Evidence of each kind, made from two histories that share their first five entries, checked
 /// offline with the ledger's verifier key alone; doctored copies are refused.
-struct EvidenceTests {
+struct MisbehaviourEvidenceTests {
     static let origin = "ledger.test/heuvelstad"
     static let key = try! SigningKey.generate(name: origin)
     static let shared = (0..<5).map { Array("entry-\($0)".utf8) }
@@ -17,13 +17,13 @@ struct EvidenceTests {
         Checkpoint(origin: origin, size: size, root: try await ProofBuilder(store: tree).root(size: size)).signed(by: key).serialized
     }
 
-    static func consistency(_ tree: MemoryTree, _ old: UInt64, _ new: UInt64) async throws -> (Evidence.Consistency, TreeHash) {
+    static func consistency(_ tree: MemoryTree, _ old: UInt64, _ new: UInt64) async throws -> (MisbehaviourEvidence.Consistency, TreeHash) {
         let proof = try await ProofBuilder(store: tree).consistency(old: old, new: new)
-        return (Evidence.Consistency(old: old, new: new, hashes: proof.hashes), proof.oldRoot)
+        return (MisbehaviourEvidence.Consistency(old: old, new: new, hashes: proof.hashes), proof.oldRoot)
     }
 
-    static func evidence(_ kind: Evidence.Kind) async throws -> Evidence {
-        var evidence = Evidence(
+    static func evidence(_ kind: MisbehaviourEvidence.Kind) async throws -> MisbehaviourEvidence {
+        var evidence = MisbehaviourEvidence(
             kind: kind, origin: origin, detected: Timestamp(rfc3339: "2026-12-01T10:00:00Z")!, source: "http://127.0.0.1:8080",
             conclusion: "What the replica concluded.")
         switch kind {
@@ -49,15 +49,15 @@ struct EvidenceTests {
         case .rewrittenEntry:
             evidence.held = try await note(held, 8)
             let proof = try await ProofBuilder(store: held).inclusion(index: 6, size: 8)
-            evidence.inclusion = Evidence.Inclusion(index: 6, size: 8, leaf: proof.leafHash, hashes: proof.hashes)
-            evidence.entries = [Evidence.ServedEntry(position: 6, bytes: Array("other-6".utf8))]
+            evidence.inclusion = MisbehaviourEvidence.Inclusion(index: 6, size: 8, leaf: proof.leafHash, hashes: proof.hashes)
+            evidence.entries = [MisbehaviourEvidence.ServedEntry(position: 6, bytes: Array("other-6".utf8))]
         case .entriesMismatch:
             evidence.held = try await note(held, 5)
             var frontier = CompactRange()
             for leaf in held.leaves.prefix(5) { frontier.append(leaf) }
             evidence.frontier = frontier.hashes
             evidence.shown = try await note(held, 8)
-            evidence.entries = (5..<8).map { Evidence.ServedEntry(position: UInt64($0), bytes: Array("other-\($0)".utf8)) }
+            evidence.entries = (5..<8).map { MisbehaviourEvidence.ServedEntry(position: UInt64($0), bytes: Array("other-\($0)".utf8)) }
         case .forgedCheckpoint:
             evidence.shown = try await note(held, 8, key: try SigningKey.generate(name: origin))
         case .invalidCommit:
@@ -69,19 +69,19 @@ struct EvidenceTests {
             let tree = MemoryTree(entries: Array(shared.prefix(3)) + [entry])
             evidence.shown = try await note(tree, 4)
             let proof = try await ProofBuilder(store: tree).inclusion(index: 3, size: 4)
-            evidence.inclusion = Evidence.Inclusion(index: 3, size: 4, leaf: proof.leafHash, hashes: proof.hashes)
-            evidence.entries = [Evidence.ServedEntry(position: 3, bytes: entry)]
-            evidence.commit = Evidence.ServedCommit(signed: commit.bytes, signature: commit.signature)
+            evidence.inclusion = MisbehaviourEvidence.Inclusion(index: 3, size: 4, leaf: proof.leafHash, hashes: proof.hashes)
+            evidence.entries = [MisbehaviourEvidence.ServedEntry(position: 3, bytes: entry)]
+            evidence.commit = MisbehaviourEvidence.ServedCommit(signed: commit.bytes, signature: commit.signature)
         }
         return evidence
     }
 
-    @Test(arguments: Evidence.Kind.allCases)
-    func everyKindReadsBackAndVerifiesOffline(_ kind: Evidence.Kind) async throws {
+    @Test(arguments: MisbehaviourEvidence.Kind.allCases)
+    func everyKindReadsBackAndVerifiesOffline(_ kind: MisbehaviourEvidence.Kind) async throws {
         let evidence = try await Self.evidence(kind)
         let text = evidence.text
         #expect(text.hasPrefix("chainledger.evidence/1\nkind \(kind.rawValue)\n"))
-        let read = try Evidence(parsing: text)
+        let read = try MisbehaviourEvidence(parsing: text)
         #expect(read == evidence)
         #expect(read.text == text)
         let finding = try read.verify(with: Self.key.verifier)
@@ -91,7 +91,7 @@ struct EvidenceTests {
 
     /// What the server served but did not sign: these lines stand as the replica recorded them,
     /// and a change to them cannot show. Every other line the evidence holds is checked.
-    static func unsigned(_ kind: Evidence.Kind) -> Set<String> {
+    static func unsigned(_ kind: MisbehaviourEvidence.Kind) -> Set<String> {
         switch kind {
         case .forgedCheckpoint: ["shown"]
         case .unproven: ["consistency"]
@@ -103,8 +103,8 @@ struct EvidenceTests {
 
     /// Every line after the header changed in turn (one character of it): the copy no longer
     /// reads, or no longer holds up, unless the line is one the server served without a signature.
-    @Test(arguments: Evidence.Kind.allCases)
-    func doctoredCopiesAreRefused(_ kind: Evidence.Kind) async throws {
+    @Test(arguments: MisbehaviourEvidence.Kind.allCases)
+    func doctoredCopiesAreRefused(_ kind: MisbehaviourEvidence.Kind) async throws {
         let evidence = try await Self.evidence(kind)
         let lines = evidence.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = lines.firstIndex(of: "")!
@@ -116,7 +116,7 @@ struct EvidenceTests {
             doctored[index] = Self.changedOneCharacter(lines[index])
             guard doctored[index] != lines[index] else { continue }
             let text = doctored.joined(separator: "\n")
-            if let read = try? Evidence(parsing: text), let finding = try? read.verify(with: Self.key.verifier) {
+            if let read = try? MisbehaviourEvidence(parsing: text), let finding = try? read.verify(with: Self.key.verifier) {
                 #expect(Self.unsigned(kind).contains(part), "line \(index + 1) (\(part)) changed and still holds: \(finding.statement)")
             } else {
                 refused += 1
@@ -155,7 +155,7 @@ struct EvidenceTests {
     ])
     func malformedFilesAreRefusedWithTheLine(_ text: String, _ message: String) {
         #expect {
-            try Evidence(parsing: text)
+            try MisbehaviourEvidence(parsing: text)
         } throws: { error in
             "\(error)".contains(message)
         }

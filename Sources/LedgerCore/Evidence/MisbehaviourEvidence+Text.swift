@@ -31,7 +31,7 @@ import Foundation
 /// After a blank line come the parts, each once at most and in this order, as the kind needs them:
 /// signed notes verbatim with every line indented by one tab (as Go's checksum database client
 /// prints them), proofs with one hash per indented line, served entries one per line.
-extension Evidence {
+extension MisbehaviourEvidence {
     /// The first line of every evidence file.
     public static let formatLine = "chainledger.evidence/1"
 
@@ -64,6 +64,16 @@ extension Evidence {
             lines.append("commit \(Data(commit.signed).base64EncodedString()) \(Data(commit.signature).base64EncodedString())")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the evidence into a new file beside the ledger file `path`, named after the ledger,
+    /// the moment and the kind (`heuvelstad.ledger.evidence-20261201T100000.000Z-fork.txt`), and
+    /// returns the file's path. An existing file is never overwritten.
+    public func write(besideLedger path: String) throws -> String {
+        let stamp = "\(detected)".replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        let file = "\(path).evidence-\(stamp)-\(kind.rawValue).txt"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .withoutOverwriting)
+        return file
     }
 
     /// Reads an evidence file; strict, as everything signed or hashed is: base64 in its canonical
