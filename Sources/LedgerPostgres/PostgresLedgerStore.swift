@@ -3,6 +3,7 @@ public import LedgerCore
 public import Logging
 import NIOCore
 import PostgresNIO
+public import ServiceLifecycle
 
 /// The log in PostgreSQL: the server backend, for coalitions whose log must be written by several
 /// server processes and live in a managed, replicated database.
@@ -12,15 +13,41 @@ import PostgresNIO
 /// after another: positions are gapless and commit in order (no sequences). Triggers refuse
 /// UPDATE, DELETE and TRUNCATE on every log table; a server role needs only SELECT and INSERT
 /// (`appendOnlyGrants(to:)`).
-public final class PostgresLedgerStore: LedgerStore {
+///
+/// The store's connection pool (postgres-nio's `PostgresClient`) is a swift-service-lifecycle
+/// `Service`. A server makes the store with `init(unstarted:)`, hands it to its `ServiceGroup`
+/// (a Hummingbird `Application`'s `services:`) and calls `prepare()` once the group runs. A
+/// one-shot use (a CLI command, a test) opens it with `init(_:)`, which runs the pool in a
+/// group of the store's own until `close()`.
+public final class PostgresLedgerStore: LedgerStore, Service {
     /// Where the log lives.
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
-    private let running: Task<Void, Never>
+    /// The group that runs the pool when the store runs it itself; nil when the caller's group does.
+    private let ownGroup: Task<Void, Never>?
 
-    /// Connects (a pool of at most `connections`) and migrates the schema if needed.
-    public init(_ location: PostgresLocation, connections: Int = 8, logger: Logger = Logger(label: "chainledger.postgres")) async throws {
+    /// A store whose connection pool the caller runs: add the store to a `ServiceGroup` (it is a
+    /// `Service`), then call `prepare()`. Nothing connects before the group runs; the pool closes
+    /// on the group's graceful shutdown.
+    public convenience init(unstarted location: PostgresLocation, connections: Int = 8, logger: Logger = Logger(label: "chainledger.postgres")) {
+        self.init(location, connections: connections, logger: logger, runsOwnPool: false)
+    }
+
+    /// Connects (a pool of at most `connections`) and migrates the schema if needed. The store
+    /// runs its pool itself, in a `ServiceGroup` of its own, until `close()` or until it is
+    /// released: for one-shot uses. A failure of the pool is logged.
+    public convenience init(_ location: PostgresLocation, connections: Int = 8, logger: Logger = Logger(label: "chainledger.postgres")) async throws {
+        self.init(location, connections: connections, logger: logger, runsOwnPool: true)
+        do {
+            try await prepare()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    private init(_ location: PostgresLocation, connections: Int, logger: Logger, runsOwnPool: Bool) {
         var configuration = location.configuration
         configuration.options.maximumConnections = connections
         configuration.options.minimumConnections = 0
@@ -28,19 +55,43 @@ public final class PostgresLedgerStore: LedgerStore {
         self.location = location
         self.client = client
         self.logger = logger
-        running = Task { await client.run() }
+        if runsOwnPool {
+            let group = ServiceGroup(services: [client], logger: logger)
+            ownGroup = Task {
+                do {
+                    try await group.run()
+                } catch {
+                    logger.error("the connection pool stopped", metadata: ["postgres": "\(location)", "error": "\(error)"])
+                }
+            }
+        } else {
+            ownGroup = nil
+        }
+    }
+
+    deinit { ownGroup?.cancel() }
+
+    /// Runs the connection pool until graceful shutdown or cancellation, for a store made with
+    /// `init(unstarted:)` (once). A store opened with `init(_:)` runs its own pool: there it throws.
+    public func run() async throws {
+        guard ownGroup == nil else {
+            throw PostgresStoreError.message("the store for \(location) already runs its own connection pool; make it with init(unstarted:) to run it in a group")
+        }
+        await client.run()
+    }
+
+    /// Migrates the schema if needed. Call it once the pool runs (`run()`), before the first read.
+    public func prepare() async throws {
         do {
             try await PostgresSchema.migrate(client, logger: logger)
         } catch {
-            running.cancel()
             throw PostgresStoreError.wrap(error, doing: "opening the ledger at \(location)")
         }
     }
 
-    deinit { running.cancel() }
-
-    /// Closes the connections.
-    public func close() { running.cancel() }
+    /// Closes the connections of a store that runs its own pool (`init(_:)`); a store run by a
+    /// group closes with the group.
+    public func close() { ownGroup?.cancel() }
 
     /// The statements that give `role` read and append rights on the log and nothing else.
     public static func appendOnlyGrants(to role: String) throws -> [String] {

@@ -143,7 +143,11 @@ struct WriteOptions {
 
     /// Opens an existing ledger for writing, with its checkpoint key.
     func openLedger(_ options: LedgerSource) async throws -> Ledger<CLIDomain> {
-        let store = try await options.openStore()
+        try await openLedger(options, store: try await options.openStore())
+    }
+
+    /// Opens the ledger in `store`, already open, for writing, with its checkpoint key.
+    func openLedger(_ options: LedgerSource, store: any LedgerStore) async throws -> Ledger<CLIDomain> {
         let path = checkpointKeyPath(for: try options.sidecar())
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("the ledger's checkpoint key \(path) is missing: pass the file `init` wrote with --ledger-key")
