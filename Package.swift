@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // A small coalition with every role, for the domain's and the projections' tests.

@@ -9,7 +9,8 @@ extension APIRoutes {
         guard let checkpoint = try await service.store.latestCheckpoint() else {
             throw APIError(.notFound, "no-checkpoint", "the ledger has no checkpoint yet")
         }
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
     }
 
     struct InclusionView: Encodable {
