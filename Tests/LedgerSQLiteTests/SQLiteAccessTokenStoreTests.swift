@@ -28,7 +28,8 @@ struct SQLiteAccessTokenStoreTests {
                 )
                 """)
             try db.execute(sql: "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                           arguments: ["0a1b2c3d4e5f", Data(Self.hash), "gemeente-heuvelstad", "coordinator", "coordinator", 1_700_000_000.5, 1_800_000_000.25])
+                           arguments: ["0a1b2c3d4e5f", Data(Self.hash), "gemeente-heuvelstad", "coordinator", "coordinator",
+                                       1_700_000_000.5, 1_800_000_000.25])
         }
         let store = try SQLiteAccessTokenStore(writer: database)
         let expected = StoredAccessToken(

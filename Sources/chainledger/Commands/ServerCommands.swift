@@ -112,7 +112,8 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             }
             let source = LedgerSource(file: path)
-            let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil)
+            let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil,
+                                                         access: nil)
             let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
             let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
             FileHandle.standardError.write(Data("""
