@@ -37,9 +37,9 @@ public final class LedgerService: Service, Sendable {
     let failures: BackgroundFailures
     /// Requests to publish in the background, merged while one waits (`run()` serves them).
     private let publishRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    private let appendedCommits = Counter(label: "chainledger_commits_appended_total")
-    private let appendedEvents = Counter(label: "chainledger_events_appended_total")
-    private let logSize = Gauge(label: "chainledger_log_size")
+    private let appendedCommits: Counter
+    private let appendedEvents: Counter
+    private let logSize: Gauge
 
     public init(ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, logger: Logger = Logger(label: "chainledger")) {
         self.ledger = ledger
@@ -48,6 +48,11 @@ public final class LedgerService: Service, Sendable {
         self.tokens = tokens
         self.logger = logger
         failures = BackgroundFailures(logger: logger)
+        // The registry behind /metrics first: a metric made before it would count nowhere.
+        _ = MetricsRegistry.shared
+        appendedCommits = Counter(label: "chainledger_commits_appended_total")
+        appendedEvents = Counter(label: "chainledger_events_appended_total")
+        logSize = Gauge(label: "chainledger_log_size")
     }
 
     public var readModels: ReadModels { projector.readModels }
