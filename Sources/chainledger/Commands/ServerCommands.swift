@@ -58,31 +58,32 @@ struct ServeCommand: AsyncParsableCommand {
         let ledger = try await WriteOptions(ledgerKey: ledgerKey).openLedger(source, store: store)
         let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
-        return LedgerService(ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source))
+        return LedgerService(ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source), logger: logger)
     }
 
     /// Serves the ledger that `open` opens once `services` run, until SIGINT or SIGTERM.
     static func serve(host: String, port: Int, services: [any Service],
                       opening open: @escaping @Sendable () async throws -> LedgerService) async throws {
-        let app = buildApplication(settings: ServerSettings(host: host, port: port), logger: serverLogger(), services: services, opening: open)
+        let app = buildApplication(settings: ServerSettings(host: host, port: port), logger: logger, services: services, opening: open)
         try await app.runService()
     }
 
     /// Serves an open service until SIGINT or SIGTERM.
     static func serve(_ service: LedgerService, host: String, port: Int) async throws {
-        let app = buildApplication(service: service, settings: ServerSettings(host: host, port: port), logger: serverLogger())
+        let app = buildApplication(service: service, settings: ServerSettings(host: host, port: port), logger: logger)
         try await app.runService()
     }
 
-    /// The server's log, on standard error from `info` on.
-    private static func serverLogger() -> Logger {
+    /// The server's log, on standard error from `info` on (the logging system is set up once,
+    /// when it is first used).
+    static let logger: Logger = {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }
         return Logger(label: "chainledger")
-    }
+    }()
 }
 
 struct DemoCommand: AsyncParsableCommand {
