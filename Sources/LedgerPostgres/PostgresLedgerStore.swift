@@ -1,6 +1,6 @@
 import Foundation
 public import LedgerCore
-public import Logging
+import Logging
 import NIOCore
 import PostgresNIO
 public import ServiceLifecycle
@@ -25,31 +25,10 @@ public final class PostgresLedgerStore: LedgerStore, Service {
     let client: PostgresClient
     let logger: Logger
     /// The group that runs the pool when the store runs it itself; nil when the caller's group does.
-    private let ownGroup: Task<Void, Never>?
+    let ownGroup: Task<Void, Never>?
 
-    /// A store whose connection pool the caller runs: add the store to a `ServiceGroup` (it is a
-    /// `Service`), then call `prepare()`. Nothing connects before the group runs; the pool closes
-    /// on the group's graceful shutdown.
-    public convenience init(unstarted location: PostgresLocation, connections: Int = 8,
-                            logger: Logger = Logger(label: "chainledger.postgres")) {
-        self.init(location, connections: connections, logger: logger, runsOwnPool: false)
-    }
-
-    /// Connects (a pool of at most `connections`) and migrates the schema if needed. The store
-    /// runs its pool itself, in a `ServiceGroup` of its own, until `close()` or until it is
-    /// released: for one-shot uses. A failure of the pool is logged.
-    public convenience init(_ location: PostgresLocation, connections: Int = 8,
-                            logger: Logger = Logger(label: "chainledger.postgres")) async throws {
-        self.init(location, connections: connections, logger: logger, runsOwnPool: true)
-        do {
-            try await prepare()
-        } catch {
-            close()
-            throw error
-        }
-    }
-
-    private init(_ location: PostgresLocation, connections: Int, logger: Logger, runsOwnPool: Bool) {
+    /// Makes the pool; `runsOwnPool` starts a group of the store's own that runs it.
+    init(_ location: PostgresLocation, connections: Int, logger: Logger, runsOwnPool: Bool) {
         var configuration = location.configuration
         configuration.options.maximumConnections = connections
         configuration.options.minimumConnections = 0
@@ -72,29 +51,6 @@ public final class PostgresLedgerStore: LedgerStore, Service {
     }
 
     deinit { ownGroup?.cancel() }
-
-    /// Runs the connection pool until graceful shutdown or cancellation, for a store made with
-    /// `init(unstarted:)` (once). A store opened with `init(_:)` runs its own pool: there it throws.
-    public func run() async throws {
-        guard ownGroup == nil else {
-            throw PostgresStoreError.message(
-                "the store for \(location) already runs its own connection pool; make it with init(unstarted:) to run it in a group")
-        }
-        await client.run()
-    }
-
-    /// Migrates the schema if needed. Call it once the pool runs (`run()`), before the first read.
-    public func prepare() async throws {
-        do {
-            try await PostgresSchema.migrate(client, logger: logger)
-        } catch {
-            throw PostgresStoreError.wrap(error, doing: "opening the ledger at \(location)")
-        }
-    }
-
-    /// Closes the connections of a store that runs its own pool (`init(_:)`); a store run by a
-    /// group closes with the group.
-    public func close() { ownGroup?.cancel() }
 
     /// The statements that give `role` read and append rights on the log and nothing else.
     public static func appendOnlyGrants(to role: String) throws -> [String] {
