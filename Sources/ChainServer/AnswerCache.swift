@@ -1,43 +1,47 @@
-public import ChainProjections
+package import ChainProjections
 import Foundation
-public import NIOCore
+import NIOConcurrencyHelpers
+package import NIOCore
 
 /// Answers that never change once computed, bounded by an estimate of the memory they take:
 /// when the bound is passed, the oldest are dropped first.
-package final class AnswerCache<Key: Hashable, Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [Key: Value] = [:]
-    private var order: [Key] = []
-    private var used = 0
+package final class AnswerCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var entries: [Key: Value] = [:]
+        var order: [Key] = []
+        var used = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
     /// At most this much (as measured by `cost`) is kept.
     let capacity: Int
-    private let cost: (Value) -> Int
+    private let cost: @Sendable (Value) -> Int
 
-    init(capacity: Int, cost: @escaping (Value) -> Int) {
+    init(capacity: Int, cost: @escaping @Sendable (Value) -> Int) {
         self.capacity = capacity
         self.cost = cost
     }
 
     subscript(key: Key) -> Value? {
-        get { lock.withLock { entries[key] } }
+        get { state.withLockedValue { $0.entries[key] } }
         set {
             guard let newValue, cost(newValue) <= capacity else { return }
-            lock.withLock {
-                guard entries[key] == nil else { return }
-                entries[key] = newValue
-                order.append(key)
-                used += cost(newValue)
+            state.withLockedValue { state in
+                guard state.entries[key] == nil else { return }
+                state.entries[key] = newValue
+                state.order.append(key)
+                state.used += cost(newValue)
                 var dropped = 0
-                while used > capacity, dropped < order.count {
-                    if let evicted = entries.removeValue(forKey: order[dropped]) { used -= cost(evicted) }
+                while state.used > capacity, dropped < state.order.count {
+                    if let evicted = state.entries.removeValue(forKey: state.order[dropped]) { state.used -= cost(evicted) }
                     dropped += 1
                 }
-                if dropped > 0 { order.removeFirst(dropped) }
+                if dropped > 0 { state.order.removeFirst(dropped) }
             }
         }
     }
 
-    package var count: Int { lock.withLock { entries.count } }
+    package var count: Int { state.withLockedValue { $0.entries.count } }
 }
 
 /// Encoded read-model answers, by the moment they answer for. The log only grows, so an answer
@@ -50,7 +54,7 @@ extension AnswerCache where Key == ResponseKey, Value == ByteBuffer {
     }
 }
 
-struct ResponseKey: Hashable, CustomStringConvertible {
+struct ResponseKey: Hashable, Sendable, CustomStringConvertible {
     let path: String
     let chain: String?
     let moment: Moment
@@ -62,7 +66,7 @@ struct ResponseKey: Hashable, CustomStringConvertible {
 /// moment serves every later moment until something it shows changes.
 package typealias KpiTreeCache = AnswerCache<KpiTreeKey, EncodedTree>
 
-package struct KpiTreeKey: Hashable {
+package struct KpiTreeKey: Hashable, Sendable {
     package let chain: String
     package let revision: UInt64
 }

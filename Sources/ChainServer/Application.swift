@@ -3,6 +3,7 @@ public import Hummingbird
 import LedgerCore
 import HummingbirdAuth
 public import Logging
+public import ServiceLifecycle
 import Metrics
 import NIOCore
 import Prometheus
@@ -53,10 +54,30 @@ public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> 
     return router
 }
 
-/// The application, ready to run (`try await app.runService()`) or to test.
-public func buildApplication(service: LedgerService, settings: ServerSettings, logger: Logger) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(service: service),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "chainledger"),
-        logger: logger)
+/// The application over an open service, ready to run (`try await app.runService()`) or to test.
+///
+/// The application runs `services` (a PostgreSQL store's connection pool, say), then the
+/// service's own background work, in one `ServiceGroup` with the HTTP server; on graceful
+/// shutdown the server stops first, then the service, then `services`, last to first.
+public func buildApplication(service: LedgerService, settings: ServerSettings, logger: Logger,
+                             services: [any Service] = []) -> some ApplicationProtocol {
+    Application(router: buildRouter(service: service), configuration: settings.configuration, services: services + [service], logger: logger)
+}
+
+/// The application over a ledger that can only be opened once `services` run: a ledger in
+/// PostgreSQL, whose store's connection pool is one of them. The application starts `services`,
+/// calls `open` and serves the service it returns; it listens only once `open` returned. A
+/// failure to open stops the application with that error.
+public func buildApplication(settings: ServerSettings, logger: Logger, services: [any Service],
+                             opening open: @escaping @Sendable () async throws -> LedgerService) -> some ApplicationProtocol {
+    let opening = LedgerOpening(open: open)
+    var app = Application(responder: opening.responder, configuration: settings.configuration, services: services + [opening], logger: logger)
+    app.beforeServerStarts { _ = try await opening.opened() }
+    return app
+}
+
+extension ServerSettings {
+    var configuration: ApplicationConfiguration {
+        .init(address: .hostname(host, port: port), serverName: "chainledger")
+    }
 }

@@ -5,10 +5,15 @@ public import LedgerCore
 public import Logging
 import Metrics
 import NIOCore
+public import ServiceLifecycle
 
 /// What the server runs on: the ledger (for writes), its store, the projections (kept up to date
 /// in the background) and a notifier that wakes live followers when the log grows.
-public final class LedgerService: Sendable {
+///
+/// The service is a `Service`: its `run()` publishes new moments of the projections in the
+/// background. `buildApplication` hands it to the application, which runs it in the same
+/// `ServiceGroup` as the HTTP server and shuts it down gracefully after the server.
+public final class LedgerService: Service, Sendable {
     public let ledger: Ledger<ChainRules>
     public let store: any LedgerStore
     public let projector: Projector
@@ -28,9 +33,13 @@ public final class LedgerService: Sendable {
     /// Answers being computed, shared by the requests that ask for them meanwhile.
     let answering = SingleFlight<ByteBuffer>()
     let logger: Logger
-    private let appendedCommits = Counter(label: "chainledger_commits_appended_total")
-    private let appendedEvents = Counter(label: "chainledger_events_appended_total")
-    private let logSize = Gauge(label: "chainledger_log_size")
+    /// Background work that failed: logged and counted.
+    let failures: BackgroundFailures
+    /// Requests to publish in the background, merged while one waits (`run()` serves them).
+    private let publishRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private let appendedCommits: Counter
+    private let appendedEvents: Counter
+    private let logSize: Gauge
 
     public init(ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, logger: Logger = Logger(label: "chainledger")) {
         self.ledger = ledger
@@ -38,6 +47,12 @@ public final class LedgerService: Sendable {
         self.projector = projector
         self.tokens = tokens
         self.logger = logger
+        failures = BackgroundFailures(logger: logger)
+        // The registry behind /metrics first: a metric made before it would count nowhere.
+        _ = MetricsRegistry.shared
+        appendedCommits = Counter(label: "chainledger_commits_appended_total")
+        appendedEvents = Counter(label: "chainledger_events_appended_total")
+        logSize = Gauge(label: "chainledger_log_size")
     }
 
     public var readModels: ReadModels { projector.readModels }
@@ -132,9 +147,30 @@ public final class LedgerService: Sendable {
         responses[ResponseKey(path: path, chain: chain, moment: moment)] != nil
     }
 
-    /// Starts a `publish` without waiting for it.
+    /// Asks `run()` to publish without waiting for it. Requests made while one waits are merged
+    /// into it; one made while a run is under way leads to another run after it.
     func advanceInBackground() {
-        Task { _ = try? await self.publish() }
+        publishRequests.continuation.yield()
+    }
+
+    /// Publishes in the background, as commits arrive and readers ask (`advanceInBackground`),
+    /// until graceful shutdown: then the run under way finishes and the loop ends. A run that
+    /// fails is logged and counted (`BackgroundFailures`); the next request tries again.
+    /// Runs once per service.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            for await _ in publishRequests.stream {
+                do {
+                    _ = try await publish()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    failures.record(.publish, error, ["log.size": "\(freshness.logSize)"])
+                }
+            }
+        } onGracefulShutdown: {
+            self.publishRequests.continuation.finish()
+        }
     }
 
     /// Brings the projections up to the log, computes the hot KPI trees for the new moment, and
@@ -150,49 +186,26 @@ public final class LedgerService: Sendable {
     }
 
     /// Fills the caches with the KPI trees recently asked for, as of `moment`, so that the first
-    /// readers of a new moment find them ready.
+    /// readers of a new moment find them ready. A tree that cannot be computed is left for its
+    /// first reader, who gets the error; the failure is logged and counted.
     private func warm(_ moment: Moment) async {
         let chains = hotChains.members
-        guard !chains.isEmpty, let revisions = try? await readModels.kpiTreeRevisions(chains: chains, moment: moment) else { return }
+        guard !chains.isEmpty else { return }
+        let revisions: [String: UInt64]
+        do {
+            revisions = try await readModels.kpiTreeRevisions(chains: chains, moment: moment)
+        } catch {
+            failures.record(.warm, error, ["moment.size": "\(moment.size)"])
+            return
+        }
         for chain in chains {
-            guard let revision = revisions[chain],
-                  let body = try? await kpiTreeBody(chain: chain, revision: revision, moment: moment, in: readModels) else { continue }
-            responses[ResponseKey(path: APIRoutes.statusPath, chain: chain, moment: moment)] = body
-        }
-    }
-}
-
-/// Wakes waiting followers of the log when it grows.
-final class LogGrowth: @unchecked Sendable {
-    private let lock = NSLock()
-    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
-
-    func announce(_ size: UInt64) {
-        let woken = lock.withLock {
-            let woken = waiters
-            waiters = [:]
-            return woken
-        }
-        for continuation in woken.values { continuation.resume() }
-    }
-
-    /// Returns when the log grows, or after `timeout` (so followers can send keep-alives).
-    func wait(timeout: Duration) async {
-        let id = UUID()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    self.lock.withLock { self.waiters[id] = continuation }
-                }
+            guard let revision = revisions[chain] else { continue }
+            do {
+                let body = try await kpiTreeBody(chain: chain, revision: revision, moment: moment, in: readModels)
+                responses[ResponseKey(path: APIRoutes.statusPath, chain: chain, moment: moment)] = body
+            } catch {
+                failures.record(.warm, error, ["chain": "\(chain)", "moment.size": "\(moment.size)"])
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                let continuation = self.lock.withLock { self.waiters.removeValue(forKey: id) }
-                continuation?.resume()
-            }
-            // The first to finish wins; the sleep is cancelled when the log grew first.
-            await group.next()
-            group.cancelAll()
         }
     }
 }

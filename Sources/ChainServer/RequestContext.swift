@@ -67,6 +67,15 @@ public struct APIError: HTTPResponseError, Sendable {
         }
     }
 
+    /// Runs `body`; a ledger error it throws becomes its HTTP answer (`init(_: LedgerError)`).
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as LedgerError {
+            throw APIError(error)
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],

@@ -28,7 +28,7 @@ enum ServerBenchmark {
         try await synthetic.write(builder, checkpointKey: checkpointKey.verifier, events: events)
         let projector = try Projector(path: path + ".projections", store: store)
         try await projector.catchUp()
-        let tokens = try AccessTokens(path: path + ".access")
+        let tokens = AccessTokens(store: try SQLiteAccessTokenStore(path: path + ".access"))
         var tokenOf: [String: String] = [:]
         for index in 0..<synthetic.organisations {
             let organisation = SyntheticCoalition.organisation(index)

@@ -1,8 +1,9 @@
 import Foundation
 public import LedgerCore
-public import Logging
+import Logging
 import NIOCore
 import PostgresNIO
+public import ServiceLifecycle
 
 /// The log in PostgreSQL: the server backend, for coalitions whose log must be written by several
 /// server processes and live in a managed, replicated database.
@@ -12,15 +13,22 @@ import PostgresNIO
 /// after another: positions are gapless and commit in order (no sequences). Triggers refuse
 /// UPDATE, DELETE and TRUNCATE on every log table; a server role needs only SELECT and INSERT
 /// (`appendOnlyGrants(to:)`).
-public final class PostgresLedgerStore: LedgerStore {
+///
+/// The store's connection pool (postgres-nio's `PostgresClient`) is a swift-service-lifecycle
+/// `Service`. A server makes the store with `init(unstarted:)`, hands it to its `ServiceGroup`
+/// (a Hummingbird `Application`'s `services:`) and calls `prepare()` once the group runs. A
+/// one-shot use (a CLI command, a test) opens it with `init(_:)`, which runs the pool in a
+/// group of the store's own until `close()`.
+public final class PostgresLedgerStore: LedgerStore, Service {
     /// Where the log lives.
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
-    private let running: Task<Void, Never>
+    /// The group that runs the pool when the store runs it itself; nil when the caller's group does.
+    let ownGroup: Task<Void, Never>?
 
-    /// Connects (a pool of at most `connections`) and migrates the schema if needed.
-    public init(_ location: PostgresLocation, connections: Int = 8, logger: Logger = Logger(label: "chainledger.postgres")) async throws {
+    /// Makes the pool; `runsOwnPool` starts a group of the store's own that runs it.
+    init(_ location: PostgresLocation, connections: Int, logger: Logger, runsOwnPool: Bool) {
         var configuration = location.configuration
         configuration.options.maximumConnections = connections
         configuration.options.minimumConnections = 0
@@ -28,19 +36,21 @@ public final class PostgresLedgerStore: LedgerStore {
         self.location = location
         self.client = client
         self.logger = logger
-        running = Task { await client.run() }
-        do {
-            try await PostgresSchema.migrate(client, logger: logger)
-        } catch {
-            running.cancel()
-            throw PostgresStoreError.wrap(error, doing: "opening the ledger at \(location)")
+        if runsOwnPool {
+            let group = ServiceGroup(services: [client], logger: logger)
+            ownGroup = Task {
+                do {
+                    try await group.run()
+                } catch {
+                    logger.error("the connection pool stopped", metadata: ["postgres": "\(location)", "error": "\(error)"])
+                }
+            }
+        } else {
+            ownGroup = nil
         }
     }
 
-    deinit { running.cancel() }
-
-    /// Closes the connections.
-    public func close() { running.cancel() }
+    deinit { ownGroup?.cancel() }
 
     /// The statements that give `role` read and append rights on the log and nothing else.
     public static func appendOnlyGrants(to role: String) throws -> [String] {

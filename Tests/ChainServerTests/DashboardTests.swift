@@ -88,6 +88,19 @@ struct DashboardTests {
             #expect(unknown.text.contains("class=\"warning\""))
         }
     }
+
+    /// What a page shows of the request and the ledger is escaped by the templates: it never
+    /// becomes markup.
+    @Test func pagesEscapeWhatTheyShow() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.coordinator)
+        try await fixture.app.test(.router) { client in
+            let page = try await client.execute(uri: "/?as_of=\(HTMLQuery.encode("\"><i>x</i>"))", method: .get, headers: headers)
+            #expect(page.text.contains("value=\"&quot;&gt;&lt;i&gt;x&lt;/i&gt;\""), "the picker keeps the value, escaped")
+            #expect(page.text.contains("not &quot;&quot;&gt;&lt;i&gt;x&lt;/i&gt;&quot;</p>"), "the warning says it, escaped")
+            #expect(!page.text.contains("<i>x</i>"))
+        }
+    }
 }
 
 enum HTMLQuery {

@@ -26,7 +26,7 @@ struct ServerFixture {
         let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
         let keys = try await Samples.write("housing-first", into: ledger, checkpointKey: checkpointKey.verifier)
         let projector = try Projector(database: DatabaseQueue(), store: store)
-        let tokens = try AccessTokens(database: DatabaseQueue())
+        let tokens = AccessTokens(store: try SQLiteAccessTokenStore.inMemory())
         let service = LedgerService(ledger: ledger, projector: projector, tokens: tokens)
         return ServerFixture(
             service: service, keys: keys,

@@ -6,8 +6,10 @@ import ChainServer
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerPostgres
 import LedgerSQLite
 import Logging
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,28 +25,62 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
 
     func run() async throws {
-        let service = try await Self.service(ledgerOptions.source, ledgerKey: ledgerKey, projections: projections, access: access)
-        try await Self.serve(service, host: listen.host, port: listen.port)
+        let source = ledgerOptions.source
+        let (services, openStore) = try Self.servedStore(source)
+        let (ledgerKey, projections, access) = (ledgerKey, projections, access)
+        try await Self.serve(host: listen.host, port: listen.port, services: services) {
+            try await Self.service(source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access)
+        }
     }
 
-    static func service(_ ledgerOptions: LedgerSource, ledgerKey: String?, projections: String?, access: String?) async throws -> LedgerService {
-        let ledger = try await ledgerOptions.openLedger(checkpointKey: ledgerKey)
-        let projector = try Projector(path: projections ?? ledgerOptions.sidecar() + ".projections", store: ledger.store)
+    /// The services a served store needs running, and how to open the store once they run. A
+    /// ledger in PostgreSQL has its connection pool run in the server's `ServiceGroup`.
+    static func servedStore(_ source: LedgerSource) throws -> ([any Service], @Sendable () async throws -> any LedgerStore) {
+        guard case let .postgres(location) = try source.location() else {
+            return ([], { try await source.openStore() })
+        }
+        let store = PostgresLedgerStore(unstarted: location)
+        return ([store], {
+            do {
+                try await store.prepare()
+            } catch {
+                throw CLIError("\(error)")
+            }
+            return store
+        })
+    }
+
+    static func service(_ source: LedgerSource, store: any LedgerStore, ledgerKey: String?, projections: String?,
+                        access: String?) async throws -> LedgerService {
+        let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store)
+        let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
-        let tokens = try AccessTokens(path: access ?? ledgerOptions.sidecar() + ".access")
-        return LedgerService(ledger: ledger, projector: projector, tokens: tokens)
+        return LedgerService(ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source), logger: logger)
     }
 
+    /// Serves the ledger that `open` opens once `services` run, until SIGINT or SIGTERM.
+    static func serve(host: String, port: Int, services: [any Service],
+                      opening open: @escaping @Sendable () async throws -> LedgerService) async throws {
+        let app = buildApplication(settings: ServerSettings(host: host, port: port), logger: logger, services: services, opening: open)
+        try await app.runService()
+    }
+
+    /// Serves an open service until SIGINT or SIGTERM.
     static func serve(_ service: LedgerService, host: String, port: Int) async throws {
+        let app = buildApplication(service: service, settings: ServerSettings(host: host, port: port), logger: logger)
+        try await app.runService()
+    }
+
+    /// The server's log, on standard error from `info` on (the logging system is set up once,
+    /// when it is first used).
+    static let logger: Logger = {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }
-        let logger = Logger(label: "chainledger")
-        let app = buildApplication(service: service, settings: ServerSettings(host: host, port: port), logger: logger)
-        try await app.runService()
-    }
+        return Logger(label: "chainledger")
+    }()
 }
 
 struct DemoCommand: AsyncParsableCommand {
@@ -74,7 +110,8 @@ struct DemoCommand: AsyncParsableCommand {
                 try KeyFile.write(key, to: "\(folder)/keys/\(organisation).key")
             }
         }
-        let service = try await ServeCommand.service(LedgerSource(file: path), ledgerKey: nil, projections: nil, access: nil)
+        let source = LedgerSource(file: path)
+        let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil)
         let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
         let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
         FileHandle.standardError.write(Data("""
@@ -105,8 +142,18 @@ struct TokenCommand: AsyncParsableCommand {
         /// The tokens, once the ledger is known to exist.
         func tokens() async throws -> AccessTokens {
             _ = try await ledgerOptions.openStore()
-            return try AccessTokens(path: file())
+            return try TokenCommand.tokens(file())
         }
+    }
+
+    /// The access tokens in `path`.
+    static func tokens(_ path: String) throws -> AccessTokens {
+        AccessTokens(store: try SQLiteAccessTokenStore(path: path))
+    }
+
+    /// The access tokens in `path`, or in DB.access beside the ledger.
+    static func tokens(_ path: String?, beside source: LedgerSource) throws -> AccessTokens {
+        try tokens(path ?? source.sidecar() + ".access")
     }
 
     struct Issue: AsyncParsableCommand {
@@ -129,7 +176,7 @@ struct TokenCommand: AsyncParsableCommand {
             if role == .coordinator, !registry.coordinators.contains(org) {
                 throw CLIError("\"\(org)\" is not a coordinating organisation; its members get member or auditor tokens")
             }
-            let tokens = try AccessTokens(path: accessOptions.file())
+            let tokens = try TokenCommand.tokens(accessOptions.file())
             Terminal.print(try await tokens.issue(organisation: org, person: person, role: role, validFor: days))
         }
     }

@@ -147,7 +147,11 @@ struct LedgerSource {
     /// Opens the ledger for writing, with its checkpoint key: the file at `checkpointKey`, by
     /// default the one `init` wrote beside the ledger.
     func openLedger(checkpointKey path: String?) async throws -> Ledger<CLIDomain> {
-        let store = try await openStore()
+        try await openLedger(checkpointKey: path, store: try await openStore())
+    }
+
+    /// Opens the ledger in `store`, already open, for writing, with its checkpoint key.
+    func openLedger(checkpointKey path: String?, store: any LedgerStore) async throws -> Ledger<CLIDomain> {
         let path = try path ?? Self.checkpointKeyPath(beside: sidecar())
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("the ledger's checkpoint key \(path) is missing: pass the file `init` wrote with --ledger-key")

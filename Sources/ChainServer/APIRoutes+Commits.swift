@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import LedgerCore
+import NIOCore
+
+/// Writing: signed commits submitted by members.
+extension APIRoutes {
+    struct Submission: Decodable {
+        let signed: String
+        let signature: String
+    }
+
+    /// 201 with the positions for a new commit, 200 for a re-sent one; 400/403/409/422 with a reason.
+    func submit(request: Request, context: LedgerRequestContext) async throws -> Response {
+        let identity = try context.requireReader()
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBody)
+        } catch {
+            throw APIError(.contentTooLarge, "too-large", "a commit may hold at most \(Self.maximumBody) bytes")
+        }
+        let submission: Submission
+        do {
+            submission = try JSONDecoder().decode(Submission.self, from: Data(body.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, "malformed-json", "send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature}")
+        }
+        guard let signed = Data(base64Encoded: submission.signed), let signature = Data(base64Encoded: submission.signature) else {
+            throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard base64")
+        }
+        let document = try await APIError.mapping { try CommitDocument(parsing: [UInt8](signed)) }
+        guard identity.maySubmit(for: document.organisation) else {
+            throw APIError(.forbidden, "token-scope",
+                           identity.role == .auditor ? "an auditor's token reads; it does not submit commits"
+                               : "this token belongs to \(identity.organisation); it cannot submit a commit of \(document.organisation)")
+        }
+        let receipt = try await APIError.mapping {
+            try await service.append(SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature)), token: identity.token)
+        }
+        return try JSON.response(Receipt(receipt), status: receipt.duplicate ? .ok : .created)
+    }
+
+    struct Receipt: Encodable {
+        let commit: String
+        let first: UInt64
+        let last: UInt64
+        let size: UInt64
+        let root: String
+        let duplicate: Bool
+
+        init(_ receipt: AppendReceipt) {
+            commit = receipt.commit.hex
+            first = receipt.first
+            last = receipt.last
+            size = receipt.size
+            root = receipt.root.base64
+            duplicate = receipt.duplicate
+        }
+    }
+}
