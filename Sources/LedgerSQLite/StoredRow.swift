@@ -14,8 +14,7 @@ enum StoredRow {
 
     /// A position, version or size: a non-negative integer.
     static func unsigned(_ value: Int64, column: String, position: UInt64?) throws(LedgerError) -> UInt64 {
-        guard let unsigned = UInt64(exactly: value) else { throw altered(column, position, "is \(value), below zero") }
-        return unsigned
+        try StoredValue.unsigned(value, column: column, position: position)
     }
 
     static func position(_ value: Int64, column: String) throws(LedgerError) -> UInt64 {
@@ -27,9 +26,7 @@ enum StoredRow {
         guard let value = Int64.fromDatabaseValue(highest) else {
             throw altered("ledger_entries.position", nil, "holds a value that is not a position")
         }
-        let position = try position(value, column: "ledger_entries.position")
-        guard position < UInt64(Int64.max) else { throw altered("ledger_entries.position", nil, "is \(position), past any log") }
-        return position + 1
+        return try StoredValue.size(afterHighest: value, column: "ledger_entries.position")
     }
 
     static func hash(_ row: Row, _ index: Int, _ column: String, position: UInt64?) throws -> TreeHash {
