@@ -201,6 +201,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LedgerReplicaTests",
+            dependencies: [
+                "LedgerReplica", "LedgerClient", "LedgerCore", "LedgerSQLite", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LedgerPostgresTests",
             dependencies: ["LedgerCore", "LedgerPostgres", "LedgerConformance", "LedgerSQLite", "TemporaryPostgres",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

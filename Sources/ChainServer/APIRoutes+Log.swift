@@ -3,50 +3,16 @@ import Hummingbird
 import LedgerCore
 import NIOCore
 
-/// The log: entries by position and by stream, and live following.
+/// The log: entries by position and by stream, and live following; commits and checkpoints as
+/// stored, for replicas.
 extension APIRoutes {
-    /// An entry as the API shows it (the same fields as `chainledger log --json`).
-    struct EntryView: Encodable {
-        let position: UInt64
-        let stream: String
-        let version: UInt64
-        let type: String
-        let schema: UInt64
-        let data: RawJSON
-        let commit: String
-        let recordedAt: String
-        let leaf: String
-
-        init(_ stored: StoredEntry) throws {
-            let event = try stored.eventLine()
-            position = stored.position
-            stream = stored.stream
-            version = stored.version
-            type = stored.type
-            schema = event.schema
-            data = RawJSON(bytes: Array(event.data))
-            commit = stored.commit.hex
-            recordedAt = "\(stored.recordedAt)"
-            leaf = Data(stored.bytes).base64EncodedString()
-        }
-    }
-
-    struct Page: Encodable {
-        let entries: [EntryView]
-        /// The position (or, for a stream, the version) to ask for next.
-        let next: UInt64
-        let size: UInt64
-        /// For a stream: its current version.
-        var version: UInt64? = nil
-    }
-
     func log(request: Request, context: LedgerRequestContext) async throws -> Response {
         _ = try context.requireReader()
         let from = try Query.unsigned(request, "from") ?? 0
         let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
         let entries = try await service.store.entries(from: from, limit: Int(limit))
-        return try JSON.response(Page(entries: try entries.map(EntryView.init), next: (entries.last?.position).map { $0 + 1 } ?? from,
-                                      size: try await service.store.size()))
+        return JSON.response(bytes: EntryJSON.page(
+            entries, next: (entries.last?.position).map { $0 + 1 } ?? from, size: try await service.store.size()))
     }
 
     func entry(request: Request, context: LedgerRequestContext) async throws -> Response {
@@ -57,7 +23,7 @@ extension APIRoutes {
         guard let stored = try await service.store.entries(from: position, limit: 1).first, stored.position == position else {
             throw APIError(.notFound, "no-entry", "there is no entry at position \(position)")
         }
-        return try JSON.response(try EntryView(stored))
+        return JSON.response(bytes: EntryJSON.bytes(stored))
     }
 
     func stream(request: Request, context: LedgerRequestContext) async throws -> Response {
@@ -68,8 +34,9 @@ extension APIRoutes {
         let from = try Query.unsigned(request, "from_version") ?? 1
         let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
         let entries = try await service.store.entries(stream: id, fromVersion: from, limit: Int(limit))
-        return try JSON.response(Page(entries: try entries.map(EntryView.init), next: (entries.last?.version).map { $0 + 1 } ?? from,
-                                      size: try await service.store.size(), version: try await service.store.version(of: id)))
+        return JSON.response(bytes: EntryJSON.page(
+            entries, next: (entries.last?.version).map { $0 + 1 } ?? from, size: try await service.store.size(),
+            version: try await service.store.version(of: id)))
     }
 
     /// Server-sent events: every entry from `from` (or from after `Last-Event-ID`) on, then new
@@ -98,16 +65,81 @@ extension APIRoutes {
                     await growth.wait(timeout: .seconds(1))
                     continue
                 }
-                var text = ""
+                var text = ByteBuffer()
                 for stored in entries {
-                    let data = String(decoding: try JSON.encoder.encode(try EntryView(stored)), as: UTF8.self)
-                    text += "id: \(stored.position)\nevent: entry\ndata: \(data)\n\n"
+                    text.writeString("id: \(stored.position)\nevent: entry\ndata: ")
+                    EntryJSON.write(stored, into: &text)
+                    text.writeString("\n\n")
                 }
-                try await writer.write(ByteBuffer(string: text))
+                try await writer.write(text)
                 next = entries.last!.position + 1
                 sent += UInt64(entries.count)
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// A commit as a replica mirrors it: its whole signed document and signature, and where and
+    /// when the ledger recorded it.
+    struct CommitView: Encodable {
+        let id: String
+        let first: UInt64
+        let last: UInt64
+        let recordedAt: String
+        let organisation: String
+        let key: String
+        let signed: String
+        let signature: String
+    }
+
+    struct CommitPage: Encodable {
+        let commits: [CommitView]
+        /// The position to ask for next.
+        let next: UInt64
+        let size: UInt64
+    }
+
+    /// The most signed bytes one page of commits carries (a page holds at least one commit).
+    static let commitPageBytes = 16 << 20
+
+    /// Commits whose first event is at or after `from`, in position order, each whole, as signed.
+    func commits(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        let from = try Query.unsigned(request, "from") ?? 0
+        let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
+        var views: [CommitView] = []
+        var bytes = 0
+        for commit in try await service.store.commits(from: from, limit: Int(limit)) {
+            guard views.isEmpty || bytes + commit.bytes.count <= Self.commitPageBytes else { break }
+            bytes += commit.bytes.count
+            views.append(CommitView(
+                id: commit.id.hex, first: commit.first, last: commit.last, recordedAt: "\(commit.recordedAt)",
+                organisation: commit.organisation, key: commit.keyID, signed: Data(commit.bytes).base64EncodedString(),
+                signature: Data(commit.signature).base64EncodedString()))
+        }
+        return try JSON.response(CommitPage(commits: views, next: views.last.map { $0.last + 1 } ?? from, size: try await service.store.size()))
+    }
+
+    struct CheckpointView: Encodable {
+        let size: UInt64
+        let root: String
+        let note: String
+    }
+
+    struct CheckpointPage: Encodable {
+        let checkpoints: [CheckpointView]
+        /// The size to ask for next.
+        let next: UInt64
+    }
+
+    /// Every checkpoint the ledger signed, from size `from` on, by size: one per write.
+    func checkpoints(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        let from = try Query.unsigned(request, "from") ?? 0
+        let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
+        let stored = try await service.store.checkpoints(fromSize: from, limit: Int(limit))
+        return try JSON.response(CheckpointPage(
+            checkpoints: stored.map { CheckpointView(size: $0.size, root: $0.root.base64, note: $0.note) },
+            next: stored.last.map { $0.size + 1 } ?? from))
     }
 }

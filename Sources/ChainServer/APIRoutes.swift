@@ -18,6 +18,8 @@ struct APIRoutes {
     func register(on router: Router<LedgerRequestContext>) {
         let api = router.group("api")
         api.post("commits", use: submit)
+        api.get("commits", use: commits)
+        api.get("checkpoints", use: checkpoints)
         api.get("log", use: log)
         api.get("log/{position}", use: entry)
         api.get("stream", use: stream)

@@ -77,7 +77,7 @@ public final class LedgerService: Service, Sendable {
 
     /// Appends a commit (grouped with concurrent ones) and, while readers are active, starts
     /// publishing the new "now". Reads with the same token will include it (`written`).
-    func append(_ commit: SignedCommit, token: String? = nil) async throws -> AppendReceipt {
+    package func append(_ commit: SignedCommit, token: String? = nil) async throws -> AppendReceipt {
         let receipt = try await ledger.append(commit)
         if let token { written.record(receipt.last + 1, for: token) }
         if !receipt.duplicate {
