@@ -228,6 +228,28 @@ struct TamperTests {
         #expect(try cli.ledgerBytes("ledger.db") == before, "nothing was appended")
     }
 
+    /// A page of a log table that the storage engine cannot read (the commits table's root page,
+    /// its page-type byte zeroed): `verify` reports the file as damaged, with status 2, rather than
+    /// failing on the engine's error.
+    @Test func aPageTheStorageEngineCannotRead() throws {
+        let cli = try CLIHarness.founded()
+        _ = try cli.ledgerBytes("ledger.db")
+        let (page, pageSize) = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
+            (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_commits'") ?? 0,
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+        #expect(page > 1 && pageSize > 0)
+        let file = try FileHandle(forUpdating: cli.folder.appendingPathComponent("ledger.db"))
+        try file.seek(toOffset: UInt64((page - 1) * pageSize))
+        try file.write(contentsOf: Data([0]))
+        try file.close()
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.contains("the storage engine cannot read the ledger file (database disk image is malformed): it was damaged"),
+                "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
+    }
+
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
