@@ -274,6 +274,20 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func rowsBeforeTheLog() async throws -> [String] {
+        try await read { db in
+            var rows: [String] = []
+            let keys = [(SQLiteSchema.entries, "position"), (SQLiteSchema.commits, "first_position"), (SQLiteSchema.nodes, "node_key"),
+                        (SQLiteSchema.checkpoints, "size")]
+            for (table, column) in keys {
+                if let value = try String.fetchOne(db, sql: "SELECT quote(\(column)) FROM \(table) WHERE \(column) < 0 ORDER BY \(column) LIMIT 1") {
+                    rows.append("\(table) holds a row with \(column) \(value)")
+                }
+            }
+            return rows
+        }
+    }
+
     // MARK: - Damage
 
     /// Runs a read; a file the storage engine finds damaged is reported as such.

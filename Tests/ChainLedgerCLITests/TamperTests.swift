@@ -99,6 +99,21 @@ struct TamperTests {
         ("a time moved",
          "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
          "position 5: the entry's index columns"),
+        ("a commit filed before the log's first position",
+         """
+         INSERT INTO ledger_commits SELECT '\(String(repeating: "ab", count: 32))', -4, -4, organisation, key_id, recorded_at, signed,
+         signature, signed_is_header FROM ledger_commits WHERE first_position = 5
+         """,
+         "ledger_commits holds a row with first_position -4, before the log's first position: it was added outside the ledger"),
+        ("an entry filed before the log's first position",
+         "INSERT INTO ledger_entries SELECT -1, stream, 9, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
+         "ledger_entries holds a row with position -1, before the log's first position"),
+        ("a node filed under a negative key",
+         "INSERT INTO ledger_nodes SELECT -64, hash FROM ledger_nodes LIMIT 1",
+         "ledger_nodes holds a row with node_key -64, before the log's first position"),
+        ("a checkpoint for a negative size",
+         "INSERT INTO ledger_checkpoints SELECT -6, root, note, previous_size FROM ledger_checkpoints WHERE size = 6",
+         "ledger_checkpoints holds a row with size -6, before the log's first position"),
     ]
 
     @Test(arguments: cases.indices)
