@@ -257,3 +257,22 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
         swiftSettings: swiftSettings
     ))
 }
+
+// libFuzzer targets (`tools/fuzz`), built only when asked for and in their own scratch path
+// (`.build-fuzz`), with `-sanitize=fuzzer`, so that `swift test` and the normal build never see them.
+if ProcessInfo.processInfo.environment["CHAINLEDGER_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["FuzzDriver"], path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings))
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzCommits", ["LedgerCore"]),
+        ("FuzzNotes", ["LedgerCore"]),
+        ("FuzzEvidence", ["LedgerCore"]),
+        ("FuzzChainValues", ["ChainDomain", "LedgerCore"]),
+    ]
+    for target in fuzzTargets {
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/\(target.name)",
+            swiftSettings: swiftSettings))
+    }
+}

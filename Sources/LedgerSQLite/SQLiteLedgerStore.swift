@@ -28,7 +28,15 @@ public final class SQLiteLedgerStore: LedgerStore {
             guard mode == "wal" else { throw LedgerError.corrupted(position: nil, reason: "\(path) cannot use a write-ahead log") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try self.init(writer: DatabaseQueue(path: path, configuration: configuration))
+        try self.init(writer: Self.open(path, configuration))
+    }
+
+    private static func open(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw damaged(error)
+        }
     }
 
     /// A store in memory, for tests.
@@ -39,12 +47,27 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Uses an open database, migrating it to the current schema.
     package init(writer: any DatabaseWriter) throws {
         self.writer = writer
-        try SQLiteSchema.migrator.migrate(writer)
+        do {
+            try SQLiteSchema.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw Self.damaged(error)
+        }
     }
 
     // MARK: - Writing
 
     public func append<Outcome: Sendable>(
+        _ query: AppendQuery,
+        plan: @Sendable (AppendSnapshot) throws -> (AppendPlan, Outcome)
+    ) async throws -> Outcome {
+        do {
+            return try await write(query, plan: plan)
+        } catch let error as DatabaseError {
+            throw Self.damaged(error)
+        }
+    }
+
+    private func write<Outcome: Sendable>(
         _ query: AppendQuery,
         plan: @Sendable (AppendSnapshot) throws -> (AppendPlan, Outcome)
     ) async throws -> Outcome {
@@ -160,27 +183,27 @@ public final class SQLiteLedgerStore: LedgerStore {
     // MARK: - Reading
 
     public func size() async throws -> UInt64 {
-        try await writer.read(Self.size)
+        try await read(Self.size)
     }
 
     public func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry] {
-        try await writer.read { db in
+        try await read { db in
             try Self.entries(db, where: "position >= ?", order: "position", arguments: [Int64(position), limit])
         }
     }
 
     public func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry] {
-        try await writer.read { db in
+        try await read { db in
             try Self.entries(db, where: "stream = ? AND version >= ?", order: "version", arguments: [stream, Int64(version), limit])
         }
     }
 
     public func entries(streamPrefixes prefixes: [String], from position: UInt64, limit: Int) async throws -> [StoredEntry] {
-        try await writer.read { db in try Self.entries(db, prefixes: prefixes, from: position, limit: limit) }
+        try await read { db in try Self.entries(db, prefixes: prefixes, from: position, limit: limit) }
     }
 
     public func version(of stream: String) async throws -> UInt64 {
-        try await writer.read { db in
+        try await read { db in
             guard let highest = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM ledger_entries WHERE stream = ?", arguments: [stream])
             else { return 0 }
             return try StoredRow.unsigned(highest, column: "ledger_entries.version", position: nil)
@@ -188,32 +211,36 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func commit(_ id: CommitID) async throws -> StoredCommit? {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM ledger_commits WHERE id = ?", arguments: [id.hex])
                 .map { try Self.whole(Self.commit($0), db) }
         }
     }
 
     public func commits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
-        try await writer.read { db in
+        try await read { db in
             try Self.keptCommits(db, from: position, limit: limit).map { try Self.whole($0, db) }
         }
     }
 
     public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
-        try await writer.read { db in try Self.keptCommits(db, from: position, limit: limit) }
+        try await read { db in try Self.keptCommits(db, from: position, limit: limit) }
     }
 
     public func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
-        try await writer.read { db in try Self.hashes(of: nodes, db) }
+        try await read { db in try Self.hashes(of: nodes, db) }
     }
 
     public func hashesOnCallingThread(of nodes: [TreeNode]) throws -> [TreeNode: TreeHash]? {
-        try writer.read { db in try Self.hashes(of: nodes, db) }
+        do {
+            return try writer.read { db in try Self.hashes(of: nodes, db) }
+        } catch let error as DatabaseError {
+            throw Self.damaged(error)
+        }
     }
 
     public func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
                              arguments: [key, limit]).map { row in
                 try StoredRow.node(row)
@@ -222,28 +249,68 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
         }
     }
 
     public func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints WHERE size = ?", arguments: [Int64(size)]).map(Self.checkpoint)
         }
     }
 
     public func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
                              arguments: [Int64(size), limit]).map(Self.checkpoint)
         }
     }
 
     public func storageProblems() async throws -> [String] {
-        try await writer.read { db in
+        try await read { db in
             try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" }
                 .map { $0.split(separator: "\n").filter { !$0.hasPrefix("***") }.joined(separator: "; ") }
+        }
+    }
+
+    public func rowsBeforeTheLog() async throws -> [String] {
+        try await read { db in
+            var rows: [String] = []
+            let keys = [(SQLiteSchema.entries, "position"), (SQLiteSchema.commits, "first_position"), (SQLiteSchema.nodes, "node_key"),
+                        (SQLiteSchema.checkpoints, "size")]
+            for (table, column) in keys {
+                if let value = try String.fetchOne(db, sql: "SELECT quote(\(column)) FROM \(table) WHERE \(column) < 0 ORDER BY \(column) LIMIT 1") {
+                    rows.append("\(table) holds a row with \(column) \(value)")
+                }
+            }
+            return rows
+        }
+    }
+
+    // MARK: - Damage
+
+    /// Runs a read; a file the storage engine finds damaged is reported as such.
+    private func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(value)
+        } catch let error as DatabaseError {
+            throw Self.damaged(error)
+        }
+    }
+
+    /// SQLite's word that the file is damaged (`SQLITE_CORRUPT`, `SQLITE_NOTADB`: a page it
+    /// cannot read, a file cut short or overwritten) as the ledger's own error; any other error
+    /// as it is.
+    static func damaged(_ error: DatabaseError) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            LedgerError.corrupted(
+                position: nil,
+                reason: "the storage engine cannot read the ledger file (\(error.message ?? "\(error.resultCode)")): "
+                    + "it was damaged or altered outside the ledger")
+        default:
+            error
         }
     }
 

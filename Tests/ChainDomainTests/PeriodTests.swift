@@ -37,6 +37,22 @@ struct PeriodTests {
         #expect(CalendarDate(2026, 1, 31)!.addingMonths(1).description == "2026-02-28")
     }
 
+    /// A date reads back from its own spelling, years before 1000 included ("0925-12-31" was
+    /// written "925-12-31", which no longer read).
+    @Test(arguments: ["2026-03-01", "0925-12-31", "0001-01-01", "0000-02-29", "9999-12-31"])
+    func datesReadBackTheirSpelling(_ text: String) {
+        let date = CalendarDate(text)
+        #expect(date?.description == text)
+        #expect(date.flatMap { CalendarDate($0.description) } == date)
+    }
+
+    /// Signs, spaces and other digits are not part of a date's spelling ("+202-03-01" read as the
+    /// year 202).
+    @Test(arguments: ["+202-03-01", "-202-03-01", "2026-+3-01", "2026-03-+1", " 202-03-01", "2026-03-01 ", "２０２６-03-01", "2026-0301-"])
+    func datesWithOtherCharactersAreRefused(_ text: String) {
+        #expect(CalendarDate(text) == nil)
+    }
+
     /// The day of a recorded time is the UTC day that holds it, before 1970 too.
     @Test(arguments: [
         ("2026-03-01T00:00:00.000Z", "2026-03-01"), ("2026-03-01T23:59:59.999Z", "2026-03-01"),

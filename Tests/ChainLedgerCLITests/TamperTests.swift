@@ -99,6 +99,21 @@ struct TamperTests {
         ("a time moved",
          "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
          "position 5: the entry's index columns"),
+        ("a commit filed before the log's first position",
+         """
+         INSERT INTO ledger_commits SELECT '\(String(repeating: "ab", count: 32))', -4, -4, organisation, key_id, recorded_at, signed,
+         signature, signed_is_header FROM ledger_commits WHERE first_position = 5
+         """,
+         "ledger_commits holds a row with first_position -4, before the log's first position: it was added outside the ledger"),
+        ("an entry filed before the log's first position",
+         "INSERT INTO ledger_entries SELECT -1, stream, 9, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
+         "ledger_entries holds a row with position -1, before the log's first position"),
+        ("a node filed under a negative key",
+         "INSERT INTO ledger_nodes SELECT -64, hash FROM ledger_nodes LIMIT 1",
+         "ledger_nodes holds a row with node_key -64, before the log's first position"),
+        ("a checkpoint for a negative size",
+         "INSERT INTO ledger_checkpoints SELECT -6, root, note, previous_size FROM ledger_checkpoints WHERE size = 6",
+         "ledger_checkpoints holds a row with size -6, before the log's first position"),
     ]
 
     @Test(arguments: cases.indices)
@@ -226,6 +241,28 @@ struct TamperTests {
         #expect(output.stderr.contains("the ledger file holds a row beyond the log's end"), "\(output.stderr)")
         #expect(output.stderr.contains("it was altered outside the ledger"), "\(output.stderr)")
         #expect(try cli.ledgerBytes("ledger.db") == before, "nothing was appended")
+    }
+
+    /// A page of a log table that the storage engine cannot read (the commits table's root page,
+    /// its page-type byte zeroed): `verify` reports the file as damaged, with status 2, rather than
+    /// failing on the engine's error.
+    @Test func aPageTheStorageEngineCannotRead() throws {
+        let cli = try CLIHarness.founded()
+        _ = try cli.ledgerBytes("ledger.db")
+        let (page, pageSize) = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
+            (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_commits'") ?? 0,
+             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+        #expect(page > 1 && pageSize > 0)
+        let file = try FileHandle(forUpdating: cli.folder.appendingPathComponent("ledger.db"))
+        try file.seek(toOffset: UInt64((page - 1) * pageSize))
+        try file.write(contentsOf: Data([0]))
+        try file.close()
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.contains("the storage engine cannot read the ledger file (database disk image is malformed): it was damaged"),
+                "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {

@@ -93,6 +93,16 @@ struct CommitFormatTests {
         }
     }
 
+    /// An event line holds no line break, not even where JSON allows white space: such a line
+    /// parsed, yet could not be composed again nor carried in a commit (found by fuzzing).
+    @Test(arguments: ["\n", "\r", "\r\n"])
+    func eventLinesHoldNoLineBreak(_ lineBreak: String) {
+        for spot in ["\"schema\":1,", "{\"name\":"] {
+            let text = Self.event.replacingOccurrences(of: spot, with: spot + lineBreak)
+            #expect(throws: FormatError.self) { try EventLine(parsing: Array(text.utf8)) }
+        }
+    }
+
     @Test func invalidUTF8IsRefused() {
         var bytes = Array((Self.header + "\n" + Self.event + "\n").utf8)
         let index = bytes.firstIndex(of: UInt8(ascii: "V"))!

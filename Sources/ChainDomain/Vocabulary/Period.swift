@@ -196,11 +196,20 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = Int(Timestamp.days(containing: time.milliseconds))
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`: four, two and two ASCII digits (no sign), the spelling `description`
+    /// gives back.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         self.init(year, month, day)
     }
 
@@ -226,10 +235,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     public func distance(to other: CalendarDate) -> Int { other.day - day }
 
+    /// `YYYY-MM-DD`, the year in four digits (years before 1000 too, so that the text reads back).
     public var description: String {
         let (year, month, day) = components
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))"
+        let digits = String(year)
+        let paddedYear = year < 0 ? digits : String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        return "\(paddedYear)-\(two(month))-\(two(day))"
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.day < rhs.day }

@@ -25,8 +25,12 @@ public struct EventLine: Sendable, Equatable {
 
     static let fields: [String] = ["stream", "expectedVersion", "type", "schema", "data"]
 
-    /// Parses and checks one event line.
+    /// Parses and checks one event line. A line break is refused even where JSON allows white
+    /// space: the line must fit in a commit document as one line, as composing it requires.
     public init(parsing bytes: [UInt8]) throws(FormatError) {
+        guard !bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
+            throw .init(message: "an event is one line: it holds no line break")
+        }
         let fields = try JSONFields(bytes, allowed: Self.fields)
         stream = try fields.string("stream")
         guard Identifiers.isStream(stream) else {

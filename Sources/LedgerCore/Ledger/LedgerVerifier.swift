@@ -39,6 +39,9 @@ public struct LedgerVerifier<Domain: LedgerDomain>: Sendable {
         if let problem = try await store.storageProblems().first {
             throw LedgerError.corrupted(position: nil, reason: "the storage engine's own check finds the stored log damaged: \(problem)")
         }
+        if let row = try await store.rowsBeforeTheLog().first {
+            throw LedgerError.corrupted(position: nil, reason: "\(row), before the log's first position: it was added outside the ledger")
+        }
         var run = VerificationRun(store: store, domain: domain, size: try await store.size())
         while run.tree.size < run.size {
             let commit = try await run.nextCommit()

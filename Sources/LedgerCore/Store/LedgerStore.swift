@@ -166,10 +166,18 @@ public protocol LedgerStore: TreeNodeSource {
     /// SQLite, `PRAGMA quick_check`: pages, indexes that miss rows or hold rows no table has);
     /// empty when it finds nothing, or when the engine has no such check. `verify` runs it.
     func storageProblems() async throws -> [String]
+    /// Rows that no read of the log reaches because their key lies below zero (an entry's
+    /// position, a commit's first position, a node's storage key, a checkpoint's size), each
+    /// described by its table, column and value. Only a change to the database itself can store
+    /// one; empty when there are none, or when the store cannot hold such rows. `verify` reports
+    /// the first.
+    func rowsBeforeTheLog() async throws -> [String]
 }
 
 extension LedgerStore {
     public func storageProblems() async throws -> [String] { [] }
+
+    public func rowsBeforeTheLog() async throws -> [String] { [] }
 
     public func keptCommits(from position: UInt64, limit: Int) async throws -> [StoredCommit] {
         try await commits(from: position, limit: limit)
