@@ -162,6 +162,8 @@ let package = Package(
                 "ChainSamples",
                 "ChainProjections",
                 "ChainServer",
+                "LedgerClient",
+                "LedgerReplica",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,8 +184,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainProjectionsTests",
-            dependencies: ["ChainProjections", "ChainDomain", "ChainSamples", "ChainTestSupport", "LedgerCore", "LedgerSQLite",
-                           .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ChainProjections", "ChainDomain", "ChainSamples", "ChainTestSupport", "LedgerCore", "LedgerSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -214,14 +218,18 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerPostgresTests",
-            dependencies: ["LedgerCore", "LedgerPostgres", "LedgerConformance", "LedgerSQLite", "TemporaryPostgres",
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: [
+                "LedgerCore", "LedgerPostgres", "LedgerConformance", "LedgerSQLite", "TemporaryPostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LedgerSQLiteTests",
-            dependencies: ["LedgerCore", "LedgerSQLite", "LedgerConformance",
-                           .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LedgerCore", "LedgerSQLite", "LedgerConformance",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -240,22 +248,23 @@ let package = Package(
 // and CI never spend time on them.
 if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
     package.products.append(.executable(name: "chainledger-bench", targets: ["LedgerBenchmarks"]))
-    package.targets.append(.executableTarget(
-        name: "LedgerBenchmarks",
-        dependencies: [
-            "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
-            "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport",
-            .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ],
-        swiftSettings: swiftSettings
-    ))
+    package.targets.append(
+        .executableTarget(
+            name: "LedgerBenchmarks",
+            dependencies: [
+                "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
+                "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ))
 }
 
 // libFuzzer targets (`tools/fuzz`), built only when asked for and in their own scratch path
@@ -271,8 +280,9 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_FUZZ"] == "1" {
     ]
     for target in fuzzTargets {
         package.products.append(.executable(name: target.name, targets: [target.name]))
-        package.targets.append(.executableTarget(
-            name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/\(target.name)",
-            swiftSettings: swiftSettings))
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/\(target.name)",
+                swiftSettings: swiftSettings))
     }
 }

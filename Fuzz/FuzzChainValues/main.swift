@@ -27,7 +27,7 @@ struct Figure: Decodable {
 
 func event(_ type: ChainEventType, schema: UInt64, data: [UInt8]) {
     guard let line = try? EventLine(stream: "fuzz", expectedVersion: 0, type: type.rawValue, schema: schema, data: data),
-          let event = try? ChainEvent.decode(line)
+        let event = try? ChainEvent.decode(line)
     else { return }
     let rendered: [UInt8]
     do {
@@ -37,18 +37,21 @@ func event(_ type: ChainEventType, schema: UInt64, data: [UInt8]) {
     }
     let again: ChainEvent
     do {
-        again = try ChainEvent.decode(EventLine(stream: "fuzz", expectedVersion: 0, type: type.rawValue, schema: type.currentSchema,
-                                                data: rendered))
+        again = try ChainEvent.decode(
+            EventLine(
+                stream: "fuzz", expectedVersion: 0, type: type.rawValue, schema: type.currentSchema,
+                data: rendered))
     } catch {
         fatalError("accepted \(type.rawValue) data, written again, is refused: \(error)")
     }
     require(again == event, "accepted \(type.rawValue) data, written again, reads differently")
     switch event {
-    case let .measurementRecorded(measurement), let .measurementCorrected(measurement):
+    case .measurementRecorded(let measurement), .measurementCorrected(let measurement):
         let figure = try? JSONDecoder().decode(Figure.self, from: Data(data))
-        require(figure?.value == measurement.value,
-                "the figure \(measurement.value) of accepted \(type.rawValue) data reads as \(figure.map { "\($0.value)" } ?? "nothing") "
-                    + "through Foundation's JSON decoder")
+        require(
+            figure?.value == measurement.value,
+            "the figure \(measurement.value) of accepted \(type.rawValue) data reads as \(figure.map { "\($0.value)" } ?? "nothing") "
+                + "through Foundation's JSON decoder")
     default:
         break
     }

@@ -7,10 +7,11 @@ import LedgerCore
 // same parts, and a log entry renders back to exactly its bytes. A trap anywhere is a failure.
 
 func sameEvents(_ left: [EventLine], _ right: [EventLine]) -> Bool {
-    left.count == right.count && zip(left, right).allSatisfy { a, b in
-        a.stream == b.stream && a.expectedVersion == b.expectedVersion && a.type == b.type && a.schema == b.schema
-            && Array(a.data) == Array(b.data)
-    }
+    left.count == right.count
+        && zip(left, right).allSatisfy { a, b in
+            a.stream == b.stream && a.expectedVersion == b.expectedVersion && a.type == b.type && a.schema == b.schema
+                && Array(a.data) == Array(b.data)
+        }
 }
 
 func commitDocument(_ bytes: [UInt8]) {
@@ -24,9 +25,10 @@ func commitDocument(_ bytes: [UInt8]) {
     } catch {
         fatalError("an accepted commit, composed again from its parts, is refused: \(error)")
     }
-    require(again.ledger == document.ledger && again.organisation == document.organisation && again.keyID == document.keyID
-                && again.time == document.time && sameEvents(again.events, document.events),
-            "an accepted commit, composed again from its parts, reads differently")
+    require(
+        again.ledger == document.ledger && again.organisation == document.organisation && again.keyID == document.keyID
+            && again.time == document.time && sameEvents(again.events, document.events),
+        "an accepted commit, composed again from its parts, reads differently")
     require(again.bytes == composed, "a composed commit does not keep its bytes")
 }
 
@@ -35,8 +37,9 @@ func eventLine(_ bytes: [UInt8]) {
     require(Array(line.bytes) == bytes, "an accepted event line does not keep its bytes")
     let composed: EventLine
     do {
-        composed = try EventLine(stream: line.stream, expectedVersion: line.expectedVersion, type: line.type, schema: line.schema,
-                                 data: Array(line.data))
+        composed = try EventLine(
+            stream: line.stream, expectedVersion: line.expectedVersion, type: line.type, schema: line.schema,
+            data: Array(line.data))
     } catch {
         fatalError("an accepted event line, composed again from its parts, is refused: \(error)")
     }

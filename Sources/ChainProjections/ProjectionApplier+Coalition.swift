@@ -18,13 +18,15 @@ extension ProjectionApplier {
             let kind = try? fields?.optionalString("kind")
             // The first organisation to join, in the genesis commit, coordinates.
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organisations\(suffix)") ?? 0
-            try run("""
+            try run(
+                """
                 INSERT INTO organisations@ (organisation, name, kind, coordinator, valid_from, valid_to)
                 VALUES (?, ?, ?, ?, ?, NULL)
                 """, [.text(organisation), .text(name), Self.text(kind ?? nil), .integer(count == 0 ? 1 : 0), Self.integer(position)])
         case CoreEvent.coordinatorAppointed, CoreEvent.coordinatorWithdrawn:
-            try supersede("organisations", "organisation = ?", [.text(organisation)],
-                          changing: ["coordinator": .integer(event.type == CoreEvent.coordinatorAppointed ? 1 : 0)], at: position)
+            try supersede(
+                "organisations", "organisation = ?", [.text(organisation)],
+                changing: ["coordinator": .integer(event.type == CoreEvent.coordinatorAppointed ? 1 : 0)], at: position)
         default:
             break
         }
@@ -32,43 +34,51 @@ extension ProjectionApplier {
 
     mutating func applyMissionDefined(_ mission: MissionDefined, at position: UInt64) throws {
         try close("mission", "1 = 1", [], at: position)
-        try run("INSERT INTO mission@ (mission, goals, valid_from, valid_to) VALUES (?, ?, ?, NULL)",
-                [.text(mission.mission), try Self.json(encoded: mission.goals, what: "the mission's goals"), Self.integer(position)])
+        try run(
+            "INSERT INTO mission@ (mission, goals, valid_from, valid_to) VALUES (?, ?, ?, NULL)",
+            [.text(mission.mission), try Self.json(encoded: mission.goals, what: "the mission's goals"), Self.integer(position)])
     }
 
     mutating func applyPolicySet(_ policy: PolicySet, at position: UInt64) throws {
         try close("policy", "1 = 1", [], at: position)
-        try run("""
+        try run(
+            """
             INSERT INTO policy@ (kpi_limit, stale_grace_days, dialogue_grace_days, valid_from, valid_to) VALUES (?, ?, ?, ?, NULL)
-            """, [
-            Self.integer(policy.kpiLimitPerChain), Self.integer(policy.staleGraceDays), Self.integer(policy.dialogueGraceDays),
-            Self.integer(position),
-        ])
+            """,
+            [
+                Self.integer(policy.kpiLimitPerChain), Self.integer(policy.staleGraceDays), Self.integer(policy.dialogueGraceDays),
+                Self.integer(position),
+            ])
     }
 
     /// A member registered or changed: a new version of its row.
     mutating func applyMember(_ member: MemberRegistered, at position: UInt64) throws {
         try close("members", "organisation = ? AND person = ?", [.text(member.organisation), .text(member.person)], at: position)
-        try run("""
+        try run(
+            """
             INSERT INTO members@ (organisation, person, name, management_team, department, valid_from, valid_to)
             VALUES (?, ?, ?, ?, ?, ?, NULL)
-            """, [
-            .text(member.organisation), .text(member.person), .text(member.name), .integer(member.managementTeam ? 1 : 0),
-            Self.text(member.department), Self.integer(position),
-        ])
+            """,
+            [
+                .text(member.organisation), .text(member.person), .text(member.name), .integer(member.managementTeam ? 1 : 0),
+                Self.text(member.department), Self.integer(position),
+            ])
     }
 
     mutating func applyRoleGranted(_ change: RoleChange, at position: UInt64) throws {
-        try run("""
+        try run(
+            """
             INSERT INTO member_roles@ (organisation, person, role, scope, reason, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, NULL)
-            """, [
-            .text(change.organisation), .text(change.person), .text(change.role.rawValue), Self.text(change.scope),
-            Self.text(change.reason), Self.integer(position),
-        ])
+            """,
+            [
+                .text(change.organisation), .text(change.person), .text(change.role.rawValue), Self.text(change.scope),
+                Self.text(change.reason), Self.integer(position),
+            ])
     }
 
     mutating func applyRoleRevoked(_ change: RoleChange, at position: UInt64) throws {
-        try close("member_roles", "organisation = ? AND person = ? AND role = ? AND scope IS ?",
-                  [.text(change.organisation), .text(change.person), .text(change.role.rawValue), Self.text(change.scope)], at: position)
+        try close(
+            "member_roles", "organisation = ? AND person = ? AND role = ? AND scope IS ?",
+            [.text(change.organisation), .text(change.person), .text(change.role.rawValue), Self.text(change.scope)], at: position)
     }
 }

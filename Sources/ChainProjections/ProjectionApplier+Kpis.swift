@@ -6,14 +6,16 @@ import SQLiteSupport
 extension ProjectionApplier {
     /// A new KPI, with the links its definition names.
     mutating func applyKpiDefined(_ kpi: KpiDefinition, at position: UInt64) throws {
-        try run("""
+        try run(
+            """
             INSERT INTO kpis@ (kpi, chain, name, level, step, unit, direction, grain, aggregation, owner_organisation, owner_person,
             reporters, retired, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL)
-            """, [
-            .text(kpi.kpi), .text(kpi.chain), .text(kpi.name), .text(kpi.level.rawValue), Self.text(kpi.step), .text(kpi.unit),
-            .text(kpi.direction.rawValue), .text(kpi.grain.rawValue), .text(kpi.aggregation.rawValue), .text(kpi.owner.organisation),
-            .text(kpi.owner.person), Self.json(kpi.reporters), Self.integer(position),
-        ])
+            """,
+            [
+                .text(kpi.kpi), .text(kpi.chain), .text(kpi.name), .text(kpi.level.rawValue), Self.text(kpi.step), .text(kpi.unit),
+                .text(kpi.direction.rawValue), .text(kpi.grain.rawValue), .text(kpi.aggregation.rawValue), .text(kpi.owner.organisation),
+                .text(kpi.owner.person), Self.json(kpi.reporters), Self.integer(position),
+            ])
         for target in kpi.contributesTo {
             try insertLink(kpi.kpi, kind: "kpi", target: target, at: position)
         }
@@ -27,20 +29,24 @@ extension ProjectionApplier {
     }
 
     mutating func applyKpiUnlinked(_ link: KpiLink, at position: UInt64) throws {
-        try close("kpi_links", "kpi = ? AND target_kind = ? AND target = ?",
-                  [.text(link.kpi), .text(link.to == nil ? "goal" : "kpi"), .text(link.to ?? link.goal ?? "")], at: position)
+        try close(
+            "kpi_links", "kpi = ? AND target_kind = ? AND target = ?",
+            [.text(link.kpi), .text(link.to == nil ? "goal" : "kpi"), .text(link.to ?? link.goal ?? "")], at: position)
     }
 
     /// A link from `kpi` to a KPI (`kind` "kpi") or a goal ("goal").
     private mutating func insertLink(_ kpi: String, kind: String, target: String, at position: UInt64) throws {
-        try run("INSERT INTO kpi_links@ (kpi, target_kind, target, valid_from, valid_to) VALUES (?, ?, ?, ?, NULL)",
-                [.text(kpi), .text(kind), .text(target), Self.integer(position)])
+        try run(
+            "INSERT INTO kpi_links@ (kpi, target_kind, target, valid_from, valid_to) VALUES (?, ?, ?, ?, NULL)",
+            [.text(kpi), .text(kind), .text(target), Self.integer(position)])
     }
 
     mutating func applyKpiOwnerAssigned(_ assignment: KpiOwnerAssigned, at position: UInt64) throws {
-        try supersede("kpis", "kpi = ?", [.text(assignment.kpi)], changing: [
-            "owner_organisation": .text(assignment.owner.organisation), "owner_person": .text(assignment.owner.person),
-        ], at: position)
+        try supersede(
+            "kpis", "kpi = ?", [.text(assignment.kpi)],
+            changing: [
+                "owner_organisation": .text(assignment.owner.organisation), "owner_person": .text(assignment.owner.person),
+            ], at: position)
     }
 
     mutating func applyKpiReportersSet(_ change: KpiReportersSet, at position: UInt64) throws {
@@ -53,13 +59,15 @@ extension ProjectionApplier {
     }
 
     mutating func applyTargetSet(_ target: TargetSet, at position: UInt64) throws {
-        try run("""
+        try run(
+            """
             INSERT INTO targets@ (kpi, from_period, until_period, first_day, last_day, target, red, valid_from)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-            .text(target.kpi), .text(target.from.description), Self.text(target.until?.description),
-            .text(target.from.days.lowerBound.description), Self.text(target.until?.days.upperBound.description),
-            .real(target.target), .real(target.red), Self.integer(position),
-        ])
+            """,
+            [
+                .text(target.kpi), .text(target.from.description), Self.text(target.until?.description),
+                .text(target.from.days.lowerBound.description), Self.text(target.until?.days.upperBound.description),
+                .real(target.target), .real(target.red), Self.integer(position),
+            ])
     }
 }

@@ -10,19 +10,22 @@ extension ProjectionApplier {
     /// rebuild closes them all at the end (`deferClosingMeasurements`).
     mutating func applyMeasurement(_ measurement: Measurement, at position: UInt64, recordedAt: Timestamp) throws {
         if measurement.supersedes != nil, !deferClosingMeasurements {
-            try close("measurements", "kpi = ? AND first_day = ? AND organisation = ?",
-                      [.text(measurement.kpi), .text(firstDay(measurement.period)), .text(measurement.organisation)],
-                      at: position)
+            try close(
+                "measurements", "kpi = ? AND first_day = ? AND organisation = ?",
+                [.text(measurement.kpi), .text(firstDay(measurement.period)), .text(measurement.organisation)],
+                at: position)
         }
-        try run("""
+        try run(
+            """
             INSERT INTO measurements@ (kpi, period, first_day, organisation, value, status, source, note, supersedes, reason,
             recorded_at, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-            """, [
-            .text(measurement.kpi), .text(measurement.period.description), .text(firstDay(measurement.period)),
-            .text(measurement.organisation), .real(measurement.value), .text(measurement.status.rawValue), .text(measurement.source),
-            Self.text(measurement.note), measurement.supersedes.map { .integer(Int64($0)) } ?? .null, Self.text(measurement.reason),
-            .integer(recordedAt.milliseconds), Self.integer(position),
-        ])
+            """,
+            [
+                .text(measurement.kpi), .text(measurement.period.description), .text(firstDay(measurement.period)),
+                .text(measurement.organisation), .real(measurement.value), .text(measurement.status.rawValue), .text(measurement.source),
+                Self.text(measurement.note), measurement.supersedes.map { .integer(Int64($0)) } ?? .null, Self.text(measurement.reason),
+                .integer(recordedAt.milliseconds), Self.integer(position),
+            ])
     }
 
     /// The first day of `period`, spelled once per period.
@@ -39,15 +42,16 @@ extension ProjectionApplier {
     /// that only they are read to find the streams concerned.
     static func closeSupersededMeasurements(_ db: Database, suffix: String, corrections: String) throws {
         let table = "measurements\(suffix)"
-        try db.execute(sql: """
-            UPDATE \(table) AS m SET valid_to = (
-                SELECT MIN(c.valid_from) FROM \(table) c
-                WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation AND c.valid_from > m.valid_from)
-            WHERE m.rowid IN (
-                SELECT x.rowid FROM \(table) x JOIN (SELECT DISTINCT kpi, first_day, organisation FROM \(table) INDEXED BY \(corrections) WHERE supersedes IS NOT NULL) s
-                ON x.kpi = s.kpi AND x.first_day = s.first_day AND x.organisation = s.organisation)
-              AND EXISTS (SELECT 1 FROM \(table) c WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation
-                          AND c.valid_from > m.valid_from)
-            """)
+        try db.execute(
+            sql: """
+                UPDATE \(table) AS m SET valid_to = (
+                    SELECT MIN(c.valid_from) FROM \(table) c
+                    WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation AND c.valid_from > m.valid_from)
+                WHERE m.rowid IN (
+                    SELECT x.rowid FROM \(table) x JOIN (SELECT DISTINCT kpi, first_day, organisation FROM \(table) INDEXED BY \(corrections) WHERE supersedes IS NOT NULL) s
+                    ON x.kpi = s.kpi AND x.first_day = s.first_day AND x.organisation = s.organisation)
+                  AND EXISTS (SELECT 1 FROM \(table) c WHERE c.kpi = m.kpi AND c.first_day = m.first_day AND c.organisation = m.organisation
+                              AND c.valid_from > m.valid_from)
+                """)
     }
 }

@@ -63,7 +63,8 @@ struct ProjectionApplier {
             }
         }
         let list = columns.joined(separator: ", ")
-        try run("""
+        try run(
+            """
             INSERT INTO \(table)@ (\(list), valid_from, valid_to) SELECT \(selected.joined(separator: ", ")), ?, NULL
             FROM \(table)@ WHERE \(key) AND valid_to = ?
             """, values + [Self.integer(position)] + keyValues + [Self.integer(position)])
@@ -88,8 +89,9 @@ struct ProjectionApplier {
 
     /// Records where a commit starts and when it was recorded, in the timeline.
     mutating func commitStarts(at position: UInt64, id: CommitID, recordedAt: Timestamp) throws {
-        try run("INSERT INTO timeline@ (first_position, recorded_at, commit_id) VALUES (?, ?, ?)",
-                [.integer(Int64(position)), .integer(recordedAt.milliseconds), .text(id.hex)])
+        try run(
+            "INSERT INTO timeline@ (first_position, recorded_at, commit_id) VALUES (?, ?, ?)",
+            [.integer(Int64(position)), .integer(recordedAt.milliseconds), .text(id.hex)])
     }
 
     // MARK: - Events
@@ -134,36 +136,36 @@ struct ProjectionApplier {
         }
         lastCommit = entry.commit
         switch entry.kind {
-        case let .core(event): try applyCore(event, at: entry.position)
-        case let .chain(event): try applyChain(event, at: entry.position, recordedAt: entry.recordedAt)
+        case .core(let event): try applyCore(event, at: entry.position)
+        case .chain(let event): try applyChain(event, at: entry.position, recordedAt: entry.recordedAt)
         case .other: break
         }
     }
 
     private mutating func applyChain(_ event: ChainEvent, at position: UInt64, recordedAt: Timestamp) throws {
         switch event {
-        case let .missionDefined(mission): try applyMissionDefined(mission, at: position)
-        case let .policySet(policy): try applyPolicySet(policy, at: position)
-        case let .memberRegistered(member), let .memberChanged(member): try applyMember(member, at: position)
-        case let .roleGranted(change): try applyRoleGranted(change, at: position)
-        case let .roleRevoked(change): try applyRoleRevoked(change, at: position)
-        case let .chainDefined(chain), let .chainChanged(chain): try applyChainDefinition(chain, at: position)
-        case let .chainOwnerAssigned(assignment): try applyChainOwnerAssigned(assignment, at: position, recordedAt: recordedAt)
-        case let .chainRetired(retirement): try applyChainRetired(retirement, at: position)
-        case let .kpiDefined(kpi): try applyKpiDefined(kpi, at: position)
-        case let .kpiLinked(link): try applyKpiLinked(link, at: position)
-        case let .kpiUnlinked(link): try applyKpiUnlinked(link, at: position)
-        case let .kpiOwnerAssigned(assignment): try applyKpiOwnerAssigned(assignment, at: position)
-        case let .kpiReportersSet(change): try applyKpiReportersSet(change, at: position)
-        case let .kpiRetired(retirement): try applyKpiRetired(retirement, at: position)
-        case let .targetSet(target): try applyTargetSet(target, at: position)
-        case let .measurementRecorded(measurement), let .measurementCorrected(measurement):
+        case .missionDefined(let mission): try applyMissionDefined(mission, at: position)
+        case .policySet(let policy): try applyPolicySet(policy, at: position)
+        case .memberRegistered(let member), .memberChanged(let member): try applyMember(member, at: position)
+        case .roleGranted(let change): try applyRoleGranted(change, at: position)
+        case .roleRevoked(let change): try applyRoleRevoked(change, at: position)
+        case .chainDefined(let chain), .chainChanged(let chain): try applyChainDefinition(chain, at: position)
+        case .chainOwnerAssigned(let assignment): try applyChainOwnerAssigned(assignment, at: position, recordedAt: recordedAt)
+        case .chainRetired(let retirement): try applyChainRetired(retirement, at: position)
+        case .kpiDefined(let kpi): try applyKpiDefined(kpi, at: position)
+        case .kpiLinked(let link): try applyKpiLinked(link, at: position)
+        case .kpiUnlinked(let link): try applyKpiUnlinked(link, at: position)
+        case .kpiOwnerAssigned(let assignment): try applyKpiOwnerAssigned(assignment, at: position)
+        case .kpiReportersSet(let change): try applyKpiReportersSet(change, at: position)
+        case .kpiRetired(let retirement): try applyKpiRetired(retirement, at: position)
+        case .targetSet(let target): try applyTargetSet(target, at: position)
+        case .measurementRecorded(let measurement), .measurementCorrected(let measurement):
             try applyMeasurement(measurement, at: position, recordedAt: recordedAt)
-        case let .agreementProposed(terms), let .agreementAmended(terms): try applyAgreementTerms(terms, at: position)
-        case let .agreementSigned(signature): try applyAgreementSigned(signature, at: position)
-        case let .agreementTerminated(termination): try applyAgreementTerminated(termination, at: position)
-        case let .dialogueHeld(dialogue): try applyDialogueHeld(dialogue, at: position, recordedAt: recordedAt)
-        case let .actionCompleted(completion): try applyActionCompleted(completion, at: position)
+        case .agreementProposed(let terms), .agreementAmended(let terms): try applyAgreementTerms(terms, at: position)
+        case .agreementSigned(let signature): try applyAgreementSigned(signature, at: position)
+        case .agreementTerminated(let termination): try applyAgreementTerminated(termination, at: position)
+        case .dialogueHeld(let dialogue): try applyDialogueHeld(dialogue, at: position, recordedAt: recordedAt)
+        case .actionCompleted(let completion): try applyActionCompleted(completion, at: position)
         }
     }
 }

@@ -22,95 +22,142 @@ public enum ProjectionSchema {
     }
 
     public static let projections: [Projection] = [
-        Projection(name: "kpi-state", tables: [
-            Table(name: "kpis", columns: """
-                kpi TEXT NOT NULL, chain TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL, step TEXT, unit TEXT NOT NULL,
-                direction TEXT NOT NULL, grain TEXT NOT NULL, aggregation TEXT NOT NULL, owner_organisation TEXT NOT NULL,
-                owner_person TEXT NOT NULL, reporters TEXT NOT NULL, retired INTEGER NOT NULL,
-                valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from", "chain, valid_from"]),
-            Table(name: "kpi_links", columns: """
-                kpi TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "kpi, target_kind, target, valid_from", indexes: ["kpi, valid_from", "target, valid_from"]),
-            Table(name: "targets", columns: """
-                kpi TEXT NOT NULL, from_period TEXT NOT NULL, until_period TEXT, first_day TEXT NOT NULL, last_day TEXT,
-                target REAL NOT NULL, red REAL NOT NULL, valid_from INTEGER NOT NULL
-                """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from"]),
-            Table(name: "measurements", columns: """
-                kpi TEXT NOT NULL, period TEXT NOT NULL, first_day TEXT NOT NULL, organisation TEXT NOT NULL, value REAL NOT NULL,
-                status TEXT NOT NULL, source TEXT NOT NULL, note TEXT, supersedes INTEGER, reason TEXT,
-                recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "valid_from", indexes: [
-                    "kpi, first_day, organisation, valid_from",
-                    // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
-                    // SQLite never prefers them for the queries by period, which the first serves.
-                    "kpi, valid_from WHERE \(originals)", "kpi, valid_from WHERE \(corrections)",
-                ]),
-        ]),
-        Projection(name: "responsibilities", tables: [
-            Table(name: "organisations", columns: """
-                organisation TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, coordinator INTEGER NOT NULL,
-                valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "organisation, valid_from", indexes: ["organisation, valid_from"]),
-            Table(name: "mission", columns: """
-                mission TEXT NOT NULL, goals TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "valid_from", indexes: []),
-            Table(name: "policy", columns: """
-                kpi_limit INTEGER NOT NULL, stale_grace_days INTEGER NOT NULL, dialogue_grace_days INTEGER NOT NULL,
-                valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "valid_from", indexes: []),
-            Table(name: "members", columns: """
-                organisation TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, management_team INTEGER NOT NULL,
-                department TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "organisation, person, valid_from", indexes: ["organisation, person, valid_from"]),
-            Table(name: "member_roles", columns: """
-                organisation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, scope TEXT, reason TEXT,
-                valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "organisation, person, role, valid_from", indexes: ["organisation, person, role"]),
-            Table(name: "chains", columns: """
-                chain TEXT NOT NULL, name TEXT NOT NULL, customer_need TEXT NOT NULL, customer TEXT NOT NULL, parent TEXT,
-                partners TEXT NOT NULL, cadence TEXT NOT NULL, steps TEXT NOT NULL, retired INTEGER NOT NULL,
-                defined_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
-            Table(name: "chain_owners", columns: """
-                chain TEXT NOT NULL, owner_organisation TEXT NOT NULL, owner_person TEXT NOT NULL, reason TEXT NOT NULL,
-                decision TEXT, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
-        ]),
-        Projection(name: "agreements", tables: [
-            Table(name: "agreements", columns: """
-                agreement TEXT NOT NULL, latest_version INTEGER NOT NULL, active_version INTEGER, title TEXT NOT NULL,
-                terms TEXT NOT NULL, parties TEXT NOT NULL, valid_from_day TEXT NOT NULL, valid_until_day TEXT NOT NULL,
-                terminated_on TEXT, termination_reason TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "agreement, valid_from", indexes: ["agreement, valid_from"]),
-            Table(name: "agreement_signatures", columns: """
-                agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, valid_from INTEGER NOT NULL
-                """, orderBy: "agreement, version, valid_from", indexes: ["agreement, version"]),
-            Table(name: "obligations", columns: """
-                agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, kpi TEXT NOT NULL, target REAL NOT NULL,
-                from_period TEXT NOT NULL, until_period TEXT NOT NULL, valid_from INTEGER NOT NULL
-                """, orderBy: "agreement, version, party, kpi, from_period", indexes: ["agreement, version", "kpi"]),
-        ]),
-        Projection(name: "dialogues", tables: [
-            Table(name: "dialogues", columns: """
-                dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
-                participants TEXT NOT NULL, valid_from INTEGER NOT NULL
-                """, orderBy: "dialogue", indexes: ["chain, day", "dialogue"]),
-            Table(name: "decisions", columns: """
-                decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, rationale TEXT NOT NULL,
-                decided_by_organisation TEXT NOT NULL, decided_by_person TEXT NOT NULL, evidence_positions TEXT NOT NULL,
-                evidence_kpis TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL
-                """, orderBy: "decision", indexes: ["decision", "chain"]),
-            Table(name: "actions", columns: """
-                action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, owner_organisation TEXT NOT NULL,
-                owner_person TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT, note TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
-                """, orderBy: "action, valid_from", indexes: ["action, valid_from", "chain"]),
-        ]),
-        Projection(name: "timeline", tables: [
-            Table(name: "timeline", columns: """
-                first_position INTEGER NOT NULL, recorded_at INTEGER NOT NULL, commit_id TEXT NOT NULL
-                """, orderBy: "first_position", indexes: ["recorded_at", "first_position"]),
-        ]),
+        Projection(
+            name: "kpi-state",
+            tables: [
+                Table(
+                    name: "kpis",
+                    columns: """
+                        kpi TEXT NOT NULL, chain TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL, step TEXT, unit TEXT NOT NULL,
+                        direction TEXT NOT NULL, grain TEXT NOT NULL, aggregation TEXT NOT NULL, owner_organisation TEXT NOT NULL,
+                        owner_person TEXT NOT NULL, reporters TEXT NOT NULL, retired INTEGER NOT NULL,
+                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from", "chain, valid_from"]),
+                Table(
+                    name: "kpi_links",
+                    columns: """
+                        kpi TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "kpi, target_kind, target, valid_from", indexes: ["kpi, valid_from", "target, valid_from"]),
+                Table(
+                    name: "targets",
+                    columns: """
+                        kpi TEXT NOT NULL, from_period TEXT NOT NULL, until_period TEXT, first_day TEXT NOT NULL, last_day TEXT,
+                        target REAL NOT NULL, red REAL NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "kpi, valid_from", indexes: ["kpi, valid_from"]),
+                Table(
+                    name: "measurements",
+                    columns: """
+                        kpi TEXT NOT NULL, period TEXT NOT NULL, first_day TEXT NOT NULL, organisation TEXT NOT NULL, value REAL NOT NULL,
+                        status TEXT NOT NULL, source TEXT NOT NULL, note TEXT, supersedes INTEGER, reason TEXT,
+                        recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "valid_from",
+                    indexes: [
+                        "kpi, first_day, organisation, valid_from",
+                        // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
+                        // SQLite never prefers them for the queries by period, which the first serves.
+                        "kpi, valid_from WHERE \(originals)", "kpi, valid_from WHERE \(corrections)",
+                    ]),
+            ]),
+        Projection(
+            name: "responsibilities",
+            tables: [
+                Table(
+                    name: "organisations",
+                    columns: """
+                        organisation TEXT NOT NULL, name TEXT NOT NULL, kind TEXT, coordinator INTEGER NOT NULL,
+                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "organisation, valid_from", indexes: ["organisation, valid_from"]),
+                Table(
+                    name: "mission",
+                    columns: """
+                        mission TEXT NOT NULL, goals TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "valid_from", indexes: []),
+                Table(
+                    name: "policy",
+                    columns: """
+                        kpi_limit INTEGER NOT NULL, stale_grace_days INTEGER NOT NULL, dialogue_grace_days INTEGER NOT NULL,
+                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "valid_from", indexes: []),
+                Table(
+                    name: "members",
+                    columns: """
+                        organisation TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, management_team INTEGER NOT NULL,
+                        department TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "organisation, person, valid_from", indexes: ["organisation, person, valid_from"]),
+                Table(
+                    name: "member_roles",
+                    columns: """
+                        organisation TEXT NOT NULL, person TEXT NOT NULL, role TEXT NOT NULL, scope TEXT, reason TEXT,
+                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "organisation, person, role, valid_from", indexes: ["organisation, person, role"]),
+                Table(
+                    name: "chains",
+                    columns: """
+                        chain TEXT NOT NULL, name TEXT NOT NULL, customer_need TEXT NOT NULL, customer TEXT NOT NULL, parent TEXT,
+                        partners TEXT NOT NULL, cadence TEXT NOT NULL, steps TEXT NOT NULL, retired INTEGER NOT NULL,
+                        defined_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
+                Table(
+                    name: "chain_owners",
+                    columns: """
+                        chain TEXT NOT NULL, owner_organisation TEXT NOT NULL, owner_person TEXT NOT NULL, reason TEXT NOT NULL,
+                        decision TEXT, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
+            ]),
+        Projection(
+            name: "agreements",
+            tables: [
+                Table(
+                    name: "agreements",
+                    columns: """
+                        agreement TEXT NOT NULL, latest_version INTEGER NOT NULL, active_version INTEGER, title TEXT NOT NULL,
+                        terms TEXT NOT NULL, parties TEXT NOT NULL, valid_from_day TEXT NOT NULL, valid_until_day TEXT NOT NULL,
+                        terminated_on TEXT, termination_reason TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "agreement, valid_from", indexes: ["agreement, valid_from"]),
+                Table(
+                    name: "agreement_signatures",
+                    columns: """
+                        agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "agreement, version, valid_from", indexes: ["agreement, version"]),
+                Table(
+                    name: "obligations",
+                    columns: """
+                        agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, kpi TEXT NOT NULL, target REAL NOT NULL,
+                        from_period TEXT NOT NULL, until_period TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "agreement, version, party, kpi, from_period", indexes: ["agreement, version", "kpi"]),
+            ]),
+        Projection(
+            name: "dialogues",
+            tables: [
+                Table(
+                    name: "dialogues",
+                    columns: """
+                        dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
+                        participants TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "dialogue", indexes: ["chain, day", "dialogue"]),
+                Table(
+                    name: "decisions",
+                    columns: """
+                        decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, rationale TEXT NOT NULL,
+                        decided_by_organisation TEXT NOT NULL, decided_by_person TEXT NOT NULL, evidence_positions TEXT NOT NULL,
+                        evidence_kpis TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "decision", indexes: ["decision", "chain"]),
+                Table(
+                    name: "actions",
+                    columns: """
+                        action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, owner_organisation TEXT NOT NULL,
+                        owner_person TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT, note TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "action, valid_from", indexes: ["action, valid_from", "chain"]),
+            ]),
+        Projection(
+            name: "timeline",
+            tables: [
+                Table(
+                    name: "timeline",
+                    columns: """
+                        first_position INTEGER NOT NULL, recorded_at INTEGER NOT NULL, commit_id TEXT NOT NULL
+                        """, orderBy: "first_position", indexes: ["recorded_at", "first_position"])
+            ]),
     ]
 
     static var tables: [Table] { projections.flatMap(\.tables) }
@@ -121,9 +168,10 @@ public enum ProjectionSchema {
         return names
     }
 
-    private static let columnNamesByTable: [String: [String]] = Dictionary(uniqueKeysWithValues: tables.map { table in
-        (table.name, table.columns.split(separator: ",").compactMap { $0.split(whereSeparator: \.isWhitespace).first.map(String.init) })
-    })
+    private static let columnNamesByTable: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: tables.map { table in
+            (table.name, table.columns.split(separator: ",").compactMap { $0.split(whereSeparator: \.isWhitespace).first.map(String.init) })
+        })
 
     /// Creates every table under `suffix` (empty for the live tables).
     static func create(_ db: Database, suffix: String) throws {
@@ -167,13 +215,14 @@ public enum ProjectionSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("projections-v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE projection_state (
-                    name TEXT PRIMARY KEY,       -- "log": how far the live tables have read the log
-                    position INTEGER NOT NULL,   -- entries applied (the next position to read)
-                    ledger TEXT                  -- the ledger's genesis commit id
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE projection_state (
+                        name TEXT PRIMARY KEY,       -- "log": how far the live tables have read the log
+                        position INTEGER NOT NULL,   -- entries applied (the next position to read)
+                        ledger TEXT                  -- the ledger's genesis commit id
+                    )
+                    """)
             try db.execute(sql: "INSERT INTO projection_state (name, position) VALUES ('log', 0)")
             try create(db, suffix: "")
             try createIndexes(db, suffix: "", generation: "0")
@@ -183,7 +232,8 @@ public enum ProjectionSchema {
         migrator.registerMigration("projections-v2-measurements-by-kpi") { db in
             let measurements = tables.first { $0.name == "measurements" }!
             for number in 1...2 {
-                try db.execute(sql: "CREATE INDEX IF NOT EXISTS measurements_index_\(number)_0 ON measurements \(definition(measurements.indexes[number]))")
+                try db.execute(
+                    sql: "CREATE INDEX IF NOT EXISTS measurements_index_\(number)_0 ON measurements \(definition(measurements.indexes[number]))")
             }
         }
         return migrator

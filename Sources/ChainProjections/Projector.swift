@@ -62,8 +62,9 @@ public final class Projector: Sendable {
                 guard try Self.position(db) == start else { return false }
                 var applier = ProjectionApplier(db, suffix: "")
                 for entry in prepared { try applier.apply(entry, previousCommit: previous) }
-                try db.execute(sql: "UPDATE projection_state SET position = ? WHERE name = 'log'",
-                               arguments: [Int64(entries.last!.position + 1)])
+                try db.execute(
+                    sql: "UPDATE projection_state SET position = ? WHERE name = 'log'",
+                    arguments: [Int64(entries.last!.position + 1)])
                 return true
             }
             if moved { applied += UInt64(entries.count) }
@@ -119,7 +120,8 @@ public final class Projector: Sendable {
         }
         try await database.write { db in
             try ProjectionSchema.createIndexes(db, suffix: suffix, generation: generation, only: isBulk)
-            try ProjectionApplier.closeSupersededMeasurements(db, suffix: suffix, corrections: ProjectionSchema.correctionsIndex(generation: generation))
+            try ProjectionApplier.closeSupersededMeasurements(
+                db, suffix: suffix, corrections: ProjectionSchema.correctionsIndex(generation: generation))
         }
         try await database.write { db in
             for table in ProjectionSchema.tables {
@@ -165,10 +167,10 @@ public final class Projector: Sendable {
     private static func spell(_ value: DatabaseValue) -> String {
         switch value.storage {
         case .null: "NULL"
-        case let .int64(number): String(number)
-        case let .double(number): String(number)
-        case let .string(text): "'" + text + "'"
-        case let .blob(data): "x" + data.map { String(format: "%02x", $0) }.joined()
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .string(let text): "'" + text + "'"
+        case .blob(let data): "x" + data.map { String(format: "%02x", $0) }.joined()
         }
     }
 }

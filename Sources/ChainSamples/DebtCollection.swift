@@ -15,70 +15,105 @@ enum DebtCollection {
 
     static func write(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         builder.date = CalendarDate(2025, 1, 6)!
-        try await builder.found(coalition: "Sociale Incasso Rivierstad", origin: "ledger.example/sociale-incasso-rivierstad",
-                                founder: municipality, name: "Gemeente Rivierstad", kind: "municipality", checkpointKey: checkpointKey)
+        try await builder.found(
+            coalition: "Sociale Incasso Rivierstad", origin: "ledger.example/sociale-incasso-rivierstad",
+            founder: municipality, name: "Gemeente Rivierstad", kind: "municipality", checkpointKey: checkpointKey)
         try await builder.admit(waterBoard, name: "Waterschap Delta", kind: "water-board", by: municipality)
         try await builder.admit(taxes, name: "Belastingsamenwerking West", kind: "tax-cooperation", by: municipality)
         try await builder.admit(housing, name: "Woningcorporatie Thuis", kind: "housing-corporation", by: municipality)
         try await builder.admit(uwv, name: "UWV", kind: "uwv", by: municipality)
         let partners = [municipality, waterBoard, taxes, housing, uwv]
-        try await builder.commit(by: municipality, [
-            .missionDefined(MissionDefined(mission: "Public creditors in Rivierstad collect what is owed without deepening anyone's debts.", goals: [
-                Goal(goal: "g1-fewer-problem-debts", title: "Fewer households with problematic debts"),
-                Goal(goal: "g2-no-escalation", title: "Collection without escalation"),
-            ])),
-            member(municipality, "dir-income", "Director of work and income", managementTeam: true),
-            member(municipality, "early-signals-lead", "Team lead early signals", managementTeam: true, department: "schuldhulpverlening"),
-        ])
+        try await builder.commit(
+            by: municipality,
+            [
+                .missionDefined(
+                    MissionDefined(
+                        mission: "Public creditors in Rivierstad collect what is owed without deepening anyone's debts.",
+                        goals: [
+                            Goal(goal: "g1-fewer-problem-debts", title: "Fewer households with problematic debts"),
+                            Goal(goal: "g2-no-escalation", title: "Collection without escalation"),
+                        ])),
+                member(municipality, "dir-income", "Director of work and income", managementTeam: true),
+                member(municipality, "early-signals-lead", "Team lead early signals", managementTeam: true, department: "schuldhulpverlening"),
+            ])
         for organisation in [waterBoard, taxes, housing, uwv] {
             try await builder.commit(by: organisation, [member(organisation, "collections-manager", "Manager collections", managementTeam: true)])
         }
-        try await builder.commit(by: municipality, [
-            .chainDefined(ChainDefinition(
-                chain: chain, name: "Fair collection", customerNeed: "A household that owes public creditors needs to pay what it can without sliding into problematic debt.",
-                customer: "Households with arrears to public creditors", parent: nil, partners: partners, cadence: .monthly,
-                steps: [
-                    ChainStep(step: "first-reminder", name: "First reminder with an offer to arrange payment", organisation: taxes, department: nil, customerVisible: true),
-                    ChainStep(step: "signal", name: "Arrears signalled to the municipality", organisation: housing, department: nil, customerVisible: false),
-                    ChainStep(step: "arrangement", name: "Payment arrangement", organisation: waterBoard, department: nil, customerVisible: true),
-                    ChainStep(step: "settled", name: "Debt settled or referred to debt help", organisation: municipality, department: nil, customerVisible: true),
-                ])),
-            .chainDefined(ChainDefinition(
-                chain: subChain, name: "Early signals", customerNeed: "A household falling behind needs someone to call before the debt grows.",
-                customer: "Households with fresh payment arrears", parent: chain, partners: [municipality, housing, waterBoard, uwv], cadence: .fortnightly,
-                steps: [
-                    ChainStep(step: "signal-sent", name: "Creditor sends the signal", organisation: housing, department: nil, customerVisible: false),
-                    ChainStep(step: "contact", name: "Outreach visit or call", organisation: municipality, department: "schuldhulpverlening", customerVisible: true),
-                ])),
-            .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: person(municipality, "dir-income"), reason: "Coalition start", decision: nil)),
-            .chainOwnerAssigned(ChainOwnerAssigned(chain: subChain, owner: person(municipality, "early-signals-lead"), reason: "Coalition start", decision: nil)),
-        ])
-        try await builder.commit(by: municipality, [
-            kpi("problem-debts", chain: chain, name: "Households with problematic debts", level: .result, unit: "households",
-                direction: .lower, grain: .year, aggregation: .last, owner: person(municipality, "dir-income"), reporters: [municipality],
-                goals: ["g1-fewer-problem-debts"]),
-            kpi("settled-without-bailiff", chain: chain, name: "Collections settled without a bailiff", level: .chain, unit: "%",
-                direction: .higher, grain: .quarter, owner: person(municipality, "dir-income"), reporters: [waterBoard, taxes, housing],
-                contributesTo: ["problem-debts"]),
-            kpi("arrangement-offered", chain: chain, name: "Arrangements offered with the first reminder", level: .process,
-                step: "first-reminder", unit: "%", direction: .higher, grain: .month, owner: person(taxes, "collections-manager"),
-                reporters: [taxes, waterBoard], contributesTo: ["settled-without-bailiff"]),
-            kpi("signals-contacted-14d", chain: subChain, name: "Signals followed by contact within 14 days", level: .process,
-                step: "contact", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "early-signals-lead"),
-                reporters: [municipality], contributesTo: ["settled-without-bailiff"]),
-            kpi("signals-received", chain: subChain, name: "Early signals received", level: .process, step: "signal-sent",
-                unit: "signals", direction: .higher, grain: .month, aggregation: .sum, owner: person(housing, "collections-manager"),
-                reporters: [housing, waterBoard, uwv], contributesTo: ["signals-contacted-14d"]),
-            target("settled-without-bailiff", from: "2025-Q1", target: 90, red: 80),
-            target("arrangement-offered", from: "2025-01", target: 95, red: 85),
-            target("signals-contacted-14d", from: "2025-01", target: 75, red: 60),
-            target("problem-debts", from: "2025", target: 1800, red: 2200),
-        ])
+        try await builder.commit(
+            by: municipality,
+            [
+                .chainDefined(
+                    ChainDefinition(
+                        chain: chain, name: "Fair collection",
+                        customerNeed: "A household that owes public creditors needs to pay what it can without sliding into problematic debt.",
+                        customer: "Households with arrears to public creditors", parent: nil, partners: partners, cadence: .monthly,
+                        steps: [
+                            ChainStep(
+                                step: "first-reminder", name: "First reminder with an offer to arrange payment", organisation: taxes, department: nil,
+                                customerVisible: true),
+                            ChainStep(
+                                step: "signal", name: "Arrears signalled to the municipality", organisation: housing, department: nil,
+                                customerVisible: false),
+                            ChainStep(
+                                step: "arrangement", name: "Payment arrangement", organisation: waterBoard, department: nil, customerVisible: true),
+                            ChainStep(
+                                step: "settled", name: "Debt settled or referred to debt help", organisation: municipality, department: nil,
+                                customerVisible: true),
+                        ])),
+                .chainDefined(
+                    ChainDefinition(
+                        chain: subChain, name: "Early signals",
+                        customerNeed: "A household falling behind needs someone to call before the debt grows.",
+                        customer: "Households with fresh payment arrears", parent: chain, partners: [municipality, housing, waterBoard, uwv],
+                        cadence: .fortnightly,
+                        steps: [
+                            ChainStep(
+                                step: "signal-sent", name: "Creditor sends the signal", organisation: housing, department: nil, customerVisible: false
+                            ),
+                            ChainStep(
+                                step: "contact", name: "Outreach visit or call", organisation: municipality, department: "schuldhulpverlening",
+                                customerVisible: true),
+                        ])),
+                .chainOwnerAssigned(
+                    ChainOwnerAssigned(chain: chain, owner: person(municipality, "dir-income"), reason: "Coalition start", decision: nil)),
+                .chainOwnerAssigned(
+                    ChainOwnerAssigned(chain: subChain, owner: person(municipality, "early-signals-lead"), reason: "Coalition start", decision: nil)),
+            ])
+        try await builder.commit(
+            by: municipality,
+            [
+                kpi(
+                    "problem-debts", chain: chain, name: "Households with problematic debts", level: .result, unit: "households",
+                    direction: .lower, grain: .year, aggregation: .last, owner: person(municipality, "dir-income"), reporters: [municipality],
+                    goals: ["g1-fewer-problem-debts"]),
+                kpi(
+                    "settled-without-bailiff", chain: chain, name: "Collections settled without a bailiff", level: .chain, unit: "%",
+                    direction: .higher, grain: .quarter, owner: person(municipality, "dir-income"), reporters: [waterBoard, taxes, housing],
+                    contributesTo: ["problem-debts"]),
+                kpi(
+                    "arrangement-offered", chain: chain, name: "Arrangements offered with the first reminder", level: .process,
+                    step: "first-reminder", unit: "%", direction: .higher, grain: .month, owner: person(taxes, "collections-manager"),
+                    reporters: [taxes, waterBoard], contributesTo: ["settled-without-bailiff"]),
+                kpi(
+                    "signals-contacted-14d", chain: subChain, name: "Signals followed by contact within 14 days", level: .process,
+                    step: "contact", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "early-signals-lead"),
+                    reporters: [municipality], contributesTo: ["settled-without-bailiff"]),
+                kpi(
+                    "signals-received", chain: subChain, name: "Early signals received", level: .process, step: "signal-sent",
+                    unit: "signals", direction: .higher, grain: .month, aggregation: .sum, owner: person(housing, "collections-manager"),
+                    reporters: [housing, waterBoard, uwv], contributesTo: ["signals-contacted-14d"]),
+                target("settled-without-bailiff", from: "2025-Q1", target: 90, red: 80),
+                target("arrangement-offered", from: "2025-01", target: 95, red: 85),
+                target("signals-contacted-14d", from: "2025-01", target: 75, red: 60),
+                target("problem-debts", from: "2025", target: 1800, red: 2200),
+            ])
         let agreement = AgreementTerms(
             agreement: "early-signals-covenant", version: 1, title: "Convenant vroegsignalering Rivierstad",
             terms: "Creditors send a signal after the first missed payment; the municipality contacts the household within 14 days.",
             parties: [municipality, housing, waterBoard, uwv],
-            obligations: [Obligation(party: municipality, kpi: "signals-contacted-14d", target: 75, from: Period("2025-01")!, until: Period("2025-12")!)],
+            obligations: [
+                Obligation(party: municipality, kpi: "signals-contacted-14d", target: 75, from: Period("2025-01")!, until: Period("2025-12")!)
+            ],
             validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2025, 12, 31)!, reason: nil)
         try await builder.commit(by: municipality, [.agreementProposed(agreement)])
         for party in agreement.parties {
@@ -88,42 +123,61 @@ enum DebtCollection {
         for index in 0..<12 {
             builder.date = month.days.upperBound.addingDays(4)
             let source = "collections report \(month)"
-            try await builder.commit(by: taxes, [measurement("arrangement-offered", month, taxes, SampleBuilder.round(builder.uniform(88...99)), source: source)])
-            try await builder.commit(by: waterBoard, [
-                measurement("arrangement-offered", month, waterBoard, SampleBuilder.round(builder.uniform(85...98)), source: source),
-                measurement("signals-received", month, waterBoard, Double(builder.integer(20...45)), source: source),
-            ])
+            try await builder.commit(
+                by: taxes, [measurement("arrangement-offered", month, taxes, SampleBuilder.round(builder.uniform(88...99)), source: source)])
+            try await builder.commit(
+                by: waterBoard,
+                [
+                    measurement("arrangement-offered", month, waterBoard, SampleBuilder.round(builder.uniform(85...98)), source: source),
+                    measurement("signals-received", month, waterBoard, Double(builder.integer(20...45)), source: source),
+                ])
             try await builder.commit(by: housing, [measurement("signals-received", month, housing, Double(builder.integer(40...80)), source: source)])
             try await builder.commit(by: uwv, [measurement("signals-received", month, uwv, Double(builder.integer(5...20)), source: source)])
-            try await builder.commit(by: municipality, [
-                measurement("signals-contacted-14d", month, municipality, SampleBuilder.round(builder.uniform(index < 4 ? 55...72 : 70...88)), source: "outreach log"),
-            ])
+            try await builder.commit(
+                by: municipality,
+                [
+                    measurement(
+                        "signals-contacted-14d", month, municipality, SampleBuilder.round(builder.uniform(index < 4 ? 55...72 : 70...88)),
+                        source: "outreach log")
+                ])
             if month.index % 3 == 0 {
                 let quarter = Period.containing(month.days.lowerBound, grain: .quarter)
                 for creditor in [waterBoard, taxes, housing] {
-                    try await builder.commit(by: creditor, [
-                        measurement("settled-without-bailiff", quarter, creditor, SampleBuilder.round(builder.uniform(78...95)), source: source),
-                    ])
+                    try await builder.commit(
+                        by: creditor,
+                        [
+                            measurement("settled-without-bailiff", quarter, creditor, SampleBuilder.round(builder.uniform(78...95)), source: source)
+                        ])
                 }
             }
             builder.date = builder.date.addingDays(7)
             let size = try await builder.size()
-            try await builder.commit(by: municipality, [
-                .dialogueHeld(DialogueHeld(dialogue: "fair-collection-\(month)", chain: chain, date: builder.date,
-                                           participants: [person(municipality, "dir-income"), person(taxes, "collections-manager")],
-                                           reviewedPosition: size,
-                                           decisions: index == 2 ? [Decision(
-                                               decision: "fc-2025-04-outreach", text: "Add two outreach workers to the early-signals team.",
-                                               rationale: "Fewer than 60 % of signals get a contact within 14 days.",
-                                               decidedBy: person(municipality, "dir-income"),
-                                               evidence: Evidence(positions: [], kpis: ["signals-contacted-14d"]))] : [],
-                                           actions: [])),
-            ])
+            try await builder.commit(
+                by: municipality,
+                [
+                    .dialogueHeld(
+                        DialogueHeld(
+                            dialogue: "fair-collection-\(month)", chain: chain, date: builder.date,
+                            participants: [person(municipality, "dir-income"), person(taxes, "collections-manager")],
+                            reviewedPosition: size,
+                            decisions: index == 2
+                                ? [
+                                    Decision(
+                                        decision: "fc-2025-04-outreach", text: "Add two outreach workers to the early-signals team.",
+                                        rationale: "Fewer than 60 % of signals get a contact within 14 days.",
+                                        decidedBy: person(municipality, "dir-income"),
+                                        evidence: Evidence(positions: [], kpis: ["signals-contacted-14d"]))
+                                ] : [],
+                            actions: []))
+                ])
             month = month.next
         }
         builder.date = CalendarDate(2026, 1, 20)!
-        try await builder.commit(by: municipality, [
-            measurement("problem-debts", Period("2025")!, municipality, 1950, status: .provisional, source: "CBS schuldenproblematiek, first estimate"),
-        ])
+        try await builder.commit(
+            by: municipality,
+            [
+                measurement(
+                    "problem-debts", Period("2025")!, municipality, 1950, status: .provisional, source: "CBS schuldenproblematiek, first estimate")
+            ])
     }
 }

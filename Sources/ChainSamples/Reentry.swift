@@ -1,5 +1,5 @@
-import Foundation
 import ChainDomain
+import Foundation
 import LedgerCore
 
 /// Re-entry after detention in a fictional region: one prison and sixty municipalities arrange
@@ -23,78 +23,107 @@ enum Reentry {
     static func write(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         let founder = municipality(towns[0])
         builder.date = CalendarDate(2024, 11, 4)!
-        try await builder.found(coalition: "Re-entry Zuidwest", origin: "ledger.example/reentry-zuidwest", founder: founder,
-                                name: "Gemeente Havenstad", kind: "municipality", checkpointKey: checkpointKey)
+        try await builder.found(
+            coalition: "Re-entry Zuidwest", origin: "ledger.example/reentry-zuidwest", founder: founder,
+            name: "Gemeente Havenstad", kind: "municipality", checkpointKey: checkpointKey)
         try await builder.admit(prison, name: "PI Zuidwest", kind: "prison", by: founder)
         for town in towns.dropFirst() {
             try await builder.admit(municipality(town), name: "Gemeente \(town.capitalized)", kind: "municipality", by: founder)
         }
-        try await builder.commit(by: founder, [
-            .missionDefined(MissionDefined(mission: "Everyone leaving prison in the region starts with an ID, a roof, an income and help with debts.", goals: [
-                Goal(goal: "g1-less-reoffending", title: "Less re-offending"),
-                Goal(goal: "g2-basics-at-release", title: "The basics in place at release"),
-            ])),
-            member(founder, "dir-safety", "Director of public safety", managementTeam: true),
-        ])
-        try await builder.commit(by: prison, [
-            member(prison, "director", "Director", managementTeam: true),
-            member(prison, "reentry-lead", "Head of re-entry", managementTeam: false),
-        ])
+        try await builder.commit(
+            by: founder,
+            [
+                .missionDefined(
+                    MissionDefined(
+                        mission: "Everyone leaving prison in the region starts with an ID, a roof, an income and help with debts.",
+                        goals: [
+                            Goal(goal: "g1-less-reoffending", title: "Less re-offending"),
+                            Goal(goal: "g2-basics-at-release", title: "The basics in place at release"),
+                        ])),
+                member(founder, "dir-safety", "Director of public safety", managementTeam: true),
+            ])
+        try await builder.commit(
+            by: prison,
+            [
+                member(prison, "director", "Director", managementTeam: true),
+                member(prison, "reentry-lead", "Head of re-entry", managementTeam: false),
+            ])
         for town in towns.dropFirst() {
-            try await builder.commit(by: municipality(town), [member(municipality(town), "reentry-contact", "Re-entry contact", managementTeam: false)])
+            try await builder.commit(
+                by: municipality(town), [member(municipality(town), "reentry-contact", "Re-entry contact", managementTeam: false)])
         }
         let everyone = [prison] + towns.map(municipality)
-        try await builder.commit(by: founder, [
-            .chainDefined(ChainDefinition(
-                chain: chain, name: "From release to participation",
-                customerNeed: "A detainee about to be released needs an ID, housing, an income and debt help arranged before the gate opens.",
-                customer: "Detainees from the region and their home towns", parent: nil, partners: everyone, cadence: .quarterly,
-                steps: [
-                    ChainStep(step: "release-plan", name: "Release planning", organisation: prison, department: nil, customerVisible: true),
-                    ChainStep(step: "id-document", name: "ID document arranged", organisation: founder, department: "burgerzaken", customerVisible: true),
-                    ChainStep(step: "housing", name: "Housing arranged", organisation: founder, department: nil, customerVisible: true),
-                    ChainStep(step: "income", name: "Income arranged", organisation: founder, department: "werk-en-inkomen", customerVisible: true),
-                    ChainStep(step: "debt-help", name: "Debt help started", organisation: founder, department: "schuldhulpverlening", customerVisible: false),
-                ])),
-            .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: person(prison, "director"),
-                                                   reason: "The prison sees every release first", decision: nil)),
-        ])
+        try await builder.commit(
+            by: founder,
+            [
+                .chainDefined(
+                    ChainDefinition(
+                        chain: chain, name: "From release to participation",
+                        customerNeed: "A detainee about to be released needs an ID, housing, an income and debt help arranged before the gate opens.",
+                        customer: "Detainees from the region and their home towns", parent: nil, partners: everyone, cadence: .quarterly,
+                        steps: [
+                            ChainStep(step: "release-plan", name: "Release planning", organisation: prison, department: nil, customerVisible: true),
+                            ChainStep(
+                                step: "id-document", name: "ID document arranged", organisation: founder, department: "burgerzaken",
+                                customerVisible: true),
+                            ChainStep(step: "housing", name: "Housing arranged", organisation: founder, department: nil, customerVisible: true),
+                            ChainStep(
+                                step: "income", name: "Income arranged", organisation: founder, department: "werk-en-inkomen", customerVisible: true),
+                            ChainStep(
+                                step: "debt-help", name: "Debt help started", organisation: founder, department: "schuldhulpverlening",
+                                customerVisible: false),
+                        ])),
+                .chainOwnerAssigned(
+                    ChainOwnerAssigned(
+                        chain: chain, owner: person(prison, "director"),
+                        reason: "The prison sees every release first", decision: nil)),
+            ])
         let municipalities = towns.map(municipality)
-        try await builder.commit(by: prison, [
-            kpi("reoffending-2y", chain: chain, name: "Re-offending within two years", level: .result, unit: "%", direction: .lower,
-                grain: .year, owner: person(prison, "director"), reporters: [prison], goals: ["g1-less-reoffending"]),
-            kpi("basics-at-release", chain: chain, name: "Released with all four basics arranged", level: .chain, unit: "%",
-                direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
-                contributesTo: ["reoffending-2y"]),
-            kpi("release-plans", chain: chain, name: "Release plans shared three months ahead", level: .process, step: "release-plan",
-                unit: "%", direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
-                contributesTo: ["basics-at-release"]),
-            kpi("id-at-release", chain: chain, name: "ID document ready at release", level: .process, step: "id-document", unit: "%",
-                direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
-                contributesTo: ["basics-at-release"]),
-            kpi("housing-at-release", chain: chain, name: "Housing arranged at release", level: .process, step: "housing", unit: "%",
-                direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
-                contributesTo: ["basics-at-release"]),
-            kpi("income-at-release", chain: chain, name: "Income arranged at release", level: .process, step: "income", unit: "%",
-                direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
-                contributesTo: ["basics-at-release"]),
-            kpi("debt-help-at-release", chain: chain, name: "Debt help started at release", level: .process, step: "debt-help",
-                unit: "%", direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
-                contributesTo: ["basics-at-release"]),
-            target("reoffending-2y", from: "2025", target: 35, red: 45),
-            target("basics-at-release", from: "2025-Q1", target: 80, red: 60),
-            target("release-plans", from: "2025-Q1", target: 90, red: 75),
-            target("id-at-release", from: "2025-Q1", target: 95, red: 85),
-            target("housing-at-release", from: "2025-Q1", target: 70, red: 50),
-            target("income-at-release", from: "2025-Q1", target: 85, red: 70),
-            target("debt-help-at-release", from: "2025-Q1", target: 60, red: 40),
-        ])
+        try await builder.commit(
+            by: prison,
+            [
+                kpi(
+                    "reoffending-2y", chain: chain, name: "Re-offending within two years", level: .result, unit: "%", direction: .lower,
+                    grain: .year, owner: person(prison, "director"), reporters: [prison], goals: ["g1-less-reoffending"]),
+                kpi(
+                    "basics-at-release", chain: chain, name: "Released with all four basics arranged", level: .chain, unit: "%",
+                    direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
+                    contributesTo: ["reoffending-2y"]),
+                kpi(
+                    "release-plans", chain: chain, name: "Release plans shared three months ahead", level: .process, step: "release-plan",
+                    unit: "%", direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
+                    contributesTo: ["basics-at-release"]),
+                kpi(
+                    "id-at-release", chain: chain, name: "ID document ready at release", level: .process, step: "id-document", unit: "%",
+                    direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
+                    contributesTo: ["basics-at-release"]),
+                kpi(
+                    "housing-at-release", chain: chain, name: "Housing arranged at release", level: .process, step: "housing", unit: "%",
+                    direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
+                    contributesTo: ["basics-at-release"]),
+                kpi(
+                    "income-at-release", chain: chain, name: "Income arranged at release", level: .process, step: "income", unit: "%",
+                    direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
+                    contributesTo: ["basics-at-release"]),
+                kpi(
+                    "debt-help-at-release", chain: chain, name: "Debt help started at release", level: .process, step: "debt-help",
+                    unit: "%", direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
+                    contributesTo: ["basics-at-release"]),
+                target("reoffending-2y", from: "2025", target: 35, red: 45),
+                target("basics-at-release", from: "2025-Q1", target: 80, red: 60),
+                target("release-plans", from: "2025-Q1", target: 90, red: 75),
+                target("id-at-release", from: "2025-Q1", target: 95, red: 85),
+                target("housing-at-release", from: "2025-Q1", target: 70, red: 50),
+                target("income-at-release", from: "2025-Q1", target: 85, red: 70),
+                target("debt-help-at-release", from: "2025-Q1", target: 60, red: 40),
+            ])
         // One agreement between the prison and every municipality.
         for town in towns {
             let partner = municipality(town)
             let agreement = AgreementTerms(
                 agreement: "reentry-\(town)", version: 1, title: "Re-entry agreement PI Zuidwest – \(town.capitalized)",
-                terms: "The prison shares every release plan three months ahead; the municipality arranges an ID, housing, an income and debt help before release.",
+                terms:
+                    "The prison shares every release plan three months ahead; the municipality arranges an ID, housing, an income and debt help before release.",
                 parties: [prison, partner],
                 obligations: [
                     Obligation(party: partner, kpi: "id-at-release", target: 95, from: Period("2025-Q1")!, until: Period("2026-Q4")!),
@@ -102,9 +131,11 @@ enum Reentry {
                     Obligation(party: partner, kpi: "income-at-release", target: 85, from: Period("2025-Q1")!, until: Period("2026-Q4")!),
                 ],
                 validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!, reason: nil)
-            try await builder.commit(by: prison, [
-                .agreementProposed(agreement), .agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: prison)),
-            ])
+            try await builder.commit(
+                by: prison,
+                [
+                    .agreementProposed(agreement), .agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: prison)),
+                ])
             try await builder.commit(by: partner, [.agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: partner))])
         }
         var quarter = Period("2025-Q1")!
@@ -113,36 +144,54 @@ enum Reentry {
             let source = "re-entry register \(quarter)"
             for (number, town) in towns.enumerated() {
                 let strength = Double(number % 7) * 2.0
-                try await builder.commit(by: municipality(town), [
-                    measurement("id-at-release", quarter, municipality(town), SampleBuilder.round(min(100, builder.uniform(82...99) + strength / 4)), source: source),
-                    measurement("housing-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(40...80) + strength), source: source),
-                    measurement("income-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(65...95)), source: source),
-                    measurement("debt-help-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(30...75)), source: source),
-                ])
+                try await builder.commit(
+                    by: municipality(town),
+                    [
+                        measurement(
+                            "id-at-release", quarter, municipality(town), SampleBuilder.round(min(100, builder.uniform(82...99) + strength / 4)),
+                            source: source),
+                        measurement(
+                            "housing-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(40...80) + strength),
+                            source: source),
+                        measurement("income-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(65...95)), source: source),
+                        measurement(
+                            "debt-help-at-release", quarter, municipality(town), SampleBuilder.round(builder.uniform(30...75)), source: source),
+                    ])
             }
-            try await builder.commit(by: prison, [
-                measurement("release-plans", quarter, prison, SampleBuilder.round(builder.uniform(80...96)), source: source),
-                measurement("basics-at-release", quarter, prison, SampleBuilder.round(builder.uniform(55...82)), source: source),
-            ])
-            if quarter.index == 4 {
-                try await builder.commit(by: prison, [
-                    measurement("reoffending-2y", Period("\(quarter.year)")!, prison, SampleBuilder.round(builder.uniform(36...44)), source: "WODC cohort"),
+            try await builder.commit(
+                by: prison,
+                [
+                    measurement("release-plans", quarter, prison, SampleBuilder.round(builder.uniform(80...96)), source: source),
+                    measurement("basics-at-release", quarter, prison, SampleBuilder.round(builder.uniform(55...82)), source: source),
                 ])
+            if quarter.index == 4 {
+                try await builder.commit(
+                    by: prison,
+                    [
+                        measurement(
+                            "reoffending-2y", Period("\(quarter.year)")!, prison, SampleBuilder.round(builder.uniform(36...44)), source: "WODC cohort"
+                        )
+                    ])
             }
             builder.date = builder.date.addingDays(14)
             let size = try await builder.size()
             var decisions: [Decision] = []
             if index == 3 {
-                decisions.append(Decision(
-                    decision: "reentry-2026-01-housing-pool", text: "Set up a regional housing pool for released detainees.",
-                    rationale: "Housing at release stays below target in most municipalities for a whole year.",
-                    decidedBy: person(prison, "director"), evidence: Evidence(positions: [], kpis: ["housing-at-release"])))
+                decisions.append(
+                    Decision(
+                        decision: "reentry-2026-01-housing-pool", text: "Set up a regional housing pool for released detainees.",
+                        rationale: "Housing at release stays below target in most municipalities for a whole year.",
+                        decidedBy: person(prison, "director"), evidence: Evidence(positions: [], kpis: ["housing-at-release"])))
             }
-            try await builder.commit(by: prison, [
-                .dialogueHeld(DialogueHeld(dialogue: "reentry-dialogue-\(quarter.description.lowercased())", chain: chain, date: builder.date,
-                                           participants: [person(prison, "director"), person(founder, "dir-safety")],
-                                           reviewedPosition: size, decisions: decisions, actions: [])),
-            ])
+            try await builder.commit(
+                by: prison,
+                [
+                    .dialogueHeld(
+                        DialogueHeld(
+                            dialogue: "reentry-dialogue-\(quarter.description.lowercased())", chain: chain, date: builder.date,
+                            participants: [person(prison, "director"), person(founder, "dir-safety")],
+                            reviewedPosition: size, decisions: decisions, actions: []))
+                ])
             quarter = quarter.next
         }
     }

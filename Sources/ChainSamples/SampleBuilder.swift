@@ -119,7 +119,8 @@ func person(_ organisation: String, _ person: String) -> PersonRef {
 }
 
 func member(_ organisation: String, _ person: String, _ name: String, managementTeam: Bool, department: String? = nil) -> ChainEvent {
-    .memberRegistered(MemberRegistered(organisation: organisation, person: person, name: name, managementTeam: managementTeam, department: department))
+    .memberRegistered(
+        MemberRegistered(organisation: organisation, person: person, name: name, managementTeam: managementTeam, department: department))
 }
 
 func kpi(
@@ -127,23 +128,32 @@ func kpi(
     grain: Grain, aggregation: Aggregation = .average, owner: PersonRef, reporters: [String],
     contributesTo: [String] = [], goals: [String] = []
 ) -> ChainEvent {
-    .kpiDefined(KpiDefinition(
-        kpi: id, chain: chain, name: name, level: level, step: step, unit: unit, direction: direction, grain: grain,
-        aggregation: aggregation, owner: owner, reporters: reporters, contributesTo: contributesTo, goals: goals))
+    .kpiDefined(
+        KpiDefinition(
+            kpi: id, chain: chain, name: name, level: level, step: step, unit: unit, direction: direction, grain: grain,
+            aggregation: aggregation, owner: owner, reporters: reporters, contributesTo: contributesTo, goals: goals))
 }
 
 func target(_ kpi: String, from: String, until: String? = nil, target: Double, red: Double) -> ChainEvent {
     .targetSet(TargetSet(kpi: kpi, from: Period(from)!, until: until.map { Period($0)! }, target: target, red: red))
 }
 
-func measurement(_ kpi: String, _ period: Period, _ organisation: String, _ value: Double,
-                 status: ObservationStatus = .normal, source: String, note: String? = nil) -> ChainEvent {
-    .measurementRecorded(Measurement(kpi: kpi, period: period, organisation: organisation, value: value, status: status,
-                                     source: source, note: note, supersedes: nil, reason: nil))
+func measurement(
+    _ kpi: String, _ period: Period, _ organisation: String, _ value: Double,
+    status: ObservationStatus = .normal, source: String, note: String? = nil
+) -> ChainEvent {
+    .measurementRecorded(
+        Measurement(
+            kpi: kpi, period: period, organisation: organisation, value: value, status: status,
+            source: source, note: note, supersedes: nil, reason: nil))
 }
 
-func correction(_ kpi: String, _ period: Period, _ organisation: String, _ value: Double, supersedes: UInt64,
-                reason: String, status: ObservationStatus = .normal, source: String) -> ChainEvent {
-    .measurementCorrected(Measurement(kpi: kpi, period: period, organisation: organisation, value: value, status: status,
-                                      source: source, note: nil, supersedes: supersedes, reason: reason))
+func correction(
+    _ kpi: String, _ period: Period, _ organisation: String, _ value: Double, supersedes: UInt64,
+    reason: String, status: ObservationStatus = .normal, source: String
+) -> ChainEvent {
+    .measurementCorrected(
+        Measurement(
+            kpi: kpi, period: period, organisation: organisation, value: value, status: status,
+            source: source, note: nil, supersedes: supersedes, reason: reason))
 }

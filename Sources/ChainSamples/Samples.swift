@@ -8,8 +8,10 @@ public enum Samples {
 
     /// Writes sample `name` into an empty ledger whose checkpoint key is `checkpointKey`; returns
     /// the organisations' test keys.
-    public static func write(_ name: String, into ledger: Ledger<ChainRules>, checkpointKey: VerifierKey, seed: UInt64 = 2025,
-                             syntheticEvents: Int = 100_000) async throws -> [String: SigningKey] {
+    public static func write(
+        _ name: String, into ledger: Ledger<ChainRules>, checkpointKey: VerifierKey, seed: UInt64 = 2025,
+        syntheticEvents: Int = 100_000
+    ) async throws -> [String: SigningKey] {
         let builder = SampleBuilder(ledger: ledger, seed: seed, start: CalendarDate(2025, 1, 1)!)
         switch name {
         case "synthetic":
@@ -27,7 +29,7 @@ public enum Samples {
         case unknown(String)
         public var description: String {
             switch self {
-            case let .unknown(name): "there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", ")) or synthetic"
+            case .unknown(let name): "there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", ")) or synthetic"
             }
         }
     }

@@ -63,36 +63,46 @@ public struct SyntheticCoalition: Sendable {
     public mutating func setUp(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         let founder = Self.organisation(0)
         builder.date = CalendarDate(1989, 12, 1)!
-        try await builder.found(coalition: "Synthetic coalition \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
-                                name: "Organisation 0", kind: "municipality", checkpointKey: checkpointKey)
+        try await builder.found(
+            coalition: "Synthetic coalition \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
+            name: "Organisation 0", kind: "municipality", checkpointKey: checkpointKey)
         for index in 1..<organisations {
             try await builder.admit(Self.organisation(index), name: "Organisation \(index)", kind: "municipality", by: founder)
         }
         for index in 0..<organisations {
-            try await builder.commit(by: Self.organisation(index), [
-                member(Self.organisation(index), "manager", "Manager", managementTeam: true),
-            ])
+            try await builder.commit(
+                by: Self.organisation(index),
+                [
+                    member(Self.organisation(index), "manager", "Manager", managementTeam: true)
+                ])
         }
         for chainIndex in 0..<chains {
             let chain = "chain-\(chainIndex)"
             let partners = self.partners(of: chainIndex).map(Self.organisation)
             let owner = person(partners[0], "manager")
-            try await builder.commit(by: founder, [
-                .chainDefined(ChainDefinition(
-                    chain: chain, name: "Chain \(chainIndex)", customerNeed: "Need \(chainIndex)", customer: "Customers \(chainIndex)",
-                    parent: nil, partners: partners, cadence: .monthly,
-                    steps: partners.enumerated().map { ChainStep(step: "step-\($0.offset)", name: "Step \($0.offset)", organisation: $0.element, customerVisible: true) })),
-                .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: owner, reason: "synthetic")),
-            ])
+            try await builder.commit(
+                by: founder,
+                [
+                    .chainDefined(
+                        ChainDefinition(
+                            chain: chain, name: "Chain \(chainIndex)", customerNeed: "Need \(chainIndex)", customer: "Customers \(chainIndex)",
+                            parent: nil, partners: partners, cadence: .monthly,
+                            steps: partners.enumerated().map {
+                                ChainStep(step: "step-\($0.offset)", name: "Step \($0.offset)", organisation: $0.element, customerVisible: true)
+                            })),
+                    .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: owner, reason: "synthetic")),
+                ])
             var definitions: [ChainEvent] = []
             for kpiIndex in 0..<kpisPerChain {
                 let id = "kpi-\(chainIndex)-\(kpiIndex)"
                 let level: KPILevel = kpiIndex == 0 ? .result : kpiIndex < 4 ? .chain : .process
                 let contributesTo = level == .result ? [] : level == .chain ? ["kpi-\(chainIndex)-0"] : ["kpi-\(chainIndex)-\(1 + kpiIndex % 3)"]
                 let reporters = partners.enumerated().filter { ($0.offset + kpiIndex) % 2 == 0 }.map(\.element)
-                definitions.append(kpi(id, chain: chain, name: "KPI \(chainIndex).\(kpiIndex)", level: level,
-                                       step: level == .process ? "step-\(kpiIndex % partners.count)" : nil, unit: "%", direction: .higher,
-                                       grain: .month, owner: owner, reporters: reporters, contributesTo: contributesTo))
+                definitions.append(
+                    kpi(
+                        id, chain: chain, name: "KPI \(chainIndex).\(kpiIndex)", level: level,
+                        step: level == .process ? "step-\(kpiIndex % partners.count)" : nil, unit: "%", direction: .higher,
+                        grain: .month, owner: owner, reporters: reporters, contributesTo: contributesTo))
                 definitions.append(target(id, from: "1990-01", target: 80, red: 60))
             }
             try await builder.commit(by: owner.organisation, definitions)

@@ -25,16 +25,19 @@ extension APIRoutes {
         do {
             submission = try JSONDecoder().decode(Submission.self, from: Data(body.readableBytesView))
         } catch {
-            throw APIError(.badRequest, "malformed-json", "send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature}")
+            throw APIError(
+                .badRequest, "malformed-json", "send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature}")
         }
         guard let signed = Data(base64Encoded: submission.signed), let signature = Data(base64Encoded: submission.signature) else {
             throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard base64")
         }
         let document = try await APIError.mapping { try CommitDocument(parsing: [UInt8](signed)) }
         guard identity.maySubmit(for: document.organisation) else {
-            throw APIError(.forbidden, "token-scope",
-                           identity.role == .auditor ? "an auditor's token reads; it does not submit commits"
-                               : "this token belongs to \(identity.organisation); it cannot submit a commit of \(document.organisation)")
+            throw APIError(
+                .forbidden, "token-scope",
+                identity.role == .auditor
+                    ? "an auditor's token reads; it does not submit commits"
+                    : "this token belongs to \(identity.organisation); it cannot submit a commit of \(document.organisation)")
         }
         let receipt = try await APIError.mapping {
             try await service.append(SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature)), token: identity.token)

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import NIOConcurrencyHelpers
 import NIOCore
+import ServiceLifecycle
 
 /// The log: entries by position and by stream, and live following; commits and checkpoints as
 /// stored, for replicas.
@@ -11,8 +13,9 @@ extension APIRoutes {
         let from = try Query.unsigned(request, "from") ?? 0
         let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
         let entries = try await service.store.entries(from: from, limit: Int(limit))
-        return JSON.response(bytes: EntryJSON.page(
-            entries, next: (entries.last?.position).map { $0 + 1 } ?? from, size: try await service.store.size()))
+        return JSON.response(
+            bytes: EntryJSON.page(
+                entries, next: (entries.last?.position).map { $0 + 1 } ?? from, size: try await service.store.size()))
     }
 
     func entry(request: Request, context: LedgerRequestContext) async throws -> Response {
@@ -34,9 +37,10 @@ extension APIRoutes {
         let from = try Query.unsigned(request, "from_version") ?? 1
         let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
         let entries = try await service.store.entries(stream: id, fromVersion: from, limit: Int(limit))
-        return JSON.response(bytes: EntryJSON.page(
-            entries, next: (entries.last?.version).map { $0 + 1 } ?? from, size: try await service.store.size(),
-            version: try await service.store.version(of: id)))
+        return JSON.response(
+            bytes: EntryJSON.page(
+                entries, next: (entries.last?.version).map { $0 + 1 } ?? from, size: try await service.store.size(),
+                version: try await service.store.version(of: id)))
     }
 
     /// Server-sent events: every entry from `from` (or from after `Last-Event-ID`) on, then new
@@ -53,30 +57,40 @@ extension APIRoutes {
         let growth = service.growth
         let from = start
         let maximum = try Query.unsigned(request, "max") ?? UInt64.max
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: .init { writer in
-            var next = from
-            var idle = 0
-            var sent: UInt64 = 0
-            while !Task.isCancelled, sent < maximum {
-                let entries = try await store.entries(from: next, limit: Int(min(500, maximum - sent)))
-                if entries.isEmpty {
-                    idle += 1
-                    if idle % 15 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
-                    await growth.wait(timeout: .seconds(1))
-                    continue
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: .init { writer in
+                // A follower's stream ends when the server shuts down gracefully, so that a
+                // restart does not wait for every follower to hang up.
+                let stopping = NIOLockedValueBox(false)
+                try await withGracefulShutdownHandler {
+                    var next = from
+                    var idle = 0
+                    var sent: UInt64 = 0
+                    while !Task.isCancelled, !stopping.withLockedValue({ $0 }), sent < maximum {
+                        let entries = try await store.entries(from: next, limit: Int(min(500, maximum - sent)))
+                        if entries.isEmpty {
+                            idle += 1
+                            if idle % 15 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                            await growth.wait(timeout: .seconds(1))
+                            continue
+                        }
+                        var text = ByteBuffer()
+                        for stored in entries {
+                            text.writeString("id: \(stored.position)\nevent: entry\ndata: ")
+                            EntryJSON.write(stored, into: &text)
+                            text.writeString("\n\n")
+                        }
+                        try await writer.write(text)
+                        next = entries.last!.position + 1
+                        sent += UInt64(entries.count)
+                    }
+                } onGracefulShutdown: {
+                    stopping.withLockedValue { $0 = true }
+                    growth.wakeAll()
                 }
-                var text = ByteBuffer()
-                for stored in entries {
-                    text.writeString("id: \(stored.position)\nevent: entry\ndata: ")
-                    EntryJSON.write(stored, into: &text)
-                    text.writeString("\n\n")
-                }
-                try await writer.write(text)
-                next = entries.last!.position + 1
-                sent += UInt64(entries.count)
-            }
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
     /// A commit as a replica mirrors it: its whole signed document and signature, and where and
@@ -112,10 +126,11 @@ extension APIRoutes {
         for commit in try await service.store.commits(from: from, limit: Int(limit)) {
             guard views.isEmpty || bytes + commit.bytes.count <= Self.commitPageBytes else { break }
             bytes += commit.bytes.count
-            views.append(CommitView(
-                id: commit.id.hex, first: commit.first, last: commit.last, recordedAt: "\(commit.recordedAt)",
-                organisation: commit.organisation, key: commit.keyID, signed: Data(commit.bytes).base64EncodedString(),
-                signature: Data(commit.signature).base64EncodedString()))
+            views.append(
+                CommitView(
+                    id: commit.id.hex, first: commit.first, last: commit.last, recordedAt: "\(commit.recordedAt)",
+                    organisation: commit.organisation, key: commit.keyID, signed: Data(commit.bytes).base64EncodedString(),
+                    signature: Data(commit.signature).base64EncodedString()))
         }
         return try JSON.response(CommitPage(commits: views, next: views.last.map { $0.last + 1 } ?? from, size: try await service.store.size()))
     }
@@ -138,8 +153,9 @@ extension APIRoutes {
         let from = try Query.unsigned(request, "from") ?? 0
         let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
         let stored = try await service.store.checkpoints(fromSize: from, limit: Int(limit))
-        return try JSON.response(CheckpointPage(
-            checkpoints: stored.map { CheckpointView(size: $0.size, root: $0.root.base64, note: $0.note) },
-            next: stored.last.map { $0.size + 1 } ?? from))
+        return try JSON.response(
+            CheckpointPage(
+                checkpoints: stored.map { CheckpointView(size: $0.size, root: $0.root.base64, note: $0.note) },
+                next: stored.last.map { $0.size + 1 } ?? from))
     }
 }

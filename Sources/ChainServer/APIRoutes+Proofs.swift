@@ -9,8 +9,9 @@ extension APIRoutes {
         guard let checkpoint = try await service.store.latestCheckpoint() else {
             throw APIError(.notFound, "no-checkpoint", "the ledger has no checkpoint yet")
         }
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
     }
 
     struct InclusionView: Encodable {
@@ -32,8 +33,10 @@ extension APIRoutes {
         }
         let size = try Query.unsigned(request, "size")
         let proof = try await APIError.mapping { try await proofs.inclusion(index: position, size: size) }
-        return try JSON.response(InclusionView(index: proof.index, size: proof.size, leafHash: proof.leafHash.base64, root: proof.root.base64,
-                                               proof: proof.hashes.map(\.base64)))
+        return try JSON.response(
+            InclusionView(
+                index: proof.index, size: proof.size, leafHash: proof.leafHash.base64, root: proof.root.base64,
+                proof: proof.hashes.map(\.base64)))
     }
 
     func consistency(request: Request, context: LedgerRequestContext) async throws -> Response {
@@ -43,7 +46,9 @@ extension APIRoutes {
         }
         let new = try Query.unsigned(request, "new")
         let proof = try await APIError.mapping { try await proofs.consistency(old: old, new: new) }
-        return try JSON.response(ConsistencyView(old: proof.oldSize, new: proof.newSize, oldRoot: proof.oldRoot.base64,
-                                                 newRoot: proof.newRoot.base64, proof: proof.hashes.map(\.base64)))
+        return try JSON.response(
+            ConsistencyView(
+                old: proof.oldSize, new: proof.newSize, oldRoot: proof.oldRoot.base64,
+                newRoot: proof.newRoot.base64, proof: proof.hashes.map(\.base64)))
     }
 }

@@ -56,8 +56,10 @@ extension APIRoutes {
     /// One read-model request: any member may read; `as_of` and `chain` come from the query;
     /// an unknown chain or a position beyond the log is a 404. The moment is resolved first and
     /// the answer cached under it: the log only grows, so an answer about a moment never changes.
-    private func readModel(_ request: Request, _ context: LedgerRequestContext,
-                           _ answer: @escaping @Sendable (ReadModels, AsOf, String?) async throws -> ByteBuffer) async throws -> Response {
+    private func readModel(
+        _ request: Request, _ context: LedgerRequestContext,
+        _ answer: @escaping @Sendable (ReadModels, AsOf, String?) async throws -> ByteBuffer
+    ) async throws -> Response {
         let identity = try context.requireReader()
         let asOf = try Query.asOf(request)
         let models = try await service.currentReadModels(for: identity.token, asOf: asOf)

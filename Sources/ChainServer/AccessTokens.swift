@@ -60,9 +60,10 @@ public final class AccessTokens: Sendable {
         // The id is hex, so it never contains the `_` that ends it.
         let id = Self.randomBytes(6).map { String(format: "%02x", $0) }.joined()
         let secret = "clt_\(id)_\(Self.random(24))"
-        try await store.issue(StoredAccessToken(
-            id: id, secretHash: Self.hash(secret), organisation: organisation, person: person, role: role.rawValue, createdAt: now,
-            expiresAt: now.addingTimeInterval(Double(days) * 86_400)))
+        try await store.issue(
+            StoredAccessToken(
+                id: id, secretHash: Self.hash(secret), organisation: organisation, person: person, role: role.rawValue, createdAt: now,
+                expiresAt: now.addingTimeInterval(Double(days) * 86_400)))
         return secret
     }
 
@@ -74,7 +75,8 @@ public final class AccessTokens: Sendable {
         }
         var found: RecentIdentities.Entry?
         if let token = try await store.token(secretHash: hash), token.revokedAt == nil, token.expiresAt > now,
-           let role = AccessRole(rawValue: token.role) {
+            let role = AccessRole(rawValue: token.role)
+        {
             let identity = AccessIdentity(token: token.id, organisation: token.organisation, person: token.person, role: role)
             found = RecentIdentities.Entry(identity: identity, expiresAt: token.expiresAt, checkedAt: now)
         }
@@ -92,8 +94,9 @@ public final class AccessTokens: Sendable {
     /// Every token, oldest first (never the secrets).
     public func list() async throws -> [AccessTokenRecord] {
         try await store.list().map {
-            AccessTokenRecord(id: $0.id, organisation: $0.organisation, person: $0.person, role: AccessRole(rawValue: $0.role) ?? .auditor,
-                              createdAt: $0.createdAt, expiresAt: $0.expiresAt, revokedAt: $0.revokedAt)
+            AccessTokenRecord(
+                id: $0.id, organisation: $0.organisation, person: $0.person, role: AccessRole(rawValue: $0.role) ?? .auditor,
+                createdAt: $0.createdAt, expiresAt: $0.expiresAt, revokedAt: $0.revokedAt)
         }
     }
 

@@ -1,12 +1,12 @@
 import Foundation
 public import Hummingbird
-import LedgerCore
 import HummingbirdAuth
+import LedgerCore
 public import Logging
-public import ServiceLifecycle
 import Metrics
 import NIOCore
 import Prometheus
+public import ServiceLifecycle
 
 /// Where the server listens.
 public struct ServerSettings: Sendable {
@@ -59,8 +59,10 @@ public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> 
 /// The application runs `services` (a PostgreSQL store's connection pool, say), then the
 /// service's own background work, in one `ServiceGroup` with the HTTP server; on graceful
 /// shutdown the server stops first, then the service, then `services`, last to first.
-public func buildApplication(service: LedgerService, settings: ServerSettings, logger: Logger,
-                             services: [any Service] = []) -> some ApplicationProtocol {
+public func buildApplication(
+    service: LedgerService, settings: ServerSettings, logger: Logger,
+    services: [any Service] = []
+) -> some ApplicationProtocol {
     Application(router: buildRouter(service: service), configuration: settings.configuration, services: services + [service], logger: logger)
 }
 
@@ -68,8 +70,10 @@ public func buildApplication(service: LedgerService, settings: ServerSettings, l
 /// PostgreSQL, whose store's connection pool is one of them. The application starts `services`,
 /// calls `open` and serves the service it returns; it listens only once `open` returned. A
 /// failure to open stops the application with that error.
-public func buildApplication(settings: ServerSettings, logger: Logger, services: [any Service],
-                             opening open: @escaping @Sendable () async throws -> LedgerService) -> some ApplicationProtocol {
+public func buildApplication(
+    settings: ServerSettings, logger: Logger, services: [any Service],
+    opening open: @escaping @Sendable () async throws -> LedgerService
+) -> some ApplicationProtocol {
     let opening = LedgerOpening(open: open)
     var app = Application(responder: opening.responder, configuration: settings.configuration, services: services + [opening], logger: logger)
     app.beforeServerStarts { _ = try await opening.opened() }

@@ -30,7 +30,10 @@ struct KpiTreeDrawing {
 
     init(_ tree: KpiTree, link: (String) -> String) {
         let rows: [KPILevel] = [.result, .chain, .process]
-        let width = 1100.0, nodeWidth = 150.0, nodeHeight = 58.0, rowGap = 120.0
+        let width = 1100.0
+        let nodeWidth = 150.0
+        let nodeHeight = 58.0
+        let rowGap = 120.0
         var positions: [String: (x: Double, y: Double)] = [:]
         for (rowIndex, level) in rows.enumerated() {
             let kpis = tree.kpis.filter { $0.level == level }
@@ -101,7 +104,10 @@ struct TrendDrawing {
     let points: [Point]
 
     init(_ points: [(period: String, value: Double, corrected: Bool)], target: Double?, red: Double?, unit: String) {
-        let width = 1000.0, height = 300.0, left = 60.0, bottom = 40.0
+        let width = 1000.0
+        let height = 300.0
+        let left = 60.0
+        let bottom = 40.0
         self.width = "\(Int(width))"
         self.height = "\(Int(height))"
         self.left = "\(left)"
@@ -116,13 +122,15 @@ struct TrendDrawing {
         }
         let values = points.map(\.value) + [target, red].compactMap { $0 }
         let margin = max((values.max()! - values.min()!) * 0.15, abs(values.max()!) * 0.05, 1)
-        let low = values.min()! - margin, high = values.max()! + margin
+        let low = values.min()! - margin
+        let high = values.max()! + margin
         func x(_ index: Int) -> Double { left + (width - left - 20) * Double(index) / Double(max(points.count - 1, 1)) }
         func y(_ value: Double) -> Double { (height - bottom) - (height - bottom - 10) * (value - low) / (high - low) }
         thresholds = [(true, target, "8 4", "#1a7f37"), (false, red, "2 4", "#c62828")].compactMap { isTarget, value, dash, colour in
             value.map {
-                Threshold(target: isTarget, red: !isTarget, x1: "\(left)", x2: "\(width - 10)", y: "\(y($0))", labelY: "\(y($0) + 4)",
-                          colour: colour, dash: dash, value: DashboardFormat.number($0))
+                Threshold(
+                    target: isTarget, red: !isTarget, x1: "\(left)", x2: "\(width - 10)", y: "\(y($0))", labelY: "\(y($0) + 4)",
+                    colour: colour, dash: dash, value: DashboardFormat.number($0))
             }
         }
         path = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(x($0.offset)),\(y($0.element.value))" }.joined(separator: " ")

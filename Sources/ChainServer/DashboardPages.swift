@@ -93,7 +93,8 @@ struct ChainView {
         name = tree.name
         drawing = KpiTreeDrawing(tree) { link("/kpis/\($0)") }
         kpis = tree.kpis.map { kpi in
-            Kpi(level: kpi.level.rawValue, href: link("/kpis/\(kpi.kpi)"), name: kpi.name, period: kpi.period ?? "–",
+            Kpi(
+                level: kpi.level.rawValue, href: link("/kpis/\(kpi.kpi)"), name: kpi.name, period: kpi.period ?? "–",
                 value: DashboardFormat.number(kpi.value), unit: kpi.unit, provisional: kpi.observation.contains("P"),
                 corrected: kpi.corrections > 0, target: DashboardFormat.number(kpi.target), redThreshold: DashboardFormat.number(kpi.red),
                 status: StatusView(kpi.status), trend: kpi.trend.rawValue, owner: kpi.owner.description)
@@ -139,7 +140,8 @@ struct KpiView {
         status = StatusView(state.status)
         self.trend = trend
         self.rows = rows.map { row in
-            Row(period: row.period, organisation: row.organisation, value: DashboardFormat.number(row.value), status: "\(row.status)",
+            Row(
+                period: row.period, organisation: row.organisation, value: DashboardFormat.number(row.value), status: "\(row.status)",
                 position: "\(row.position)", recordedAt: row.recordedAt, supersedes: row.supersedes.map(String.init) ?? "",
                 supersededAt: row.supersededAt.map(String.init) ?? "", reason: row.reason ?? "")
         }
@@ -174,8 +176,9 @@ struct ResponsibilitiesView {
             Chain(
                 name: chain.name,
                 history: chain.history.map {
-                    Owner(owner: $0.name ?? $0.owner.person, organisation: $0.owner.organisation, since: "\($0.since)", sinceTime: $0.sinceTime,
-                          until: $0.until.map(String.init), reason: $0.reason, decision: $0.decision)
+                    Owner(
+                        owner: $0.name ?? $0.owner.person, organisation: $0.owner.organisation, since: "\($0.since)", sinceTime: $0.sinceTime,
+                        until: $0.until.map(String.init), reason: $0.reason, decision: $0.decision)
                 },
                 kpis: chain.kpis.map { Kpi(kpi: $0.kpi, owner: $0.owner.description, reporters: $0.reporters.joined(separator: ", ")) })
         }
@@ -337,15 +340,17 @@ struct AuditView {
         reviewedSize = "\(audit.reviewedPosition)"
         nowSize = "\(audit.now.size)"
         kpis = audit.kpis.map { kpi in
-            Kpi(kpi: kpi.kpi, evidence: kpi.evidence, thenPeriod: kpi.then.period ?? "–", thenValue: DashboardFormat.number(kpi.then.value),
+            Kpi(
+                kpi: kpi.kpi, evidence: kpi.evidence, thenPeriod: kpi.then.period ?? "–", thenValue: DashboardFormat.number(kpi.then.value),
                 thenStatus: StatusView(kpi.then.status), samePeriodNow: DashboardFormat.number(kpi.samePeriodNow),
                 samePeriodStatusNow: StatusView(kpi.samePeriodStatusNow), nowPeriod: kpi.now.period ?? "–",
                 nowValue: DashboardFormat.number(kpi.now.value), nowStatus: StatusView(kpi.now.status))
         }
         hasCorrections = !audit.corrections.isEmpty
         corrections = audit.corrections.map {
-            Correction(position: "\($0.position)", recordedAt: $0.recordedAt, organisation: $0.organisation, kpi: $0.kpi, period: $0.period,
-                       previousValue: DashboardFormat.number($0.previousValue), value: DashboardFormat.number($0.value), reason: $0.reason)
+            Correction(
+                position: "\($0.position)", recordedAt: $0.recordedAt, organisation: $0.organisation, kpi: $0.kpi, period: $0.period,
+                previousValue: DashboardFormat.number($0.previousValue), value: DashboardFormat.number($0.value), reason: $0.reason)
         }
         hasLate = !audit.late.isEmpty
         late = audit.late.map {

@@ -44,7 +44,8 @@ struct DashboardRoutes {
             let coalition = try await models.coalition(asOf: asOf)
             let view = OverviewView(
                 coalition: coalition, trees: try await models.kpiTrees(asOf: asOf), responsibilities: try await models.responsibilities(asOf: asOf),
-                health: try await models.health(asOf: asOf)) { link($0, request) }
+                health: try await models.health(asOf: asOf)
+            ) { link($0, request) }
             return (view, coalition.moment)
         }
     }
@@ -112,13 +113,16 @@ struct DashboardRoutes {
 
     /// A page for a signed-in reader, with the moment asked for: `content` builds what the
     /// template `name` shows; a bad `as_of` or a read-model error shows as a warning instead.
-    private func page<Content>(_ name: String, _ request: Request, _ context: LedgerRequestContext, about subject: String = "",
-                               _ content: (ReadModels, AsOf) async throws -> (Content, Moment?)) async throws -> Response {
+    private func page<Content>(
+        _ name: String, _ request: Request, _ context: LedgerRequestContext, about subject: String = "",
+        _ content: (ReadModels, AsOf) async throws -> (Content, Moment?)
+    ) async throws -> Response {
         guard let identity = context.identity else { return try Self.loginPage(.signIn) }
         let asOfText: String? = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty ? nil : String($0) }
         func render(_ content: Content?, moment: Moment?, warning: String?) throws -> Response {
-            let view = PageView(query: asOfText.map { "?as_of=" + DashboardFormat.queryValue($0) } ?? "", asOf: asOfText ?? "",
-                                moment: moment.map(MomentView.init), warning: warning, subject: subject, content: content)
+            let view = PageView(
+                query: asOfText.map { "?as_of=" + DashboardFormat.queryValue($0) } ?? "", asOf: asOfText ?? "",
+                moment: moment.map(MomentView.init), warning: warning, subject: subject, content: content)
             return try Self.html(view, with: name, status: .ok)
         }
         let asOf: AsOf

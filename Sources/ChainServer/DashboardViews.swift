@@ -44,12 +44,13 @@ struct StatusView {
 
     init(_ status: KpiStatus) {
         className = status.rawValue
-        colour = switch status {
-        case .green: "#1a7f37"
-        case .amber: "#b35900"
-        case .red: "#c62828"
-        case .noData, .noTarget: "#6b6b6b"
-        }
+        colour =
+            switch status {
+            case .green: "#1a7f37"
+            case .amber: "#b35900"
+            case .red: "#c62828"
+            case .noData, .noTarget: "#6b6b6b"
+            }
         green = status == .green
         amber = status == .amber
         red = status == .red

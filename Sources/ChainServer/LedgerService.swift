@@ -60,8 +60,9 @@ public final class LedgerService: Service, Sendable {
     /// A chain's KPI tree as `/api/status?chain=` answers it: computed and encoded once per
     /// revision of what it shows, and stamped with the moment asked about.
     func kpiTreeBody(chain: String, asOf: AsOf, in models: ReadModels) async throws -> ByteBuffer {
-        guard case let .moment(moment) = asOf,
-              let revision = try await models.kpiTreeRevision(chain: chain, moment: moment) else {
+        guard case .moment(let moment) = asOf,
+            let revision = try await models.kpiTreeRevision(chain: chain, moment: moment)
+        else {
             return try JSON.bytes([try await models.kpiTree(chain: chain, asOf: asOf)])
         }
         return try await kpiTreeBody(chain: chain, revision: revision, moment: moment, in: models)
@@ -109,7 +110,7 @@ public final class LedgerService: Service, Sendable {
             freshness.logObserved(size, at: now)
         }
         var minimum = token.map { written[$0] } ?? 0
-        if case let .position(position) = asOf { minimum = max(minimum, min(position, size)) }
+        if case .position(let position) = asOf { minimum = max(minimum, min(position, size)) }
         // The first read after a quiet spell finds "now" as it was then: it waits for the log.
         if !freshness.noteRead(at: now) { minimum = size }
         if freshness.now == nil || freshness.projected < minimum {

@@ -6,6 +6,11 @@ final class LogGrowth: Sendable {
     private let waiters = NIOLockedValueBox<[UUID: CheckedContinuation<Void, Never>]>([:])
 
     func announce(_ size: UInt64) {
+        wakeAll()
+    }
+
+    /// Wakes every waiting follower (the log grew, or the server is shutting down).
+    func wakeAll() {
         let woken = waiters.withLockedValue { waiters in
             defer { waiters = [:] }
             return waiters

@@ -16,7 +16,10 @@ public struct LedgerRequestContext: AuthRequestContext, RequestContext {
 
     /// Refuses requests without a valid token.
     func requireReader() throws -> AccessIdentity {
-        guard let identity else { throw APIError(.unauthorized, "missing-token", "send a valid bearer token (Authorization: Bearer clt_…); `chainledger token issue` makes one") }
+        guard let identity else {
+            throw APIError(
+                .unauthorized, "missing-token", "send a valid bearer token (Authorization: Bearer clt_…); `chainledger token issue` makes one")
+        }
         return identity
     }
 }
@@ -78,8 +81,9 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 

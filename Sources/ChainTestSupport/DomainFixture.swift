@@ -28,31 +28,46 @@ public struct DomainFixture {
             _ = try await ledger.append(try fixture.coalition.admit(organisation))
         }
         let auditorKey = try SigningKey.generate(name: "rekenkamer")
-        _ = try await ledger.append(fixture.coalition.sign(by: "gemeente", try CoreCommits.admission(
-            organisation: "rekenkamer", name: "Rekenkamer", kind: "auditor", publicKey: [UInt8](auditorKey.verifier.publicKey))))
+        _ = try await ledger.append(
+            fixture.coalition.sign(
+                by: "gemeente",
+                try CoreCommits.admission(
+                    organisation: "rekenkamer", name: "Rekenkamer", kind: "auditor", publicKey: [UInt8](auditorKey.verifier.publicKey))))
         fixture.auditorKey = auditorKey
-        try await fixture.accept(by: "gemeente", [
-            .missionDefined(MissionDefined(mission: "Niemand slaapt op straat.", goals: [Goal(goal: "g1", title: "Minder daklozen")])),
-            .memberRegistered(MemberRegistered(organisation: "gemeente", person: "wethouder", name: "Wethouder", managementTeam: true)),
-            .memberRegistered(MemberRegistered(organisation: "opvang", person: "directeur", name: "Directeur", managementTeam: true)),
-            .memberRegistered(MemberRegistered(organisation: "opvang", person: "medewerker", name: "Medewerker", managementTeam: false)),
-            .memberRegistered(MemberRegistered(organisation: "hoeksteen", person: "directeur", name: "Directeur", managementTeam: true)),
-            .memberRegistered(MemberRegistered(organisation: "buiten", person: "directeur", name: "Directeur", managementTeam: true)),
-            .chainDefined(Self.chain),
-            .chainOwnerAssigned(ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "opvang", person: "directeur"), reason: "start")),
-        ])
-        try await fixture.accept(by: "opvang", [
-            .kpiDefined(KpiDefinition(kpi: "homeless", chain: "hf", name: "Daklozen", level: .result, unit: "persons", direction: .lower,
-                                      grain: .quarter, aggregation: .last, owner: Self.director, reporters: ["gemeente"], contributesTo: [], goals: ["g1"])),
-            .kpiDefined(KpiDefinition(kpi: "days", chain: "hf", name: "Dagen tot woning", level: .chain, unit: "days", direction: .lower,
-                                      grain: .month, aggregation: .average, owner: Self.director, reporters: ["opvang"], contributesTo: ["homeless"], goals: [])),
-            .kpiDefined(KpiDefinition(kpi: "intake", chain: "hf", name: "Intake binnen 14 dagen", level: .process, step: "intake", unit: "%",
-                                      direction: .higher, grain: .month, aggregation: .average, owner: Self.director, reporters: ["opvang"],
-                                      contributesTo: ["days"], goals: [])),
-            .kpiDefined(KpiDefinition(kpi: "homes", chain: "hf", name: "Woningen aangeboden", level: .process, step: "home", unit: "homes",
-                                      direction: .higher, grain: .quarter, aggregation: .sum, owner: Self.director, reporters: ["hoeksteen"],
-                                      contributesTo: ["days"], goals: [])),
-        ])
+        try await fixture.accept(
+            by: "gemeente",
+            [
+                .missionDefined(MissionDefined(mission: "Niemand slaapt op straat.", goals: [Goal(goal: "g1", title: "Minder daklozen")])),
+                .memberRegistered(MemberRegistered(organisation: "gemeente", person: "wethouder", name: "Wethouder", managementTeam: true)),
+                .memberRegistered(MemberRegistered(organisation: "opvang", person: "directeur", name: "Directeur", managementTeam: true)),
+                .memberRegistered(MemberRegistered(organisation: "opvang", person: "medewerker", name: "Medewerker", managementTeam: false)),
+                .memberRegistered(MemberRegistered(organisation: "hoeksteen", person: "directeur", name: "Directeur", managementTeam: true)),
+                .memberRegistered(MemberRegistered(organisation: "buiten", person: "directeur", name: "Directeur", managementTeam: true)),
+                .chainDefined(Self.chain),
+                .chainOwnerAssigned(ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "opvang", person: "directeur"), reason: "start")),
+            ])
+        try await fixture.accept(
+            by: "opvang",
+            [
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "homeless", chain: "hf", name: "Daklozen", level: .result, unit: "persons", direction: .lower,
+                        grain: .quarter, aggregation: .last, owner: Self.director, reporters: ["gemeente"], contributesTo: [], goals: ["g1"])),
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "days", chain: "hf", name: "Dagen tot woning", level: .chain, unit: "days", direction: .lower,
+                        grain: .month, aggregation: .average, owner: Self.director, reporters: ["opvang"], contributesTo: ["homeless"], goals: [])),
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "intake", chain: "hf", name: "Intake binnen 14 dagen", level: .process, step: "intake", unit: "%",
+                        direction: .higher, grain: .month, aggregation: .average, owner: Self.director, reporters: ["opvang"],
+                        contributesTo: ["days"], goals: [])),
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "homes", chain: "hf", name: "Woningen aangeboden", level: .process, step: "home", unit: "homes",
+                        direction: .higher, grain: .quarter, aggregation: .sum, owner: Self.director, reporters: ["hoeksteen"],
+                        contributesTo: ["days"], goals: [])),
+            ])
         return fixture
     }
 
@@ -112,7 +127,9 @@ public struct DomainFixture {
 
 extension DomainFixture {
     public static func measurement(_ kpi: String, _ period: String, _ organisation: String, _ value: Double, unit: String? = nil) -> ChainEvent {
-        .measurementRecorded(Measurement(kpi: kpi, period: Period(period)!, organisation: organisation, value: value,
-                                         status: .normal, source: "test", unit: unit))
+        .measurementRecorded(
+            Measurement(
+                kpi: kpi, period: Period(period)!, organisation: organisation, value: value,
+                status: .normal, source: "test", unit: unit))
     }
 }

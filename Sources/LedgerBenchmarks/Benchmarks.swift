@@ -1,9 +1,9 @@
-import Crypto
-import Foundation
-import GRDB
 import ChainDomain
 import ChainProjections
 import ChainSamples
+import Crypto
+import Foundation
+import GRDB
 import LedgerConformance
 import LedgerCore
 import LedgerSQLite
@@ -64,7 +64,8 @@ struct Benchmarks {
         let store = try SQLiteLedgerStore(path: ledgerPath)
         let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
         _ = try await ledger.append(try coalition.genesis())
-        let floor = phases.contains("floor")
+        let floor =
+            phases.contains("floor")
             ? try await Floor(copying: store, folder: folder, name: "floor-batched") : nil
         var appendSeconds = 0.0
         var signSeconds = 0.0
@@ -87,15 +88,19 @@ struct Benchmarks {
         print("  \(events / batch) commits written in \(try await transactions(store) - transactionsBefore) store transactions")
         print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
         if let floor {
-            report("plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)", count: events, seconds: floor.seconds, unit: "rows")
+            report(
+                "plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)",
+                count: events, seconds: floor.seconds, unit: "rows")
             print(String(format: "  batched append = %.0f %% of the floor (goal ≥ 70 %%)", 100 * batchedRate / (Double(events) / floor.seconds)))
-            headline("batched append (commits of \(batch), \(pipeline) in flight) against the plain-SQLite floor",
-                     percent(batchedRate / (Double(events) / floor.seconds)), goal: "≥ 70 %")
+            headline(
+                "batched append (commits of \(batch), \(pipeline) in flight) against the plain-SQLite floor",
+                percent(batchedRate / (Double(events) / floor.seconds)), goal: "≥ 70 %")
             report("  for reference: plain insert of the signed event lines alone", count: events, seconds: linesOnly, unit: "rows")
         }
 
         var singleSeconds = 0.0
-        let singlesFloor = phases.contains("floor") && phases.contains("single")
+        let singlesFloor =
+            phases.contains("floor") && phases.contains("single")
             ? try await Floor(copying: store, folder: folder, name: "floor-single") : nil
         let singlesStart = try await store.size()
         for index in 0..<(phases.contains("single") ? singles : 0) {
@@ -111,7 +116,9 @@ struct Benchmarks {
             report("ledger append, 1 event per commit, each durable", count: singles, seconds: singleSeconds, unit: "commits")
         }
         if let singlesFloor {
-            report("plain SQLite insert of the same rows in the same \(singlesFloor.transactions) transactions, alternating with the ledger (floor)", count: singles, seconds: singlesFloor.seconds, unit: "rows")
+            report(
+                "plain SQLite insert of the same rows in the same \(singlesFloor.transactions) transactions, alternating with the ledger (floor)",
+                count: singles, seconds: singlesFloor.seconds, unit: "rows")
             print(String(format: "  single-event commits = %.0f %% of the floor", 100 * singlesFloor.seconds / singleSeconds))
             headline("single-event durable commits against the plain-SQLite floor", percent(singlesFloor.seconds / singleSeconds))
         }
@@ -132,7 +139,8 @@ struct Benchmarks {
         try await synthetic.setUp(builder, checkpointKey: checkpointKey.verifier)
         var factory = EventFactory()
         let floor = try await Floor(copying: store, folder: folder, name: "floor-chain")
-        var appendSeconds = 0.0, signSeconds = 0.0
+        var appendSeconds = 0.0
+        var signSeconds = 0.0
         var written = 0
         let transactionsBefore = try await transactions(store)
         while written < events {
@@ -148,13 +156,21 @@ struct Benchmarks {
             appendSeconds += try await timedAppend(chunk, to: ledger, pipeline: pipeline)
             try await floor.copy(first: chunkStart, count: Int(try await store.size() - chunkStart))
         }
-        report("ledger append with chain rules, commits of \(batch) measurements, \(pipeline) in flight", count: events, seconds: appendSeconds, unit: "events")
+        report(
+            "ledger append with chain rules, commits of \(batch) measurements, \(pipeline) in flight", count: events, seconds: appendSeconds,
+            unit: "events")
         print("  \(events / batch) commits written in \(try await transactions(store) - transactionsBefore) store transactions")
         print(String(format: "  (client side: composing and signing the commits took %.2f s, not counted)", signSeconds))
-        report("plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)", count: floor.rows, seconds: floor.seconds, unit: "rows")
-        print(String(format: "  batched append with domain validation = %.0f %% of the floor (goal ≥ 70 %%)", 100 * (Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)))
-        headline("append with the chain rules against the plain-SQLite floor",
-                 percent((Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)), goal: "≥ 70 %")
+        report(
+            "plain SQLite insert of the same rows in the same \(floor.transactions) transactions, alternating with the ledger (floor)",
+            count: floor.rows, seconds: floor.seconds, unit: "rows")
+        print(
+            String(
+                format: "  batched append with domain validation = %.0f %% of the floor (goal ≥ 70 %%)",
+                100 * (Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)))
+        headline(
+            "append with the chain rules against the plain-SQLite floor",
+            percent((Double(events) / appendSeconds) / (Double(floor.rows) / floor.seconds)), goal: "≥ 70 %")
         if verify {
             let start = Date()
             let report = try await LedgerVerifier(store: store, domain: ChainRules()).run()
@@ -195,8 +211,9 @@ struct Benchmarks {
         print("  \(verified.commits) signatures, \(verified.checkpoints) checkpoints, \(verified.nodes) Merkle nodes checked")
         let floor = try await VerifyFloor.run(store)
         precondition(floor.root == verified.root && floor.events == verified.size, "the floor hashed the same log")
-        report("verify floor: each core reads its share of the entries and commits and hashes every leaf, node and document (SHA-256, and Ed25519's SHA-512), nothing else",
-               count: Int(floor.events), seconds: floor.seconds, unit: "events")
+        report(
+            "verify floor: each core reads its share of the entries and commits and hashes every leaf, node and document (SHA-256, and Ed25519's SHA-512), nothing else",
+            count: Int(floor.events), seconds: floor.seconds, unit: "events")
         print(String(format: "  verify = %.0f %% of its floor", 100 * floor.seconds / verifySeconds))
         headline("verify against its floor (reading and hashing the log, nothing else)", percent(floor.seconds / verifySeconds))
 
@@ -231,7 +248,9 @@ struct Benchmarks {
         let commit = coalition.sign(by: coalition.founder, (0..<1000).map { measurement($0) })
         var start = Date()
         var document: CommitDocument?
-        for _ in 0..<(ProcessInfo.processInfo.environment["PARSE_LOOPS"].flatMap(Int.init) ?? 100) { document = try CommitDocument(parsing: commit.bytes) }
+        for _ in 0..<(ProcessInfo.processInfo.environment["PARSE_LOOPS"].flatMap(Int.init) ?? 100) {
+            document = try CommitDocument(parsing: commit.bytes)
+        }
         print(String(format: "parse: %.2f µs/event", Date().timeIntervalSince(start) / 100_000 * 1e6))
         start = Date()
         var total = 0
@@ -251,13 +270,17 @@ struct Benchmarks {
         start = Date()
         let streams = Set(document!.events.map(\.stream))
         for _ in 0..<20 {
-            let _: Int = try await store.append(AppendQuery(commitIDs: [document!.id], streams: streams, tailStart: 0, tailPrefixes: [])) { _ in (AppendPlan(), 0) }
+            let _: Int = try await store.append(AppendQuery(commitIDs: [document!.id], streams: streams, tailStart: 0, tailPrefixes: [])) { _ in
+                (AppendPlan(), 0)
+            }
         }
         print(String(format: "snapshot with 1000 stream versions: %.2f µs/event", Date().timeIntervalSince(start) / 20_000 * 1e6))
         // The hashes verify cannot avoid, on one core, over a commit-sized buffer.
         let buffer = [UInt8](repeating: 0x61, count: 256 << 10)
-        for (name, hash) in [("SHA-256", { (bytes: [UInt8]) in withExtendedLifetime(SHA256.hash(data: bytes)) {} }),
-                             ("SHA-512", { (bytes: [UInt8]) in withExtendedLifetime(SHA512.hash(data: bytes)) {} })] {
+        for (name, hash) in [
+            ("SHA-256", { (bytes: [UInt8]) in withExtendedLifetime(SHA256.hash(data: bytes)) {} }),
+            ("SHA-512", { (bytes: [UInt8]) in withExtendedLifetime(SHA512.hash(data: bytes)) {} }),
+        ] {
             start = Date()
             for _ in 0..<1024 { hash(buffer) }
             print(String(format: "%@ on one core: %.0f MB/s", name, 256 * 1024 * 1024 / 1e6 / Date().timeIntervalSince(start)))
@@ -269,9 +292,11 @@ struct Benchmarks {
         let kpi = index % 15
         let organisation = "gemeente-\(index % 60)"
         let period = "\(2020 + (index / 720) % 30)-\(String(format: "%02d", index / 60 % 12 + 1))"
-        let data = "{\"kpi\":\"hf-kpi-\(kpi)\",\"period\":\"\(period)\",\"value\":\(Double(index % 1000) / 10),\"organisation\":\"\(organisation)\",\"source\":\"monthly export\"}"
-        return try! EventLine(stream: "measurement/hf-kpi-\(kpi)/\(organisation)/\(index)", expectedVersion: 0,
-                              type: "MeasurementRecorded", data: Array(data.utf8))
+        let data =
+            "{\"kpi\":\"hf-kpi-\(kpi)\",\"period\":\"\(period)\",\"value\":\(Double(index % 1000) / 10),\"organisation\":\"\(organisation)\",\"source\":\"monthly export\"}"
+        return try! EventLine(
+            stream: "measurement/hf-kpi-\(kpi)/\(organisation)/\(index)", expectedVersion: 0,
+            type: "MeasurementRecorded", data: Array(data.utf8))
     }
 
     /// Inserts the same event rows into a plain table with the same indexes, `perTransaction` rows
@@ -279,10 +304,11 @@ struct Benchmarks {
     static func plainInsert(folder: URL, name: String, events: Int, perTransaction: Int) throws -> Double {
         let queue = try plainDatabase(folder.appendingPathComponent("\(name).sqlite"), synchronous: "FULL")
         try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
-                                     type TEXT NOT NULL, event BLOB NOT NULL, UNIQUE (stream, version))
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
+                                         type TEXT NOT NULL, event BLOB NOT NULL, UNIQUE (stream, version))
+                    """)
         }
         var seconds = 0.0
         var written = 0
@@ -328,7 +354,8 @@ struct Benchmarks {
     static func quantiles(_ label: String, _ samples: [Double]) -> Double {
         let sorted = samples.sorted()
         func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000 }
-        print(String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d samples)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
+        print(
+            String(format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms (%d samples)", label, at(0.5), at(0.99), sorted.last! * 1000, sorted.count))
         return at(0.99)
     }
 

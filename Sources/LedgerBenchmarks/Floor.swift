@@ -25,11 +25,12 @@ final class Floor {
         queue = try Benchmarks.plainDatabase(folder.appendingPathComponent("\(name).sqlite"), synchronous: "FULL")
         self.store = store
         try await queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE entries (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
-                    type TEXT NOT NULL, commit_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, entry BLOB NOT NULL,
-                    leaf_hash BLOB NOT NULL, UNIQUE (stream, version))
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE entries (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
+                        type TEXT NOT NULL, commit_id TEXT NOT NULL, recorded_at INTEGER NOT NULL, entry BLOB NOT NULL,
+                        leaf_hash BLOB NOT NULL, UNIQUE (stream, version))
+                    """)
         }
     }
 
@@ -44,8 +45,10 @@ final class Floor {
             try await queue.write { db in
                 let statement = try db.cachedStatement(sql: "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for row in rows {
-                    try statement.execute(arguments: [Int64(row.position), row.stream, Int64(row.version), row.type, row.commit.hex,
-                                                      row.recordedAt.milliseconds, Data(row.bytes), Data(row.leafHash.bytes)])
+                    try statement.execute(arguments: [
+                        Int64(row.position), row.stream, Int64(row.version), row.type, row.commit.hex,
+                        row.recordedAt.milliseconds, Data(row.bytes), Data(row.leafHash.bytes),
+                    ])
                 }
             }
             seconds += Date().timeIntervalSince(start)

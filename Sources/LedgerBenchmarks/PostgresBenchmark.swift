@@ -33,10 +33,12 @@ enum PostgresBenchmark {
         defer { running.cancel() }
         let logger = Logger(label: "bench")
         for table in ["inserted", "copied"] {
-            try await client.query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE \(table) (position BIGINT PRIMARY KEY, stream TEXT COLLATE "C" NOT NULL, version BIGINT NOT NULL, type TEXT NOT NULL,
-                    commit_id TEXT NOT NULL, recorded_at BIGINT NOT NULL, entry BYTEA NOT NULL, leaf_hash BYTEA NOT NULL, UNIQUE (stream, version))
-                """), logger: logger)
+            try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE \(table) (position BIGINT PRIMARY KEY, stream TEXT COLLATE "C" NOT NULL, version BIGINT NOT NULL, type TEXT NOT NULL,
+                            commit_id TEXT NOT NULL, recorded_at BIGINT NOT NULL, entry BYTEA NOT NULL, leaf_hash BYTEA NOT NULL, UNIQUE (stream, version))
+                        """), logger: logger)
         }
         var seconds = (append: 0.0, insert: 0.0, copy: 0.0)
         var written = 0
@@ -57,9 +59,10 @@ enum PostgresBenchmark {
             binds.append(rows.map(\.recordedAt.milliseconds))
             binds.append(rows.map { ByteBuffer(bytes: $0.bytes) })
             binds.append(rows.map { ByteBuffer(bytes: $0.leafHash.bytes) })
-            let insert = PostgresQuery(unsafeSQL: """
-                INSERT INTO inserted SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[])
-                """, binds: binds)
+            let insert = PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO inserted SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[])
+                    """, binds: binds)
             let copyRows = CopyText.rows(rows)
             start = Date()
             try await client.withTransaction(logger: logger) { _ = try await $0.query(insert, logger: logger) }
@@ -71,18 +74,23 @@ enum PostgresBenchmark {
             seconds.copy += Date().timeIntervalSince(start)
         }
         Benchmarks.report("ledger append on PostgreSQL, commits of \(batch), one at a time", count: events, seconds: seconds.append, unit: "events")
-        Benchmarks.report("plain multi-row INSERT of the same rows, \(batch) per transaction (floor)", count: events, seconds: seconds.insert, unit: "rows")
+        Benchmarks.report(
+            "plain multi-row INSERT of the same rows, \(batch) per transaction (floor)", count: events, seconds: seconds.insert, unit: "rows")
         Benchmarks.report("plain COPY of the same rows, \(batch) per transaction (floor)", count: events, seconds: seconds.copy, unit: "rows")
-        print(String(format: "  ledger append = %.0f %% of the plain multi-row INSERT, %.0f %% of the plain COPY (goal ≥ 50 %%)",
-                     100 * seconds.insert / seconds.append, 100 * seconds.copy / seconds.append))
-        Benchmarks.headline("append on PostgreSQL against a plain multi-row INSERT", Benchmarks.percent(seconds.insert / seconds.append), goal: "≥ 50 %")
+        print(
+            String(
+                format: "  ledger append = %.0f %% of the plain multi-row INSERT, %.0f %% of the plain COPY (goal ≥ 50 %%)",
+                100 * seconds.insert / seconds.append, 100 * seconds.copy / seconds.append))
+        Benchmarks.headline(
+            "append on PostgreSQL against a plain multi-row INSERT", Benchmarks.percent(seconds.insert / seconds.append), goal: "≥ 50 %")
         Benchmarks.headline("append on PostgreSQL against a plain COPY", Benchmarks.percent(seconds.copy / seconds.append), goal: "≥ 50 %")
 
         // Writer processes: the same number of commits of 1,000 events, from 1 and from 4
         // processes, in alternating rounds. Each process connects and reads the ledger first; the
         // clock starts when all are ready and stops when the last has finished.
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-bench-keys-\(UUID().uuidString)").path
-        try (coalition.checkpointKey.fileText + "\n" + coalition.keys[coalition.founder]!.fileText).write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try (coalition.checkpointKey.fileText + "\n" + coalition.keys[coalition.founder]!.fileText).write(
+            toFile: keyFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
         let commits = max(40, events / batch / 2) / 4 * 4
         var rates: [Int: [Double]] = [1: [], 4: []]
@@ -90,12 +98,17 @@ enum PostgresBenchmark {
             for processes in [1, 4] {
                 let elapsed = try writers(processes, url: url, keyFile: keyFile, commits: commits, batch: batch, round: round)
                 rates[processes]!.append(Double(commits * batch) / elapsed)
-                Benchmarks.report("round \(round), \(processes) writer process\(processes == 1 ? "" : "es"), commits of \(batch), one at a time each",
-                                  count: commits * batch, seconds: elapsed, unit: "events")
+                Benchmarks.report(
+                    "round \(round), \(processes) writer process\(processes == 1 ? "" : "es"), commits of \(batch), one at a time each",
+                    count: commits * batch, seconds: elapsed, unit: "events")
             }
         }
-        let one = median(rates[1]!), four = median(rates[4]!)
-        print(String(format: "  median of 3 rounds: 1 process %.0f events/s, 4 processes %.0f events/s = %.0f %% (goal: no loss)", one, four, 100 * four / one))
+        let one = median(rates[1]!)
+        let four = median(rates[4]!)
+        print(
+            String(
+                format: "  median of 3 rounds: 1 process %.0f events/s, 4 processes %.0f events/s = %.0f %% (goal: no loss)", one, four,
+                100 * four / one))
         Benchmarks.headline("4 writer processes on one PostgreSQL log against 1", Benchmarks.percent(four / one), goal: "no loss")
         let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
         print("verify after all writers: \(report.size) entries, \(report.commits) commits, \(report.checkpoints) checkpoints: ok")
@@ -106,10 +119,13 @@ enum PostgresBenchmark {
     static func writers(_ processes: Int, url: String, keyFile: String, commits: Int, batch: Int, round: Int) throws -> Double {
         let children = try (0..<processes).map { index -> (Process, Pipe, Pipe) in
             let process = Process()
-            let input = Pipe(), output = Pipe()
+            let input = Pipe()
+            let output = Pipe()
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = ["--postgres-writer", url, "--keys", keyFile, "--commits", "\(commits / processes)",
-                                 "--name", "r\(round)-p\(processes)-w\(index)", "--batch", "\(batch)"]
+            process.arguments = [
+                "--postgres-writer", url, "--keys", keyFile, "--commits", "\(commits / processes)",
+                "--name", "r\(round)-p\(processes)-w\(index)", "--batch", "\(batch)",
+            ]
             process.standardInput = input
             process.standardOutput = output
             try process.run()
@@ -150,8 +166,9 @@ enum PostgresBenchmark {
         _ = Swift.readLine()
         for index in 0..<commits {
             let events = (0..<batch).map { offset in
-                try! EventLine(stream: "bench/\(name)/\(index)/\(offset)", expectedVersion: 0, type: "NoteTaken",
-                               data: Array(#"{"note":"written by \#(name)"}"#.utf8))
+                try! EventLine(
+                    stream: "bench/\(name)/\(index)/\(offset)", expectedVersion: 0, type: "NoteTaken",
+                    data: Array(#"{"note":"written by \#(name)"}"#.utf8))
             }
             _ = try await ledger.append(SignedCommit.sign(ledger: id, organisation: "gemeente-heuvelstad", key: keys[1], events: events))
         }

@@ -28,7 +28,10 @@ enum ProjectionBenchmark {
             let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
             try await synthetic.write(builder, checkpointKey: checkpointKey.verifier, events: events)
             try builder.saveKeys(to: "\(path).keys")
-            print(String(format: "wrote a synthetic ledger of %llu entries in %.0f s (not a projection figure)", try await store.size(), Date().timeIntervalSince(start)))
+            print(
+                String(
+                    format: "wrote a synthetic ledger of %llu entries in %.0f s (not a projection figure)", try await store.size(),
+                    Date().timeIntervalSince(start)))
             if ledgerPath != nil {
                 print("kept at \(path); run again with --ledger \(path) to measure the projections alone")
                 return
@@ -50,11 +53,14 @@ enum ProjectionBenchmark {
         _ = try await projector.digests()
         print(String(format: "digests of every projection: %.2f s", Date().timeIntervalSince(digestStart)))
         let ceiling = try measurementsFloor(rebuilt: projectionsPath, folder: folder, events: size)
-        Benchmarks.headline("full rebuild of \(size) events against SQLite's own ceiling on the same rows",
-                            Benchmarks.percent((Double(size) / seconds) / ceiling))
+        Benchmarks.headline(
+            "full rebuild of \(size) events against SQLite's own ceiling on the same rows",
+            Benchmarks.percent((Double(size) / seconds) / ceiling))
 
         let models = projector.readModels
-        for (label, asOf) in [("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2)), ("as of a tenth", AsOf.position(size / 10))] {
+        for (label, asOf) in [
+            ("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2)), ("as of a tenth", AsOf.position(size / 10)),
+        ] {
             var samples: [Double] = []
             for index in 0..<200 {
                 let chain = "chain-\(index % 20)"
@@ -114,8 +120,10 @@ enum ProjectionBenchmark {
             }
             let seconds = (insert: inserted.timeIntervalSince(start), index: Date().timeIntervalSince(inserted))
             let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.measurements")!
-            print(String(format: "  SQLite alone: the %d measurement rows copied in one statement in %.2f s, their %d indexes built in %.2f s:",
-                         rows, seconds.insert, indexes.count, seconds.index))
+            print(
+                String(
+                    format: "  SQLite alone: the %d measurement rows copied in one statement in %.2f s, their %d indexes built in %.2f s:",
+                    rows, seconds.insert, indexes.count, seconds.index))
             let ceiling = Double(events) / (seconds.insert + seconds.index)
             print(String(format: "  a ceiling of %.0f events/s for any rebuild that writes these rows into SQLite", ceiling))
             return ceiling

@@ -35,7 +35,9 @@ enum ServerBenchmark {
             tokenOf[organisation] = try await tokens.issue(organisation: organisation, person: "bench", role: .member, validFor: 1)
         }
         let reader = tokenOf[SyntheticCoalition.organisation(0)]!
-        print("server benchmark: synthetic coalition with \(try await store.size()) entries, loopback TCP, \(connections) connections for the concurrent phases")
+        print(
+            "server benchmark: synthetic coalition with \(try await store.size()) entries, loopback TCP, \(connections) connections for the concurrent phases"
+        )
 
         // Commits of 1,000 measurements: half appended in process, half over HTTP.
         let batches = 40
@@ -48,8 +50,9 @@ enum ServerBenchmark {
         let start = Date()
         for (_, commit) in big.prefix(batches) { _ = try await ledger.append(commit) }
         let inProcess = Double(batches * 1000) / Date().timeIntervalSince(start)
-        Benchmarks.report("in process: append, commits of 1,000 events, one at a time", count: batches * 1000,
-                          seconds: Double(batches * 1000) / inProcess, unit: "events")
+        Benchmarks.report(
+            "in process: append, commits of 1,000 events, one at a time", count: batches * 1000,
+            seconds: Double(batches * 1000) / inProcess, unit: "events")
 
         // 64 writers of single-event commits, 40 each.
         let perWriter = 40
@@ -79,12 +82,14 @@ enum ServerBenchmark {
             // Over HTTP, one client waiting for each receipt (the same as in process).
             let httpStart = Date()
             for (organisation, commit) in httpCommits {
-                let response = try await client.execute(uri: "/api/commits", method: .post, headers: bearer(tokenFor[organisation]!), body: body(commit))
+                let response = try await client.execute(
+                    uri: "/api/commits", method: .post, headers: bearer(tokenFor[organisation]!), body: body(commit))
                 precondition(response.status == .created, "\(response.status)")
             }
             let overHTTP = Double(batches * 1000) / Date().timeIntervalSince(httpStart)
-            Benchmarks.report("over HTTP: POST /api/commits, commits of 1,000 events, one at a time", count: batches * 1000,
-                              seconds: Double(batches * 1000) / overHTTP, unit: "events")
+            Benchmarks.report(
+                "over HTTP: POST /api/commits, commits of 1,000 events, one at a time", count: batches * 1000,
+                seconds: Double(batches * 1000) / overHTTP, unit: "events")
             print(String(format: "  over HTTP = %.0f %% of the in-process rate (goal ≥ 50 %%)", 100 * overHTTP / inProcess))
             Benchmarks.headline("POST /api/commits against appending in process", Benchmarks.percent(overHTTP / inProcess), goal: "≥ 50 %")
 
@@ -103,10 +108,12 @@ enum ServerBenchmark {
             }
             let seconds = Date().timeIntervalSince(writeStart)
             let transactions = try await store.checkpoints(fromSize: 0, limit: 1_000_000).count - checkpointsBefore
-            Benchmarks.report("over HTTP: \(connections) writers of single-event commits", count: writeLatencies.count, seconds: seconds, unit: "commits")
+            Benchmarks.report(
+                "over HTTP: \(connections) writers of single-event commits", count: writeLatencies.count, seconds: seconds, unit: "commits")
             print("  in \(transactions) transactions (group commit); goal ≥ 2,000 commits/s")
-            Benchmarks.headline("\(connections) HTTP writers of single-event commits",
-                                String(format: "%.0f commits/s", Double(writeLatencies.count) / seconds), goal: "≥ 2,000 commits/s")
+            Benchmarks.headline(
+                "\(connections) HTTP writers of single-event commits",
+                String(format: "%.0f commits/s", Double(writeLatencies.count) / seconds), goal: "≥ 2,000 commits/s")
             Benchmarks.quantiles("  commit latency", writeLatencies)
 
             // KPI-tree reads. First each chain's answer once, computed (nothing cached for this
@@ -116,7 +123,10 @@ enum ServerBenchmark {
             let catchUpStart = Date()
             let caughtUp = try await client.execute(uri: "/api/status?as_of=1", method: .get, headers: bearer(reader))
             precondition(caughtUp.status == .ok)
-            print(String(format: "over HTTP: the first read after the writes above catches the projections up: %.0f ms", Date().timeIntervalSince(catchUpStart) * 1000))
+            print(
+                String(
+                    format: "over HTTP: the first read after the writes above catches the projections up: %.0f ms",
+                    Date().timeIntervalSince(catchUpStart) * 1000))
             var computed: [Double] = []
             for chain in 0..<chainCount {
                 let sent = Date()
@@ -127,15 +137,17 @@ enum ServerBenchmark {
             Benchmarks.quantiles("over HTTP: one chain's KPI tree, computed (first read of each chain at a new moment)", computed)
             let perReader = 300
             for (label, writing) in [("answers cached", false), ("while a writer appends 10 commits/s", true)] {
-                let writer = writing ? Task {
-                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                        for (organisation, commit) in writerCommits {
-                            try await Task.sleep(for: .milliseconds(100))
-                            let response = try await client.post("/api/commits", headers: bearer(tokenFor[organisation]!), body: body(commit))
-                            precondition(response.status == .created)
+                let writer =
+                    writing
+                    ? Task {
+                        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                            for (organisation, commit) in writerCommits {
+                                try await Task.sleep(for: .milliseconds(100))
+                                let response = try await client.post("/api/commits", headers: bearer(tokenFor[organisation]!), body: body(commit))
+                                precondition(response.status == .created)
+                            }
                         }
-                    }
-                } : nil
+                    } : nil
                 let readStart = Date()
                 let sizesBefore = try await service.store.size()
                 let seen = SeenSizes()
@@ -153,13 +165,16 @@ enum ServerBenchmark {
                 let sizeAfter = try await service.store.size()
                 writer?.cancel()
                 _ = await writer?.result
-                Benchmarks.report("over HTTP: GET /api/status?chain=…, \(connections) connections, \(label)", count: readLatencies.count,
-                                  seconds: Date().timeIntervalSince(readStart), unit: "requests")
+                Benchmarks.report(
+                    "over HTTP: GET /api/status?chain=…, \(connections) connections, \(label)", count: readLatencies.count,
+                    seconds: Date().timeIntervalSince(readStart), unit: "requests")
                 let p99 = Benchmarks.quantiles("  KPI tree latency (goal p99 < 20 ms)", readLatencies)
-                Benchmarks.headline("GET /api/status?chain=… from \(connections) connections, \(label), p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
+                Benchmarks.headline(
+                    "GET /api/status?chain=… from \(connections) connections, \(label), p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
                 let sizes = seen.sizes
-                print("  moments served: \(sizes.count) (log sizes \(sizes.min() ?? 0) to \(sizes.max() ?? 0)); "
-                      + "the log grew from \(sizesBefore) to \(sizeAfter) during the reads")
+                print(
+                    "  moments served: \(sizes.count) (log sizes \(sizes.min() ?? 0) to \(sizes.max() ?? 0)); "
+                        + "the log grew from \(sizesBefore) to \(sizeAfter) during the reads")
             }
         }
         print(String(format: "peak resident memory: %.0f MiB", Benchmarks.peakMemoryMiB()))
@@ -172,7 +187,7 @@ enum ServerBenchmark {
             for index in 0..<connections {
                 group.addTask {
                     try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                        _ = try await client.getChannel()   // connected before the first timed request
+                        _ = try await client.getChannel() // connected before the first timed request
                         return try await work(index, client)
                     }
                 }
@@ -186,7 +201,8 @@ enum ServerBenchmark {
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
     static func body(_ commit: SignedCommit) -> ByteBuffer {
-        ByteBuffer(string: #"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#)
+        ByteBuffer(
+            string: #"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#)
     }
 }
 

@@ -42,10 +42,12 @@ enum VerifyFloor {
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         return try queue.read { db in
-            let commits = try Row.fetchAll(db, sql: """
-                SELECT first_position, last_position, signed, signed_is_header FROM ledger_commits
-                ORDER BY first_position LIMIT ? OFFSET ?
-                """, arguments: [count, offset])
+            let commits = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT first_position, last_position, signed, signed_is_header FROM ledger_commits
+                    ORDER BY first_position LIMIT ? OFFSET ?
+                    """, arguments: [count, offset])
             let statement = try db.makeStatement(sql: "SELECT entry FROM ledger_entries WHERE position BETWEEN ? AND ? ORDER BY position")
             var leaves: [TreeHash] = []
             for commit in commits {
@@ -55,7 +57,10 @@ enum VerifyFloor {
                 try BulkRead(statement).forEach { row in
                     let entry = row.bytes(0)
                     leaves.append(TreeHash.leaf(entry))
-                    if isHeader { document += try StoredEntry.eventLineBytes(of: entry); document.append(0x0A) }
+                    if isHeader {
+                        document += try StoredEntry.eventLineBytes(of: entry)
+                        document.append(0x0A)
+                    }
                 }
                 withExtendedLifetime((CommitID(of: document), SHA512.hash(data: document))) {}
             }

@@ -131,7 +131,7 @@ public struct ServedCommitRow: Sendable, Decodable, Equatable {
     /// The commit as a mirror admits it; the base64 must be canonical and the time RFC 3339.
     public func mirrored() throws -> MirroredCommit {
         guard let signed = Data(canonicalBase64: signed), let signature = Data(canonicalBase64: signature),
-              let recordedAt = Timestamp(rfc3339: recordedAt)
+            let recordedAt = Timestamp(rfc3339: recordedAt)
         else { throw LedgerClientError.malformed(what: "commit \(id)", detail: "its bytes, signature or time cannot be read") }
         return MirroredCommit(signed: [UInt8](signed), signature: [UInt8](signature), first: first, recordedAt: recordedAt)
     }
@@ -182,18 +182,18 @@ public enum LedgerClientError: Error, Sendable, CustomStringConvertible {
 
     /// The server's own message, when it gave one.
     public var serverMessage: String? {
-        guard case let .refused(_, body) = self,
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-              let error = object["error"] as? [String: Any]
+        guard case .refused(_, let body) = self,
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let error = object["error"] as? [String: Any]
         else { return nil }
         return error["message"] as? String
     }
 
     public var description: String {
         switch self {
-        case let .unreachable(url, reason): "cannot reach \(url): \(reason)"
-        case let .refused(status, body): "the server refused (\(status)): \(serverMessage ?? String(buffer: body))"
-        case let .malformed(what, detail): "the server sent an unreadable \(what): \(detail)"
+        case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"
+        case .refused(let status, let body): "the server refused (\(status)): \(serverMessage ?? String(buffer: body))"
+        case .malformed(let what, let detail): "the server sent an unreadable \(what): \(detail)"
         }
     }
 }

@@ -5,25 +5,29 @@ import LedgerCore
 extension StoreConformance {
     static func reads(_ harness: any StoreHarness) async throws {
         let (store, ledger, coalition) = try await founded(harness)
-        let signed = coalition.sign(by: coalition.founder, (0..<10).map {
-            TestCoalition.event("kpi/\($0 % 3)", expected: UInt64($0 / 3), "value \($0)")
-        })
+        let signed = coalition.sign(
+            by: coalition.founder,
+            (0..<10).map {
+                TestCoalition.event("kpi/\($0 % 3)", expected: UInt64($0 / 3), "value \($0)")
+            })
         let receipt = try await ledger.append(signed)
         let stream = try await store.entries(stream: "kpi/1", fromVersion: 2, limit: 10)
         try expect(stream.map(\.version) == [2, 3] && stream.map(\.position) == [7, 10], "kpi/1 from version 2: \(stream.map(\.position))")
         let page = try await store.entries(from: 4, limit: 3)
         try expect(page.map(\.position) == [4, 5, 6], "a page of 3 from position 4")
         let prefixed = try await store.entries(streamPrefixes: ["organisation/", "kpi/2"], from: 0, limit: 100)
-        try expect(prefixed.map(\.stream) == ["organisation/gemeente-heuvelstad", "organisation/gemeente-heuvelstad", "kpi/2", "kpi/2", "kpi/2"],
-                   "prefix reads in position order: \(prefixed.map(\.stream))")
+        try expect(
+            prefixed.map(\.stream) == ["organisation/gemeente-heuvelstad", "organisation/gemeente-heuvelstad", "kpi/2", "kpi/2", "kpi/2"],
+            "prefix reads in position order: \(prefixed.map(\.stream))")
         let commit = try await store.commit(receipt.commit)
         try expect(commit?.first == 3 && commit?.last == 12 && commit?.organisation == coalition.founder, "commit by id")
         try expect(commit?.bytes == signed.bytes && commit?.part == .document, "a commit reads back with its whole document, byte for byte")
         let whole = try await store.commits(from: 0, limit: 10)
         let entries = try await store.entries(from: 0, limit: 100)
         let kept = try await store.keptCommits(from: 0, limit: 10)
-        try expect(try kept.map { try $0.reassembled(from: entries[Int($0.first)...]) } == whole,
-                   "the commits as kept, put back together from their entries, are the whole commits")
+        try expect(
+            try kept.map { try $0.reassembled(from: entries[Int($0.first)...]) } == whole,
+            "the commits as kept, put back together from their entries, are the whole commits")
         try expect(try await store.commits(from: 1, limit: 10).map(\.first) == [3], "commits starting at or after position 1")
         try expect(try await store.commit(CommitID(of: [1, 2, 3])) == nil, "an unknown commit id reads as nil")
         try expect(try await store.entries(from: 13, limit: 5).isEmpty, "nothing beyond the end")
@@ -31,9 +35,12 @@ extension StoreConformance {
     static func proofs(_ harness: any StoreHarness) async throws {
         let (store, ledger, coalition) = try await founded(harness)
         for step in 0..<12 {
-            _ = try await ledger.append(coalition.sign(by: coalition.founder, (0..<3).map {
-                TestCoalition.event("p/\($0)", expected: UInt64(step))
-            }))
+            _ = try await ledger.append(
+                coalition.sign(
+                    by: coalition.founder,
+                    (0..<3).map {
+                        TestCoalition.event("p/\($0)", expected: UInt64(step))
+                    }))
         }
         let size = try await store.size()
         let builder = ProofBuilder(store: store)
@@ -77,8 +84,9 @@ extension StoreConformance {
         try expect(stored.map(\.size) == [3, 4], "a checkpoint for each append: \(stored.map(\.size))")
         for checkpoint in stored {
             let opened = try Checkpoint.open(checkpoint.note, verifier: coalition.checkpointKey.verifier)
-            try expect(opened.size == checkpoint.size && opened.root == checkpoint.root && opened.origin == "ledger.test/heuvelstad",
-                       "the note states origin, size and root")
+            try expect(
+                opened.size == checkpoint.size && opened.root == checkpoint.root && opened.origin == "ledger.test/heuvelstad",
+                "the note states origin, size and root")
         }
         try expect(try await store.checkpoint(size: 4) == stored[1], "checkpoint by size")
         try expect(try await store.checkpoint(size: 5) == nil, "no checkpoint for a size not written")
@@ -90,8 +98,9 @@ extension StoreConformance {
             _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/\(step)", expected: 0)]))
         }
         let checkpoints = try await store.checkpoints(fromSize: 0, limit: 100)
-        try expect(checkpoints.map(\.previousSize) == [0] + checkpoints.dropLast().map { Optional($0.size) },
-                   "each checkpoint records the size of the one before it: \(checkpoints.map { ($0.size, $0.previousSize) })")
+        try expect(
+            checkpoints.map(\.previousSize) == [0] + checkpoints.dropLast().map { Optional($0.size) },
+            "each checkpoint records the size of the one before it: \(checkpoints.map { ($0.size, $0.previousSize) })")
     }
 
     static func keys(_ harness: any StoreHarness) async throws {
@@ -105,8 +114,10 @@ extension StoreConformance {
         }
         try expect(unknown == .unknownKey(organisation: "woonstichting-hoeksteen", keyID: KeyID.of(stranger.verifier.publicKey)), "\(unknown)")
         let foreign = try await refusal {
-            _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("s/1", expected: 0)],
-                                                       key: coalition.keys["woonstichting-hoeksteen"]))
+            _ = try await ledger.append(
+                coalition.sign(
+                    by: coalition.founder, [TestCoalition.event("s/1", expected: 0)],
+                    key: coalition.keys["woonstichting-hoeksteen"]))
         }
         guard case .foreignKey = foreign else { throw ConformanceFailure(description: "expected a foreign key: \(foreign)") }
         var forged = coalition.sign(by: coalition.founder, [TestCoalition.event("s/1", expected: 0)])
@@ -116,20 +127,29 @@ extension StoreConformance {
         let bad = try await refusal { _ = try await ledger.append(forged) }
         guard case .badSignature = bad else { throw ConformanceFailure(description: "expected a bad signature: \(bad)") }
         let member = try await refusal {
-            _ = try await ledger.append(coalition.sign(by: "woonstichting-hoeksteen", [
-                try EventLine(stream: "organisation/zorggroep-de-brug", expectedVersion: 0, type: "OrganisationJoined",
-                              data: CoreEvent.organisationJoinedData(organisation: "zorggroep-de-brug", name: "Zorggroep De Brug")),
-            ]))
+            _ = try await ledger.append(
+                coalition.sign(
+                    by: "woonstichting-hoeksteen",
+                    [
+                        try EventLine(
+                            stream: "organisation/zorggroep-de-brug", expectedVersion: 0, type: "OrganisationJoined",
+                            data: CoreEvent.organisationJoinedData(organisation: "zorggroep-de-brug", name: "Zorggroep De Brug"))
+                    ]))
         }
         guard case .unauthorised = member else { throw ConformanceFailure(description: "only coordinators admit: \(member)") }
         try expect(try await Fingerprint(store) == before, "refused commits change nothing")
 
         let hoeksteenKey = coalition.keys["woonstichting-hoeksteen"]!
-        _ = try await ledger.append(coalition.sign(by: coalition.founder, [
-            try EventLine(stream: "organisation/woonstichting-hoeksteen", expectedVersion: 2, type: "KeyRevoked",
-                          data: CoreEvent.keyRevokedData(organisation: "woonstichting-hoeksteen",
-                                                         keyID: KeyID.of(hoeksteenKey.verifier.publicKey), reason: "laptop lost")),
-        ]))
+        _ = try await ledger.append(
+            coalition.sign(
+                by: coalition.founder,
+                [
+                    try EventLine(
+                        stream: "organisation/woonstichting-hoeksteen", expectedVersion: 2, type: "KeyRevoked",
+                        data: CoreEvent.keyRevokedData(
+                            organisation: "woonstichting-hoeksteen",
+                            keyID: KeyID.of(hoeksteenKey.verifier.publicKey), reason: "laptop lost"))
+                ]))
         let revoked = try await refusal {
             _ = try await ledger.append(coalition.sign(by: "woonstichting-hoeksteen", [TestCoalition.event("s/1", expected: 0)]))
         }

@@ -6,10 +6,13 @@ extension StoreConformance {
     static func appendAndRead(_ harness: any StoreHarness) async throws {
         let (store, ledger, coalition) = try await founded(harness)
         try expect(try await store.size() == 3, "the genesis commit holds 3 events")
-        let first = try await ledger.append(coalition.sign(by: coalition.founder, [
-            TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
-            TestCoalition.event("chain/a", expected: 1),
-        ]))
+        let first = try await ledger.append(
+            coalition.sign(
+                by: coalition.founder,
+                [
+                    TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
+                    TestCoalition.event("chain/a", expected: 1),
+                ]))
         try expect(first.first == 3 && first.last == 5 && first.size == 6 && !first.duplicate, "positions 3…5, got \(first)")
         let second = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 2)]))
         try expect(second.first == 6 && second.last == 6, "the next commit starts at 6, got \(second)")
@@ -21,8 +24,9 @@ extension StoreConformance {
         for entry in all {
             try expect(entry.leafHash == TreeHash.leaf(entry.bytes), "the leaf hash of \(entry.position) is SHA-256(0x00 ‖ bytes)")
             let parsed = try entry.entry()
-            try expect(parsed.position == entry.position && parsed.version == entry.version && parsed.event.stream == entry.stream,
-                       "the entry bytes of \(entry.position) agree with its columns")
+            try expect(
+                parsed.position == entry.position && parsed.version == entry.version && parsed.event.stream == entry.stream,
+                "the entry bytes of \(entry.position) agree with its columns")
         }
         let root = try await ProofBuilder(store: store).root(size: 7)
         try expect(root == second.root, "the receipt's root is the tree's root")
@@ -34,8 +38,9 @@ extension StoreConformance {
         _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/b", expected: 0)]))
         let before = try await Fingerprint(store)
         let again = try await ledger.append(commit)
-        try expect(again.duplicate && again.first == original.first && again.last == original.last,
-                   "the re-sent commit returns its original positions: \(again)")
+        try expect(
+            again.duplicate && again.first == original.first && again.last == original.last,
+            "the re-sent commit returns its original positions: \(again)")
         try expect(try await Fingerprint(store) == before, "a re-sent commit writes nothing")
         let other = try await Ledger(store: harness.connect(to: store), domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
         let viaOther = try await other.append(commit)
@@ -50,8 +55,9 @@ extension StoreConformance {
             _ = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("chain/a", expected: 0)]))
         }
         try expect(error == .versionConflict(stream: "chain/a", expected: 0, actual: 1), "conflict names stream and versions: \(error)")
-        try expect("\(error)".contains("chain/a") && "\(error)".contains("expects version 0") && "\(error)".contains("version 1"),
-                   "the message names the stream and both versions: \(error)")
+        try expect(
+            "\(error)".contains("chain/a") && "\(error)".contains("expects version 0") && "\(error)".contains("version 1"),
+            "the message names the stream and both versions: \(error)")
         try expect(try await Fingerprint(store) == before, "a refused commit changes nothing")
     }
 
@@ -59,10 +65,13 @@ extension StoreConformance {
         let (store, ledger, coalition) = try await founded(harness)
         let before = try await Fingerprint(store)
         let error = try await refusal {
-            _ = try await ledger.append(coalition.sign(by: coalition.founder, [
-                TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
-                TestCoalition.event("chain/a", expected: 5),
-            ]))
+            _ = try await ledger.append(
+                coalition.sign(
+                    by: coalition.founder,
+                    [
+                        TestCoalition.event("chain/a", expected: 0), TestCoalition.event("chain/b", expected: 0),
+                        TestCoalition.event("chain/a", expected: 5),
+                    ]))
         }
         try expect(error == .versionConflict(stream: "chain/a", expected: 5, actual: 1), "the third event conflicts: \(error)")
         try expect(try await Fingerprint(store) == before, "no event of a refused commit is stored")
@@ -100,7 +109,7 @@ extension StoreConformance {
         }
         let winners = results.filter { if case .success = $0 { true } else { false } }
         let conflicts = results.filter {
-            if case let .failure(error as LedgerError) = $0, case .versionConflict("chain/contested", 0, 1) = error { return true }
+            if case .failure(let error as LedgerError) = $0, case .versionConflict("chain/contested", 0, 1) = error { return true }
             return false
         }
         try expect(winners.count == 1 && conflicts.count == 1, "one winner and one conflict: \(results)")
@@ -119,10 +128,13 @@ extension StoreConformance {
             for (index, writer) in writers.enumerated() {
                 group.addTask {
                     for step in 0..<10 {
-                        _ = try await writer.append(coalition.sign(by: coalition.founder, [
-                            TestCoalition.event("writer/\(index)", expected: UInt64(2 * step)),
-                            TestCoalition.event("writer/\(index)", expected: UInt64(2 * step + 1)),
-                        ]))
+                        _ = try await writer.append(
+                            coalition.sign(
+                                by: coalition.founder,
+                                [
+                                    TestCoalition.event("writer/\(index)", expected: UInt64(2 * step)),
+                                    TestCoalition.event("writer/\(index)", expected: UInt64(2 * step + 1)),
+                                ]))
                     }
                 }
             }
@@ -146,14 +158,18 @@ extension StoreConformance {
         for step in 0..<3 {
             _ = try await ahead.append(coalition.sign(by: coalition.founder, [TestCoalition.event("ahead/1", expected: UInt64(step))]))
         }
-        let next = try await behind.append(coalition.sign(by: coalition.founder, [
-            TestCoalition.event("behind/1", expected: 1), TestCoalition.event("behind/2", expected: 0),
-        ]))
+        let next = try await behind.append(
+            coalition.sign(
+                by: coalition.founder,
+                [
+                    TestCoalition.event("behind/1", expected: 1), TestCoalition.event("behind/2", expected: 0),
+                ]))
         try expect(own.first == 3 && next.first == 7 && next.last == 8 && next.size == 9, "appended at the log's end: \(own), \(next)")
         let stored = try await store.entries(from: 7, limit: 2)
         let entries = try stored.map { try $0.entry() }
-        try expect(entries.map(\.position) == [7, 8] && entries.map(\.version) == [2, 1],
-                   "the entries carry the positions and versions they were stored with: \(entries.map { ($0.position, $0.version) })")
+        try expect(
+            entries.map(\.position) == [7, 8] && entries.map(\.version) == [2, 1],
+            "the entries carry the positions and versions they were stored with: \(entries.map { ($0.position, $0.version) })")
         let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
         try expect(report.size == 9, "verify covers all nine entries: \(report)")
     }
@@ -164,8 +180,8 @@ extension StoreConformance {
         let stale = coalition.sign(by: coalition.founder, [TestCoalition.event("g/1", expected: 0, "again")])
         let good2 = coalition.sign(by: coalition.founder, [TestCoalition.event("g/2", expected: 0), TestCoalition.event("g/1", expected: 1)])
         let results = try await ledger.append([good1, stale, good2, good1])
-        guard case let .success(first) = results[0], case let .failure(error) = results[1],
-              case let .success(third) = results[2], case let .success(repeated) = results[3]
+        guard case .success(let first) = results[0], case .failure(let error) = results[1],
+            case .success(let third) = results[2], case .success(let repeated) = results[3]
         else { throw ConformanceFailure(description: "unexpected group results \(results)") }
         try expect(first.first == 3 && third.first == 4 && third.last == 5, "accepted commits are packed: \(first), \(third)")
         try expect(error == .versionConflict(stream: "g/1", expected: 0, actual: 1), "the stale commit conflicts: \(error)")
@@ -178,7 +194,7 @@ extension StoreConformance {
         let retaken = coalition.sign(by: coalition.founder, [TestCoalition.event("g/2", expected: 0, "again")])
         let fresh = coalition.sign(by: coalition.founder, [TestCoalition.event("g/3", expected: 0)])
         let second = try await ledger.append([retaken, fresh])
-        guard case let .failure(retakenError) = second[0], case let .success(freshReceipt) = second[1] else {
+        guard case .failure(let retakenError) = second[0], case .success(let freshReceipt) = second[1] else {
             throw ConformanceFailure(description: "unexpected group results \(second)")
         }
         try expect(retakenError == .versionConflict(stream: "g/2", expected: 0, actual: 1), "g/2 exists: \(retakenError)")
@@ -195,8 +211,9 @@ extension StoreConformance {
         }
         try expect(Set(receipts.map(\.first)) == Set(3..<23), "20 commits at positions 3…22: \(receipts.map(\.first).sorted())")
         let checkpoints = try await store.checkpoints(fromSize: 4, limit: 100)
-        try expect(checkpoints.count < 20 && checkpoints.last?.size == 23,
-                   "concurrent commits were grouped into fewer transactions: \(checkpoints.count) checkpoints")
+        try expect(
+            checkpoints.count < 20 && checkpoints.last?.size == 23,
+            "concurrent commits were grouped into fewer transactions: \(checkpoints.count) checkpoints")
         _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
     }
 
@@ -230,8 +247,9 @@ extension StoreConformance {
         let recorded = try await store.entries(from: 0, limit: 100).map { try $0.entry().recordedAt.description }
         try expect(recorded.first == "2025-01-31T12:00:00.000Z", "the genesis is recorded at the clock's time: \(recorded)")
         try expect(recorded[Int(february.first)] == "2025-02-28T12:00:00.000Z", "a commit is recorded at the clock's time: \(recorded)")
-        try expect(recorded[Int(earlier.first)] == "2025-02-28T12:00:00.000Z",
-                   "a clock set back records no earlier than the commit before: \(recorded)")
+        try expect(
+            recorded[Int(earlier.first)] == "2025-02-28T12:00:00.000Z",
+            "a clock set back records no earlier than the commit before: \(recorded)")
         _ = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
     }
 }

@@ -39,8 +39,9 @@ public struct TestCoalition: Sendable {
 
     /// A domain-neutral event with a small JSON payload.
     public static func event(_ stream: String, expected: UInt64, type: String = "NoteTaken", _ note: String = "note") -> EventLine {
-        try! EventLine(stream: stream, expectedVersion: expected, type: type,
-                       data: Array("{\"note\":\(quoted(note))}".utf8))
+        try! EventLine(
+            stream: stream, expectedVersion: expected, type: type,
+            data: Array("{\"note\":\(quoted(note))}".utf8))
     }
 
     private static func quoted(_ text: String) -> String {

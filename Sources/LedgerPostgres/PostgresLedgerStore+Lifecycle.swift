@@ -9,16 +9,20 @@ extension PostgresLedgerStore {
     /// A store whose connection pool the caller runs: add the store to a `ServiceGroup` (it is a
     /// `Service`), then call `prepare()`. Nothing connects before the group runs; the pool closes
     /// on the group's graceful shutdown.
-    public convenience init(unstarted location: PostgresLocation, connections: Int = 8,
-                            logger: Logger = Logger(label: "chainledger.postgres")) {
+    public convenience init(
+        unstarted location: PostgresLocation, connections: Int = 8,
+        logger: Logger = Logger(label: "chainledger.postgres")
+    ) {
         self.init(location, connections: connections, logger: logger, runsOwnPool: false)
     }
 
     /// Connects (a pool of at most `connections`) and migrates the schema if needed. The store
     /// runs its pool itself, in a `ServiceGroup` of its own, until `close()` or until it is
     /// released: for one-shot uses. A failure of the pool is logged.
-    public convenience init(_ location: PostgresLocation, connections: Int = 8,
-                            logger: Logger = Logger(label: "chainledger.postgres")) async throws {
+    public convenience init(
+        _ location: PostgresLocation, connections: Int = 8,
+        logger: Logger = Logger(label: "chainledger.postgres")
+    ) async throws {
         self.init(location, connections: connections, logger: logger, runsOwnPool: true)
         do {
             try await prepare()

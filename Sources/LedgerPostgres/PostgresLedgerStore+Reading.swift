@@ -33,7 +33,8 @@ extension PostgresLedgerStore {
 
     public func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry] {
         try await read("reading a stream") { connection in
-            try await Self.entries(connection, logger, where: "stream = $1 AND version >= $2", order: "version", [stream, Int64(version)], limit: limit)
+            try await Self.entries(
+                connection, logger, where: "stream = $1 AND version >= $2", order: "version", [stream, Int64(version)], limit: limit)
         }
     }
 
@@ -118,15 +119,18 @@ extension PostgresLedgerStore {
             for try await (size, root, note, previous) in rows.decode((Int64, ByteBuffer, String, Int64?).self) {
                 let size = try StoredValue.unsigned(size, column: "ledger_checkpoints.size", position: nil)
                 let previous = try previous.map { try StoredValue.unsigned($0, column: "ledger_checkpoints.previous_size", position: nil) }
-                result.append(StoredCheckpoint(
-                    size: size, root: try TreeHash(stored: Array(root.readableBytesView)), note: note, previousSize: previous))
+                result.append(
+                    StoredCheckpoint(
+                        size: size, root: try TreeHash(stored: Array(root.readableBytesView)), note: note, previousSize: previous))
             }
             return result
         }
     }
 
-    static func entries(_ connection: PostgresConnection, _ logger: Logger, prefixes: [String], from position: UInt64,
-                                limit: Int) async throws -> [StoredEntry] {
+    static func entries(
+        _ connection: PostgresConnection, _ logger: Logger, prefixes: [String], from position: UInt64,
+        limit: Int
+    ) async throws -> [StoredEntry] {
         guard !prefixes.isEmpty else { return [] }
         var arguments: [any PostgresEncodable & Sendable] = []
         var ranges: [String] = []
@@ -136,31 +140,38 @@ extension PostgresLedgerStore {
             arguments.append(StreamPrefix.upperBound(of: prefix))
         }
         arguments.append(Int64(position))
-        return try await entries(connection, logger, where: "(\(ranges.joined(separator: " OR "))) AND position >= $\(arguments.count)",
-                                 order: "position", arguments, limit: limit)
+        return try await entries(
+            connection, logger, where: "(\(ranges.joined(separator: " OR "))) AND position >= $\(arguments.count)",
+            order: "position", arguments, limit: limit)
     }
 
-    static func entries(_ connection: PostgresConnection, _ logger: Logger, where condition: String, order: String,
-                                _ arguments: [any PostgresEncodable & Sendable], limit: Int) async throws -> [StoredEntry] {
+    static func entries(
+        _ connection: PostgresConnection, _ logger: Logger, where condition: String, order: String,
+        _ arguments: [any PostgresEncodable & Sendable], limit: Int
+    ) async throws -> [StoredEntry] {
         var binds = PostgresBindings(capacity: arguments.count + 1)
         for argument in arguments { try binds.append(argument) }
         binds.append(Int64(min(limit, Int(Int64.max))))
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT position, stream, version, type, recorded_at, commit_id, entry, leaf_hash
-            FROM ledger_entries WHERE \(condition) ORDER BY \(order) LIMIT $\(arguments.count + 1)
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT position, stream, version, type, recorded_at, commit_id, entry, leaf_hash
+                    FROM ledger_entries WHERE \(condition) ORDER BY \(order) LIMIT $\(arguments.count + 1)
+                    """, binds: binds), logger: logger)
         var result: [StoredEntry] = []
         for try await (position, stream, version, type, recorded, commit, entry, leaf) in rows.decode(
-            (Int64, String, Int64, String, Int64, String, ByteBuffer, ByteBuffer).self) {
+            (Int64, String, Int64, String, Int64, String, ByteBuffer, ByteBuffer).self)
+        {
             let position = try StoredValue.unsigned(position, column: "ledger_entries.position", position: nil)
             guard let leafHash = TreeHash(bytes: Array(leaf.readableBytesView)) else {
                 throw LedgerError.corrupted(position: position, reason: "the stored leaf hash is not 32 bytes")
             }
-            result.append(StoredEntry(
-                position: position, stream: stream,
-                version: try StoredValue.unsigned(version, column: "ledger_entries.version", position: position), type: type,
-                recordedAt: Timestamp(milliseconds: recorded), commit: try CommitID(stored: commit),
-                bytes: Array(entry.readableBytesView), leafHash: leafHash))
+            result.append(
+                StoredEntry(
+                    position: position, stream: stream,
+                    version: try StoredValue.unsigned(version, column: "ledger_entries.version", position: position), type: type,
+                    recordedAt: Timestamp(milliseconds: recorded), commit: try CommitID(stored: commit),
+                    bytes: Array(entry.readableBytesView), leafHash: leafHash))
         }
         return result
     }
@@ -173,29 +184,36 @@ extension PostgresLedgerStore {
     /// the header.
     static func whole(_ commit: StoredCommit, _ connection: PostgresConnection, _ logger: Logger) async throws -> StoredCommit {
         guard commit.part == .header else { return commit }
-        let entries = try await entries(connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)],
-                                        limit: commit.keptEventCount)
+        let entries = try await entries(
+            connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)],
+            limit: commit.keptEventCount)
         return try commit.reassembled(from: entries[...])
     }
 
-    static func commits(_ connection: PostgresConnection, _ logger: Logger, where condition: String,
-                                _ arguments: [any PostgresEncodable & Sendable]) async throws -> [StoredCommit] {
+    static func commits(
+        _ connection: PostgresConnection, _ logger: Logger, where condition: String,
+        _ arguments: [any PostgresEncodable & Sendable]
+    ) async throws -> [StoredCommit] {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try binds.append(argument) }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, first_position, last_position, organisation, key_id, recorded_at, signed, signature, signed_is_header
-            FROM ledger_commits WHERE \(condition)
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT id, first_position, last_position, organisation, key_id, recorded_at, signed, signature, signed_is_header
+                    FROM ledger_commits WHERE \(condition)
+                    """, binds: binds), logger: logger)
         var result: [StoredCommit] = []
         for try await (id, first, last, organisation, keyID, recorded, signed, signature, isHeader) in rows.decode(
-            (String, Int64, Int64, String, String, Int64, ByteBuffer, ByteBuffer, Bool).self) {
-            result.append(StoredCommit(
-                id: try CommitID(stored: id), bytes: Array(signed.readableBytesView), part: isHeader ? .header : .document,
-                signature: Array(signature.readableBytesView),
-                organisation: organisation, keyID: keyID,
-                first: try StoredValue.unsigned(first, column: "ledger_commits.first_position", position: nil),
-                last: try StoredValue.unsigned(last, column: "ledger_commits.last_position", position: nil),
-                recordedAt: Timestamp(milliseconds: recorded)))
+            (String, Int64, Int64, String, String, Int64, ByteBuffer, ByteBuffer, Bool).self)
+        {
+            result.append(
+                StoredCommit(
+                    id: try CommitID(stored: id), bytes: Array(signed.readableBytesView), part: isHeader ? .header : .document,
+                    signature: Array(signature.readableBytesView),
+                    organisation: organisation, keyID: keyID,
+                    first: try StoredValue.unsigned(first, column: "ledger_commits.first_position", position: nil),
+                    last: try StoredValue.unsigned(last, column: "ledger_commits.last_position", position: nil),
+                    recordedAt: Timestamp(milliseconds: recorded)))
         }
         return result
     }

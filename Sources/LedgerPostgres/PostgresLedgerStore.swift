@@ -106,7 +106,9 @@ public final class PostgresLedgerStore: LedgerStore, Service {
                         // cannot add is one nobody appended: the log was altered.
                         throw LedgerError.corrupted(
                             position: snapshot.size,
-                            reason: "the log holds a row beyond its end (\(error.serverInfo?[.constraintName] ?? "a unique constraint")): it was altered outside the ledger; nothing was appended, and a verification names what changed")
+                            reason:
+                                "the log holds a row beyond its end (\(error.serverInfo?[.constraintName] ?? "a unique constraint")): it was altered outside the ledger; nothing was appended, and a verification names what changed"
+                        )
                     }
                     try await run(connection, "COMMIT")
                     return outcome
@@ -130,16 +132,19 @@ public final class PostgresLedgerStore: LedgerStore, Service {
             size = try StoredValue.size(afterHighest: position, column: "ledger_entries.position")
             lastRecordedAt = Timestamp(milliseconds: recorded)
         }
-        let frontier = if let known = query.knownFrontier, known.size == size {
-            known
-        } else {
-            try NodeStorage.frontier(size: size, from: try await Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), connection, logger))
-        }
+        let frontier =
+            if let known = query.knownFrontier, known.size == size {
+                known
+            } else {
+                try NodeStorage.frontier(
+                    size: size, from: try await Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), connection, logger))
+            }
         var versions: [String: StreamHead] = [:]
         if !query.streams.isEmpty {
             let streams = Array(query.streams)
             for stream in streams { versions[stream] = .empty }
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT stream, MAX(version), MAX(position) FROM ledger_entries WHERE stream = ANY(\(streams)) GROUP BY stream
                 """, logger: logger)
             for try await (stream, version, position) in rows.decode((String, Int64, Int64).self) {
@@ -178,18 +183,22 @@ public final class PostgresLedgerStore: LedgerStore, Service {
             binds.append(plan.entries.map(\.recordedAt.milliseconds))
             binds.append(plan.entries.map { ByteBuffer(bytes: $0.bytes) })
             binds.append(plan.entries.map { ByteBuffer(bytes: $0.leafHash.bytes) })
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[])
-                """, binds: binds), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
+                        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[])
+                        """, binds: binds), logger: logger)
         }
         if !plan.nodes.isEmpty {
             var binds = PostgresBindings(capacity: 2)
             binds.append(plan.nodes.map(\.node.storageKey))
             binds.append(plan.nodes.map { ByteBuffer(bytes: $0.hash.bytes) })
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO ledger_nodes (node_key, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])
-                """, binds: binds), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO ledger_nodes (node_key, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])
+                        """, binds: binds), logger: logger)
         }
         if !plan.commits.isEmpty {
             let signed = plan.commits.map { plan.signedToKeep(of: $0, after: size) }
@@ -203,15 +212,18 @@ public final class PostgresLedgerStore: LedgerStore, Service {
             binds.append(signed.map { ByteBuffer(bytes: $0.bytes) })
             binds.append(plan.commits.map { ByteBuffer(bytes: $0.signature) })
             binds.append(signed.map(\.isHeader))
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
-                                            signed_is_header)
-                SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[],
-                                     $9::boolean[])
-                """, binds: binds), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
+                                                    signed_is_header)
+                        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bytea[], $8::bytea[],
+                                             $9::boolean[])
+                        """, binds: binds), logger: logger)
         }
         for checkpoint in plan.checkpoints {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO ledger_checkpoints (size, root, note, previous_size)
                 VALUES (\(Int64(checkpoint.size)), \(ByteBuffer(bytes: checkpoint.root.bytes)), \(checkpoint.note),
                         (SELECT COALESCE(MAX(size), 0) FROM ledger_checkpoints))

@@ -47,7 +47,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// The postgres-nio client configuration for this location.
     public var configuration: PostgresClient.Configuration {
         if let socketDirectory {
-            return PostgresClient.Configuration(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            return PostgresClient.Configuration(
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         }
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {
@@ -65,7 +66,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .message(text): text
+        case .message(let text): text
         }
     }
 

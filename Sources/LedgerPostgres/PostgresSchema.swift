@@ -12,78 +12,90 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x4348_4C45_4447_0002
 
     static let migrations: [(name: String, statements: [String])] = [
-        ("ledger-v1", [
-            """
-            CREATE TABLE ledger_entries (
-                position    BIGINT  PRIMARY KEY CHECK (position >= 0),  -- Merkle leaf index, 0, 1, 2, …
-                stream      TEXT    COLLATE "C" NOT NULL,             -- byte order, as in SQLite
-                version     BIGINT  NOT NULL CHECK (version >= 1),    -- 1, 2, … within the stream
-                type        TEXT    NOT NULL,
-                commit_id   TEXT    NOT NULL,                         -- SHA-256 of the commit's signed bytes, hex
-                recorded_at BIGINT  NOT NULL,                         -- milliseconds since 1970 UTC
-                entry       BYTEA   NOT NULL,                         -- the exact bytes hashed as the leaf
-                leaf_hash   BYTEA   NOT NULL,                         -- SHA-256(0x00 || entry)
-                CONSTRAINT ledger_entries_stream_version UNIQUE (stream, version)
-            )
-            """,
-            """
-            CREATE TABLE ledger_commits (
-                id             TEXT   PRIMARY KEY,
-                first_position BIGINT NOT NULL UNIQUE,
-                last_position  BIGINT NOT NULL,
-                organisation   TEXT   NOT NULL,
-                key_id         TEXT   NOT NULL,
-                recorded_at    BIGINT NOT NULL,
-                signed         BYTEA  NOT NULL,  -- the commit document exactly as signed
-                signature      BYTEA  NOT NULL   -- Ed25519 over signed
-            )
-            """,
-            // A commit's signed bytes are mostly its events again: compressed with lz4 where the
-            // server has it (PostgreSQL 14 and later, built with lz4), several times cheaper than
-            // the default pglz at every append. Elsewhere the default stays.
-            """
-            DO $$ BEGIN
-                ALTER TABLE ledger_commits ALTER COLUMN signed SET COMPRESSION lz4;
-            EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
-            END $$
-            """,
-            """
-            CREATE TABLE ledger_nodes (
-                node_key BIGINT PRIMARY KEY,     -- (last leaf << 6) | level
-                hash     BYTEA  NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE ledger_checkpoints (
-                size BIGINT PRIMARY KEY,
-                root BYTEA  NOT NULL,
-                note TEXT   NOT NULL             -- C2SP signed note
-            )
-            """,
-            """
-            CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                RAISE EXCEPTION '% is append-only: history cannot be changed', TG_TABLE_NAME
-                    USING ERRCODE = 'restrict_violation';
-            END
-            $$
-            """,
-        ] + logTables.flatMap { table in [
-            "CREATE TRIGGER \(table)_refuse_change BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
-            "CREATE TRIGGER \(table)_refuse_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
-            "REVOKE UPDATE, DELETE, TRUNCATE ON \(table) FROM PUBLIC",
-        ] }),
+        (
+            "ledger-v1",
+            [
+                """
+                CREATE TABLE ledger_entries (
+                    position    BIGINT  PRIMARY KEY CHECK (position >= 0),  -- Merkle leaf index, 0, 1, 2, …
+                    stream      TEXT    COLLATE "C" NOT NULL,             -- byte order, as in SQLite
+                    version     BIGINT  NOT NULL CHECK (version >= 1),    -- 1, 2, … within the stream
+                    type        TEXT    NOT NULL,
+                    commit_id   TEXT    NOT NULL,                         -- SHA-256 of the commit's signed bytes, hex
+                    recorded_at BIGINT  NOT NULL,                         -- milliseconds since 1970 UTC
+                    entry       BYTEA   NOT NULL,                         -- the exact bytes hashed as the leaf
+                    leaf_hash   BYTEA   NOT NULL,                         -- SHA-256(0x00 || entry)
+                    CONSTRAINT ledger_entries_stream_version UNIQUE (stream, version)
+                )
+                """,
+                """
+                CREATE TABLE ledger_commits (
+                    id             TEXT   PRIMARY KEY,
+                    first_position BIGINT NOT NULL UNIQUE,
+                    last_position  BIGINT NOT NULL,
+                    organisation   TEXT   NOT NULL,
+                    key_id         TEXT   NOT NULL,
+                    recorded_at    BIGINT NOT NULL,
+                    signed         BYTEA  NOT NULL,  -- the commit document exactly as signed
+                    signature      BYTEA  NOT NULL   -- Ed25519 over signed
+                )
+                """,
+                // A commit's signed bytes are mostly its events again: compressed with lz4 where the
+                // server has it (PostgreSQL 14 and later, built with lz4), several times cheaper than
+                // the default pglz at every append. Elsewhere the default stays.
+                """
+                DO $$ BEGIN
+                    ALTER TABLE ledger_commits ALTER COLUMN signed SET COMPRESSION lz4;
+                EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
+                END $$
+                """,
+                """
+                CREATE TABLE ledger_nodes (
+                    node_key BIGINT PRIMARY KEY,     -- (last leaf << 6) | level
+                    hash     BYTEA  NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE ledger_checkpoints (
+                    size BIGINT PRIMARY KEY,
+                    root BYTEA  NOT NULL,
+                    note TEXT   NOT NULL             -- C2SP signed note
+                )
+                """,
+                """
+                CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION '% is append-only: history cannot be changed', TG_TABLE_NAME
+                        USING ERRCODE = 'restrict_violation';
+                END
+                $$
+                """,
+            ]
+                + logTables.flatMap { table in
+                    [
+                        "CREATE TRIGGER \(table)_refuse_change BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+                        "CREATE TRIGGER \(table)_refuse_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+                        "REVOKE UPDATE, DELETE, TRUNCATE ON \(table) FROM PUBLIC",
+                    ]
+                }
+        ),
         // Each event line is kept once, inside its entry: a commit written from now on keeps only
         // its document's header line in `signed`, and its reader puts the document back together
         // from the entries. Commits written before keep their whole document (false).
-        ("ledger-v2-commit-headers", [
-            "ALTER TABLE ledger_commits ADD COLUMN signed_is_header BOOLEAN NOT NULL DEFAULT false",
-        ]),
+        (
+            "ledger-v2-commit-headers",
+            [
+                "ALTER TABLE ledger_commits ADD COLUMN signed_is_header BOOLEAN NOT NULL DEFAULT false"
+            ]
+        ),
         // Each checkpoint records the size of the one stored before it (0 for the first), so that
         // a checkpoint removed from the log shows. NULL for checkpoints stored before.
-        ("ledger-v3-checkpoint-chain", [
-            "ALTER TABLE ledger_checkpoints ADD COLUMN previous_size BIGINT",
-        ]),
+        (
+            "ledger-v3-checkpoint-chain",
+            [
+                "ALTER TABLE ledger_checkpoints ADD COLUMN previous_size BIGINT"
+            ]
+        ),
     ]
 
     /// Applies the migrations not applied yet. Needs the right to create tables only when there
@@ -93,7 +105,8 @@ enum PostgresSchema {
             if try await applied(connection, logger).count == migrations.count { return }
             try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     CREATE TABLE IF NOT EXISTS ledger_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                     """, logger: logger)
                 let done = try await applied(connection, logger)

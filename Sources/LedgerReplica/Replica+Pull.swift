@@ -33,9 +33,10 @@ extension Replica {
             // Trust on first use: the key comes with the genesis commit, and the shown checkpoint
             // is checked with it once the genesis is in.
             guard let parsed = try? Checkpoint(text: SignedNote(parsing: shownNote).text) else {
-                throw try write(MisbehaviourEvidence(
-                    kind: .forgedCheckpoint, origin: "unknown", detected: clock.now(), source: api.base,
-                    conclusion: "The server's checkpoint is not a signed checkpoint note.", shown: shownNote))
+                throw try write(
+                    MisbehaviourEvidence(
+                        kind: .forgedCheckpoint, origin: "unknown", detected: clock.now(), source: api.base,
+                        conclusion: "The server's checkpoint is not a signed checkpoint note.", shown: shownNote))
             }
             target = parsed.size
         }
@@ -65,9 +66,10 @@ extension Replica {
         do {
             return try Checkpoint.open(note, verifier: key)
         } catch {
-            throw try write(MisbehaviourEvidence(
-                kind: .forgedCheckpoint, origin: key.name, detected: clock.now(), source: api.base,
-                conclusion: "The server's latest checkpoint is not signed by the ledger's key (\(error)).", shown: note))
+            throw try write(
+                MisbehaviourEvidence(
+                    kind: .forgedCheckpoint, origin: key.name, detected: clock.now(), source: api.base,
+                    conclusion: "The server's latest checkpoint is not signed by the ledger's key (\(error)).", shown: note))
         }
     }
 
@@ -76,7 +78,8 @@ extension Replica {
         guard let stored else { return }
         let held = try Checkpoint.open(stored.note, verifier: key)
         func evidence(_ kind: MisbehaviourEvidence.Kind, _ conclusion: String) -> MisbehaviourEvidence {
-            MisbehaviourEvidence(kind: kind, origin: held.origin, detected: clock.now(), source: api.base, conclusion: conclusion, held: stored.note, shown: shownNote)
+            MisbehaviourEvidence(
+                kind: kind, origin: held.origin, detected: clock.now(), source: api.base, conclusion: conclusion, held: stored.note, shown: shownNote)
         }
         if shown.size == held.size {
             guard shown.root != held.root else { return }
@@ -84,10 +87,13 @@ extension Replica {
         }
         if shown.size < held.size {
             if let found = try await MisbehaviourEvidence.contradiction(
-                between: shownNote, and: store, role: .held, key: key, source: api.base, detected: clock.now()) {
+                between: shownNote, and: store, role: .held, key: key, source: api.base, detected: clock.now())
+            {
                 throw try write(found)
             }
-            var found = evidence(.rollback, """
+            var found = evidence(
+                .rollback,
+                """
                 The server's latest checkpoint holds \(shown.size) entries; the replica holds \(held.size), signed by the \
                 ledger's key: the server lost \(held.size - shown.size) entries, as after a restore from an older backup.
                 """)
@@ -102,7 +108,9 @@ extension Replica {
         let verifies = (try? proof.verify()) != nil
         if verifies, proof.oldRoot == held.root { return }
         if verifies {
-            var found = evidence(.inconsistent, """
+            var found = evidence(
+                .inconsistent,
+                """
                 The server's tree of \(shown.size) entries has, at \(held.size) entries, another root than the tree the \
                 replica holds, which the ledger's key signed.
                 """)
@@ -178,11 +186,12 @@ extension Replica {
     func evidence(for refusal: MirrorRefusal, batch: MirrorBatch, from size: UInt64) async throws -> any Error {
         let origin = await ledger.registry.origin
         switch refusal {
-        case let .unsignedCheckpoint(note, reason):
-            return try write(MisbehaviourEvidence(
-                kind: .forgedCheckpoint, origin: origin, detected: clock.now(), source: api.base,
-                conclusion: "A checkpoint the server serves is not the ledger's (\(reason)).", shown: note))
-        case let .rootMismatch(note, at, computed):
+        case .unsignedCheckpoint(let note, let reason):
+            return try write(
+                MisbehaviourEvidence(
+                    kind: .forgedCheckpoint, origin: origin, detected: clock.now(), source: api.base,
+                    conclusion: "A checkpoint the server serves is not the ledger's (\(reason)).", shown: note))
+        case .rootMismatch(let note, let at, let computed):
             let held = try await store.latestCheckpoint()
             let frontier = try NodeStorage.frontier(
                 size: size, from: try await store.hashes(of: NodeStorage.storedFrontierNodes(forSize: size)))
@@ -192,25 +201,27 @@ extension Replica {
                     entries.append(MisbehaviourEvidence.ServedEntry(position: commit.first + UInt64(offset), bytes: bytes))
                 }
             }
-            return try write(MisbehaviourEvidence(
-                kind: .entriesMismatch, origin: origin, detected: clock.now(), source: api.base,
-                conclusion: "The commits the server serves up to \(at) give root \(computed), not the root of its signed checkpoint.",
-                held: held?.note, shown: note, frontier: frontier.hashes, entries: entries))
-        case let .refusedCommit(position, commit, reason):
+            return try write(
+                MisbehaviourEvidence(
+                    kind: .entriesMismatch, origin: origin, detected: clock.now(), source: api.base,
+                    conclusion: "The commits the server serves up to \(at) give root \(computed), not the root of its signed checkpoint.",
+                    held: held?.note, shown: note, frontier: frontier.hashes, entries: entries))
+        case .refusedCommit(let position, let commit, let reason):
             guard let note = batch.checkpoints.first(where: { (try? Checkpoint(text: SignedNote(parsing: $0).text))?.size ?? 0 > position }),
-                  let checkpoint = try? Checkpoint(text: SignedNote(parsing: note).text),
-                  let entry = try commit.entries().first
+                let checkpoint = try? Checkpoint(text: SignedNote(parsing: note).text),
+                let entry = try commit.entries().first
             else { return ReplicaError.unusable(refusal.description) }
             let proof = try await api.inclusion(position: position, size: checkpoint.size)
             guard proof.leafHash == TreeHash.leaf(entry), proof.root == checkpoint.root, (try? proof.verify()) != nil else {
                 return ReplicaError.unusable("\(refusal.description), and the server's inclusion proof for it does not verify")
             }
-            return try write(MisbehaviourEvidence(
-                kind: .invalidCommit, origin: origin, detected: clock.now(), source: api.base,
-                conclusion: "The commit at position \(position) does not pass the coalition's checks: \(reason).", shown: note,
-                inclusion: MisbehaviourEvidence.Inclusion(index: position, size: checkpoint.size, leaf: proof.leafHash, hashes: proof.hashes),
-                entries: [MisbehaviourEvidence.ServedEntry(position: position, bytes: entry)],
-                commit: MisbehaviourEvidence.ServedCommit(signed: commit.signed, signature: commit.signature)))
+            return try write(
+                MisbehaviourEvidence(
+                    kind: .invalidCommit, origin: origin, detected: clock.now(), source: api.base,
+                    conclusion: "The commit at position \(position) does not pass the coalition's checks: \(reason).", shown: note,
+                    inclusion: MisbehaviourEvidence.Inclusion(index: position, size: checkpoint.size, leaf: proof.leafHash, hashes: proof.hashes),
+                    entries: [MisbehaviourEvidence.ServedEntry(position: position, bytes: entry)],
+                    commit: MisbehaviourEvidence.ServedCommit(signed: commit.signed, signature: commit.signature)))
         case .notContiguous, .misplacedCheckpoint, .uncovered:
             return ReplicaError.unusable(refusal.description)
         }

@@ -117,14 +117,15 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .misbehaviour(evidence, path): "the server showed another history (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence kept in \(path)"
-        case let .otherKey(given, kept):
+        case .misbehaviour(let evidence, let path):
+            "the server showed another history (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence kept in \(path)"
+        case .otherKey(let given, let kept):
             "the verifier key given (\(given)) is not the one this replica was first given (\(kept)); a ledger's key does not change"
-        case let .unknownKey(path): "the replica \(path) holds a ledger but no verifier key for it; give the ledger's verifier key"
-        case let .genesisNamesOtherKey(named, expected):
+        case .unknownKey(let path): "the replica \(path) holds a ledger but no verifier key for it; give the ledger's verifier key"
+        case .genesisNamesOtherKey(let named, let expected):
             "the ledger's genesis names checkpoint key \(named), not the verifier key given (\(expected)): this is not that ledger"
-        case let .unreadableSettings(path, reason): "\(path) cannot be read: \(reason)"
-        case let .unusable(detail): "the server's answer cannot be mirrored: \(detail)"
+        case .unreadableSettings(let path, let reason): "\(path) cannot be read: \(reason)"
+        case .unusable(let detail): "the server's answer cannot be mirrored: \(detail)"
         }
     }
 }

@@ -31,18 +31,19 @@ public final class SQLiteAccessTokenStore: AccessTokenStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("tokens-v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE access_tokens (
-                    id TEXT PRIMARY KEY,            -- public id, shown in listings
-                    secret_hash BLOB NOT NULL UNIQUE, -- SHA-256 of the secret
-                    organisation TEXT NOT NULL,
-                    person TEXT NOT NULL,
-                    role TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    expires_at REAL NOT NULL,
-                    revoked_at REAL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_tokens (
+                        id TEXT PRIMARY KEY,            -- public id, shown in listings
+                        secret_hash BLOB NOT NULL UNIQUE, -- SHA-256 of the secret
+                        organisation TEXT NOT NULL,
+                        person TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        revoked_at REAL
+                    )
+                    """)
         }
         return migrator
     }
@@ -69,8 +70,9 @@ public final class SQLiteAccessTokenStore: AccessTokenStore {
 
     public func revoke(id: String, at time: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                           arguments: [time.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [time.timeIntervalSince1970, id])
             return db.changesCount == 1
         }
     }

@@ -88,7 +88,8 @@ public final class SQLiteLedgerStore: LedgerStore {
                         return .commit
                     } catch let error as DatabaseError
                         where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && !query.assumedNew.isEmpty
-                        && (error.message ?? "").contains("ledger_entries.stream") {
+                        && (error.message ?? "").contains("ledger_entries.stream")
+                    {
                         // A stream taken as new was not: read every stream and plan again.
                         query.streams.formUnion(query.assumedNew)
                         query.assumedNew = []
@@ -97,7 +98,9 @@ public final class SQLiteLedgerStore: LedgerStore {
                         // it cannot add is one nobody appended: the file was altered.
                         throw LedgerError.corrupted(
                             position: snapshot.size,
-                            reason: "the ledger file holds a row beyond the log's end (\(error.message ?? "a constraint failed")): it was altered outside the ledger; nothing was appended, and a verification names what changed")
+                            reason:
+                                "the ledger file holds a row beyond the log's end (\(error.message ?? "a constraint failed")): it was altered outside the ledger; nothing was appended, and a verification names what changed"
+                        )
                     }
                 }
             }
@@ -108,11 +111,12 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func snapshot(_ db: Database, _ query: AppendQuery) throws -> AppendSnapshot {
         let size = try size(db)
-        let frontier = if let known = query.knownFrontier, known.size == size {
-            known
-        } else {
-            try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
-        }
+        let frontier =
+            if let known = query.knownFrontier, known.size == size {
+                known
+            } else {
+                try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
+            }
         var versions: [String: StreamHead] = [:]
         for chunk in Array(query.streams).chunked(500) {
             for stream in chunk { versions[stream] = .empty }
@@ -145,10 +149,12 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     private static func write(_ plan: AppendPlan, after size: UInt64, _ db: Database) throws {
         precondition(plan.entries.first.map { $0.position == size } ?? true, "a plan appends at the end of the log")
-        let insertEntry = try BulkInsert(db, sql: """
-            INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insertEntry = try BulkInsert(
+            db,
+            sql: """
+                INSERT INTO ledger_entries (position, stream, version, type, commit_id, recorded_at, entry, leaf_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for entry in plan.entries {
             try insertEntry.execute(
                 .integer(Int64(entry.position)), .text(entry.stream), .integer(Int64(entry.version)), .text(entry.type),
@@ -158,11 +164,12 @@ public final class SQLiteLedgerStore: LedgerStore {
         for (node, hash) in plan.nodes {
             try insertNode.execute(.integer(node.storageKey), .bytes(hash.bytes))
         }
-        let insertCommit = try db.cachedStatement(sql: """
-            INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
-                                        signed_is_header)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insertCommit = try db.cachedStatement(
+            sql: """
+                INSERT INTO ledger_commits (id, first_position, last_position, organisation, key_id, recorded_at, signed, signature,
+                                            signed_is_header)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for commit in plan.commits {
             let signed = plan.signedToKeep(of: commit, after: size)
             try insertCommit.execute(arguments: [
@@ -241,8 +248,10 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func storedNodes(fromKey key: Int64, limit: Int) async throws -> [(node: TreeNode, hash: TreeHash)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
-                             arguments: [key, limit]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key >= ? ORDER BY node_key LIMIT ?",
+                arguments: [key, limit]
+            ).map { row in
                 try StoredRow.node(row)
             }
         }
@@ -262,8 +271,10 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
-                             arguments: [Int64(size), limit]).map(Self.checkpoint)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
+                arguments: [Int64(size), limit]
+            ).map(Self.checkpoint)
         }
     }
 
@@ -277,8 +288,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func rowsBeforeTheLog() async throws -> [String] {
         try await read { db in
             var rows: [String] = []
-            let keys = [(SQLiteSchema.entries, "position"), (SQLiteSchema.commits, "first_position"), (SQLiteSchema.nodes, "node_key"),
-                        (SQLiteSchema.checkpoints, "size")]
+            let keys = [
+                (SQLiteSchema.entries, "position"), (SQLiteSchema.commits, "first_position"), (SQLiteSchema.nodes, "node_key"),
+                (SQLiteSchema.checkpoints, "size"),
+            ]
             for (table, column) in keys {
                 if let value = try String.fetchOne(db, sql: "SELECT quote(\(column)) FROM \(table) WHERE \(column) < 0 ORDER BY \(column) LIMIT 1") {
                     rows.append("\(table) holds a row with \(column) \(value)")
@@ -341,16 +354,20 @@ public final class SQLiteLedgerStore: LedgerStore {
         let interior = nodes.filter { $0.level > 0 }.map(\.storageKey)
         for chunk in leaves.chunked(500) {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT position, leaf_hash FROM ledger_entries WHERE position IN (\(marks))",
-                                        arguments: StatementArguments(chunk)) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT position, leaf_hash FROM ledger_entries WHERE position IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
                 let position = try StoredRow.position(row.decode(Int64.self, atIndex: 0), column: "ledger_entries.position")
                 result[TreeNode(level: 0, index: position)] = try StoredRow.hash(row, 1, "ledger_entries.leaf_hash", position: position)
             }
         }
         for chunk in interior.chunked(500) {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
-                                        arguments: StatementArguments(chunk)) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT node_key, hash FROM ledger_nodes WHERE node_key IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
                 let (node, hash) = try StoredRow.node(row)
                 result[node] = hash
             }
@@ -360,10 +377,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Entries matching `condition`, read column by column (the log's hot read path).
     private static func entries(_ db: Database, where condition: String, order: String, arguments: StatementArguments) throws -> [StoredEntry] {
-        let statement = try db.cachedStatement(sql: """
-            SELECT position, stream, version, type, recorded_at, commit_id, entry, leaf_hash
-            FROM ledger_entries WHERE \(condition) ORDER BY \(order) LIMIT ?
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT position, stream, version, type, recorded_at, commit_id, entry, leaf_hash
+                FROM ledger_entries WHERE \(condition) ORDER BY \(order) LIMIT ?
+                """)
         try statement.setArguments(arguments)
         var result: [StoredEntry] = []
         try BulkRead(statement).forEach { row in result.append(try StoredRow.entry(row)) }
@@ -371,8 +389,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     private static func keptCommits(_ db: Database, from position: UInt64, limit: Int) throws -> [StoredCommit] {
-        try Row.fetchAll(db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
-                         arguments: [Int64(position), limit]).map(commit)
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
+            arguments: [Int64(position), limit]
+        ).map(commit)
     }
 
     /// The commit with its whole document, put back together from its entries if it keeps only

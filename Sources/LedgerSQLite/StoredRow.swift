@@ -60,7 +60,8 @@ enum StoredRow {
             return value
         }
         let stream = try column(row.storedText(1), "ledger_entries.stream", "is not text")
-        let version = try unsigned(column(row.storedInteger(2), "ledger_entries.version", "is not an integer"), column: "ledger_entries.version", position: position)
+        let version = try unsigned(
+            column(row.storedInteger(2), "ledger_entries.version", "is not an integer"), column: "ledger_entries.version", position: position)
         let type = try column(row.storedText(3), "ledger_entries.type", "is not text")
         let recordedAt = try column(row.storedInteger(4), "ledger_entries.recorded_at", "is not an integer")
         let commit = try CommitID(stored: column(row.storedText(5), "ledger_entries.commit_id", "is not text"))

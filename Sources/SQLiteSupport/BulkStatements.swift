@@ -23,19 +23,20 @@ package struct BulkInsert {
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
-            let code: Int32 = switch value {
-            case let .integer(number): sqlite3_bind_int64(handle, index, number)
-            case var .text(text):
-                text.withUTF8 { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) {
-                        sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.emptyText, Int32($0.count), transient)
+            let code: Int32 =
+                switch value {
+                case .integer(let number): sqlite3_bind_int64(handle, index, number)
+                case .text(var text):
+                    text.withUTF8 { bytes in
+                        bytes.withMemoryRebound(to: CChar.self) {
+                            sqlite3_bind_text(handle, index, $0.baseAddress ?? Self.emptyText, Int32($0.count), transient)
+                        }
                     }
+                case .bytes(let bytes):
+                    bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+                case .real(let number): sqlite3_bind_double(handle, index, number)
+                case .null: sqlite3_bind_null(handle, index)
                 }
-            case let .bytes(bytes):
-                bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
-            case let .real(number): sqlite3_bind_double(handle, index, number)
-            case .null: sqlite3_bind_null(handle, index)
-            }
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastMessage) }
         }
         let code = sqlite3_step(handle)
@@ -79,8 +80,9 @@ package struct BulkRead {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
             }
             try body(self)
         }

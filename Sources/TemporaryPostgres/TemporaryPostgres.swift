@@ -35,8 +35,12 @@ package final class TemporaryPostgres: Sendable {
         }
         let data = folder.appendingPathComponent("data").path
         try run("initdb", ["-D", data, "-A", "trust", "-U", user, "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"])
-        try run("pg_ctl", ["-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-o",
-                           "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c max_connections=200", "start"])
+        try run(
+            "pg_ctl",
+            [
+                "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-o",
+                "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c max_connections=200", "start",
+            ])
         try startWatchdog(data: data)
     }
 
@@ -52,7 +56,9 @@ package final class TemporaryPostgres: Sendable {
     /// Runs SQL through `psql` as `role` (default: the superuser); returns its output.
     @discardableResult
     package func psql(_ database: String, _ sql: String, as role: String? = nil) throws -> String {
-        try run("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", role ?? user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql])
+        try run(
+            "psql",
+            ["-h", "127.0.0.1", "-p", "\(port)", "-U", role ?? user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql])
     }
 
     /// Stops the server now and removes its folder.
@@ -112,11 +118,14 @@ package final class TemporaryPostgres: Sendable {
     }
 
     static func binaryFolder() -> URL? {
-        let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+        let candidates =
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .compactMap(Int.init).sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin" }
             + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") && FileManager.default.isExecutableFile(atPath: "\($0)/pg_ctl") }
-            .map { URL(fileURLWithPath: $0) }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: "\($0)/initdb") && FileManager.default.isExecutableFile(atPath: "\($0)/pg_ctl")
+        }
+        .map { URL(fileURLWithPath: $0) }
     }
 
     private static func freePort() throws -> Int {

@@ -15,20 +15,28 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             """,
         version: version,
         groupedSubcommands: [
-            CommandGroup(name: "Ledger", subcommands: [
-                KeygenCommand.self, InitCommand.self, SampleCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
-                VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
-            ]),
-            CommandGroup(name: "Recording", subcommands: [
-                RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self, AgreementCommand.self,
-                DialogueCommand.self,
-            ]),
-            CommandGroup(name: "Read model", subcommands: [
-                StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
-                HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
-            ]),
+            CommandGroup(
+                name: "Ledger",
+                subcommands: [
+                    KeygenCommand.self, InitCommand.self, SampleCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
+                    VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
+                ]),
+            CommandGroup(
+                name: "Recording",
+                subcommands: [
+                    RecordCommand.self, CorrectCommand.self, ImportCommand.self, AssignOwnerCommand.self, AgreementCommand.self,
+                    DialogueCommand.self,
+                ]),
+            CommandGroup(
+                name: "Read model",
+                subcommands: [
+                    StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
+                    HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
+                ]),
             CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
-            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self, EvidenceCommand.self]),
+            CommandGroup(
+                name: "Partners", subcommands: [PullCommand.self, ExportCommand.self, EvidenceCommand.self]),
+            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self]),
         ]
     )
 

@@ -22,52 +22,95 @@ struct AuthorisationTests {
         validFrom: CalendarDate(2026, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!)
     static let dialogue = DialogueHeld(
         dialogue: "d1", chain: "hf", date: CalendarDate(2026, 3, 1)!, participants: [director], reviewedPosition: 10,
-        decisions: [Decision(decision: "d1-homes", text: "Ask for homes.", rationale: "Too few.", decidedBy: director,
-                             evidence: Evidence(positions: [3], kpis: ["homes"]))],
-        actions: [Action(action: "a1", text: "Call Hoeksteen.", owner: PersonRef(organisation: "hoeksteen", person: "directeur"), due: CalendarDate(2026, 4, 1)!)])
+        decisions: [
+            Decision(
+                decision: "d1-homes", text: "Ask for homes.", rationale: "Too few.", decidedBy: director,
+                evidence: Evidence(positions: [3], kpis: ["homes"]))
+        ],
+        actions: [
+            Action(
+                action: "a1", text: "Call Hoeksteen.", owner: PersonRef(organisation: "hoeksteen", person: "directeur"),
+                due: CalendarDate(2026, 4, 1)!)
+        ])
 
     static let cases: [Case] = [
-        Case(description: "MissionDefined", events: [.missionDefined(MissionDefined(mission: "Iedereen een huis.", goals: [Goal(goal: "g1", title: "Huis")]))],
-             allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "PolicySet", events: [.policySet(PolicySet(kpiLimitPerChain: 12, staleGraceDays: 10, dialogueGraceDays: 5))],
-             allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
-        Case(description: "MemberRegistered", events: [.memberRegistered(MemberRegistered(organisation: "hoeksteen", person: "huurconsulent", name: "Huurconsulent", managementTeam: false))],
-             allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
-        Case(description: "RoleGranted", events: [.roleGranted(RoleChange(organisation: "opvang", person: "medewerker", role: .reporter, scope: "intake"))],
-             allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
-        Case(description: "ChainDefined", events: [.chainDefined(ChainDefinition(
-                chain: "schulden", name: "Schulden", customerNeed: "Rust", customer: "Huishoudens", parent: "hf", partners: ["gemeente", "buiten"],
-                cadence: .monthly, steps: [ChainStep(step: "signaal", name: "Signaal", organisation: "buiten", customerVisible: false)]))],
-             allowed: ["gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
-        Case(description: "ChainChanged", events: [.chainChanged(DomainFixture.chain)],
-             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "ChainOwnerAssigned", events: [.chainOwnerAssigned(ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "hoeksteen", person: "directeur"), reason: "rotation"))],
-             allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
-        Case(description: "KpiDefined", events: [.kpiDefined(KpiDefinition(
-                kpi: "offers", chain: "hf", name: "Aanbiedingen", level: .process, step: "home", unit: "homes", direction: .higher, grain: .month,
-                aggregation: .sum, owner: director, reporters: ["hoeksteen"], contributesTo: ["days"], goals: []))],
-             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "TargetSet", events: [.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, until: nil, target: 90, red: 80))],
-             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "KpiRetired", events: [.kpiRetired(Retirement(chain: nil, kpi: "intake", reason: "replaced"))],
-             allowed: ["opvang"], forbidden: ["hoeksteen", "buiten"]),
-        Case(description: "MeasurementRecorded (shelter's KPI)", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 91)],
-             allowed: ["opvang"], forbidden: ["gemeente", "hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "MeasurementRecorded (corporation's KPI)", events: [DomainFixture.measurement("homes", "2026-Q1", "hoeksteen", 6)],
-             allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang"]),
-        Case(description: "AgreementProposed", events: [.agreementProposed(proposal)],
-             allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
-        Case(description: "AgreementSigned", setup: [("gemeente", [.agreementProposed(proposal)])],
-             events: [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))],
-             allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang", "rekenkamer"]),
-        Case(description: "AgreementTerminated", setup: [("gemeente", [.agreementProposed(proposal)])],
-             events: [.agreementTerminated(AgreementTerminated(agreement: "homes-2026", reason: "stopped", effective: CalendarDate(2026, 6, 30)!))],
-             allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten"]),
-        Case(description: "DialogueHeld", events: [.dialogueHeld(dialogue)],
-             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
-        Case(description: "ActionCompleted", setup: [("opvang", [.dialogueHeld(dialogue)])],
-             events: [.actionCompleted(ActionCompleted(dialogue: "d1", action: "a1", completedOn: CalendarDate(2026, 3, 20)!, note: nil))],
-             allowed: ["hoeksteen", "opvang", "gemeente"], forbidden: ["buiten", "rekenkamer"]),
+        Case(
+            description: "MissionDefined",
+            events: [.missionDefined(MissionDefined(mission: "Iedereen een huis.", goals: [Goal(goal: "g1", title: "Huis")]))],
+            allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "PolicySet", events: [.policySet(PolicySet(kpiLimitPerChain: 12, staleGraceDays: 10, dialogueGraceDays: 5))],
+            allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
+        Case(
+            description: "MemberRegistered",
+            events: [
+                .memberRegistered(MemberRegistered(organisation: "hoeksteen", person: "huurconsulent", name: "Huurconsulent", managementTeam: false))
+            ],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
+        Case(
+            description: "RoleGranted",
+            events: [.roleGranted(RoleChange(organisation: "opvang", person: "medewerker", role: .reporter, scope: "intake"))],
+            allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
+        Case(
+            description: "ChainDefined",
+            events: [
+                .chainDefined(
+                    ChainDefinition(
+                        chain: "schulden", name: "Schulden", customerNeed: "Rust", customer: "Huishoudens", parent: "hf",
+                        partners: ["gemeente", "buiten"],
+                        cadence: .monthly, steps: [ChainStep(step: "signaal", name: "Signaal", organisation: "buiten", customerVisible: false)]))
+            ],
+            allowed: ["gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
+        Case(
+            description: "ChainChanged", events: [.chainChanged(DomainFixture.chain)],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "ChainOwnerAssigned",
+            events: [
+                .chainOwnerAssigned(
+                    ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "hoeksteen", person: "directeur"), reason: "rotation"))
+            ],
+            allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "rekenkamer"]),
+        Case(
+            description: "KpiDefined",
+            events: [
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "offers", chain: "hf", name: "Aanbiedingen", level: .process, step: "home", unit: "homes", direction: .higher,
+                        grain: .month,
+                        aggregation: .sum, owner: director, reporters: ["hoeksteen"], contributesTo: ["days"], goals: []))
+            ],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "TargetSet", events: [.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, until: nil, target: 90, red: 80))],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "KpiRetired", events: [.kpiRetired(Retirement(chain: nil, kpi: "intake", reason: "replaced"))],
+            allowed: ["opvang"], forbidden: ["hoeksteen", "buiten"]),
+        Case(
+            description: "MeasurementRecorded (shelter's KPI)", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 91)],
+            allowed: ["opvang"], forbidden: ["gemeente", "hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "MeasurementRecorded (corporation's KPI)", events: [DomainFixture.measurement("homes", "2026-Q1", "hoeksteen", 6)],
+            allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang"]),
+        Case(
+            description: "AgreementProposed", events: [.agreementProposed(proposal)],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
+        Case(
+            description: "AgreementSigned", setup: [("gemeente", [.agreementProposed(proposal)])],
+            events: [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))],
+            allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang", "rekenkamer"]),
+        Case(
+            description: "AgreementTerminated", setup: [("gemeente", [.agreementProposed(proposal)])],
+            events: [.agreementTerminated(AgreementTerminated(agreement: "homes-2026", reason: "stopped", effective: CalendarDate(2026, 6, 30)!))],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten"]),
+        Case(
+            description: "DialogueHeld", events: [.dialogueHeld(dialogue)],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "ActionCompleted", setup: [("opvang", [.dialogueHeld(dialogue)])],
+            events: [.actionCompleted(ActionCompleted(dialogue: "d1", action: "a1", completedOn: CalendarDate(2026, 3, 20)!, note: nil))],
+            allowed: ["hoeksteen", "opvang", "gemeente"], forbidden: ["buiten", "rekenkamer"]),
     ]
 
     @Test(arguments: cases)
@@ -77,7 +120,7 @@ struct AuthorisationTests {
             for (signer, events) in test.setup { try await fixture.accept(by: signer, events) }
             for forbidden in test.forbidden {
                 let error = try await fixture.refuse(by: forbidden, test.events)
-                guard case let .unauthorised(_, type, organisation, reason) = error else {
+                guard case .unauthorised(_, let type, let organisation, let reason) = error else {
                     Issue.record("\(test) by \(forbidden): expected an authorisation error, got \(error)")
                     continue
                 }
@@ -100,7 +143,7 @@ struct AuditorTests {
             agreement: "audit-2026", version: 1, title: terms.title, terms: terms.terms, parties: ["hoeksteen", "rekenkamer"],
             obligations: terms.obligations, validFrom: terms.validFrom, validUntil: terms.validUntil)
         let error = try await fixture.refuse(by: "rekenkamer", [.agreementProposed(terms)])
-        guard case let .unauthorised(index, type, organisation, reason) = error else {
+        guard case .unauthorised(let index, let type, let organisation, let reason) = error else {
             Issue.record("expected an authorisation error, got \(error)")
             return
         }
@@ -111,7 +154,12 @@ struct AuditorTests {
 
     @Test func anAuditorRegistersItsOwnMembers() async throws {
         var fixture = try await DomainFixture.make()
-        try await fixture.accept(by: "rekenkamer", [.memberRegistered(MemberRegistered(
-            organisation: "rekenkamer", person: "controleur", name: "Controleur", managementTeam: false))])
+        try await fixture.accept(
+            by: "rekenkamer",
+            [
+                .memberRegistered(
+                    MemberRegistered(
+                        organisation: "rekenkamer", person: "controleur", name: "Controleur", managementTeam: false))
+            ])
     }
 }

@@ -17,74 +17,132 @@ struct InvariantTests {
 
     static let director = DomainFixture.director
     static func kpi(_ id: String, level: KPILevel = .chain, step: String? = nil, contributesTo: [String] = [], goals: [String] = []) -> ChainEvent {
-        .kpiDefined(KpiDefinition(kpi: id, chain: "hf", name: id, level: level, step: step, unit: "%", direction: .higher, grain: .month,
-                                  aggregation: .average, owner: director, reporters: ["opvang"], contributesTo: contributesTo, goals: goals))
+        .kpiDefined(
+            KpiDefinition(
+                kpi: id, chain: "hf", name: id, level: level, step: step, unit: "%", direction: .higher, grain: .month,
+                aggregation: .average, owner: director, reporters: ["opvang"], contributesTo: contributesTo, goals: goals))
     }
 
     static func agreement(_ parties: [String], obligation: Obligation, from: CalendarDate = CalendarDate(2026, 1, 1)!) -> ChainEvent {
-        .agreementProposed(AgreementTerms(agreement: "a1", version: 1, title: "A", terms: "T", parties: parties, obligations: [obligation],
-                                          validFrom: from, validUntil: CalendarDate(2026, 12, 31)!))
+        .agreementProposed(
+            AgreementTerms(
+                agreement: "a1", version: 1, title: "A", terms: "T", parties: parties, obligations: [obligation],
+                validFrom: from, validUntil: CalendarDate(2026, 12, 31)!))
     }
 
     static let cases: [Case] = [
-        Case(description: "the KPI limit per chain", setup: [("gemeente", [.policySet(PolicySet(kpiLimitPerChain: 4, staleGraceDays: 14, dialogueGraceDays: 7))])],
-             signer: "opvang", events: [kpi("fifth")], message: "breaks rule \"at most 4 KPIs per chain\": chain hf already has 4 active KPIs"),
-        Case(description: "links only upward", signer: "opvang", events: [.kpiLinked(KpiLink(kpi: "homeless", to: "intake", goal: nil))],
-             message: "breaks rule \"links run upward\": result KPI homeless cannot contribute to process KPI intake"),
-        Case(description: "links never close a cycle", setup: [("opvang", [kpi("satisfaction", contributesTo: ["days"])])],
-             signer: "opvang", events: [.kpiLinked(KpiLink(kpi: "days", to: "satisfaction", goal: nil))],
-             message: "breaks rule \"links run without cycles\": linking days to satisfaction closes a cycle"),
-        Case(description: "process KPIs belong to a step", signer: "opvang", events: [kpi("nostep", level: .process)],
-             message: "process KPI nostep names no step"),
-        Case(description: "only result KPIs serve goals", signer: "opvang", events: [kpi("goalish", goals: ["g1"])],
-             message: "a chain KPI cannot link to goal g1"),
-        Case(description: "a measurement's period fits the grain", signer: "opvang", events: [DomainFixture.measurement("intake", "2026-Q1", "opvang", 90)],
-             message: "KPI intake is measured per month; 2026-Q1 is a quarter"),
-        Case(description: "units match", signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 90, unit: "days")],
-             message: "breaks rule \"units match\": KPI intake is measured in %, not days"),
-        Case(description: "measurements of retired KPIs", setup: [("opvang", [.kpiRetired(Retirement(chain: nil, kpi: "intake", reason: "replaced"))])],
-             signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 90)], message: "KPI intake is retired"),
-        Case(description: "a second value is a correction", setup: [("opvang", [DomainFixture.measurement("intake", "2026-01", "opvang", 90)])],
-             signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 91)],
-             message: "breaks rule \"one value per KPI, period and organisation\""),
-        Case(description: "a correction names the latest value", setup: [("opvang", [DomainFixture.measurement("intake", "2026-01", "opvang", 90)])],
-             signer: "opvang", events: [.measurementCorrected(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 88,
-                                                                           status: .normal, source: "fix", supersedes: 2, reason: "typo"))],
-             message: "breaks rule \"corrections supersede the latest value\""),
-        Case(description: "a correction without a value to correct", signer: "opvang",
-             events: [.measurementCorrected(Measurement(kpi: "intake", period: Period("2026-02")!, organisation: "opvang", value: 88,
-                                                        status: .normal, source: "fix", supersedes: 2, reason: "typo"))],
-             message: "there is no measurement of intake for 2026-02 by opvang to correct"),
-        Case(description: "obligations stay within a party's chains", signer: "gemeente",
-             events: [agreement(["gemeente", "buiten"], obligation: Obligation(party: "buiten", kpi: "intake", target: 90, from: Period("2026-01")!, until: Period("2026-12")!))],
-             message: "buiten is not a partner of chain hf"),
-        Case(description: "dates run forward", signer: "gemeente",
-             events: [agreement(["gemeente", "hoeksteen"], obligation: Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2026-Q1")!, until: Period("2026-Q4")!),
-                                from: CalendarDate(2027, 1, 1)!)],
-             message: "valid from 2027-01-01 until 2026-12-31"),
-        Case(description: "a chain owner sits in a management team", signer: "gemeente",
-             events: [.chainOwnerAssigned(ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "opvang", person: "medewerker"), reason: "r"))],
-             message: "breaks rule \"a chain owner sits in a management team\""),
-        Case(description: "chain ids are unique", signer: "gemeente", events: [.chainDefined(DomainFixture.chain)],
-             message: "breaks rule \"chain ids are unique\": chain hf already exists"),
-        Case(description: "thresholds follow the direction", signer: "opvang",
-             events: [.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, until: nil, target: 80, red: 90))],
-             message: "for higher-is-better the red threshold (90.0) lies at or below the target (80.0)"),
-        Case(description: "a dialogue reviews the past", signer: "opvang",
-             events: [.dialogueHeld(DialogueHeld(dialogue: "d9", chain: "hf", date: CalendarDate(2026, 1, 5)!, participants: [director],
-                                                 reviewedPosition: 10_000, decisions: [], actions: []))],
-             message: "breaks rule \"a dialogue reviews the past\""),
-        Case(description: "decision ids are unique", setup: [("opvang", [.dialogueHeld(AuthorisationTests.dialogue)])], signer: "opvang",
-             events: [.dialogueHeld(DialogueHeld(dialogue: "d2", chain: "hf", date: CalendarDate(2026, 4, 1)!, participants: [director],
-                                                 reviewedPosition: 5, decisions: AuthorisationTests.dialogue.decisions, actions: []))],
-             message: "breaks rule \"decision ids are unique\": decision d1-homes already exists"),
-        Case(description: "ids are well-formed", signer: "gemeente",
-             events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],
-             message: "person \"jan_jansen\" is not an id"),
-        Case(description: "notes stay short", signer: "opvang",
-             events: [.measurementRecorded(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 90, status: .normal,
-                                                       source: "x", note: String(repeating: "n", count: 281)))],
-             message: "notes hold at most 280 characters"),
+        Case(
+            description: "the KPI limit per chain",
+            setup: [("gemeente", [.policySet(PolicySet(kpiLimitPerChain: 4, staleGraceDays: 14, dialogueGraceDays: 7))])],
+            signer: "opvang", events: [kpi("fifth")], message: "breaks rule \"at most 4 KPIs per chain\": chain hf already has 4 active KPIs"),
+        Case(
+            description: "links only upward", signer: "opvang", events: [.kpiLinked(KpiLink(kpi: "homeless", to: "intake", goal: nil))],
+            message: "breaks rule \"links run upward\": result KPI homeless cannot contribute to process KPI intake"),
+        Case(
+            description: "links never close a cycle", setup: [("opvang", [kpi("satisfaction", contributesTo: ["days"])])],
+            signer: "opvang", events: [.kpiLinked(KpiLink(kpi: "days", to: "satisfaction", goal: nil))],
+            message: "breaks rule \"links run without cycles\": linking days to satisfaction closes a cycle"),
+        Case(
+            description: "process KPIs belong to a step", signer: "opvang", events: [kpi("nostep", level: .process)],
+            message: "process KPI nostep names no step"),
+        Case(
+            description: "only result KPIs serve goals", signer: "opvang", events: [kpi("goalish", goals: ["g1"])],
+            message: "a chain KPI cannot link to goal g1"),
+        Case(
+            description: "a measurement's period fits the grain", signer: "opvang",
+            events: [DomainFixture.measurement("intake", "2026-Q1", "opvang", 90)],
+            message: "KPI intake is measured per month; 2026-Q1 is a quarter"),
+        Case(
+            description: "units match", signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 90, unit: "days")],
+            message: "breaks rule \"units match\": KPI intake is measured in %, not days"),
+        Case(
+            description: "measurements of retired KPIs",
+            setup: [("opvang", [.kpiRetired(Retirement(chain: nil, kpi: "intake", reason: "replaced"))])],
+            signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 90)], message: "KPI intake is retired"),
+        Case(
+            description: "a second value is a correction", setup: [("opvang", [DomainFixture.measurement("intake", "2026-01", "opvang", 90)])],
+            signer: "opvang", events: [DomainFixture.measurement("intake", "2026-01", "opvang", 91)],
+            message: "breaks rule \"one value per KPI, period and organisation\""),
+        Case(
+            description: "a correction names the latest value", setup: [("opvang", [DomainFixture.measurement("intake", "2026-01", "opvang", 90)])],
+            signer: "opvang",
+            events: [
+                .measurementCorrected(
+                    Measurement(
+                        kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 88,
+                        status: .normal, source: "fix", supersedes: 2, reason: "typo"))
+            ],
+            message: "breaks rule \"corrections supersede the latest value\""),
+        Case(
+            description: "a correction without a value to correct", signer: "opvang",
+            events: [
+                .measurementCorrected(
+                    Measurement(
+                        kpi: "intake", period: Period("2026-02")!, organisation: "opvang", value: 88,
+                        status: .normal, source: "fix", supersedes: 2, reason: "typo"))
+            ],
+            message: "there is no measurement of intake for 2026-02 by opvang to correct"),
+        Case(
+            description: "obligations stay within a party's chains", signer: "gemeente",
+            events: [
+                agreement(
+                    ["gemeente", "buiten"],
+                    obligation: Obligation(party: "buiten", kpi: "intake", target: 90, from: Period("2026-01")!, until: Period("2026-12")!))
+            ],
+            message: "buiten is not a partner of chain hf"),
+        Case(
+            description: "dates run forward", signer: "gemeente",
+            events: [
+                agreement(
+                    ["gemeente", "hoeksteen"],
+                    obligation: Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2026-Q1")!, until: Period("2026-Q4")!),
+                    from: CalendarDate(2027, 1, 1)!)
+            ],
+            message: "valid from 2027-01-01 until 2026-12-31"),
+        Case(
+            description: "a chain owner sits in a management team", signer: "gemeente",
+            events: [
+                .chainOwnerAssigned(ChainOwnerAssigned(chain: "hf", owner: PersonRef(organisation: "opvang", person: "medewerker"), reason: "r"))
+            ],
+            message: "breaks rule \"a chain owner sits in a management team\""),
+        Case(
+            description: "chain ids are unique", signer: "gemeente", events: [.chainDefined(DomainFixture.chain)],
+            message: "breaks rule \"chain ids are unique\": chain hf already exists"),
+        Case(
+            description: "thresholds follow the direction", signer: "opvang",
+            events: [.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, until: nil, target: 80, red: 90))],
+            message: "for higher-is-better the red threshold (90.0) lies at or below the target (80.0)"),
+        Case(
+            description: "a dialogue reviews the past", signer: "opvang",
+            events: [
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: "d9", chain: "hf", date: CalendarDate(2026, 1, 5)!, participants: [director],
+                        reviewedPosition: 10_000, decisions: [], actions: []))
+            ],
+            message: "breaks rule \"a dialogue reviews the past\""),
+        Case(
+            description: "decision ids are unique", setup: [("opvang", [.dialogueHeld(AuthorisationTests.dialogue)])], signer: "opvang",
+            events: [
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: "d2", chain: "hf", date: CalendarDate(2026, 4, 1)!, participants: [director],
+                        reviewedPosition: 5, decisions: AuthorisationTests.dialogue.decisions, actions: []))
+            ],
+            message: "breaks rule \"decision ids are unique\": decision d1-homes already exists"),
+        Case(
+            description: "ids are well-formed", signer: "gemeente",
+            events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],
+            message: "person \"jan_jansen\" is not an id"),
+        Case(
+            description: "notes stay short", signer: "opvang",
+            events: [
+                .measurementRecorded(
+                    Measurement(
+                        kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 90, status: .normal,
+                        source: "x", note: String(repeating: "n", count: 281)))
+            ],
+            message: "notes hold at most 280 characters"),
     ]
 
     @Test(arguments: cases)

@@ -12,7 +12,9 @@ struct PeriodTests {
         #expect(Period(text)?.description == canonical)
     }
 
-    @Test(arguments: ["", "26", "2026-13", "2026MM13", "2026-Q5", "2026KW05", "2026-H3", "2025-W53", "2026-3", "2026/03", "abcd", "2026JJ01", "2026-00"])
+    @Test(arguments: [
+        "", "26", "2026-13", "2026MM13", "2026-Q5", "2026KW05", "2026-H3", "2025-W53", "2026-3", "2026/03", "abcd", "2026JJ01", "2026-00",
+    ])
     func malformedPeriodsAreRefused(_ text: String) {
         #expect(Period(text) == nil)
     }

@@ -43,9 +43,12 @@ struct SampleCoalitionTests {
         let october = try await store.entries(stream: "measurement/intake-14d/2025-10/stichting-opvang-heuvelstad", fromVersion: 1, limit: 10)
         #expect(october.map(\.type) == ["MeasurementRecorded", "MeasurementCorrected"])
         let rivierland = try await store.entries(stream: "measurement/homes-offered/2025-Q3/woonbedrijf-rivierland", fromVersion: 1, limit: 1)
-        #expect(try ChainEvent.decode(try #require(rivierland.first).entry().event)
-            == .measurementRecorded(Measurement(kpi: "homes-offered", period: Period("2025-Q3")!, organisation: "woonbedrijf-rivierland",
-                                                value: 2, status: .normal, source: "allocation system")))
+        #expect(
+            try ChainEvent.decode(try #require(rivierland.first).entry().event)
+                == .measurementRecorded(
+                    Measurement(
+                        kpi: "homes-offered", period: Period("2025-Q3")!, organisation: "woonbedrijf-rivierland",
+                        value: 2, status: .normal, source: "allocation system")))
     }
 
     @Test func reentryHasSixtyMunicipalitiesAndAgreements() async throws {

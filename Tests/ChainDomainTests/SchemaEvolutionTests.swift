@@ -11,18 +11,28 @@ struct SchemaEvolutionTests {
 
     @Test func aLogWrittenWithAnOlderSchemaStillReadsAndVerifies() async throws {
         var fixture = try await DomainFixture.make()
-        let line = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
-                                 schema: 1, data: Array(Self.schemaOne.utf8))
+        let line = try EventLine(
+            stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+            schema: 1, data: Array(Self.schemaOne.utf8))
         let receipt = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [line]))
 
         let stored = try #require(try await fixture.store.entries(from: receipt.first, limit: 1).first)
         let event = try ChainEvent.decode(try stored.entry().event)
-        #expect(event == .measurementRecorded(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang",
-                                                          value: 87.5, status: .normal, source: "unspecified")))
+        #expect(
+            event
+                == .measurementRecorded(
+                    Measurement(
+                        kpi: "intake", period: Period("2026-01")!, organisation: "opvang",
+                        value: 87.5, status: .normal, source: "unspecified")))
         // A correction in today's schema supersedes the old-schema value.
-        try await fixture.accept(by: "opvang", [.measurementCorrected(Measurement(
-            kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 88, status: .normal, source: "fix",
-            supersedes: receipt.first, reason: "recount"))])
+        try await fixture.accept(
+            by: "opvang",
+            [
+                .measurementCorrected(
+                    Measurement(
+                        kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: 88, status: .normal, source: "fix",
+                        supersedes: receipt.first, reason: "recount"))
+            ])
 
         let reopened = try await Ledger(store: fixture.store, domain: ChainRules())
         #expect(await reopened.domainState.kpis["intake"] != nil)
@@ -32,14 +42,16 @@ struct SchemaEvolutionTests {
 
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
-        let line = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
-                                 schema: 3, data: Array(Self.schemaOne.utf8))
+        let line = try EventLine(
+            stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+            schema: 3, data: Array(Self.schemaOne.utf8))
         let before = try await fixture.fingerprint()
         await #expect(throws: LedgerError.self) { try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [line])) }
         #expect(try await fixture.fingerprint() == before)
         // Schema 2 requires the fields schema 1 lacked.
-        let missing = try EventLine(stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
-                                    schema: 2, data: Array(Self.schemaOne.utf8))
+        let missing = try EventLine(
+            stream: "measurement/intake/2026-01/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+            schema: 2, data: Array(Self.schemaOne.utf8))
         do {
             _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [missing]))
             Issue.record("accepted a schema-2 measurement without a status")
@@ -58,8 +70,9 @@ struct SchemaEvolutionTests {
     ])
     func aMeasurementPeriodIsStoredInItsCanonicalSpelling(period: String, message: String) throws {
         let data = #"{"kpi":"intake","period":"\#(period)","organisation":"opvang","value":1,"status":"A"}"#
-        let line = try EventLine(stream: "measurement/intake/\(period)/opvang", expectedVersion: 0, type: "MeasurementRecorded",
-                                 schema: 2, data: Array(data.utf8))
+        let line = try EventLine(
+            stream: "measurement/intake/\(period)/opvang", expectedVersion: 0, type: "MeasurementRecorded",
+            schema: 2, data: Array(data.utf8))
         do {
             _ = try ChainEvent.decode(line)
             Issue.record("accepted the period \(period)")
@@ -71,8 +84,10 @@ struct SchemaEvolutionTests {
     /// Data JSON cannot hold (a figure or threshold that is not a finite number) is refused when the
     /// event is written, with the event and the field named, instead of becoming empty data.
     @Test(arguments: [
-        ChainEvent.measurementRecorded(Measurement(kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: .nan,
-                                                   status: .normal, source: "export")),
+        ChainEvent.measurementRecorded(
+            Measurement(
+                kpi: "intake", period: Period("2026-01")!, organisation: "opvang", value: .nan,
+                status: .normal, source: "export")),
         ChainEvent.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, target: .infinity, red: 80)),
     ])
     func dataJSONCannotHoldIsRefusedWhenWritten(_ event: ChainEvent) {

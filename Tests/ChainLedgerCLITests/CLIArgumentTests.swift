@@ -18,37 +18,65 @@ struct CLIArgumentTests {
     }
 
     static let cases: [(arguments: [String], report: Report)] = [
-        (["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-13", "--value", "90"],
-         .usageError("The value '2027-13' is invalid for '--period <PERIOD>'")),
-        (["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "9O"],
-         .usageError("The value '9O' is invalid for '--value <V>'")),
-        (["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "90", "--status", "X"],
-         .usageError("The value 'X' is invalid for '--status <S>'. Please provide one of 'A', 'P' or 'E'.")),
+        (
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-13", "--value", "90"],
+            .usageError("The value '2027-13' is invalid for '--period <PERIOD>'")
+        ),
+        (
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "9O"],
+            .usageError("The value '9O' is invalid for '--value <V>'")
+        ),
+        (
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "90", "--status", "X"],
+            .usageError("The value 'X' is invalid for '--status <S>'. Please provide one of 'A', 'P' or 'E'.")
+        ),
         (["import"] + shelter + ["--status", "final", "x.csv"], .usageError("The value 'final' is invalid for '--status <S>'")),
-        (["dialogue", "complete"] + shelter + ["--dialogue", "d", "--action", "a", "--on", "2027-02-30"],
-         .usageError("The value '2027-02-30' is invalid for '--on <YYYY-MM-DD>'")),
-        (["status", "--ledger", "hf.db", "--as-of", "yesterday"],
-         .usageError("The value 'yesterday' is invalid for '--as-of <DATE|POSITION>'")),
-        (["token", "issue", "--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--person", "p", "--role", "admin"],
-         .usageError("The value 'admin' is invalid for '--role <ROLE>'. Please provide one of 'member', 'coordinator' or 'auditor'.")),
-        (["log", "--postgres", "mysql://x@localhost/db"],
-         .usageError("The value 'mysql://x@localhost/db' is invalid for '--postgres <URL>'")),
-        (["record", "--ledger", "hf.db", "--postgres", "postgres://x@localhost/db", "--org", "o", "--key", "k",
-          "--kpi", "intake-14d", "--period", "2027-01", "--value", "90"], .usageError("give one of --ledger DB, --postgres URL or --server URL")),
+        (
+            ["dialogue", "complete"] + shelter + ["--dialogue", "d", "--action", "a", "--on", "2027-02-30"],
+            .usageError("The value '2027-02-30' is invalid for '--on <YYYY-MM-DD>'")
+        ),
+        (
+            ["status", "--ledger", "hf.db", "--as-of", "yesterday"],
+            .usageError("The value 'yesterday' is invalid for '--as-of <DATE|POSITION>'")
+        ),
+        (
+            ["token", "issue", "--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--person", "p", "--role", "admin"],
+            .usageError("The value 'admin' is invalid for '--role <ROLE>'. Please provide one of 'member', 'coordinator' or 'auditor'.")
+        ),
+        (
+            ["log", "--postgres", "mysql://x@localhost/db"],
+            .usageError("The value 'mysql://x@localhost/db' is invalid for '--postgres <URL>'")
+        ),
+        (
+            [
+                "record", "--ledger", "hf.db", "--postgres", "postgres://x@localhost/db", "--org", "o", "--key", "k",
+                "--kpi", "intake-14d", "--period", "2027-01", "--value", "90",
+            ], .usageError("give one of --ledger DB, --postgres URL or --server URL")
+        ),
 
         (["log", "--ledger", "hf.db", "--from", "5", "--to", "3"], .refusal("chainledger: --from 5 lies after --to 3\n")),
-        (["log", "--ledger", "hf.db", "--postgres", "postgres://x@localhost/db"],
-         .refusal("chainledger: give either --ledger DB or --postgres URL, not both\n")),
+        (
+            ["log", "--ledger", "hf.db", "--postgres", "postgres://x@localhost/db"],
+            .refusal("chainledger: give either --ledger DB or --postgres URL, not both\n")
+        ),
         (["log", "--postgres", "postgres://x:secret@localhost/db"], .refusal("chainledger: a password does not belong on the command line")),
-        (["token", "issue", "--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--person", "p", "--days", "0"],
-         .refusal("chainledger: --days runs from 1 to 3650\n")),
+        (
+            ["token", "issue", "--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--person", "p", "--days", "0"],
+            .refusal("chainledger: --days runs from 1 to 3650\n")
+        ),
         (["sample", "nowhere", "--ledger", "n.db", "--keys", "k"], .refusal("chainledger: there is no sample coalition \"nowhere\"")),
         (["demo", "--sample", "nowhere"], .refusal("chainledger: there is no sample \"nowhere\"")),
-        (["record", "--server", "ftp://example.org", "--token", "t", "--org", "o", "--key", "k",
-          "--kpi", "intake-14d", "--period", "2027-01", "--value", "90"],
-         .refusal("chainledger: --server ftp://example.org is not an http(s) URL\n")),
-        (["copy", "--from", "hf.db", "--to", "postgres://x:secret@localhost/db"],
-         .refusal("chainledger: a password does not belong on the command line")),
+        (
+            [
+                "record", "--server", "ftp://example.org", "--token", "t", "--org", "o", "--key", "k",
+                "--kpi", "intake-14d", "--period", "2027-01", "--value", "90",
+            ],
+            .refusal("chainledger: --server ftp://example.org is not an http(s) URL\n")
+        ),
+        (
+            ["copy", "--from", "hf.db", "--to", "postgres://x:secret@localhost/db"],
+            .refusal("chainledger: a password does not belong on the command line")
+        ),
         (["grant", "--postgres", "postgres://x@localhost/db", "--role", "x; DROP TABLE ledger_entries"], .refusal("not a plain role name")),
     ]
 
@@ -59,11 +87,11 @@ struct CLIArgumentTests {
         let before = try cli.ledgerBytes("hf.db")
         let output = try cli.run(arguments)
         switch report {
-        case let .usageError(message):
+        case .usageError(let message):
             #expect(output.status == 64, "\(arguments): exit status \(output.status)")
             #expect(output.stderr.hasPrefix("Error: ") && output.stderr.contains(message), "\(output.stderr)")
             #expect(output.stderr.contains("Usage: chainledger"), "\(output.stderr)")
-        case let .refusal(message):
+        case .refusal(let message):
             #expect(output.status == 1, "\(arguments): exit status \(output.status), \(output.stderr)")
             #expect(output.stderr.hasPrefix("chainledger: ") && output.stderr.contains(message), "\(output.stderr)")
             #expect(output.stderr.split(separator: "\n").count == 1, "\(output.stderr)")
@@ -91,9 +119,11 @@ struct CLIArgumentTests {
         let offsets = groups.map { help.range(of: $0)?.lowerBound }
         #expect(offsets.allSatisfy { $0 != nil }, "\(help)")
         #expect(offsets.compactMap { $0 } == offsets.compactMap { $0 }.sorted(), "the groups in order")
-        for command in ["keygen", "init", "sample", "append", "log", "commits", "verify", "checkpoint", "prove", "record", "correct", "import",
-                        "assign-owner", "agreement", "dialogue", "status", "responsibilities", "agreements", "decisions", "audit", "health",
-                        "projections", "rebuild", "serve", "demo", "token", "copy", "grant"] {
+        for command in [
+            "keygen", "init", "sample", "append", "log", "commits", "verify", "checkpoint", "prove", "record", "correct", "import",
+            "assign-owner", "agreement", "dialogue", "status", "responsibilities", "agreements", "decisions", "audit", "health",
+            "projections", "rebuild", "serve", "demo", "token", "copy", "grant",
+        ] {
             let listed = help.components(separatedBy: "\n").filter { $0.hasPrefix("  \(command) ") }
             #expect(listed.count == 1, "\(command) is listed once")
         }

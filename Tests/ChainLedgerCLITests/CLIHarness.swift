@@ -44,7 +44,9 @@ struct CLIHarness {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
@@ -54,8 +56,9 @@ struct CLIHarness {
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// Runs a command that must succeed.
@@ -75,16 +78,21 @@ struct CLIHarness {
     static func founded() throws -> CLIHarness {
         let cli = try CLIHarness()
         try cli.ok(["keygen", "--name", "gemeente-heuvelstad", "--out", "founder.key"])
-        try cli.ok(["init", "--ledger", "ledger.db", "--coalition", "Wonen Eerst Heuvelstad", "--org", "gemeente-heuvelstad",
-                    "--org-name", "Gemeente Heuvelstad", "--key", "founder.key", "--origin", "ledger.example/heuvelstad"])
-        try cli.write("first.jsonl", """
+        try cli.ok([
+            "init", "--ledger", "ledger.db", "--coalition", "Wonen Eerst Heuvelstad", "--org", "gemeente-heuvelstad",
+            "--org-name", "Gemeente Heuvelstad", "--key", "founder.key", "--origin", "ledger.example/heuvelstad",
+        ])
+        try cli.write(
+            "first.jsonl",
+            """
             {"stream":"mission","type":"MissionDefined","data":{"mission":"Niemand slaapt op straat in Heuvelstad.","goals":[{"goal":"g1","title":"Minder daklozen"}]}}
             {"stream":"member/gemeente-heuvelstad/dir-social","type":"MemberRegistered","data":{"organisation":"gemeente-heuvelstad","person":"dir-social","name":"Directeur sociaal domein","managementTeam":true}}
 
             """)
         try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "first.jsonl"])
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: Self.member("dir-social", type: "MemberChanged", name: "Directeur sociaal domein en wonen") + "\n")
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: Self.member("dir-social", type: "MemberChanged", name: "Directeur sociaal domein en wonen") + "\n")
         return cli
     }
 

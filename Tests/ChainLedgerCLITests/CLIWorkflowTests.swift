@@ -23,7 +23,10 @@ struct CLIWorkflowTests {
         let cli = try CLIHarness.founded()
         let log = try cli.ok(["log", "--ledger", "ledger.db", "--json"]).jsonLines
         #expect(log.map { $0["position"] as? Int } == [0, 1, 2, 3, 4, 5])
-        #expect(log.map { $0["type"] as? String } == ["CoalitionFounded", "OrganisationJoined", "KeyRegistered", "MissionDefined", "MemberRegistered", "MemberChanged"])
+        #expect(
+            log.map { $0["type"] as? String } == [
+                "CoalitionFounded", "OrganisationJoined", "KeyRegistered", "MissionDefined", "MemberRegistered", "MemberChanged",
+            ])
         #expect(log.map { $0["version"] as? Int } == [1, 1, 2, 1, 1, 2])
         let renamed = log[5]
         #expect((renamed["data"] as? [String: Any])?["name"] as? String == "Directeur sociaal domein en wonen")
@@ -44,16 +47,20 @@ struct CLIWorkflowTests {
     @Test func resendingACommitIsANoOp() throws {
         let cli = try CLIHarness.founded()
         let key = try SigningKey(parsing: String(contentsOfFile: cli.path("founder.key"), encoding: .utf8))
-        let ledgerID = try #require(CommitID(hex: cli.ok(["log", "--ledger", "ledger.db", "--json", "--to", "0"]).jsonLines[0]["commit"] as? String ?? ""))
+        let ledgerID = try #require(
+            CommitID(hex: cli.ok(["log", "--ledger", "ledger.db", "--json", "--to", "0"]).jsonLines[0]["commit"] as? String ?? ""))
         _ = key
         _ = ledgerID
         let line = CLIHarness.member("policy-officer").replacingOccurrences(of: #""stream""#, with: #""expectedVersion":0,"stream""#)
-        let first = try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                               input: line).json
+        let first = try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: line
+        ).json
         #expect(first["first"] as? Int == 6 && first["duplicate"] as? Bool == false)
         // The same events signed again make a new commit (the signing time differs); a stale version refuses it.
-        let again = try cli.run(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                                input: line)
+        let again = try cli.run(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: line)
         #expect(again.status == 1 && again.stderr.contains("version conflict on stream \"member/gemeente-heuvelstad/policy-officer\""))
     }
 
@@ -66,7 +73,8 @@ struct CLIWorkflowTests {
         for commit in commits {
             let signed = try #require(Data(base64Encoded: commit["signed"] as? String ?? ""))
             let signature = try #require(Data(base64Encoded: commit["signature"] as? String ?? ""))
-            let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: commit["publicKey"] as? String ?? "")))
+            let publicKey = try Curve25519.Signing.PublicKey(
+                rawRepresentation: try #require(Data(base64Encoded: commit["publicKey"] as? String ?? "")))
             #expect(publicKey.isValidSignature(signature, for: signed))
             #expect(SHA256.hash(data: signed).map { String(format: "%02x", $0) }.joined() == commit["id"] as? String)
         }
@@ -76,8 +84,9 @@ struct CLIWorkflowTests {
     @Test func checkpointsAndProofsVerifyIndependently() throws {
         let cli = try CLIHarness.founded()
         let note = try cli.ok(["checkpoint", "--ledger", "ledger.db"]).stdout
-        let verifier = try VerifierKey(parsing: try cli.ok(["checkpoint", "--ledger", "ledger.db", "--verifier-key"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines))
+        let verifier = try VerifierKey(
+            parsing: try cli.ok(["checkpoint", "--ledger", "ledger.db", "--verifier-key"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines))
         let checkpoint = try Checkpoint.open(note, verifier: verifier)
         #expect(checkpoint.origin == "ledger.example/heuvelstad" && checkpoint.size == 6)
 
@@ -105,18 +114,28 @@ struct CLIWorkflowTests {
         let member = try cli.ok(["keygen", "--name", "woonstichting-hoeksteen", "--out", "hoeksteen.key"]).json
         let publicKey = member["publicKey"] as? String ?? ""
         let keyID = member["keyId"] as? String ?? ""
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"], input: """
-            {"stream":"organisation/woonstichting-hoeksteen","type":"OrganisationJoined","data":{"organisation":"woonstichting-hoeksteen","name":"Woonstichting Hoeksteen","kind":"housing-corporation"}}
-            {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRegistered","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","publicKey":"\(publicKey)"}}
-            """)
-        let appended = try cli.ok(["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
-                                  input: #"{"stream":"member/woonstichting-hoeksteen/director","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"director","name":"Directeur","managementTeam":true}}"#)
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: """
+                {"stream":"organisation/woonstichting-hoeksteen","type":"OrganisationJoined","data":{"organisation":"woonstichting-hoeksteen","name":"Woonstichting Hoeksteen","kind":"housing-corporation"}}
+                {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRegistered","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","publicKey":"\(publicKey)"}}
+                """)
+        let appended = try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
+            input:
+                #"{"stream":"member/woonstichting-hoeksteen/director","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"director","name":"Directeur","managementTeam":true}}"#
+        )
         #expect(appended.json["first"] as? Int == 8)
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"], input: """
-            {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRevoked","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","reason":"key lost"}}
-            """)
-        let refused = try cli.run(["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
-                                  input: #"{"stream":"member/woonstichting-hoeksteen/secretary","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"secretary","name":"Secretaris","managementTeam":false}}"#)
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: """
+                {"stream":"organisation/woonstichting-hoeksteen","type":"KeyRevoked","data":{"organisation":"woonstichting-hoeksteen","key":"\(keyID)","reason":"key lost"}}
+                """)
+        let refused = try cli.run(
+            ["append", "--ledger", "ledger.db", "--org", "woonstichting-hoeksteen", "--key", "hoeksteen.key", "-"],
+            input:
+                #"{"stream":"member/woonstichting-hoeksteen/secretary","type":"MemberRegistered","data":{"organisation":"woonstichting-hoeksteen","person":"secretary","name":"Secretaris","managementTeam":false}}"#
+        )
         #expect(refused.status == 1 && refused.stderr.contains("was revoked at position 9"))
         try cli.ok(["verify", "--ledger", "ledger.db"])
     }

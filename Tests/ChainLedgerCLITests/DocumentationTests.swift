@@ -73,8 +73,9 @@ struct DocumentationTests {
     @Test func theQuickstartRuns() throws {
         let cli = try CLIHarness()
         let script = CLIHarness.repositoryRoot.appendingPathComponent("tools/quickstart").path
-        let output = try Self.shell("\"\(script)\" \"\(cli.folder.path)/quickstart\"", in: cli.folder, path: nil,
-                                    environment: ["CHAINLEDGER": CLIHarness.executable.path])
+        let output = try Self.shell(
+            "\"\(script)\" \"\(cli.folder.path)/quickstart\"", in: cli.folder, path: nil,
+            environment: ["CHAINLEDGER": CLIHarness.executable.path])
         #expect(output.status == 0, "tools/quickstart failed: \(output.stderr.suffix(2000))")
         #expect(output.stdout.contains("ok: 5 entries in 2 commits"), "\(output.stdout)")
         #expect(output.stdout.contains("— ledger.example/heuvelstad "), "it prints a signed checkpoint: \(output.stdout)")

@@ -22,15 +22,19 @@ struct DomainCommandTests {
 
     @Test func recordCorrectAndImport() throws {
         let cli = try Self.sample()
-        let recorded = try cli.ok(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027MM01", "--value", "91,5", "--status", "P"]).json
+        let recorded = try cli.ok(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027MM01", "--value", "91,5", "--status", "P"])
+            .json
         let position = try #require(recorded["first"] as? Int)
         let again = try cli.run(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92"])
         #expect(again.status == 1 && again.stderr.contains("already recorded (position \(position)); use `chainledger correct`"))
         try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92", "--reason", "final figure"])
-        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"]).jsonLines
+        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"])
+            .jsonLines
         #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
         let correction = try #require(stream.last?["data"] as? [String: Any])
-        #expect(correction["supersedes"] as? Int == position && correction["reason"] as? String == "final figure" && correction["status"] as? String == "A")
+        #expect(
+            correction["supersedes"] as? Int == position && correction["reason"] as? String == "final figure"
+                && correction["status"] as? String == "A")
 
         let imported = try cli.ok(["import"] + Self.shelter + [Self.csv("shelter-2027-03.csv")]).json
         #expect(imported["last"] as? Int == (imported["first"] as? Int ?? 0) + 1)
@@ -47,7 +51,10 @@ struct DomainCommandTests {
         ("unknown-kpi.csv", "line 3: unknown KPI \"intake-binnen-14-dagen\""),
         ("duplicate-rows.csv", "line 4: intake-14d for 2027-02 also appears on line 2"),
         ("latin1.csv", "the file is not UTF-8 text"),
-        ("wrong-grain-and-reporter.csv", "line 2: KPI intake-14d is measured per month; 2027-Q1 is a quarter; line 3: stichting-opvang-heuvelstad does not report KPI homes-offered"),
+        (
+            "wrong-grain-and-reporter.csv",
+            "line 2: KPI intake-14d is measured per month; 2027-Q1 is a quarter; line 3: stichting-opvang-heuvelstad does not report KPI homes-offered"
+        ),
         ("already-recorded.csv", "line 2: intake-14d for 2025-03 is already recorded"),
         ("empty.csv", "holds no measurements"),
         ("unclosed-quote.csv", "line 2: a quoted field is not closed"),
@@ -65,14 +72,22 @@ struct DomainCommandTests {
     @Test func ownersAgreementsAndDialogues() throws {
         let cli = try Self.sample()
         // Ownership: only coordinators assign it, only to management-team members.
-        let refused = try cli.run(["assign-owner"] + Self.hoeksteen + ["--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
-                                                                     "--person", "director", "--reason", "rotation"])
+        let refused = try cli.run(
+            ["assign-owner"] + Self.hoeksteen + [
+                "--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
+                "--person", "director", "--reason", "rotation",
+            ])
         #expect(refused.status == 1 && refused.stderr.contains("only coordinators assign chain owners"))
-        try cli.ok(["assign-owner"] + Self.municipality + ["--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
-                                                         "--person", "director", "--reason", "rotation agreed in the coalition"])
+        try cli.ok(
+            ["assign-owner"] + Self.municipality + [
+                "--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
+                "--person", "director", "--reason", "rotation agreed in the coalition",
+            ])
 
         // An agreement: proposed (and signed) by Hoeksteen, then signed by Rivierland, amended, terminated.
-        try cli.write("agreement.json", """
+        try cli.write(
+            "agreement.json",
+            """
             {"agreement":"extra-homes-2027","title":"Extra homes 2027","terms":"Two extra homes a quarter.",
              "parties":["woonstichting-hoeksteen","woonbedrijf-rivierland"],
              "obligations":[{"party":"woonbedrijf-rivierland","kpi":"homes-offered","target":2,"from":"2027-Q1","until":"2027-Q4"}],
@@ -84,14 +99,25 @@ struct DomainCommandTests {
         try cli.ok(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
         try cli.ok(["agreement", "amend"] + Self.rivierland + ["--reason", "one home instead of two", "agreement.json"])
         try cli.ok(["agreement", "sign"] + Self.hoeksteen + ["--agreement", "extra-homes-2027"])
-        try cli.ok(["agreement", "terminate"] + Self.hoeksteen + ["--agreement", "extra-homes-2027", "--reason", "renovation over", "--effective", "2027-06-30"])
+        try cli.ok(
+            ["agreement", "terminate"] + Self.hoeksteen + [
+                "--agreement", "extra-homes-2027", "--reason", "renovation over", "--effective", "2027-06-30",
+            ])
         let afterEnd = try cli.run(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
         #expect(afterEnd.status == 1 && afterEnd.stderr.contains("was terminated"))
-        let history = try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2027", "--json"]).jsonLines.map { $0["type"] as? String }
-        #expect(history == ["AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementAmended", "AgreementSigned", "AgreementSigned", "AgreementTerminated"])
+        let history = try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2027", "--json"]).jsonLines.map {
+            $0["type"] as? String
+        }
+        #expect(
+            history == [
+                "AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementAmended", "AgreementSigned", "AgreementSigned",
+                "AgreementTerminated",
+            ])
 
         // A dialogue by the new owner's organisation, with a decision and an action, then the action done.
-        try cli.write("dialogue.json", """
+        try cli.write(
+            "dialogue.json",
+            """
             {"dialogue":"hf-dialogue-2027-01","chain":"street-to-home","date":"2027-01-15",
              "participants":[{"organisation":"woonstichting-hoeksteen","person":"director"}],
              "decisions":[{"decision":"hf-2027-01-pool","text":"Pool the corporations' offers.","rationale":"Fewer vacancies.",
@@ -101,7 +127,10 @@ struct DomainCommandTests {
         let notOwner = try cli.run(["dialogue", "record"] + Self.shelter + ["dialogue.json"])
         #expect(notOwner.status == 1 && notOwner.stderr.contains("only the owner of chain street-to-home"))
         try cli.ok(["dialogue", "record"] + Self.hoeksteen + ["dialogue.json"])
-        try cli.ok(["dialogue", "complete"] + Self.rivierland + ["--dialogue", "hf-dialogue-2027-01", "--action", "hf-2027-01-pool-plan", "--on", "2027-02-10"])
+        try cli.ok(
+            ["dialogue", "complete"] + Self.rivierland + [
+                "--dialogue", "hf-dialogue-2027-01", "--action", "hf-2027-01-pool-plan", "--on", "2027-02-10",
+            ])
         try cli.ok(["verify", "--ledger", "hf.db"])
     }
 }

@@ -51,8 +51,9 @@ struct KeptCheckpointTests {
         try FileManager.default.copyItem(
             at: cli.folder.appendingPathComponent("ledger.db.ledger-key"), to: cli.folder.appendingPathComponent("other.db.ledger-key"))
         // The partner's copy goes on one way, the ledger another, from the same size and key.
-        try cli.ok(["append", "--ledger", "other.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: CLIHarness.member("officer-there") + "\n" + CLIHarness.member("officer-there-too"))
+        try cli.ok(
+            ["append", "--ledger", "other.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: CLIHarness.member("officer-there") + "\n" + CLIHarness.member("officer-there-too"))
         try cli.write("kept.note", try cli.ok(["checkpoint", "--ledger", "other.db"]).stdout)
         try cli.ok(Self.append, input: CLIHarness.member("officer-here"))
         try cli.ok(Self.append, input: CLIHarness.member("officer-here-too"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TemporaryPostgres
+import Testing
 
 /// Two `chainledger serve` processes on one PostgreSQL log, written to at the same time.
 @Suite(.enabled(if: TemporaryPostgres.isInstalled, "the PostgreSQL server binaries are not installed"))
@@ -15,12 +15,25 @@ struct PostgresServerTests {
         var servers: [(Process, String)] = []
         var tokens: [String] = []
         for name in ["a", "b"] {
-            tokens.append(try cli.ok(["token", "issue", "--postgres", url, "--access", "\(name).access", "--org", "stichting-opvang-heuvelstad",
-                                      "--person", "intake-lead", "--role", "member"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-            servers.append(try ServerCommandTests.serve(cli, ["--postgres", url, "--ledger-key", "hf.db.ledger-key",
-                                                              "--projections", "\(name).projections", "--access", "\(name).access"]))
+            tokens.append(
+                try cli.ok([
+                    "token", "issue", "--postgres", url, "--access", "\(name).access", "--org", "stichting-opvang-heuvelstad",
+                    "--person", "intake-lead", "--role", "member",
+                ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            servers.append(
+                try ServerCommandTests.serve(
+                    cli,
+                    [
+                        "--postgres", url, "--ledger-key", "hf.db.ledger-key",
+                        "--projections", "\(name).projections", "--access", "\(name).access",
+                    ]))
         }
-        defer { for (process, _) in servers { process.interrupt(); process.waitUntilExit() } }
+        defer {
+            for (process, _) in servers {
+                process.interrupt()
+                process.waitUntilExit()
+            }
+        }
 
         // 2 × 12 measurements, each its own commit, sent to both servers at once.
         let submissions = (0..<24).map { index in
@@ -29,8 +42,10 @@ struct PostgresServerTests {
         let outputs = try await withThrowingTaskGroup(of: CLIHarness.Output.self) { group in
             for (address, token, period) in submissions {
                 group.addTask {
-                    try cli.run(["record", "--server", address, "--token", token, "--org", "stichting-opvang-heuvelstad",
-                                 "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", period, "--value", "90"])
+                    try cli.run([
+                        "record", "--server", address, "--token", token, "--org", "stichting-opvang-heuvelstad",
+                        "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", period, "--value", "90",
+                    ])
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -65,7 +80,9 @@ struct PostgresServerTests {
         #expect(noPostgres.status != 0 && noPostgres.stderr.contains("--postgres"), "\(noPostgres.stderr)")
 
         let granted = try cli.ok(["grant", "--postgres", url, "--role", "chainledger_server"])
-        #expect(granted.stdout.contains("GRANT SELECT, INSERT ON ledger_entries, ledger_commits, ledger_nodes, ledger_checkpoints TO chainledger_server;"))
+        #expect(
+            granted.stdout.contains("GRANT SELECT, INSERT ON ledger_entries, ledger_commits, ledger_nodes, ledger_checkpoints TO chainledger_server;")
+        )
         for table in ["ledger_entries", "ledger_commits", "ledger_nodes", "ledger_checkpoints"] {
             for (privilege, held) in [("SELECT", "t"), ("INSERT", "t"), ("UPDATE", "f"), ("DELETE", "f"), ("TRUNCATE", "f")] {
                 let answer = try server.psql(database, "SELECT has_table_privilege('chainledger_server', '\(table)', '\(privilege)')")
@@ -76,12 +93,16 @@ struct PostgresServerTests {
         var components = URLComponents(string: url)!
         components.user = "chainledger_server"
         let asServer = components.string!
-        let recorded = try cli.ok(["record", "--postgres", asServer, "--ledger-key", "hf.db.ledger-key", "--org", "stichting-opvang-heuvelstad",
-                                   "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-01", "--value", "90"])
+        let recorded = try cli.ok([
+            "record", "--postgres", asServer, "--ledger-key", "hf.db.ledger-key", "--org", "stichting-opvang-heuvelstad",
+            "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-01", "--value", "90",
+        ])
         let last = try #require(recorded.json["last"] as? Int)
         #expect(try cli.ok(["verify", "--postgres", asServer, "--json"]).json["size"] as? Int == last + 1)
-        let both = try cli.run(["record", "--postgres", asServer, "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad",
-                                "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-02", "--value", "90"])
+        let both = try cli.run([
+            "record", "--postgres", asServer, "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad",
+            "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2031-02", "--value", "90",
+        ])
         #expect(both.status != 0 && both.stderr.contains("give one of --ledger DB, --postgres URL or --server URL"), "\(both.stderr)")
     }
 }

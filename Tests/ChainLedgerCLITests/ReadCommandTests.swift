@@ -33,7 +33,8 @@ struct ReadCommandTests {
         let digest = try cli.ok(["projections", "digest"] + ledger + ["--json"]).json
         let rebuilt = try cli.ok(["rebuild"] + ledger + ["--json"])
         #expect(rebuilt.json["projections"] as? [String: String] == digest["projections"] as? [String: String])
-        #expect(rebuilt.stderr.range(of: #"rebuild: (\d+) of \1 entries\nrebuild: \1 entries in "#, options: .regularExpression) != nil,
-                "\(rebuilt.stderr)")
+        #expect(
+            rebuilt.stderr.range(of: #"rebuild: (\d+) of \1 entries\nrebuild: \1 entries in "#, options: .regularExpression) != nil,
+            "\(rebuilt.stderr)")
     }
 }

@@ -41,14 +41,23 @@ struct ServerCommandTests {
 
     @Test func writingCommandsSubmitToAServer() throws {
         let cli = try DomainCommandTests.sample()
-        let shelterToken = try cli.ok(["token", "issue", "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad", "--person", "intake-lead",
-                                       "--role", "member"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let auditorToken = try cli.ok(["token", "issue", "--ledger", "hf.db", "--org", "zorggroep-de-brug", "--person", "controller",
-                                       "--role", "auditor"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shelterToken = try cli.ok([
+            "token", "issue", "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad", "--person", "intake-lead",
+            "--role", "member",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let auditorToken = try cli.ok([
+            "token", "issue", "--ledger", "hf.db", "--org", "zorggroep-de-brug", "--person", "controller",
+            "--role", "auditor",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(shelterToken.hasPrefix("clt_"))
         let (server, url) = try Self.serve(cli, "hf.db")
-        defer { server.interrupt(); server.waitUntilExit() }
-        let shelter = ["--server", url, "--token", shelterToken, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key"]
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let shelter = [
+            "--server", url, "--token", shelterToken, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
+        ]
 
         let recorded = try cli.ok(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "91"]).json
         let position = try #require(recorded["first"] as? Int)
@@ -61,13 +70,16 @@ struct ServerCommandTests {
         let auditor = ["--server", url, "--token", auditorToken, "--org", "zorggroep-de-brug", "--key", "keys/zorggroep-de-brug.key"]
         let readOnly = try cli.run(["record"] + auditor + ["--kpi", "support-7d", "--period", "2027-01", "--value", "90"])
         #expect(readOnly.status == 1 && readOnly.stderr.contains("auditor"), "\(readOnly.stderr)")
-        let noToken = try cli.run(["record", "--server", url, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
-                                   "--kpi", "intake-14d", "--period", "2027-02", "--value", "90"])
+        let noToken = try cli.run([
+            "record", "--server", url, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
+            "--kpi", "intake-14d", "--period", "2027-02", "--value", "90",
+        ])
         #expect(noToken.status == 1 && noToken.stderr.contains("--server needs an access token"))
 
         server.interrupt()
         server.waitUntilExit()
-        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"]).jsonLines
+        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"])
+            .jsonLines
         #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
         try cli.ok(["verify", "--ledger", "hf.db"])
     }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What `chainledger serve` counts in `/metrics`.
 struct ServerMetricsTests {
@@ -10,12 +11,19 @@ struct ServerMetricsTests {
     /// registry that `/metrics` reads, however the server was started.
     @Test func theServerCountsTheCommitsItAppends() async throws {
         let cli = try DomainCommandTests.sample()
-        let token = try cli.ok(["token", "issue", "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad", "--person", "intake-lead",
-                                "--role", "member"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try cli.ok([
+            "token", "issue", "--ledger", "hf.db", "--org", "stichting-opvang-heuvelstad", "--person", "intake-lead",
+            "--role", "member",
+        ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let (server, url) = try ServerCommandTests.serve(cli, "hf.db")
-        defer { server.interrupt(); server.waitUntilExit() }
-        try cli.ok(["record", "--server", url, "--token", token, "--org", "stichting-opvang-heuvelstad",
-                    "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2027-01", "--value", "91"])
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        try cli.ok([
+            "record", "--server", url, "--token", token, "--org", "stichting-opvang-heuvelstad",
+            "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2027-01", "--value", "91",
+        ])
         var request = URLRequest(url: URL(string: url + "/metrics")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         let (data, _) = try await URLSession.shared.data(for: request)

@@ -17,103 +17,161 @@ struct TamperTests {
         """
 
     static let cases: [(name: String, sql: String, message: String)] = [
-        ("a changed byte in an event",
-         "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'straat', 'Straat') AS BLOB) WHERE position = 3",
-         "position 3: the event differs from event 1 of commit"),
-        ("a leaf hash changed",
-         "UPDATE ledger_entries SET leaf_hash = (SELECT leaf_hash FROM ledger_entries WHERE position = 4) WHERE position = 3",
-         "position 3: the stored leaf hash does not match"),
-        ("a changed byte in a commit",
-         "UPDATE ledger_commits SET signed = CAST(replace(CAST(signed AS TEXT), ',\"events\":', ', \"events\":') AS BLOB) WHERE first_position = 3",
-         "position 3: the bytes of commit"),
+        (
+            "a changed byte in an event",
+            "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'straat', 'Straat') AS BLOB) WHERE position = 3",
+            "position 3: the event differs from event 1 of commit"
+        ),
+        (
+            "a leaf hash changed",
+            "UPDATE ledger_entries SET leaf_hash = (SELECT leaf_hash FROM ledger_entries WHERE position = 4) WHERE position = 3",
+            "position 3: the stored leaf hash does not match"
+        ),
+        (
+            "a changed byte in a commit",
+            "UPDATE ledger_commits SET signed = CAST(replace(CAST(signed AS TEXT), ',\"events\":', ', \"events\":') AS BLOB) WHERE first_position = 3",
+            "position 3: the bytes of commit"
+        ),
         ("a deleted event in the middle", "DELETE FROM ledger_entries WHERE position = 4", "position 4: the entry is missing"),
         ("the last event deleted", "DELETE FROM ledger_entries WHERE position = 5", "position 5"),
-        ("an inserted event",
-         "INSERT INTO ledger_entries SELECT 6, stream, 3, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
-         "position 6"),
-        ("two events swapped", """
+        (
+            "an inserted event",
+            "INSERT INTO ledger_entries SELECT 6, stream, 3, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
+            "position 6"
+        ),
+        (
+            "two events swapped",
+            """
             UPDATE ledger_entries SET position = -1 WHERE position = 3;
             UPDATE ledger_entries SET position = 3 WHERE position = 4;
             UPDATE ledger_entries SET position = 4 WHERE position = -1;
-            """, "position 3: the entry stored here is the one for position 4"),
-        ("a forged signature",
-         "UPDATE ledger_commits SET signature = zeroblob(64) WHERE first_position = 5",
-         "position 5: commit"),
-        ("a signature moved to another commit",
-         "UPDATE ledger_commits SET signature = (SELECT signature FROM ledger_commits WHERE first_position = 3) WHERE first_position = 5",
-         "the signature does not match"),
-        ("a commit re-pointed to another organisation's key",
-         "UPDATE ledger_commits SET organisation = 'stichting-opvang' WHERE first_position = 5",
-         "position 5: commit"),
-        ("a checkpoint with another root",
-         "UPDATE ledger_checkpoints SET root = (SELECT root FROM ledger_checkpoints WHERE size = 3) WHERE size = 5",
-         "position 4: the checkpoint note for size 5 disagrees"),
-        ("a checkpoint note swapped for an older one",
-         "UPDATE ledger_checkpoints SET note = (SELECT note FROM ledger_checkpoints WHERE size = 3) WHERE size = 6",
-         "position 5: the checkpoint note for size 6 disagrees"),
-        ("a Merkle node altered",
-         "UPDATE ledger_nodes SET hash = zeroblob(32) WHERE node_key = (SELECT MAX(node_key) FROM ledger_nodes)",
-         "does not match the recomputed hash"),
-        ("an event made unreadable",
-         "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"data\":{', '\"data\":{{') AS BLOB) WHERE position = 4",
-         "position 4: the stored entry bytes were altered: they are not a readable entry"),
-        ("a commit's last position raised",
-         "UPDATE ledger_commits SET last_position = 6 WHERE first_position = 5",
-         "position 5: commit"),
-        ("an event changed and a later one deleted", """
+            """, "position 3: the entry stored here is the one for position 4"
+        ),
+        (
+            "a forged signature",
+            "UPDATE ledger_commits SET signature = zeroblob(64) WHERE first_position = 5",
+            "position 5: commit"
+        ),
+        (
+            "a signature moved to another commit",
+            "UPDATE ledger_commits SET signature = (SELECT signature FROM ledger_commits WHERE first_position = 3) WHERE first_position = 5",
+            "the signature does not match"
+        ),
+        (
+            "a commit re-pointed to another organisation's key",
+            "UPDATE ledger_commits SET organisation = 'stichting-opvang' WHERE first_position = 5",
+            "position 5: commit"
+        ),
+        (
+            "a checkpoint with another root",
+            "UPDATE ledger_checkpoints SET root = (SELECT root FROM ledger_checkpoints WHERE size = 3) WHERE size = 5",
+            "position 4: the checkpoint note for size 5 disagrees"
+        ),
+        (
+            "a checkpoint note swapped for an older one",
+            "UPDATE ledger_checkpoints SET note = (SELECT note FROM ledger_checkpoints WHERE size = 3) WHERE size = 6",
+            "position 5: the checkpoint note for size 6 disagrees"
+        ),
+        (
+            "a Merkle node altered",
+            "UPDATE ledger_nodes SET hash = zeroblob(32) WHERE node_key = (SELECT MAX(node_key) FROM ledger_nodes)",
+            "does not match the recomputed hash"
+        ),
+        (
+            "an event made unreadable",
+            "UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), '\"data\":{', '\"data\":{{') AS BLOB) WHERE position = 4",
+            "position 4: the stored entry bytes were altered: they are not a readable entry"
+        ),
+        (
+            "a commit's last position raised",
+            "UPDATE ledger_commits SET last_position = 6 WHERE first_position = 5",
+            "position 5: commit"
+        ),
+        (
+            "an event changed and a later one deleted",
+            """
             UPDATE ledger_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'straat', 'Straat') AS BLOB) WHERE position = 3;
             DELETE FROM ledger_entries WHERE position = 4;
-            """, "position 3: the event differs from event 1 of commit"),
-        ("a leaf hash cut short",
-         "UPDATE ledger_entries SET leaf_hash = zeroblob(31) WHERE position = 4",
-         "position 4: the stored leaf hash is not 32 bytes"),
-        ("a node row that names no node of the tree",
-         "INSERT INTO ledger_nodes VALUES (1222, randomblob(32))",
-         "the stored Merkle node key 1222 names no node of the tree"),
-        ("a node row for leaves the log does not hold yet",
-         "INSERT INTO ledger_nodes VALUES (\(31 << 6 | 4), randomblob(32))",
-         "the store holds Merkle node(level 4, leaves 16…31), which no entry produces"),
-        ("an entry's version made negative",
-         "UPDATE ledger_entries SET version = -1 WHERE position = 4",
-         "position 4: the stored ledger_entries.version is -1, below zero"),
-        ("an entry's stream made a blob",
-         "UPDATE ledger_entries SET stream = X'00' WHERE position = 3",
-         "position 3: the stored ledger_entries.stream is not text"),
-        ("a commit's signature made a number",
-         "UPDATE ledger_commits SET signature = 5 WHERE first_position = 5",
-         "the stored ledger_commits.signature of a commit holds no Data"),
-        ("a checkpoint's root made text",
-         "UPDATE ledger_checkpoints SET root = 'root' WHERE size = 5",
-         "the stored ledger_checkpoints.root of the checkpoint for size 5 is not a 32-byte hash"),
-        ("an older checkpoint deleted",
-         "DELETE FROM ledger_checkpoints WHERE size = 5",
-         "position 5: the checkpoint for size 6 follows one for size 5, which the store no longer holds: a checkpoint was removed"),
-        ("an index of the log pointed at an empty one, so that it misses every row",
-         """
-         CREATE TABLE spare (x UNIQUE); PRAGMA writable_schema = ON;
-         UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_spare_1')
-         WHERE name = 'sqlite_autoindex_ledger_entries_1';
-         PRAGMA writable_schema = OFF;
-         """,
-         "the storage engine's own check finds the stored log damaged: "),
-        ("a time moved",
-         "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
-         "position 5: the entry's index columns"),
-        ("a commit filed before the log's first position",
-         """
-         INSERT INTO ledger_commits SELECT '\(String(repeating: "ab", count: 32))', -4, -4, organisation, key_id, recorded_at, signed,
-         signature, signed_is_header FROM ledger_commits WHERE first_position = 5
-         """,
-         "ledger_commits holds a row with first_position -4, before the log's first position: it was added outside the ledger"),
-        ("an entry filed before the log's first position",
-         "INSERT INTO ledger_entries SELECT -1, stream, 9, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
-         "ledger_entries holds a row with position -1, before the log's first position"),
-        ("a node filed under a negative key",
-         "INSERT INTO ledger_nodes SELECT -64, hash FROM ledger_nodes LIMIT 1",
-         "ledger_nodes holds a row with node_key -64, before the log's first position"),
-        ("a checkpoint for a negative size",
-         "INSERT INTO ledger_checkpoints SELECT -6, root, note, previous_size FROM ledger_checkpoints WHERE size = 6",
-         "ledger_checkpoints holds a row with size -6, before the log's first position"),
+            """, "position 3: the event differs from event 1 of commit"
+        ),
+        (
+            "a leaf hash cut short",
+            "UPDATE ledger_entries SET leaf_hash = zeroblob(31) WHERE position = 4",
+            "position 4: the stored leaf hash is not 32 bytes"
+        ),
+        (
+            "a node row that names no node of the tree",
+            "INSERT INTO ledger_nodes VALUES (1222, randomblob(32))",
+            "the stored Merkle node key 1222 names no node of the tree"
+        ),
+        (
+            "a node row for leaves the log does not hold yet",
+            "INSERT INTO ledger_nodes VALUES (\(31 << 6 | 4), randomblob(32))",
+            "the store holds Merkle node(level 4, leaves 16…31), which no entry produces"
+        ),
+        (
+            "an entry's version made negative",
+            "UPDATE ledger_entries SET version = -1 WHERE position = 4",
+            "position 4: the stored ledger_entries.version is -1, below zero"
+        ),
+        (
+            "an entry's stream made a blob",
+            "UPDATE ledger_entries SET stream = X'00' WHERE position = 3",
+            "position 3: the stored ledger_entries.stream is not text"
+        ),
+        (
+            "a commit's signature made a number",
+            "UPDATE ledger_commits SET signature = 5 WHERE first_position = 5",
+            "the stored ledger_commits.signature of a commit holds no Data"
+        ),
+        (
+            "a checkpoint's root made text",
+            "UPDATE ledger_checkpoints SET root = 'root' WHERE size = 5",
+            "the stored ledger_checkpoints.root of the checkpoint for size 5 is not a 32-byte hash"
+        ),
+        (
+            "an older checkpoint deleted",
+            "DELETE FROM ledger_checkpoints WHERE size = 5",
+            "position 5: the checkpoint for size 6 follows one for size 5, which the store no longer holds: a checkpoint was removed"
+        ),
+        (
+            "an index of the log pointed at an empty one, so that it misses every row",
+            """
+            CREATE TABLE spare (x UNIQUE); PRAGMA writable_schema = ON;
+            UPDATE sqlite_schema SET rootpage = (SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_spare_1')
+            WHERE name = 'sqlite_autoindex_ledger_entries_1';
+            PRAGMA writable_schema = OFF;
+            """,
+            "the storage engine's own check finds the stored log damaged: "
+        ),
+        (
+            "a time moved",
+            "UPDATE ledger_entries SET recorded_at = recorded_at + 1 WHERE position = 5",
+            "position 5: the entry's index columns"
+        ),
+        (
+            "a commit filed before the log's first position",
+            """
+            INSERT INTO ledger_commits SELECT '\(String(repeating: "ab", count: 32))', -4, -4, organisation, key_id, recorded_at, signed,
+            signature, signed_is_header FROM ledger_commits WHERE first_position = 5
+            """,
+            "ledger_commits holds a row with first_position -4, before the log's first position: it was added outside the ledger"
+        ),
+        (
+            "an entry filed before the log's first position",
+            "INSERT INTO ledger_entries SELECT -1, stream, 9, type, commit_id, recorded_at, entry, leaf_hash FROM ledger_entries WHERE position = 5",
+            "ledger_entries holds a row with position -1, before the log's first position"
+        ),
+        (
+            "a node filed under a negative key",
+            "INSERT INTO ledger_nodes SELECT -64, hash FROM ledger_nodes LIMIT 1",
+            "ledger_nodes holds a row with node_key -64, before the log's first position"
+        ),
+        (
+            "a checkpoint for a negative size",
+            "INSERT INTO ledger_checkpoints SELECT -6, root, note, previous_size FROM ledger_checkpoints WHERE size = 6",
+            "ledger_checkpoints holds a row with size -6, before the log's first position"
+        ),
     ]
 
     @Test(arguments: cases.indices)
@@ -138,10 +196,11 @@ struct TamperTests {
         }
         let changed = Array(String(decoding: entry, as: UTF8.self).replacingOccurrences(of: "sociaal", with: "Sociaal").utf8)
         #expect(changed != entry)
-        try cli.tamper(Self.dropTriggers + """
-            UPDATE ledger_entries SET entry = X'\(Self.hex(changed))', leaf_hash = X'\(Self.hex(TreeHash.leaf(changed).bytes))'
-            WHERE position = 4
-            """)
+        try cli.tamper(
+            Self.dropTriggers + """
+                UPDATE ledger_entries SET entry = X'\(Self.hex(changed))', leaf_hash = X'\(Self.hex(TreeHash.leaf(changed).bytes))'
+                WHERE position = 4
+                """)
         let output = try cli.run(["verify", "--ledger", "ledger.db"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("position 3: the bytes of commit"), "\(output.stderr)")
@@ -177,8 +236,9 @@ struct TamperTests {
         try cli.tamper(downgrade)
         try cli.ok(["verify", "--ledger", "ledger.db"])
         #expect(try cli.ok(["commits", "--ledger", "ledger.db", "--json"]).stdout == commits)
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: CLIHarness.member("officer-new"))
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: CLIHarness.member("officer-new"))
         try cli.ok(["verify", "--ledger", "ledger.db"])
         let kept = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
             try Bool.fetchAll(db, sql: "SELECT signed_is_header FROM ledger_commits ORDER BY first_position")
@@ -216,11 +276,13 @@ struct TamperTests {
         let cli = try CLIHarness.founded()
         try cli.tamper(Self.dropTriggers + "UPDATE ledger_checkpoints SET previous_size = NULL")
         try cli.ok(["verify", "--ledger", "ledger.db"])
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: CLIHarness.member("officer-new"))
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: CLIHarness.member("officer-new"))
         try cli.ok(["verify", "--ledger", "ledger.db"])
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: CLIHarness.member("officer-newer"))
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: CLIHarness.member("officer-newer"))
         try cli.tamper("UPDATE ledger_checkpoints SET previous_size = NULL WHERE size = 8")
         let output = try cli.run(["verify", "--ledger", "ledger.db"])
         #expect(output.status == 2)
@@ -235,8 +297,9 @@ struct TamperTests {
         try cli.tamper("INSERT INTO ledger_nodes VALUES (\(31 << 6 | 4), randomblob(32))")
         let before = try cli.ledgerBytes("ledger.db")
         let lines = (0..<8).map { CLIHarness.member("officer-late-\($0)") }
-        let output = try cli.run(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                                 input: lines.joined(separator: "\n"))
+        let output = try cli.run(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: lines.joined(separator: "\n"))
         #expect(output.status != 0)
         #expect(output.stderr.contains("the ledger file holds a row beyond the log's end"), "\(output.stderr)")
         #expect(output.stderr.contains("it was altered outside the ledger"), "\(output.stderr)")
@@ -250,8 +313,10 @@ struct TamperTests {
         let cli = try CLIHarness.founded()
         _ = try cli.ledgerBytes("ledger.db")
         let (page, pageSize) = try DatabaseQueue(path: cli.path("ledger.db")).read { db in
-            (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_commits'") ?? 0,
-             try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'ledger_commits'") ?? 0,
+                try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            )
         }
         #expect(page > 1 && pageSize > 0)
         let file = try FileHandle(forUpdating: cli.folder.appendingPathComponent("ledger.db"))
@@ -260,8 +325,9 @@ struct TamperTests {
         try file.close()
         let output = try cli.run(["verify", "--ledger", "ledger.db"])
         #expect(output.status == 2, "\(output.stderr)")
-        #expect(output.stderr.contains("the storage engine cannot read the ledger file (database disk image is malformed): it was damaged"),
-                "\(output.stderr)")
+        #expect(
+            output.stderr.contains("the storage engine cannot read the ledger file (database disk image is malformed): it was damaged"),
+            "\(output.stderr)")
         #expect(output.stderr.split(separator: "\n").count == 1)
     }
 
@@ -272,16 +338,19 @@ struct TamperTests {
     /// Adds 20 events (positions 6–25), so that the tree has stored interior nodes.
     static func grow(_ cli: CLIHarness) throws {
         let lines = (0..<20).map { CLIHarness.member("officer-\($0)") }
-        try cli.ok(["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
-                   input: lines.joined(separator: "\n"))
+        try cli.ok(
+            ["append", "--ledger", "ledger.db", "--org", "gemeente-heuvelstad", "--key", "founder.key", "-"],
+            input: lines.joined(separator: "\n"))
     }
 
     @Test func theDatabaseRefusesUpdatesAndDeletes() throws {
         let cli = try CLIHarness.founded()
         try Self.grow(cli)
-        for sql in ["UPDATE ledger_entries SET type = 'X' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 5",
-                    "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes",
-                    "UPDATE ledger_nodes SET hash = zeroblob(32)"] {
+        for sql in [
+            "UPDATE ledger_entries SET type = 'X' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 5",
+            "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes",
+            "UPDATE ledger_nodes SET hash = zeroblob(32)",
+        ] {
             #expect(throws: (any Error).self, "\(sql)") { try cli.tamper(sql) }
         }
         do {

@@ -126,6 +126,14 @@ final class LockedCounts: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var reads = 0
     private(set) var mismatches = 0
-    func read() { lock.lock(); reads += 1; lock.unlock() }
-    func mismatch() { lock.lock(); mismatches += 1; lock.unlock() }
+    func read() {
+        lock.lock()
+        reads += 1
+        lock.unlock()
+    }
+    func mismatch() {
+        lock.lock()
+        mismatches += 1
+        lock.unlock()
+    }
 }

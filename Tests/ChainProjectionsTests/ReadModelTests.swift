@@ -93,7 +93,9 @@ struct ReadModelTests {
         #expect(history.first?.until == history.last?.since && history.last?.until == nil)
         #expect(history.last?.decision == "hf-2026-03-ownership" && history.last?.managementTeam == true)
         let before = try await models.responsibilities(chain: "street-to-home", asOf: .position(history.last!.since))
-        #expect(before.chains.first?.owner?.owner.organisation == "stichting-opvang-heuvelstad", "as of the transfer's position, the old owner still owns")
+        #expect(
+            before.chains.first?.owner?.owner.organisation == "stichting-opvang-heuvelstad", "as of the transfer's position, the old owner still owns"
+        )
 
         let agreements = try await models.agreements().agreements
         let homes = try #require(agreements.first { $0.agreement == "hf-homes-2025-2027" })
@@ -133,21 +135,36 @@ struct ReadModelTests {
 struct CorrectionAndLateFigureTests {
     @Test func correctionsAndLateFiguresAreVisibleAsOfAnyMoment() async throws {
         var fixture = try await DomainFixture.make()
-        try await fixture.accept(by: "opvang", [
-            .kpiReportersSet(KpiReportersSet(kpi: "homes", reporters: ["hoeksteen", "gemeente"])),
-            .targetSet(TargetSet(kpi: "homes", from: Period("2026-Q1")!, until: nil, target: 12, red: 8)),
-        ])
+        try await fixture.accept(
+            by: "opvang",
+            [
+                .kpiReportersSet(KpiReportersSet(kpi: "homes", reporters: ["hoeksteen", "gemeente"])),
+                .targetSet(TargetSet(kpi: "homes", from: Period("2026-Q1")!, until: nil, target: 12, red: 8)),
+            ])
         let first = try await fixture.attempt(by: "hoeksteen", [DomainFixture.measurement("homes", "2026-Q1", "hoeksteen", 6)])
-        let decided = try await fixture.attempt(by: "opvang", [.dialogueHeld(DialogueHeld(
-            dialogue: "d1", chain: "hf", date: CalendarDate(2026, 4, 10)!, participants: [DomainFixture.director],
-            reviewedPosition: first.size,
-            decisions: [Decision(decision: "d1-more-homes", text: "Ask for more homes.", rationale: "Red in Q1.", decidedBy: DomainFixture.director,
-                                 evidence: Evidence(positions: [first.first], kpis: ["homes"]))],
-            actions: []))])
+        let decided = try await fixture.attempt(
+            by: "opvang",
+            [
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: "d1", chain: "hf", date: CalendarDate(2026, 4, 10)!, participants: [DomainFixture.director],
+                        reviewedPosition: first.size,
+                        decisions: [
+                            Decision(
+                                decision: "d1-more-homes", text: "Ask for more homes.", rationale: "Red in Q1.", decidedBy: DomainFixture.director,
+                                evidence: Evidence(positions: [first.first], kpis: ["homes"]))
+                        ],
+                        actions: []))
+            ])
         let late = try await fixture.attempt(by: "gemeente", [DomainFixture.measurement("homes", "2026-Q1", "gemeente", 4)])
-        let corrected = try await fixture.attempt(by: "hoeksteen", [.measurementCorrected(Measurement(
-            kpi: "homes", period: Period("2026-Q1")!, organisation: "hoeksteen", value: 7, status: .normal, source: "recount",
-            supersedes: first.first, reason: "one home counted in Q2"))])
+        let corrected = try await fixture.attempt(
+            by: "hoeksteen",
+            [
+                .measurementCorrected(
+                    Measurement(
+                        kpi: "homes", period: Period("2026-Q1")!, organisation: "hoeksteen", value: 7, status: .normal, source: "recount",
+                        supersedes: first.first, reason: "one home counted in Q2"))
+            ])
 
         let projector = try Ledgers.projector(fixture.store)
         try await projector.catchUp()

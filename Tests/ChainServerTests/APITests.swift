@@ -126,9 +126,11 @@ struct APITests {
         let fixture = try await ServerFixture.make()
         let headers = ServerFixture.bearer(fixture.shelter)
         try await fixture.app.test(.router) { client in
-            for uri in ["/api/status", "/api/responsibilities", "/api/agreements", "/api/decisions", "/api/method-health",
-                        "/api/kpis/intake-14d/measurements", "/api/audit/hf-2025-10-extra-homes", "/api/status?chain=street-to-home&as_of=139",
-                        "/api/responsibilities?as_of=2026-01-01"] {
+            for uri in [
+                "/api/status", "/api/responsibilities", "/api/agreements", "/api/decisions", "/api/method-health",
+                "/api/kpis/intake-14d/measurements", "/api/audit/hf-2025-10-extra-homes", "/api/status?chain=street-to-home&as_of=139",
+                "/api/responsibilities?as_of=2026-01-01",
+            ] {
                 let response = try await client.execute(uri: uri, method: .get, headers: headers)
                 #expect(response.status == .ok, "\(uri): \(response.text.prefix(200))")
             }
@@ -176,15 +178,17 @@ struct APITests {
             _ = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get, headers: reader)
             let size = try await fixture.service.store.size()
             #expect(fixture.service.published?.size == size)
-            let posted = try await client.execute(uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
-                                                  body: ServerFixture.body(commit))
+            let posted = try await client.execute(
+                uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
+                body: ServerFixture.body(commit))
             #expect(posted.status == .created)
             // Another reader asking for the new position explicitly waits for it.
             let atNew = try await client.execute(uri: "/api/status?chain=street-to-home&as_of=\(size + 1)", method: .get, headers: reader)
             #expect(atNew.status == .ok && atNew.text.contains("\"period\":\"2027-02\""), "\(atNew.text)")
             // A moment nobody has asked about: its tree is in the cache only if publishing put it there.
-            let postedSecond = try await client.execute(uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
-                                                        body: ServerFixture.body(second))
+            let postedSecond = try await client.execute(
+                uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
+                body: ServerFixture.body(second))
             #expect(postedSecond.status == .created)
             try await fixture.service.advance(to: size + 2)
             let now = try #require(fixture.service.published)
@@ -220,8 +224,9 @@ struct APITests {
             #expect(wasRevoked)
             let revoked = try await client.execute(uri: "/api/status", method: .get, headers: ServerFixture.bearer(fixture.shelter))
             #expect(revoked.status == .unauthorized)
-            let expired = try await fixture.service.tokens.issue(organisation: "woonstichting-hoeksteen", person: "x", role: .member, validFor: 1,
-                                                                now: Date(timeIntervalSinceNow: -2 * 86_400))
+            let expired = try await fixture.service.tokens.issue(
+                organisation: "woonstichting-hoeksteen", person: "x", role: .member, validFor: 1,
+                now: Date(timeIntervalSinceNow: -2 * 86_400))
             let expiredStatus = try await client.execute(uri: "/api/status", method: .get, headers: ServerFixture.bearer(expired)).status
             #expect(expiredStatus == .unauthorized)
         }

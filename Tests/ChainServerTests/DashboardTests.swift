@@ -42,8 +42,13 @@ struct DashboardTests {
         let fixture = try await ServerFixture.make()
         let headers = ServerFixture.bearer(fixture.coordinator)
         let pages: [(String, [String])] = [
-            ("/", ["<h1>Coalition overview</h1>", "From the street to a lasting home", "<svg role=\"img\" aria-label=\"KPI tree of street-to-home\"",
-                   "Method health", "Woonstichting Hoeksteen"]),
+            (
+                "/",
+                [
+                    "<h1>Coalition overview</h1>", "From the street to a lasting home", "<svg role=\"img\" aria-label=\"KPI tree of street-to-home\"",
+                    "Method health", "Woonstichting Hoeksteen",
+                ]
+            ),
             ("/chains/street-to-home", ["Median days from intake to own home", "<th>trend</th>", "href=\"/kpis/median-days-to-home\""]),
             ("/kpis/intake-14d", ["aria-label=\"trend\"", "Every value, corrections included", "stroke-dasharray"]),
             ("/responsibilities", ["Responsibilities over time", "<th>owner</th>", "Members and roles"]),
@@ -146,8 +151,9 @@ struct MetricsTests {
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: headers)
             #expect(metrics.status == .ok)
             #expect(metrics.text.contains("# TYPE chainledger_commits_appended_total counter"))
-            #expect(metrics.text.contains("# TYPE hb_requests counter") || metrics.text.contains("# TYPE hb_requests_total counter"),
-                    "\(metrics.text.prefix(600))")
+            #expect(
+                metrics.text.contains("# TYPE hb_requests counter") || metrics.text.contains("# TYPE hb_requests_total counter"),
+                "\(metrics.text.prefix(600))")
             #expect(metrics.text.contains("chainledger_log_size"))
         }
     }

@@ -24,8 +24,9 @@ struct LifecycleTests {
             let before = try await Self.failures(client, job: "publish", token: fixture.auditor)
             // The projections cannot take the commit in: the catch-up fails.
             try await fixture.service.projector.database.write { try $0.execute(sql: "DROP TABLE measurements") }
-            let posted = try await client.execute(uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
-                                                  body: ServerFixture.body(commit))
+            let posted = try await client.execute(
+                uri: "/api/commits", method: .post, headers: ServerFixture.bearer(fixture.shelter),
+                body: ServerFixture.body(commit))
             #expect(posted.status == .created, "the commit itself is in the log")
             var after = before
             for _ in 0..<200 where after == before {
@@ -56,8 +57,9 @@ struct LifecycleTests {
         try await app.test(.router) { client in
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .ok)
-            let status = try await client.execute(uri: "/api/status?chain=street-to-home", method: .get,
-                                                  headers: ServerFixture.bearer(fixture.coordinator))
+            let status = try await client.execute(
+                uri: "/api/status?chain=street-to-home", method: .get,
+                headers: ServerFixture.bearer(fixture.coordinator))
             #expect(status.status == .ok && status.text.contains("street-to-home"))
         }
     }

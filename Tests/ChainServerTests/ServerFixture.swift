@@ -42,17 +42,22 @@ struct ServerFixture {
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
     /// A signed commit of one measurement by the shelter.
-    func shelterMeasurement(period: String, value: Double, expected: UInt64 = 0, kpi: String = "intake-14d",
-                            organisation: String = "stichting-opvang-heuvelstad") async throws -> SignedCommit {
-        let measurement = ChainEvent.measurementRecorded(Measurement(
-            kpi: kpi, period: Period(period)!, organisation: organisation, value: value, status: .normal, source: "test"))
+    func shelterMeasurement(
+        period: String, value: Double, expected: UInt64 = 0, kpi: String = "intake-14d",
+        organisation: String = "stichting-opvang-heuvelstad"
+    ) async throws -> SignedCommit {
+        let measurement = ChainEvent.measurementRecorded(
+            Measurement(
+                kpi: kpi, period: Period(period)!, organisation: organisation, value: value, status: .normal, source: "test"))
         var factory = EventFactory(versions: [measurement.stream: expected])
-        return SignedCommit.sign(ledger: try await service.ledger.ledgerID(), organisation: "stichting-opvang-heuvelstad",
-                                 key: keys["stichting-opvang-heuvelstad"]!, events: try factory.lines([measurement]))
+        return SignedCommit.sign(
+            ledger: try await service.ledger.ledgerID(), organisation: "stichting-opvang-heuvelstad",
+            key: keys["stichting-opvang-heuvelstad"]!, events: try factory.lines([measurement]))
     }
 
     static func body(_ commit: SignedCommit) -> ByteBuffer {
-        ByteBuffer(string: #"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#)
+        ByteBuffer(
+            string: #"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#)
     }
 
     func fingerprint() async throws -> (UInt64, TreeHash?) {

@@ -4,8 +4,10 @@ import Testing
 
 struct CommitFormatTests {
     static let ledger = CommitID(of: Array("genesis".utf8))
-    static let header = "{\"format\":\"chainledger.commit/1\",\"ledger\":\"\(ledger.hex)\",\"organisation\":\"gemeente-heuvelstad\",\"key\":\"0123456789abcdef\",\"time\":\"2026-03-01T09:30:00Z\",\"events\":1}"
-    static let event = "{\"stream\":\"chain/hf\",\"expectedVersion\":0,\"type\":\"ChainDefined\",\"schema\":1,\"data\":{\"name\":\"Van straat naar thuis\"}}"
+    static let header =
+        "{\"format\":\"chainledger.commit/1\",\"ledger\":\"\(ledger.hex)\",\"organisation\":\"gemeente-heuvelstad\",\"key\":\"0123456789abcdef\",\"time\":\"2026-03-01T09:30:00Z\",\"events\":1}"
+    static let event =
+        "{\"stream\":\"chain/hf\",\"expectedVersion\":0,\"type\":\"ChainDefined\",\"schema\":1,\"data\":{\"name\":\"Van straat naar thuis\"}}"
 
     @Test func aWellFormedCommitParses() throws {
         let bytes = Array((Self.header + "\n" + Self.event + "\n").utf8)
@@ -24,17 +26,20 @@ struct CommitFormatTests {
             try EventLine(stream: "kpi/\($0)", expectedVersion: 0, type: "ValueRecorded", data: Array("{\"v\":\($0)}".utf8))
         }
         let time = Timestamp(milliseconds: 1_772_000_000_000)
-        let bytes = CommitDocument.compose(ledger: Self.ledger, organisation: "gemeente-heuvelstad", keyID: "0123456789abcdef",
-                                           time: time, events: events)
+        let bytes = CommitDocument.compose(
+            ledger: Self.ledger, organisation: "gemeente-heuvelstad", keyID: "0123456789abcdef",
+            time: time, events: events)
         let id = CommitID(of: bytes)
         func commit(_ bytes: [UInt8], _ part: StoredCommit.SignedPart) -> StoredCommit {
-            StoredCommit(id: id, bytes: bytes, part: part, signature: [], organisation: "gemeente-heuvelstad",
-                         keyID: "0123456789abcdef", first: 10, last: 12, recordedAt: time)
+            StoredCommit(
+                id: id, bytes: bytes, part: part, signature: [], organisation: "gemeente-heuvelstad",
+                keyID: "0123456789abcdef", first: 10, last: 12, recordedAt: time)
         }
         func entry(_ index: Int, _ event: EventLine, at position: UInt64) -> StoredEntry {
             let bytes = LogEntry(position: position, version: 1, recordedAt: time, commit: id, index: index, event: event).bytes
-            return StoredEntry(position: position, stream: event.stream, version: 1, type: event.type, recordedAt: time,
-                               commit: id, bytes: bytes, leafHash: TreeHash.leaf(bytes))
+            return StoredEntry(
+                position: position, stream: event.stream, version: 1, type: event.type, recordedAt: time,
+                commit: id, bytes: bytes, leafHash: TreeHash.leaf(bytes))
         }
         let whole = commit(bytes, .document)
         let entries = events.enumerated().map { entry($0, $1, at: 10 + UInt64($0)) }
@@ -58,8 +63,9 @@ struct CommitFormatTests {
 
     @Test func composedCommitsParseBackToTheSameEvents() throws {
         let line = try EventLine(stream: "kpi/intake", expectedVersion: 4, type: "TargetSet", schema: 2, data: Array("{\"value\":90}".utf8))
-        let bytes = CommitDocument.compose(ledger: Self.ledger, organisation: "stichting-opvang", keyID: "00112233aabbccdd",
-                                           time: Timestamp(milliseconds: 0), events: [line, line])
+        let bytes = CommitDocument.compose(
+            ledger: Self.ledger, organisation: "stichting-opvang", keyID: "00112233aabbccdd",
+            time: Timestamp(milliseconds: 0), events: [line, line])
         let commit = try CommitDocument(parsing: bytes)
         #expect(commit.events == [line, line] && commit.time.milliseconds == 0)
     }
@@ -112,19 +118,24 @@ struct CommitFormatTests {
 
     @Test func logEntriesAreCanonicalAndRoundTrip() throws {
         let line = try EventLine(parsing: Array(Self.event.utf8))
-        let entry = LogEntry(position: 7, version: 1, recordedAt: Timestamp(milliseconds: 1_772_357_400_123),
-                             commit: Self.ledger, index: 2, event: line)
+        let entry = LogEntry(
+            position: 7, version: 1, recordedAt: Timestamp(milliseconds: 1_772_357_400_123),
+            commit: Self.ledger, index: 2, event: line)
         let text = String(decoding: entry.bytes, as: UTF8.self)
-        #expect(text == "{\"format\":\"chainledger.entry/1\",\"position\":7,\"version\":1,\"recordedAt\":\"2026-03-01T09:30:00.123Z\",\"commit\":\"\(Self.ledger.hex)\",\"index\":2,\"event\":\(Self.event)}")
+        #expect(
+            text
+                == "{\"format\":\"chainledger.entry/1\",\"position\":7,\"version\":1,\"recordedAt\":\"2026-03-01T09:30:00.123Z\",\"commit\":\"\(Self.ledger.hex)\",\"index\":2,\"event\":\(Self.event)}"
+        )
         #expect(try LogEntry(parsing: entry.bytes) == entry)
         let spaced = Array(text.replacingOccurrences(of: "\"position\":7", with: "\"position\": 7").utf8)
         #expect(throws: FormatError.self) { try LogEntry(parsing: spaced) }
     }
 
-    @Test(arguments: [
-        ("2026-03-01T09:30:00Z", 1_772_357_400_000), ("2026-03-01T09:30:00.5Z", 1_772_357_400_500),
-        ("1970-01-01T00:00:00.000Z", 0), ("2024-02-29T23:59:59.999Z", 1_709_251_199_999),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("2026-03-01T09:30:00Z", 1_772_357_400_000), ("2026-03-01T09:30:00.5Z", 1_772_357_400_500),
+            ("1970-01-01T00:00:00.000Z", 0), ("2024-02-29T23:59:59.999Z", 1_709_251_199_999),
+        ] as [(String, Int64)])
     func timestampsParse(_ text: String, _ milliseconds: Int64) {
         #expect(Timestamp(rfc3339: text)?.milliseconds == milliseconds)
     }

@@ -24,8 +24,10 @@ struct JSONScannerTests {
 
     @Test(arguments: 0..<24)
     func badBytesAreRefusedWhereverTheyFall(offset: Int) {
-        for (inserted, reason) in [([UInt8(0x01)], "control character"), ([0x1F], "control character"), ([0x80], "invalid UTF-8"),
-                                   ([0xC3], "invalid UTF-8"), ([0xFF], "invalid UTF-8"), ([0x22], "expected ',' or '}'")] {
+        for (inserted, reason) in [
+            ([UInt8(0x01)], "control character"), ([0x1F], "control character"), ([0x80], "invalid UTF-8"),
+            ([0xC3], "invalid UTF-8"), ([0xFF], "invalid UTF-8"), ([0x22], "expected ',' or '}'"),
+        ] {
             do {
                 _ = try JSONScanner.objectMembers(Self.document(inserted, at: offset))
                 Issue.record("accepted \(inserted) at \(offset)")

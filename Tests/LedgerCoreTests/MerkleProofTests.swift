@@ -3,9 +3,21 @@ import LedgerCore
 import Testing
 
 private struct KnownAnswers: Decodable {
-    struct Root: Decodable { let size: UInt64; let root: String }
-    struct Inclusion: Decodable { let index: UInt64; let size: UInt64; let leafHash: String; let proof: [String] }
-    struct Consistency: Decodable { let old: UInt64; let new: UInt64; let proof: [String] }
+    struct Root: Decodable {
+        let size: UInt64
+        let root: String
+    }
+    struct Inclusion: Decodable {
+        let index: UInt64
+        let size: UInt64
+        let leafHash: String
+        let proof: [String]
+    }
+    struct Consistency: Decodable {
+        let old: UInt64
+        let new: UInt64
+        let proof: [String]
+    }
     let roots: [Root]
     let inclusion: [Inclusion]
     let consistency: [Consistency]
@@ -53,14 +65,16 @@ struct MerkleProofTests {
                     var tampered = proof.hashes.map(\.bytes)
                     tampered[0][0] ^= 1
                     #expect(throws: ProofError.self) {
-                        try ProofVerifier.verifyInclusion(index: index, size: size, leafHash: proof.leafHash.bytes,
-                                                          proof: tampered, root: root.bytes)
+                        try ProofVerifier.verifyInclusion(
+                            index: index, size: size, leafHash: proof.leafHash.bytes,
+                            proof: tampered, root: root.bytes)
                     }
                     _ = first
                 }
                 #expect(throws: ProofError.self) {
-                    try ProofVerifier.verifyInclusion(index: index, size: size, leafHash: TreeHash.emptyTree.bytes,
-                                                      proof: proof.hashes.map(\.bytes), root: root.bytes)
+                    try ProofVerifier.verifyInclusion(
+                        index: index, size: size, leafHash: TreeHash.emptyTree.bytes,
+                        proof: proof.hashes.map(\.bytes), root: root.bytes)
                 }
             }
             for old in UInt64(1)...size {
@@ -68,8 +82,9 @@ struct MerkleProofTests {
                 #expect(throws: Never.self) { try proof.verify() }
                 if old < size {
                     #expect(throws: ProofError.self) {
-                        try ProofVerifier.verifyConsistency(oldSize: old, newSize: size, proof: proof.hashes.map(\.bytes),
-                                                            oldRoot: TreeHash.emptyTree.bytes, newRoot: proof.newRoot.bytes)
+                        try ProofVerifier.verifyConsistency(
+                            oldSize: old, newSize: size, proof: proof.hashes.map(\.bytes),
+                            oldRoot: TreeHash.emptyTree.bytes, newRoot: proof.newRoot.bytes)
                     }
                 }
             }
@@ -78,12 +93,12 @@ struct MerkleProofTests {
 
     /// Keys read from storage are untrusted: one that names no node is refused, never a trap.
     @Test(arguments: [
-        Int64(1222),  // level 6 ending at leaf 19: 20 leaves are no multiple of 64
-        Int64(63),  // level 63
-        Int64(58),  // level 58: beyond a 58-bit leaf number
-        Int64(-1),  // every bit set: level 63
-        Int64(bitPattern: UInt64(1) << 63 | 57),  // level 57 ending at leaf 2^57: not a subtree's end
-        Int64(3 << 6 | 3),  // level 3 ending at leaf 3: not a subtree's end (8 leaves end at 7)
+        Int64(1222), // level 6 ending at leaf 19: 20 leaves are no multiple of 64
+        Int64(63), // level 63
+        Int64(58), // level 58: beyond a 58-bit leaf number
+        Int64(-1), // every bit set: level 63
+        Int64(bitPattern: UInt64(1) << 63 | 57), // level 57 ending at leaf 2^57: not a subtree's end
+        Int64(3 << 6 | 3), // level 3 ending at leaf 3: not a subtree's end (8 leaves end at 7)
     ])
     func malformedStorageKeysNameNoNode(_ key: Int64) {
         #expect(TreeNode(storageKey: key) == nil)

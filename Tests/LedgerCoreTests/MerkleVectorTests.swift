@@ -68,13 +68,15 @@ struct MerkleVectorTests {
                 let proof = (vector.proof ?? []).map(Self.bytes)
                 let accepted: Bool
                 if let start = vector.start, let end = vector.end {
-                    accepted = (try? ProofVerifier.verifySubtreeInclusion(
-                        index: vector.leafIdx, start: start, end: end, leafHash: Self.bytes(vector.leafHash),
-                        proof: proof, subtreeRoot: Self.bytes(vector.root))) != nil
+                    accepted =
+                        (try? ProofVerifier.verifySubtreeInclusion(
+                            index: vector.leafIdx, start: start, end: end, leafHash: Self.bytes(vector.leafHash),
+                            proof: proof, subtreeRoot: Self.bytes(vector.root))) != nil
                 } else {
-                    accepted = (try? ProofVerifier.verifyInclusion(
-                        index: vector.leafIdx, size: vector.treeSize ?? 0, leafHash: Self.bytes(vector.leafHash),
-                        proof: proof, root: Self.bytes(vector.root))) != nil
+                    accepted =
+                        (try? ProofVerifier.verifyInclusion(
+                            index: vector.leafIdx, size: vector.treeSize ?? 0, leafHash: Self.bytes(vector.leafHash),
+                            proof: proof, root: Self.bytes(vector.root))) != nil
                 }
                 #expect(accepted == !vector.wantErr, "\(sub)/\(file.deletingLastPathComponent().lastPathComponent)/\(file.lastPathComponent)")
                 checked += 1
@@ -92,13 +94,15 @@ struct MerkleVectorTests {
                 let proof = (vector.proof ?? []).map(Self.bytes)
                 let accepted: Bool
                 if let start = vector.start, let end = vector.end, let size = vector.size {
-                    accepted = (try? ProofVerifier.verifySubtreeConsistency(
-                        start: start, end: end, size: size, proof: proof,
-                        subtreeRoot: Self.bytes(vector.root1), root: Self.bytes(vector.root2))) != nil
+                    accepted =
+                        (try? ProofVerifier.verifySubtreeConsistency(
+                            start: start, end: end, size: size, proof: proof,
+                            subtreeRoot: Self.bytes(vector.root1), root: Self.bytes(vector.root2))) != nil
                 } else {
-                    accepted = (try? ProofVerifier.verifyConsistency(
-                        oldSize: vector.size1 ?? 0, newSize: vector.size2 ?? 0, proof: proof,
-                        oldRoot: Self.bytes(vector.root1), newRoot: Self.bytes(vector.root2))) != nil
+                    accepted =
+                        (try? ProofVerifier.verifyConsistency(
+                            oldSize: vector.size1 ?? 0, newSize: vector.size2 ?? 0, proof: proof,
+                            oldRoot: Self.bytes(vector.root1), newRoot: Self.bytes(vector.root2))) != nil
                 }
                 #expect(accepted == !vector.wantErr, "\(sub)/\(file.deletingLastPathComponent().lastPathComponent)/\(file.lastPathComponent)")
                 checked += 1

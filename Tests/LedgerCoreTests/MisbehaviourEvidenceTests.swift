@@ -64,8 +64,10 @@ struct MisbehaviourEvidenceTests {
             let author = try SigningKey.generate(name: "gemeente-heuvelstad")
             let event = try EventLine(stream: "chain/x", expectedVersion: 0, type: "NoteTaken", data: Array(#"{"note":"x"}"#.utf8))
             let commit = SignedCommit.sign(ledger: nil, organisation: "gemeente-heuvelstad", key: author, events: [event])
-            let entry = LogEntry(position: 3, version: 1, recordedAt: Timestamp(milliseconds: 0), commit: CommitID(of: commit.bytes),
-                                 index: 0, event: event).bytes
+            let entry = LogEntry(
+                position: 3, version: 1, recordedAt: Timestamp(milliseconds: 0), commit: CommitID(of: commit.bytes),
+                index: 0, event: event
+            ).bytes
             let tree = MemoryTree(entries: Array(shared.prefix(3)) + [entry])
             evidence.shown = try await note(tree, 4)
             let proof = try await ProofBuilder(store: tree).inclusion(index: 3, size: 4)
@@ -146,12 +148,18 @@ struct MisbehaviourEvidenceTests {
         ("chainledger.evidence/2\n", "the first line is not"),
         ("chainledger.evidence/1\nkind odd\n", "unknown kind"),
         ("chainledger.evidence/1\nkind fork\norigin o\ndetected yesterday\nsource s\nconclusion c\n\n", "not an RFC 3339 time"),
-        ("chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nshown\n\tx\nheld\n\tx\n",
-         "out of order or repeated"),
-        ("chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nentry 07 AA==\n",
-         "is not a number"),
-        ("chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nentry 7 AB==\n",
-         "not canonical base64"),
+        (
+            "chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nshown\n\tx\nheld\n\tx\n",
+            "out of order or repeated"
+        ),
+        (
+            "chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nentry 07 AA==\n",
+            "is not a number"
+        ),
+        (
+            "chainledger.evidence/1\nkind fork\norigin o\ndetected 2026-12-01T10:00:00Z\nsource s\nconclusion c\n\nentry 7 AB==\n",
+            "not canonical base64"
+        ),
     ])
     func malformedFilesAreRefusedWithTheLine(_ text: String, _ message: String) {
         #expect {

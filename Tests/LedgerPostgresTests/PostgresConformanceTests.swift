@@ -2,8 +2,8 @@ import Foundation
 import LedgerConformance
 import LedgerCore
 import LedgerPostgres
-import Testing
 import TemporaryPostgres
+import Testing
 
 /// Each store on a new database of the process's throwaway server; a second connection is a
 /// second pool on the same database, as a second server process would open.

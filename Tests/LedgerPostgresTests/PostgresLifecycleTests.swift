@@ -1,7 +1,7 @@
 import LedgerPostgres
 import ServiceLifecycle
-import Testing
 import TemporaryPostgres
+import Testing
 
 /// The store's connection pool as a service: run by the caller's `ServiceGroup` (a server), or by
 /// the store itself (one-shot uses).

@@ -3,8 +3,8 @@ import LedgerConformance
 import LedgerCore
 import LedgerPostgres
 import LedgerSQLite
-import Testing
 import TemporaryPostgres
+import Testing
 
 @Suite(.enabled(if: TemporaryPostgres.isInstalled, "the PostgreSQL server binaries are not installed"))
 struct PostgresStoreTests {
@@ -31,9 +31,11 @@ struct PostgresStoreTests {
         let (server, url, store, _) = try await Self.founded()
         let database = Self.database(url)
         let before = try await store.entries(from: 0, limit: 100)
-        for statement in ["UPDATE ledger_entries SET type = 'x' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 6",
-                          "TRUNCATE ledger_checkpoints", "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_commits",
-                          "UPDATE ledger_checkpoints SET note = ''"] {
+        for statement in [
+            "UPDATE ledger_entries SET type = 'x' WHERE position = 3", "DELETE FROM ledger_entries WHERE position = 6",
+            "TRUNCATE ledger_checkpoints", "UPDATE ledger_commits SET organisation = 'x'", "DELETE FROM ledger_commits",
+            "UPDATE ledger_checkpoints SET note = ''",
+        ] {
             #expect(throws: (any Error).self, "\(statement)") { try server.psql(database, statement) }
             do {
                 try server.psql(database, statement)
@@ -50,9 +52,12 @@ struct PostgresStoreTests {
         let (server, url, _, _) = try await Self.founded()
         let database = Self.database(url)
         let serverHasLz4 = (try? server.psql(database, "SET default_toast_compression = lz4")) != nil
-        let method = try server.psql(database, """
+        let method = try server.psql(
+            database,
+            """
             SELECT attcompression FROM pg_attribute WHERE attrelid = 'ledger_commits'::regclass AND attname = 'signed'
-            """).trimmingCharacters(in: .whitespacesAndNewlines)
+            """
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(method == (serverHasLz4 ? "l" : ""))
     }
 
@@ -66,8 +71,10 @@ struct PostgresStoreTests {
         for statement in try PostgresLedgerStore.appendOnlyGrants(to: role) { try server.psql(database, statement) }
         #expect(throws: (any Error).self) { try PostgresLedgerStore.appendOnlyGrants(to: "x; DROP TABLE ledger_entries") }
 
-        let restricted = try await PostgresLedgerStore(PostgresLocation(url: url.replacingOccurrences(of: "//\(server.user)@", with: "//\(role)@"),
-                                                                         passwordAllowed: false))
+        let restricted = try await PostgresLedgerStore(
+            PostgresLocation(
+                url: url.replacingOccurrences(of: "//\(server.user)@", with: "//\(role)@"),
+                passwordAllowed: false))
         let writer = try await Ledger(store: restricted, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
         let size = try await restricted.size()
         let receipt = try await writer.append(coalition.sign(by: coalition.founder, [TestCoalition.event("note/by-server", expected: 0)]))
@@ -92,7 +99,8 @@ struct PostgresStoreTests {
         for round in 0..<40 {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<5 {
-                    let commit = coalition.sign(by: coalition.founder, (0..<7).map { TestCoalition.event("note/\(round)/\(index)/\($0)", expected: 0) })
+                    let commit = coalition.sign(
+                        by: coalition.founder, (0..<7).map { TestCoalition.event("note/\(round)/\(index)/\($0)", expected: 0) })
                     group.addTask { _ = try await ledger.append(commit) }
                 }
                 try await group.waitForAll()
@@ -111,7 +119,8 @@ struct PostgresStoreTests {
             // Both stores keep each event line once: every commit keeps its header line alone.
             #expect(try await store.keptCommits(from: 0, limit: 10_000).allSatisfy { $0.part == .header && $0.bytes.last == 0x0A })
             #expect(try await store.checkpoints(fromSize: 0, limit: 10_000) == (try await original.checkpoints(fromSize: 0, limit: 10_000)))
-            #expect(try await store.storedNodes(fromKey: 0, limit: 10_000).map(\.node.storageKey)
+            #expect(
+                try await store.storedNodes(fromKey: 0, limit: 10_000).map(\.node.storageKey)
                     == (try await original.storedNodes(fromKey: 0, limit: 10_000).map(\.node.storageKey)))
             let report = try await LedgerVerifier(store: store, domain: OpenDomain()).run()
             #expect(report.root == (try await original.latestCheckpoint())?.root)

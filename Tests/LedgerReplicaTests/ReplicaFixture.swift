@@ -63,9 +63,10 @@ struct ReplicaFixture {
 
     /// A measurement by the shelter for `period`, signed, for the ledger of `service`.
     func measurement(_ service: LedgerService, period: String, value: Double, expected: UInt64 = 0) async throws -> SignedCommit {
-        let measurement = ChainEvent.measurementRecorded(Measurement(
-            kpi: "intake-14d", period: Period(period)!, organisation: "stichting-opvang-heuvelstad", value: value, status: .normal,
-            source: "test"))
+        let measurement = ChainEvent.measurementRecorded(
+            Measurement(
+                kpi: "intake-14d", period: Period(period)!, organisation: "stichting-opvang-heuvelstad", value: value, status: .normal,
+                source: "test"))
         var factory = EventFactory(versions: [measurement.stream: expected])
         return SignedCommit.sign(
             ledger: try await service.ledger.ledgerID(), organisation: "stichting-opvang-heuvelstad",
@@ -84,7 +85,9 @@ struct ReplicaFixture {
     func rows(_ name: String) async throws -> [String] {
         let store = try SQLiteLedgerStore(path: path(name))
         var rows: [String] = []
-        for entry in try await store.entries(from: 0, limit: 1_000_000) { rows.append("e \(entry.position) \(Data(entry.bytes).base64EncodedString())") }
+        for entry in try await store.entries(from: 0, limit: 1_000_000) {
+            rows.append("e \(entry.position) \(Data(entry.bytes).base64EncodedString())")
+        }
         for commit in try await store.commits(from: 0, limit: 1_000_000) { rows.append("c \(commit.id) \(commit.first) \(commit.recordedAt)") }
         for checkpoint in try await store.checkpoints(fromSize: 0, limit: 1_000_000) { rows.append("k \(checkpoint.note)") }
         for node in try await store.storedNodes(fromKey: 0, limit: 1_000_000) { rows.append("n \(node.node.storageKey) \(node.hash)") }

@@ -129,8 +129,9 @@ struct ReplicaTests {
             try db.execute(sql: "DROP TRIGGER ledger_entries_refuse_update")
             let entry = try Data.fetchOne(db, sql: "SELECT entry FROM ledger_entries WHERE position = ?", arguments: [held - 1])!
             let changed = Data(String(decoding: entry, as: UTF8.self).replacingOccurrences(of: "\"value\":", with: "\"value\": ").utf8)
-            try db.execute(sql: "UPDATE ledger_entries SET entry = ?, leaf_hash = ? WHERE position = ?",
-                           arguments: [changed, Data(TreeHash.leaf([UInt8](changed)).bytes), held - 1])
+            try db.execute(
+                sql: "UPDATE ledger_entries SET entry = ?, leaf_hash = ? WHERE position = ?",
+                arguments: [changed, Data(TreeHash.leaf([UInt8](changed)).bytes), held - 1])
         }
         try queue.close()
         let (rewritten, rewrittenToken) = try await fixture.server()
@@ -176,8 +177,14 @@ struct ReplicaTests {
             #expect(finding.proves, "\(finding.statement)")
             // A doctored copy: a hash in it replaced.
             var lines = text.components(separatedBy: "\n")
-            if kind != .forgedCheckpoint, let index = lines.firstIndex(where: { $0.hasPrefix("prefix-root ") || $0.hasPrefix("inclusion ") || $0.hasPrefix("\t") && $0.count == 45 }) {
-                lines[index] = lines[index].hasPrefix("\t") ? "\t" + String(repeating: "B", count: 43) + "=" : lines[index].replacingOccurrences(of: "=", with: "A=")
+            if kind != .forgedCheckpoint,
+                let index = lines.firstIndex(where: {
+                    $0.hasPrefix("prefix-root ") || $0.hasPrefix("inclusion ") || $0.hasPrefix("\t") && $0.count == 45
+                })
+            {
+                lines[index] =
+                    lines[index].hasPrefix("\t")
+                    ? "\t" + String(repeating: "B", count: 43) + "=" : lines[index].replacingOccurrences(of: "=", with: "A=")
                 let doctored = try? MisbehaviourEvidence(parsing: lines.joined(separator: "\n"))
                 #expect(doctored == nil || (try? doctored!.verify(with: fixture.checkpointKey.verifier)) == nil, "a doctored copy is refused")
             }

@@ -15,21 +15,25 @@ struct SQLiteAccessTokenStoreTests {
         try await database.write { db in
             try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
             try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('tokens-v1')")
-            try db.execute(sql: """
-                CREATE TABLE access_tokens (
-                    id TEXT PRIMARY KEY,            -- public id, shown in listings
-                    secret_hash BLOB NOT NULL UNIQUE, -- SHA-256 of the secret
-                    organisation TEXT NOT NULL,
-                    person TEXT NOT NULL,
-                    role TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    expires_at REAL NOT NULL,
-                    revoked_at REAL
-                )
-                """)
-            try db.execute(sql: "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                           arguments: ["0a1b2c3d4e5f", Data(Self.hash), "gemeente-heuvelstad", "coordinator", "coordinator",
-                                       1_700_000_000.5, 1_800_000_000.25])
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_tokens (
+                        id TEXT PRIMARY KEY,            -- public id, shown in listings
+                        secret_hash BLOB NOT NULL UNIQUE, -- SHA-256 of the secret
+                        organisation TEXT NOT NULL,
+                        person TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        revoked_at REAL
+                    )
+                    """)
+            try db.execute(
+                sql: "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                arguments: [
+                    "0a1b2c3d4e5f", Data(Self.hash), "gemeente-heuvelstad", "coordinator", "coordinator",
+                    1_700_000_000.5, 1_800_000_000.25,
+                ])
         }
         let store = try SQLiteAccessTokenStore(writer: database)
         let expected = StoredAccessToken(
@@ -44,10 +48,12 @@ struct SQLiteAccessTokenStoreTests {
     /// Issued tokens are found by their hash and listed oldest first; a revocation counts once.
     @Test func issueListRevokeAndLookUp() async throws {
         let store = try SQLiteAccessTokenStore.inMemory()
-        let older = StoredAccessToken(id: "000000000001", secretHash: [1] + Self.hash.dropFirst(), organisation: "a", person: "p", role: "member",
-                                      createdAt: Date(timeIntervalSince1970: 10), expiresAt: Date(timeIntervalSince1970: 20))
-        let newer = StoredAccessToken(id: "000000000002", secretHash: Self.hash, organisation: "b", person: "q", role: "auditor",
-                                      createdAt: Date(timeIntervalSince1970: 11), expiresAt: Date(timeIntervalSince1970: 21))
+        let older = StoredAccessToken(
+            id: "000000000001", secretHash: [1] + Self.hash.dropFirst(), organisation: "a", person: "p", role: "member",
+            createdAt: Date(timeIntervalSince1970: 10), expiresAt: Date(timeIntervalSince1970: 20))
+        let newer = StoredAccessToken(
+            id: "000000000002", secretHash: Self.hash, organisation: "b", person: "q", role: "auditor",
+            createdAt: Date(timeIntervalSince1970: 11), expiresAt: Date(timeIntervalSince1970: 21))
         try await store.issue(newer)
         try await store.issue(older)
         #expect(try await store.list().map(\.id) == [older.id, newer.id])

@@ -44,24 +44,24 @@ extension ChainEvent {
     /// The event's data.
     private var payload: any Encodable {
         switch self {
-        case let .missionDefined(value): value
-        case let .policySet(value): value
-        case let .memberRegistered(value), let .memberChanged(value): value
-        case let .roleGranted(value), let .roleRevoked(value): value
-        case let .chainDefined(value), let .chainChanged(value): value
-        case let .chainOwnerAssigned(value): value
-        case let .chainRetired(value), let .kpiRetired(value): value
-        case let .kpiDefined(value): value
-        case let .kpiLinked(value), let .kpiUnlinked(value): value
-        case let .kpiOwnerAssigned(value): value
-        case let .kpiReportersSet(value): value
-        case let .targetSet(value): value
-        case let .measurementRecorded(value), let .measurementCorrected(value): value
-        case let .agreementProposed(value), let .agreementAmended(value): value
-        case let .agreementSigned(value): value
-        case let .agreementTerminated(value): value
-        case let .dialogueHeld(value): value
-        case let .actionCompleted(value): value
+        case .missionDefined(let value): value
+        case .policySet(let value): value
+        case .memberRegistered(let value), .memberChanged(let value): value
+        case .roleGranted(let value), .roleRevoked(let value): value
+        case .chainDefined(let value), .chainChanged(let value): value
+        case .chainOwnerAssigned(let value): value
+        case .chainRetired(let value), .kpiRetired(let value): value
+        case .kpiDefined(let value): value
+        case .kpiLinked(let value), .kpiUnlinked(let value): value
+        case .kpiOwnerAssigned(let value): value
+        case .kpiReportersSet(let value): value
+        case .targetSet(let value): value
+        case .measurementRecorded(let value), .measurementCorrected(let value): value
+        case .agreementProposed(let value), .agreementAmended(let value): value
+        case .agreementSigned(let value): value
+        case .agreementTerminated(let value): value
+        case .dialogueHeld(let value): value
+        case .actionCompleted(let value): value
         }
     }
 }
@@ -81,8 +81,9 @@ public struct EventFactory: Sendable {
     public mutating func line(_ event: ChainEvent) throws(FormatError) -> EventLine {
         let stream = event.stream
         let expected = versions[stream] ?? 0
-        let line = try EventLine(stream: stream, expectedVersion: expected, type: event.type.rawValue,
-                                 schema: event.type.currentSchema, data: event.data())
+        let line = try EventLine(
+            stream: stream, expectedVersion: expected, type: event.type.rawValue,
+            schema: event.type.currentSchema, data: event.data())
         versions[stream] = expected + 1
         return line
     }

@@ -42,8 +42,10 @@ public enum ChainEvent: Sendable, Equatable {
         .chainChanged: ["chain", "name", "customerNeed", "customer", "parent", "partners", "cadence", "steps"],
         .chainOwnerAssigned: ["chain", "owner", "reason", "decision"],
         .chainRetired: ["chain", "reason"],
-        .kpiDefined: ["kpi", "chain", "name", "level", "step", "unit", "direction", "grain", "aggregation", "owner",
-                      "reporters", "contributesTo", "goals"],
+        .kpiDefined: [
+            "kpi", "chain", "name", "level", "step", "unit", "direction", "grain", "aggregation", "owner",
+            "reporters", "contributesTo", "goals",
+        ],
         .kpiLinked: ["kpi", "to", "goal"],
         .kpiUnlinked: ["kpi", "to", "goal"],
         .kpiOwnerAssigned: ["kpi", "owner", "reason"],

@@ -32,7 +32,10 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
     /// Why it was amended (amendments only).
     public let reason: String?
 
-    public init(agreement: String, version: Int, title: String, terms: String, parties: [String], obligations: [Obligation], validFrom: CalendarDate, validUntil: CalendarDate, reason: String? = nil) {
+    public init(
+        agreement: String, version: Int, title: String, terms: String, parties: [String], obligations: [Obligation], validFrom: CalendarDate,
+        validUntil: CalendarDate, reason: String? = nil
+    ) {
         self.agreement = agreement
         self.version = version
         self.title = title

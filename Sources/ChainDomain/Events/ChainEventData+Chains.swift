@@ -33,7 +33,10 @@ public struct ChainDefinition: Sendable, Codable, Equatable {
     /// The ordered steps.
     public let steps: [ChainStep]
 
-    public init(chain: String, name: String, customerNeed: String, customer: String, parent: String? = nil, partners: [String], cadence: Cadence, steps: [ChainStep]) {
+    public init(
+        chain: String, name: String, customerNeed: String, customer: String, parent: String? = nil, partners: [String], cadence: Cadence,
+        steps: [ChainStep]
+    ) {
         self.chain = chain
         self.name = name
         self.customerNeed = customerNeed

@@ -56,7 +56,10 @@ public struct DialogueHeld: Sendable, Codable, Equatable {
     public let decisions: [Decision]
     public let actions: [Action]
 
-    public init(dialogue: String, chain: String, date: CalendarDate, participants: [PersonRef], reviewedPosition: UInt64, decisions: [Decision], actions: [Action]) {
+    public init(
+        dialogue: String, chain: String, date: CalendarDate, participants: [PersonRef], reviewedPosition: UInt64, decisions: [Decision],
+        actions: [Action]
+    ) {
         self.dialogue = dialogue
         self.chain = chain
         self.date = date

@@ -21,7 +21,10 @@ public struct KpiDefinition: Sendable, Codable, Equatable {
     /// Goals a result KPI serves.
     public let goals: [String]
 
-    public init(kpi: String, chain: String, name: String, level: KPILevel, step: String? = nil, unit: String, direction: Direction, grain: Grain, aggregation: Aggregation, owner: PersonRef, reporters: [String], contributesTo: [String], goals: [String]) {
+    public init(
+        kpi: String, chain: String, name: String, level: KPILevel, step: String? = nil, unit: String, direction: Direction, grain: Grain,
+        aggregation: Aggregation, owner: PersonRef, reporters: [String], contributesTo: [String], goals: [String]
+    ) {
         self.kpi = kpi
         self.chain = chain
         self.name = name

@@ -17,7 +17,10 @@ public struct Measurement: Sendable, Codable, Equatable {
     /// The unit the figure is in, when the reporter states it (it must be the KPI's).
     public let unit: String?
 
-    public init(kpi: String, period: Period, organisation: String, value: Double, status: ObservationStatus, source: String, note: String? = nil, supersedes: UInt64? = nil, reason: String? = nil, unit: String? = nil) {
+    public init(
+        kpi: String, period: Period, organisation: String, value: Double, status: ObservationStatus, source: String, note: String? = nil,
+        supersedes: UInt64? = nil, reason: String? = nil, unit: String? = nil
+    ) {
         self.kpi = kpi
         self.period = period
         self.organisation = organisation

@@ -78,8 +78,9 @@ extension Check {
             }
             let kpi = try existingKpi(obligation.kpi)
             guard let chain = state.chains[kpi.definition.chain], chain.definition.partners.contains(obligation.party) else {
-                throw rule("obligations stay within a party's chains",
-                           "\(obligation.party) is not a partner of chain \(kpi.definition.chain), which KPI \(obligation.kpi) measures")
+                throw rule(
+                    "obligations stay within a party's chains",
+                    "\(obligation.party) is not a partner of chain \(kpi.definition.chain), which KPI \(obligation.kpi) measures")
             }
             try requireGrain(obligation.from, of: kpi)
             try requireGrain(obligation.until, of: kpi)

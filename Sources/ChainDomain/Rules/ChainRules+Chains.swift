@@ -89,7 +89,8 @@ extension Check {
         for step in definition.steps {
             try text("step name", step.name, limit: 200)
             guard definition.partners.contains(step.organisation) else {
-                throw rule("steps are carried out by partners", "step \(step.step) is carried out by \(step.organisation), not a partner of the chain")
+                throw rule(
+                    "steps are carried out by partners", "step \(step.step) is carried out by \(step.organisation), not a partner of the chain")
             }
         }
     }

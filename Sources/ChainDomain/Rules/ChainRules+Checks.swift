@@ -9,31 +9,31 @@ extension Check {
     /// Checks authorisation and invariants for one decoded event against the state before it.
     func validate(_ event: ChainEvent) throws(LedgerError) {
         switch event {
-        case let .missionDefined(mission): try validateMissionDefined(mission)
-        case let .policySet(policy): try validatePolicySet(policy)
-        case let .memberRegistered(member): try validateMember(member, registering: true)
-        case let .memberChanged(member): try validateMember(member, registering: false)
-        case let .roleGranted(change): try validateRole(change, granting: true)
-        case let .roleRevoked(change): try validateRole(change, granting: false)
-        case let .chainDefined(definition): try validateChainDefined(definition)
-        case let .chainChanged(definition): try validateChainChanged(definition)
-        case let .chainOwnerAssigned(assignment): try validateChainOwnerAssigned(assignment)
-        case let .chainRetired(retirement): try validateChainRetired(retirement)
-        case let .kpiDefined(definition): try validateKpiDefined(definition)
-        case let .kpiLinked(link): try validateKpiLink(link, linking: true)
-        case let .kpiUnlinked(link): try validateKpiLink(link, linking: false)
-        case let .kpiOwnerAssigned(assignment): try validateKpiOwnerAssigned(assignment)
-        case let .kpiReportersSet(change): try validateKpiReportersSet(change)
-        case let .targetSet(target): try validateTargetSet(target)
-        case let .kpiRetired(retirement): try validateKpiRetired(retirement)
-        case let .measurementRecorded(measurement): try validateMeasurement(measurement, correction: false)
-        case let .measurementCorrected(measurement): try validateMeasurement(measurement, correction: true)
-        case let .agreementProposed(terms): try validateAgreementProposed(terms)
-        case let .agreementAmended(terms): try validateAgreementAmended(terms)
-        case let .agreementSigned(signature): try validateAgreementSigned(signature)
-        case let .agreementTerminated(termination): try validateAgreementTerminated(termination)
-        case let .dialogueHeld(dialogue): try validateDialogueHeld(dialogue)
-        case let .actionCompleted(completion): try validateActionCompleted(completion)
+        case .missionDefined(let mission): try validateMissionDefined(mission)
+        case .policySet(let policy): try validatePolicySet(policy)
+        case .memberRegistered(let member): try validateMember(member, registering: true)
+        case .memberChanged(let member): try validateMember(member, registering: false)
+        case .roleGranted(let change): try validateRole(change, granting: true)
+        case .roleRevoked(let change): try validateRole(change, granting: false)
+        case .chainDefined(let definition): try validateChainDefined(definition)
+        case .chainChanged(let definition): try validateChainChanged(definition)
+        case .chainOwnerAssigned(let assignment): try validateChainOwnerAssigned(assignment)
+        case .chainRetired(let retirement): try validateChainRetired(retirement)
+        case .kpiDefined(let definition): try validateKpiDefined(definition)
+        case .kpiLinked(let link): try validateKpiLink(link, linking: true)
+        case .kpiUnlinked(let link): try validateKpiLink(link, linking: false)
+        case .kpiOwnerAssigned(let assignment): try validateKpiOwnerAssigned(assignment)
+        case .kpiReportersSet(let change): try validateKpiReportersSet(change)
+        case .targetSet(let target): try validateTargetSet(target)
+        case .kpiRetired(let retirement): try validateKpiRetired(retirement)
+        case .measurementRecorded(let measurement): try validateMeasurement(measurement, correction: false)
+        case .measurementCorrected(let measurement): try validateMeasurement(measurement, correction: true)
+        case .agreementProposed(let terms): try validateAgreementProposed(terms)
+        case .agreementAmended(let terms): try validateAgreementAmended(terms)
+        case .agreementSigned(let signature): try validateAgreementSigned(signature)
+        case .agreementTerminated(let termination): try validateAgreementTerminated(termination)
+        case .dialogueHeld(let dialogue): try validateDialogueHeld(dialogue)
+        case .actionCompleted(let completion): try validateActionCompleted(completion)
         }
     }
 
@@ -45,7 +45,8 @@ extension Check {
 
     func requireChainOwnerOrCoordinator(_ chain: ChainState.Chain) throws(LedgerError) {
         guard isCoordinator || chain.owner?.organisation == signer else {
-            throw refuse("only the owner of chain \(chain.definition.chain) (\(chain.owner.map(\.description) ?? "none yet")) or a coordinator changes it")
+            throw refuse(
+                "only the owner of chain \(chain.definition.chain) (\(chain.owner.map(\.description) ?? "none yet")) or a coordinator changes it")
         }
     }
 
@@ -63,7 +64,9 @@ extension Check {
 
     func requireGrain(_ period: Period, of kpi: ChainState.Kpi) throws(LedgerError) {
         guard period.grain == kpi.definition.grain else {
-            throw rule("periods fit the KPI's grain", "KPI \(kpi.definition.kpi) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
+            throw rule(
+                "periods fit the KPI's grain",
+                "KPI \(kpi.definition.kpi) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
         }
     }
 

@@ -19,7 +19,7 @@ extension Check {
     func validatePolicySet(_ policy: PolicySet) throws(LedgerError) {
         try requireCoordinator("only coordinators set the coalition's policy")
         guard (1...50).contains(policy.kpiLimitPerChain), (0...366).contains(policy.staleGraceDays),
-              (0...92).contains(policy.dialogueGraceDays)
+            (0...92).contains(policy.dialogueGraceDays)
         else { throw rule("policy within bounds", "the KPI limit runs from 1 to 50, grace periods from 0 days") }
     }
 

@@ -12,7 +12,7 @@ extension Check {
         switch (definition.level, definition.step) {
         case (.process, nil):
             throw rule("process KPIs belong to a step", "process KPI \(definition.kpi) names no step")
-        case let (.process, step?):
+        case (.process, let step?):
             guard chain.definition.steps.contains(where: { $0.step == step }) else {
                 throw rule("process KPIs belong to a step", "chain \(chain.definition.chain) has no step \"\(step)\"")
             }
@@ -24,8 +24,9 @@ extension Check {
         try validateReporters(definition.reporters, chain: chain)
         let active = state.activeKpis(of: chain.definition.chain).count
         guard active < state.policy.kpiLimitPerChain else {
-            throw rule("at most \(state.policy.kpiLimitPerChain) KPIs per chain",
-                       "chain \(chain.definition.chain) already has \(active) active KPIs")
+            throw rule(
+                "at most \(state.policy.kpiLimitPerChain) KPIs per chain",
+                "chain \(chain.definition.chain) already has \(active) active KPIs")
         }
         for target in definition.contributesTo { try validateLink(from: definition.kpi, level: definition.level, to: target) }
         for goal in definition.goals { try validateGoalLink(level: definition.level, goal: goal) }
@@ -75,10 +76,11 @@ extension Check {
             guard target.from <= until else { throw rule("periods run forward", "target from \(target.from) until \(until)") }
         }
         guard target.target.isFinite, target.red.isFinite, kpi.definition.direction.meets(target.target, target.red) else {
-            throw rule("thresholds follow the KPI's direction",
-                       kpi.definition.direction == .higher
-                           ? "for higher-is-better the red threshold (\(target.red)) lies at or below the target (\(target.target))"
-                           : "for lower-is-better the red threshold (\(target.red)) lies at or above the target (\(target.target))")
+            throw rule(
+                "thresholds follow the KPI's direction",
+                kpi.definition.direction == .higher
+                    ? "for higher-is-better the red threshold (\(target.red)) lies at or below the target (\(target.target))"
+                    : "for lower-is-better the red threshold (\(target.red)) lies at or above the target (\(target.target))")
         }
     }
 
@@ -110,7 +112,8 @@ extension Check {
         guard target != source else { throw rule("links run without cycles", "KPI \(source) cannot contribute to itself") }
         let destination = try existingKpi(target)
         guard destination.definition.level >= level else {
-            throw rule("links run upward", "\(level.rawValue) KPI \(source) cannot contribute to \(destination.definition.level.rawValue) KPI \(target)")
+            throw rule(
+                "links run upward", "\(level.rawValue) KPI \(source) cannot contribute to \(destination.definition.level.rawValue) KPI \(target)")
         }
         var stack = [target]
         var seen = Set<String>()

@@ -23,17 +23,23 @@ extension Check {
         }
         if correction {
             guard let previous = event.previous else {
-                throw rule("corrections supersede a measurement", "there is no measurement of \(measurement.kpi) for \(measurement.period) by \(signer) to correct")
+                throw rule(
+                    "corrections supersede a measurement",
+                    "there is no measurement of \(measurement.kpi) for \(measurement.period) by \(signer) to correct")
             }
             guard measurement.supersedes == previous else {
-                throw rule("corrections supersede the latest value",
-                           "the latest value of \(measurement.kpi) for \(measurement.period) by \(signer) is at position \(previous), not \(measurement.supersedes ?? 0)")
+                throw rule(
+                    "corrections supersede the latest value",
+                    "the latest value of \(measurement.kpi) for \(measurement.period) by \(signer) is at position \(previous), not \(measurement.supersedes ?? 0)"
+                )
             }
             try text("reason", measurement.reason ?? "", limit: 500)
         } else {
             guard event.version == 1 else {
-                throw rule("one value per KPI, period and organisation",
-                           "\(measurement.kpi) for \(measurement.period) by \(signer) is already recorded; send a correction that names position \(event.previous ?? 0) and gives a reason")
+                throw rule(
+                    "one value per KPI, period and organisation",
+                    "\(measurement.kpi) for \(measurement.period) by \(signer) is already recorded; send a correction that names position \(event.previous ?? 0) and gives a reason"
+                )
             }
         }
     }

@@ -125,7 +125,7 @@ struct Check {
 
     private func isOwnMember(_ event: ChainEvent) -> Bool {
         switch event {
-        case let .memberRegistered(member), let .memberChanged(member): member.organisation == signer
+        case .memberRegistered(let member), .memberChanged(let member): member.organisation == signer
         default: false
         }
     }
@@ -135,24 +135,24 @@ struct Check {
         switch event {
         case .missionDefined: ChainStreams.mission
         case .policySet: ChainStreams.policy
-        case let .memberRegistered(member), let .memberChanged(member): ChainStreams.member(member.organisation, member.person)
-        case let .roleGranted(change), let .roleRevoked(change): ChainStreams.member(change.organisation, change.person)
-        case let .chainDefined(chain), let .chainChanged(chain): ChainStreams.chain(chain.chain)
-        case let .chainOwnerAssigned(assignment): ChainStreams.chain(assignment.chain)
-        case let .chainRetired(retirement): ChainStreams.chain(retirement.chain ?? "")
-        case let .kpiDefined(kpi): ChainStreams.kpi(kpi.kpi)
-        case let .kpiLinked(link), let .kpiUnlinked(link): ChainStreams.kpi(link.kpi)
-        case let .kpiOwnerAssigned(assignment): ChainStreams.kpi(assignment.kpi)
-        case let .kpiReportersSet(change): ChainStreams.kpi(change.kpi)
-        case let .targetSet(target): ChainStreams.kpi(target.kpi)
-        case let .kpiRetired(retirement): ChainStreams.kpi(retirement.kpi ?? "")
-        case let .measurementRecorded(measurement), let .measurementCorrected(measurement):
+        case .memberRegistered(let member), .memberChanged(let member): ChainStreams.member(member.organisation, member.person)
+        case .roleGranted(let change), .roleRevoked(let change): ChainStreams.member(change.organisation, change.person)
+        case .chainDefined(let chain), .chainChanged(let chain): ChainStreams.chain(chain.chain)
+        case .chainOwnerAssigned(let assignment): ChainStreams.chain(assignment.chain)
+        case .chainRetired(let retirement): ChainStreams.chain(retirement.chain ?? "")
+        case .kpiDefined(let kpi): ChainStreams.kpi(kpi.kpi)
+        case .kpiLinked(let link), .kpiUnlinked(let link): ChainStreams.kpi(link.kpi)
+        case .kpiOwnerAssigned(let assignment): ChainStreams.kpi(assignment.kpi)
+        case .kpiReportersSet(let change): ChainStreams.kpi(change.kpi)
+        case .targetSet(let target): ChainStreams.kpi(target.kpi)
+        case .kpiRetired(let retirement): ChainStreams.kpi(retirement.kpi ?? "")
+        case .measurementRecorded(let measurement), .measurementCorrected(let measurement):
             ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: measurement.organisation)
-        case let .agreementProposed(terms), let .agreementAmended(terms): ChainStreams.agreement(terms.agreement)
-        case let .agreementSigned(signature): ChainStreams.agreement(signature.agreement)
-        case let .agreementTerminated(termination): ChainStreams.agreement(termination.agreement)
-        case let .dialogueHeld(dialogue): ChainStreams.dialogue(dialogue.dialogue)
-        case let .actionCompleted(completion): ChainStreams.dialogue(completion.dialogue)
+        case .agreementProposed(let terms), .agreementAmended(let terms): ChainStreams.agreement(terms.agreement)
+        case .agreementSigned(let signature): ChainStreams.agreement(signature.agreement)
+        case .agreementTerminated(let termination): ChainStreams.agreement(termination.agreement)
+        case .dialogueHeld(let dialogue): ChainStreams.dialogue(dialogue.dialogue)
+        case .actionCompleted(let completion): ChainStreams.dialogue(completion.dialogue)
         }
     }
 }

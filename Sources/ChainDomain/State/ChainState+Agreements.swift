@@ -14,8 +14,9 @@ extension ChainState {
         guard var agreement = agreements[signature.agreement] else { return }
         agreement.signatures[signature.version, default: []].insert(signature.party)
         if let terms = agreement.versions[signature.version],
-           Set(terms.parties).isSubset(of: agreement.signatures[signature.version] ?? []),
-           signature.version > (agreement.activeVersion ?? 0) {
+            Set(terms.parties).isSubset(of: agreement.signatures[signature.version] ?? []),
+            signature.version > (agreement.activeVersion ?? 0)
+        {
             agreement.activeVersion = signature.version
         }
         agreements[signature.agreement] = agreement

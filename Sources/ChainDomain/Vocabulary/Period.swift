@@ -3,7 +3,9 @@ public import LedgerCore
 
 /// How finely a KPI is measured.
 public enum Grain: String, Sendable, Codable, CaseIterable, Comparable {
-    case week, month, quarter, halfYear = "half-year", year
+    case week, month, quarter
+    case halfYear = "half-year"
+    case year
 
     /// Rough length in days, for staleness and ordering.
     public var days: Int {
@@ -46,7 +48,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         let upper = text.trimmingCharacters(in: .whitespaces).uppercased()
         let bytes = Array(upper.utf8)
         guard bytes.count >= 4, let year = Int(String(decoding: bytes[0..<4], as: UTF8.self)),
-              bytes[0..<4].allSatisfy({ (48...57).contains($0) }) else { return nil }
+            bytes[0..<4].allSatisfy({ (48...57).contains($0) })
+        else { return nil }
         let rest = String(decoding: bytes[4...], as: UTF8.self)
         func number(_ text: Substring, digits: Int) -> Int? {
             guard text.count == digits, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { return nil }
@@ -57,7 +60,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
             return
         }
         guard let spelling = Self.spellings.first(where: { rest.hasPrefix($0.prefix) }),
-              let index = number(rest.dropFirst(spelling.prefix.count), digits: spelling.digits) else { return nil }
+            let index = number(rest.dropFirst(spelling.prefix.count), digits: spelling.digits)
+        else { return nil }
         self.init(grain: spelling.grain, year: year, index: index)
     }
 
@@ -120,7 +124,8 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public var days: ClosedRange<CalendarDate> {
         switch grain {
         case .year: return CalendarDate(year, 1, 1)!...CalendarDate(year, 12, 31)!
-        case .halfYear: return index == 1 ? CalendarDate(year, 1, 1)!...CalendarDate(year, 6, 30)! : CalendarDate(year, 7, 1)!...CalendarDate(year, 12, 31)!
+        case .halfYear:
+            return index == 1 ? CalendarDate(year, 1, 1)!...CalendarDate(year, 6, 30)! : CalendarDate(year, 7, 1)!...CalendarDate(year, 12, 31)!
         case .quarter:
             let first = CalendarDate(year, (index - 1) * 3 + 1, 1)!
             return first...first.addingMonths(3).addingDays(-1)
@@ -135,12 +140,14 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
 
     /// The period after this one, of the same grain.
     public var next: Period {
-        index < Self.count(of: grain, in: year) ? Period(grain: grain, year: year, index: index + 1)! : Period(grain: grain, year: year + 1, index: 1)!
+        index < Self.count(of: grain, in: year)
+            ? Period(grain: grain, year: year, index: index + 1)! : Period(grain: grain, year: year + 1, index: 1)!
     }
 
     /// The period before this one, of the same grain.
     public var previous: Period {
-        index > 1 ? Period(grain: grain, year: year, index: index - 1)! : Period(grain: grain, year: year - 1, index: Self.count(of: grain, in: year - 1))!
+        index > 1
+            ? Period(grain: grain, year: year, index: index - 1)! : Period(grain: grain, year: year - 1, index: Self.count(of: grain, in: year - 1))!
     }
 
     /// The period of `grain` that contains `date`.
@@ -229,7 +236,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public func addingMonths(_ count: Int) -> CalendarDate {
         let (year, month, day) = components
         let total = year * 12 + (month - 1) + count
-        let newYear = total / 12, newMonth = total % 12 + 1
+        let newYear = total / 12
+        let newMonth = total % 12 + 1
         return CalendarDate(newYear, newMonth, min(day, Self.daysIn(month: newMonth, year: newYear)))!
     }
 

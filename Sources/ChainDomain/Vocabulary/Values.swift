@@ -79,7 +79,10 @@ public enum Cadence: String, Sendable, Codable, CaseIterable {
 /// by other events (coordinator organisations, owner assignments, KPI definitions); a granted role
 /// records the person who acts in it.
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case coordinator, chainOwner = "chain-owner", kpiOwner = "kpi-owner", reporter, auditor
+    case coordinator
+    case chainOwner = "chain-owner"
+    case kpiOwner = "kpi-owner"
+    case reporter, auditor
 }
 
 /// Identifier rules for the ids the domain's events carry.
@@ -89,7 +92,7 @@ public enum DomainIdentifiers {
     public static func isValid(_ text: String) -> Bool {
         let bytes = text.utf8
         guard (1...64).contains(bytes.count), let first = bytes.first,
-              (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return false }
         return bytes.allSatisfy {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")

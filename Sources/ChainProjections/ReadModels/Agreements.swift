@@ -6,7 +6,9 @@ import LedgerCore
 /// An agreement's state at a moment, its signatures and how each obligation is met.
 public struct AgreementState: Sendable, Codable, Equatable {
     public enum State: String, Sendable, Codable {
-        case proposed, partiallySigned = "partially-signed", active, amended, terminated, expired
+        case proposed
+        case partiallySigned = "partially-signed"
+        case active, amended, terminated, expired
     }
 
     public struct Signature: Sendable, Codable, Equatable {
@@ -69,8 +71,10 @@ extension ReadModels {
                 let latest: Int = row["latest_version"]
                 let active: Int? = row["active_version"]
                 let parties = decodeList(row["parties"], as: [String].self) ?? []
-                let signatures = try Row.fetchAll(db, sql: "SELECT * FROM agreement_signatures WHERE agreement = ? AND valid_from < ? ORDER BY valid_from",
-                                                  arguments: [agreement, size]).map {
+                let signatures = try Row.fetchAll(
+                    db, sql: "SELECT * FROM agreement_signatures WHERE agreement = ? AND valid_from < ? ORDER BY valid_from",
+                    arguments: [agreement, size]
+                ).map {
                     AgreementState.Signature(version: $0["version"], party: $0["party"], position: UInt64($0["valid_from"] as Int64))
                 }
                 let signedLatest = Set(signatures.filter { $0.version == latest }.map(\.party))
@@ -87,8 +91,9 @@ extension ReadModels {
                     state = signedLatest.isEmpty ? .proposed : .partiallySigned
                 }
                 let version = active ?? latest
-                let obligationRows = try Row.fetchAll(db, sql: "SELECT * FROM obligations WHERE agreement = ? AND version = ? ORDER BY party, kpi, from_period",
-                                                      arguments: [agreement, version])
+                let obligationRows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM obligations WHERE agreement = ? AND version = ? ORDER BY party, kpi, from_period",
+                    arguments: [agreement, version])
                 if let chainKpis, !obligationRows.contains(where: { chainKpis.contains($0["kpi"]) }), !chainKpis.isEmpty {
                     continue
                 }
@@ -96,10 +101,11 @@ extension ReadModels {
                 for obligation in obligationRows {
                     obligations.append(try Self.compliance(obligation, moment: moment, db))
                 }
-                result.append(AgreementState(
-                    agreement: agreement, title: row["title"], state: state, parties: parties, latestVersion: latest, activeVersion: active,
-                    validFrom: row["valid_from_day"], validUntil: validUntil, terminatedOn: terminatedOn, signatures: signatures,
-                    awaiting: parties.filter { !signedLatest.contains($0) }, obligations: obligations))
+                result.append(
+                    AgreementState(
+                        agreement: agreement, title: row["title"], state: state, parties: parties, latestVersion: latest, activeVersion: active,
+                        validFrom: row["valid_from_day"], validUntil: validUntil, terminatedOn: terminatedOn, signatures: signatures,
+                        awaiting: parties.filter { !signedLatest.contains($0) }, obligations: obligations))
             }
             return AgreementsReport(moment: moment, agreements: result)
         }
@@ -110,8 +116,11 @@ extension ReadModels {
         let kpi: String = obligation["kpi"]
         let party: String = obligation["party"]
         let target: Double = obligation["target"]
-        let direction = Direction(rawValue: try String.fetchOne(db, sql: "SELECT direction FROM kpis WHERE kpi = ? ORDER BY valid_from LIMIT 1",
-                                                                 arguments: [kpi]) ?? "higher") ?? .higher
+        let direction =
+            Direction(
+                rawValue: try String.fetchOne(
+                    db, sql: "SELECT direction FROM kpis WHERE kpi = ? ORDER BY valid_from LIMIT 1",
+                    arguments: [kpi]) ?? "higher") ?? .higher
         var periods: [AgreementState.PeriodCompliance] = []
         if var period = Period(obligation["from_period"]), let until = Period(obligation["until_period"]) {
             while period <= until, period.days.upperBound < moment.day {
@@ -121,8 +130,9 @@ extension ReadModels {
                 period = period.next
             }
         }
-        return .init(party: party, kpi: kpi, target: target, from: obligation["from_period"], until: obligation["until_period"], periods: periods,
-                     met: periods.filter { $0.result == "met" }.count, missed: periods.filter { $0.result == "missed" }.count,
-                     missing: periods.filter { $0.result == "no-data" }.count)
+        return .init(
+            party: party, kpi: kpi, target: target, from: obligation["from_period"], until: obligation["until_period"], periods: periods,
+            met: periods.filter { $0.result == "met" }.count, missed: periods.filter { $0.result == "missed" }.count,
+            missing: periods.filter { $0.result == "no-data" }.count)
     }
 }

@@ -60,24 +60,28 @@ extension ReadModels {
         case .now:
             size = applied
             day = .today
-        case let .position(position):
+        case .position(let position):
             guard position <= applied else {
                 throw ReadModelError("position \(position) lies beyond the ledger (\(applied) entries)")
             }
             size = position
-        case let .time(time):
+        case .time(let time):
             // The log as it stood at `time`: up to the first commit recorded after it.
             let next = try Int64.fetchOne(db, sql: "SELECT MIN(first_position) FROM timeline WHERE recorded_at > ?", arguments: [time.milliseconds])
             size = next.map { UInt64($0) } ?? applied
             day = CalendarDate(dayOf: time)
-        case let .moment(moment):
+        case .moment(let moment):
             guard moment.size <= applied else {
                 throw ReadModelError("position \(moment.size) lies beyond the ledger (\(applied) entries)")
             }
             return moment
         }
-        let recorded = size == 0 ? nil : try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",
-                                                             arguments: [Int64(size)])
+        let recorded =
+            size == 0
+            ? nil
+            : try Int64.fetchOne(
+                db, sql: "SELECT recorded_at FROM timeline WHERE first_position < ? ORDER BY first_position DESC LIMIT 1",
+                arguments: [Int64(size)])
         let recordedAt = recorded.map { Timestamp(milliseconds: $0) }
         let resolvedDay = day ?? recordedAt.map(CalendarDate.init(dayOf:)) ?? .today
         return Moment(size: size, recordedAt: recordedAt?.description, day: resolvedDay)

@@ -23,11 +23,15 @@ extension ReadModels {
             let moment = try Self.resolve(asOf, db)
             let size = Int64(moment.size)
             let mission = try Row.fetchOne(db, sql: "SELECT mission, goals FROM mission WHERE \(current)", arguments: [size, size])
-            let organisations = try Row.fetchAll(db, sql: "SELECT * FROM organisations WHERE \(current) ORDER BY organisation", arguments: [size, size]).map {
-                CoalitionOverview.Organisation(organisation: $0["organisation"], name: $0["name"], kind: $0["kind"], coordinator: ($0["coordinator"] as Int) == 1)
+            let organisations = try Row.fetchAll(
+                db, sql: "SELECT * FROM organisations WHERE \(current) ORDER BY organisation", arguments: [size, size]
+            ).map {
+                CoalitionOverview.Organisation(
+                    organisation: $0["organisation"], name: $0["name"], kind: $0["kind"], coordinator: ($0["coordinator"] as Int) == 1)
             }
-            return CoalitionOverview(moment: moment, mission: mission?["mission"], goals: decodeList(mission?["goals"], as: [Goal].self) ?? [],
-                                     organisations: organisations)
+            return CoalitionOverview(
+                moment: moment, mission: mission?["mission"], goals: decodeList(mission?["goals"], as: [Goal].self) ?? [],
+                organisations: organisations)
         }
     }
 }

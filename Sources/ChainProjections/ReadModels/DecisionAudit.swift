@@ -53,7 +53,8 @@ extension ReadModels {
             }
             let decision = Self.decision(row)
             let chain: String = row["chain"]
-            let reviewed = try Int64.fetchOne(db, sql: "SELECT reviewed_position FROM dialogues WHERE dialogue = ?", arguments: [decision.dialogue]) ?? 0
+            let reviewed =
+                try Int64.fetchOne(db, sql: "SELECT reviewed_position FROM dialogues WHERE dialogue = ?", arguments: [decision.dialogue]) ?? 0
             let then = try Self.resolve(.position(decision.position), db)
             let now = try Self.resolve(.now, db)
             let treeThen = try Self.kpiTree(chain: chain, moment: then, db)
@@ -63,42 +64,57 @@ extension ReadModels {
             for state in treeThen.kpis.sorted(by: { (evidence.contains($0.kpi) ? 0 : 1, $0.kpi) < (evidence.contains($1.kpi) ? 0 : 1, $1.kpi) }) {
                 var samePeriod: Double?
                 if let text = state.period, let period = Period(text),
-                   let aggregation = try String.fetchOne(db, sql: "SELECT aggregation FROM kpis WHERE kpi = ? ORDER BY valid_from DESC LIMIT 1", arguments: [state.kpi])
-                        .flatMap(Aggregation.init(rawValue:)) {
-                    samePeriod = Combination.combine(try Self.values(kpi: state.kpi, period: period, size: now.size, db).map { ($0.value, $0.position) },
-                                                     by: aggregation)
+                    let aggregation = try String.fetchOne(
+                        db, sql: "SELECT aggregation FROM kpis WHERE kpi = ? ORDER BY valid_from DESC LIMIT 1", arguments: [state.kpi]
+                    )
+                    .flatMap(Aggregation.init(rawValue:))
+                {
+                    samePeriod = Combination.combine(
+                        try Self.values(kpi: state.kpi, period: period, size: now.size, db).map { ($0.value, $0.position) },
+                        by: aggregation)
                 }
                 let current = treeNow?.kpis.first { $0.kpi == state.kpi } ?? state
-                audited.append(.init(kpi: state.kpi, evidence: evidence.contains(state.kpi), then: state, samePeriodNow: samePeriod,
-                                     samePeriodStatusNow: KpiStatus.evaluate(value: samePeriod, target: state.target, red: state.red, direction: state.direction),
-                                     now: current))
+                audited.append(
+                    .init(
+                        kpi: state.kpi, evidence: evidence.contains(state.kpi), then: state, samePeriodNow: samePeriod,
+                        samePeriodStatusNow: KpiStatus.evaluate(value: samePeriod, target: state.target, red: state.red, direction: state.direction),
+                        now: current))
             }
             let kpis = audited.map(\.kpi)
             let marks = kpis.map { _ in "?" }.joined(separator: ",")
             var corrections: [DecisionAudit.Correction] = []
             var late: [MeasurementRow] = []
             if !kpis.isEmpty {
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT m.*, old.value AS previous_value FROM measurements m LEFT JOIN measurements old
-                      ON old.kpi = m.kpi AND old.first_day = m.first_day AND old.organisation = m.organisation AND old.valid_to = m.valid_from
-                    WHERE m.kpi IN (\(marks)) AND m.valid_from >= ? AND m.supersedes IS NOT NULL ORDER BY m.valid_from
-                    """, arguments: StatementArguments(kpis + [Int64(decision.position)] as [any DatabaseValueConvertible])) {
-                    corrections.append(.init(kpi: row["kpi"], period: row["period"], organisation: row["organisation"], previousValue: row["previous_value"],
-                                             value: row["value"], position: UInt64(row["valid_from"] as Int64),
-                                             recordedAt: Timestamp(milliseconds: row["recorded_at"]).description, reason: row["reason"] ?? ""))
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT m.*, old.value AS previous_value FROM measurements m LEFT JOIN measurements old
+                          ON old.kpi = m.kpi AND old.first_day = m.first_day AND old.organisation = m.organisation AND old.valid_to = m.valid_from
+                        WHERE m.kpi IN (\(marks)) AND m.valid_from >= ? AND m.supersedes IS NOT NULL ORDER BY m.valid_from
+                        """, arguments: StatementArguments(kpis + [Int64(decision.position)] as [any DatabaseValueConvertible]))
+                {
+                    corrections.append(
+                        .init(
+                            kpi: row["kpi"], period: row["period"], organisation: row["organisation"], previousValue: row["previous_value"],
+                            value: row["value"], position: UInt64(row["valid_from"] as Int64),
+                            recordedAt: Timestamp(milliseconds: row["recorded_at"]).description, reason: row["reason"] ?? ""))
                 }
                 for kpi in audited {
                     guard let text = kpi.then.period, let period = Period(text) else { continue }
-                    for row in try Row.fetchAll(db, sql: """
-                        SELECT * FROM measurements WHERE kpi = ? AND valid_from >= ? AND supersedes IS NULL AND first_day <= ? ORDER BY valid_from
-                        """, arguments: [kpi.kpi, Int64(decision.position), period.days.lowerBound.description]) {
+                    for row in try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT * FROM measurements WHERE kpi = ? AND valid_from >= ? AND supersedes IS NULL AND first_day <= ? ORDER BY valid_from
+                            """, arguments: [kpi.kpi, Int64(decision.position), period.days.lowerBound.description])
+                    {
                         late.append(Self.measurement(row, size: now.size))
                     }
                 }
                 late.sort { $0.position < $1.position }
             }
-            return DecisionAudit(decision: decision, chain: chain, then: then, reviewedPosition: UInt64(reviewed), now: now,
-                                 kpis: audited, corrections: corrections, late: late)
+            return DecisionAudit(
+                decision: decision, chain: chain, then: then, reviewedPosition: UInt64(reviewed), now: now,
+                kpis: audited, corrections: corrections, late: late)
         }
     }
 }

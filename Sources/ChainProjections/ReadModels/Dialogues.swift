@@ -47,9 +47,11 @@ extension ReadModels {
     public func dialogues(chain: String? = nil, asOf: AsOf = .now) async throws -> DialoguesReport {
         try await database.read { db in
             let moment = try Self.resolve(asOf, db)
-            return DialoguesReport(moment: moment, chains: try Self.chains(moment, db).filter { chain == nil || $0.chain == chain }.map {
-                try Self.dialogues(of: $0, moment: moment, db)
-            })
+            return DialoguesReport(
+                moment: moment,
+                chains: try Self.chains(moment, db).filter { chain == nil || $0.chain == chain }.map {
+                    try Self.dialogues(of: $0, moment: moment, db)
+                })
         }
     }
 
@@ -61,33 +63,43 @@ extension ReadModels {
 
     static func dialogues(of chain: ChainRow, moment: Moment, _ db: Database) throws -> DialoguesReport.ChainDialogues {
         let size = Int64(moment.size)
-        let held = try Row.fetchAll(db, sql: "SELECT dialogue, day FROM dialogues WHERE chain = ? AND valid_from < ? ORDER BY day, dialogue",
-                                    arguments: [chain.chain, size])
+        let held = try Row.fetchAll(
+            db, sql: "SELECT dialogue, day FROM dialogues WHERE chain = ? AND valid_from < ? ORDER BY day, dialogue",
+            arguments: [chain.chain, size])
         let lastDay = held.last.flatMap { CalendarDate($0["day"] as String) }
-        let definedDay = try Int64.fetchOne(db, sql: "SELECT recorded_at FROM timeline WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1",
-                                            arguments: [Int64(chain.definedAt)]).map { CalendarDate(daysSince1970: Int($0 / 86_400_000)) }
+        let definedDay = try Int64.fetchOne(
+            db, sql: "SELECT recorded_at FROM timeline WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1",
+            arguments: [Int64(chain.definedAt)]
+        ).map { CalendarDate(daysSince1970: Int($0 / 86_400_000)) }
         let grace = try policy(moment, db).dialogueGraceDays
         let from = lastDay ?? definedDay ?? moment.day
         let due = from.addingDays(chain.cadence.days + grace)
-        let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decisions WHERE chain = ? AND valid_from < ? ORDER BY valid_from",
-                                         arguments: [chain.chain, size]).map(Self.decision)
-        let actions = try Row.fetchAll(db, sql: "SELECT * FROM actions WHERE chain = ? AND \(current) ORDER BY due, action",
-                                       arguments: [chain.chain, size, size]).map { row -> DialoguesReport.ActionRow in
+        let decisions = try Row.fetchAll(
+            db, sql: "SELECT * FROM decisions WHERE chain = ? AND valid_from < ? ORDER BY valid_from",
+            arguments: [chain.chain, size]
+        ).map(Self.decision)
+        let actions = try Row.fetchAll(
+            db, sql: "SELECT * FROM actions WHERE chain = ? AND \(current) ORDER BY due, action",
+            arguments: [chain.chain, size, size]
+        ).map { row -> DialoguesReport.ActionRow in
             let doneOn: String? = row["done_on"]
             let dueDay = CalendarDate(row["due"] as String)
-            return .init(action: row["action"], dialogue: row["dialogue"], text: row["text"],
-                         owner: PersonRef(organisation: row["owner_organisation"], person: row["owner_person"]), due: row["due"], doneOn: doneOn,
-                         overdue: doneOn == nil && (dueDay.map { $0 < moment.day } ?? false))
+            return .init(
+                action: row["action"], dialogue: row["dialogue"], text: row["text"],
+                owner: PersonRef(organisation: row["owner_organisation"], person: row["owner_person"]), due: row["due"], doneOn: doneOn,
+                overdue: doneOn == nil && (dueDay.map { $0 < moment.day } ?? false))
         }
-        return .init(chain: chain.chain, cadence: chain.cadence, dialogues: held.map { $0["dialogue"] }, lastHeld: lastDay?.description,
-                     nextDue: due.description, overdue: due < moment.day, decisions: decisions, actions: actions)
+        return .init(
+            chain: chain.chain, cadence: chain.cadence, dialogues: held.map { $0["dialogue"] }, lastHeld: lastDay?.description,
+            nextDue: due.description, overdue: due < moment.day, decisions: decisions, actions: actions)
     }
 
     static func decision(_ row: Row) -> DialoguesReport.DecisionRow {
-        .init(decision: row["decision"], dialogue: row["dialogue"], text: row["text"], rationale: row["rationale"],
-              decidedBy: PersonRef(organisation: row["decided_by_organisation"], person: row["decided_by_person"]),
-              evidencePositions: decodeList(row["evidence_positions"], as: [UInt64].self) ?? [],
-              evidenceKpis: decodeList(row["evidence_kpis"], as: [String].self) ?? [],
-              position: UInt64(row["valid_from"] as Int64), recordedAt: Timestamp(milliseconds: row["recorded_at"]).description)
+        .init(
+            decision: row["decision"], dialogue: row["dialogue"], text: row["text"], rationale: row["rationale"],
+            decidedBy: PersonRef(organisation: row["decided_by_organisation"], person: row["decided_by_person"]),
+            evidencePositions: decodeList(row["evidence_positions"], as: [UInt64].self) ?? [],
+            evidenceKpis: decodeList(row["evidence_kpis"], as: [String].self) ?? [],
+            position: UInt64(row["valid_from"] as Int64), recordedAt: Timestamp(milliseconds: row["recorded_at"]).description)
     }
 }

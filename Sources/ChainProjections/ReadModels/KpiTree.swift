@@ -102,20 +102,22 @@ extension ReadModels {
         // A row changes a tree at its valid_from (it appears) and its valid_to (it is replaced). A
         // measurement or target is only ever replaced by a later one of the same KPI, whose
         // valid_from is the same position, so their valid_from suffices.
-        let revision = try Int64.fetchOne(db.cachedStatement(sql: """
-            WITH chain_kpis AS (SELECT DISTINCT kpi FROM kpis WHERE chain = ?1)
-            SELECT MAX(p) FROM (
-                SELECT MAX(valid_from) AS p FROM chains WHERE chain = ?1 AND valid_from < ?2
-                UNION ALL SELECT MAX(valid_to) FROM chains WHERE chain = ?1 AND valid_to < ?2
-                UNION ALL SELECT MAX(valid_from) FROM kpis WHERE chain = ?1 AND valid_from < ?2
-                UNION ALL SELECT MAX(valid_to) FROM kpis WHERE chain = ?1 AND valid_to < ?2
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_from < ?2)) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_to < ?2)) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM targets t WHERE t.kpi = k.kpi AND t.valid_from < ?2)) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.originals))) FROM chain_kpis k
-                UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.corrections))) FROM chain_kpis k
-            )
-            """), arguments: [chain, Int64(size)])
+        let revision = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    WITH chain_kpis AS (SELECT DISTINCT kpi FROM kpis WHERE chain = ?1)
+                    SELECT MAX(p) FROM (
+                        SELECT MAX(valid_from) AS p FROM chains WHERE chain = ?1 AND valid_from < ?2
+                        UNION ALL SELECT MAX(valid_to) FROM chains WHERE chain = ?1 AND valid_to < ?2
+                        UNION ALL SELECT MAX(valid_from) FROM kpis WHERE chain = ?1 AND valid_from < ?2
+                        UNION ALL SELECT MAX(valid_to) FROM kpis WHERE chain = ?1 AND valid_to < ?2
+                        UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_from < ?2)) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_to < ?2)) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM targets t WHERE t.kpi = k.kpi AND t.valid_from < ?2)) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.originals))) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.corrections))) FROM chain_kpis k
+                    )
+                    """), arguments: [chain, Int64(size)])
         return revision.map { UInt64($0) }
     }
 
@@ -131,9 +133,12 @@ extension ReadModels {
     public func measurements(kpi: String, asOf: AsOf = .now) async throws -> [MeasurementRow] {
         try await database.read { db in
             let moment = try Self.resolve(asOf, db)
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day, valid_from
-                """, arguments: [kpi, Int64(moment.size)]).map { Self.measurement($0, size: moment.size) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day, valid_from
+                    """, arguments: [kpi, Int64(moment.size)]
+            ).map { Self.measurement($0, size: moment.size) }
         }
     }
 
@@ -142,13 +147,19 @@ extension ReadModels {
     public func value(kpi: String, period: Period, asOf: AsOf = .now) async throws -> (value: Double?, rows: [MeasurementRow]) {
         try await database.read { db in
             let moment = try Self.resolve(asOf, db)
-            guard let aggregation = try String.fetchOne(db, sql: "SELECT aggregation FROM kpis WHERE kpi = ? AND valid_from < ? ORDER BY valid_from DESC LIMIT 1",
-                                                        arguments: [kpi, Int64(moment.size)]).flatMap(Aggregation.init(rawValue:)) else {
+            guard
+                let aggregation = try String.fetchOne(
+                    db, sql: "SELECT aggregation FROM kpis WHERE kpi = ? AND valid_from < ? ORDER BY valid_from DESC LIMIT 1",
+                    arguments: [kpi, Int64(moment.size)]
+                ).flatMap(Aggregation.init(rawValue:))
+            else {
                 throw ReadModelError("there is no KPI \(kpi) at position \(moment.size)")
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM measurements WHERE kpi = ? AND first_day = ? AND \(current) ORDER BY organisation",
-                                        arguments: [kpi, period.days.lowerBound.description, Int64(moment.size), Int64(moment.size)])
-                .map { Self.measurement($0, size: moment.size) }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM measurements WHERE kpi = ? AND first_day = ? AND \(current) ORDER BY organisation",
+                arguments: [kpi, period.days.lowerBound.description, Int64(moment.size), Int64(moment.size)]
+            )
+            .map { Self.measurement($0, size: moment.size) }
             return (Combination.combine(rows.map { ($0.value, $0.position) }, by: aggregation), rows)
         }
     }
@@ -172,27 +183,37 @@ extension ReadModels {
     }
 
     static func chains(_ moment: Moment, _ db: Database) throws -> [ChainRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM chains WHERE \(current) AND retired = 0 ORDER BY chain",
-                         arguments: [Int64(moment.size), Int64(moment.size)]).map {
-            ChainRow(chain: $0["chain"], name: $0["name"], partners: decodeList($0["partners"], as: [String].self) ?? [],
-                     cadence: Cadence(rawValue: $0["cadence"]) ?? .monthly, definedAt: UInt64($0["defined_at"] as Int64), parent: $0["parent"])
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM chains WHERE \(current) AND retired = 0 ORDER BY chain",
+            arguments: [Int64(moment.size), Int64(moment.size)]
+        ).map {
+            ChainRow(
+                chain: $0["chain"], name: $0["name"], partners: decodeList($0["partners"], as: [String].self) ?? [],
+                cadence: Cadence(rawValue: $0["cadence"]) ?? .monthly, definedAt: UInt64($0["defined_at"] as Int64), parent: $0["parent"])
         }
     }
 
     static func kpiTree(chain: String, moment: Moment, _ db: Database) throws -> KpiTree {
-        guard let chainRow = try Row.fetchOne(db, sql: "SELECT name FROM chains WHERE chain = ? AND \(current)",
-                                              arguments: [chain, Int64(moment.size), Int64(moment.size)]) else {
+        guard
+            let chainRow = try Row.fetchOne(
+                db, sql: "SELECT name FROM chains WHERE chain = ? AND \(current)",
+                arguments: [chain, Int64(moment.size), Int64(moment.size)])
+        else {
             throw ReadModelError("there is no chain \(chain) at position \(moment.size)")
         }
         let size = Int64(moment.size)
-        let kpiRows = try Row.fetchAll(db, sql: "SELECT * FROM kpis WHERE chain = ? AND \(current) AND retired = 0",
-                                       arguments: [chain, size, size])
+        let kpiRows = try Row.fetchAll(
+            db, sql: "SELECT * FROM kpis WHERE chain = ? AND \(current) AND retired = 0",
+            arguments: [chain, size, size])
         var links: [String: [(kind: String, target: String)]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT l.kpi, l.target_kind, l.target FROM kpi_links l JOIN kpis k ON k.kpi = l.kpi
-            WHERE k.chain = ? AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
-              AND l.valid_from < ? AND (l.valid_to IS NULL OR l.valid_to >= ?)
-            """, arguments: [chain, size, size, size, size]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.kpi, l.target_kind, l.target FROM kpi_links l JOIN kpis k ON k.kpi = l.kpi
+                WHERE k.chain = ? AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
+                  AND l.valid_from < ? AND (l.valid_to IS NULL OR l.valid_to >= ?)
+                """, arguments: [chain, size, size, size, size])
+        {
             links[row["kpi"], default: []].append((row["target_kind"], row["target"]))
         }
         var states: [String: KpiState] = [:]
@@ -210,19 +231,22 @@ extension ReadModels {
             }
         }
         let ordered = states.values.map { state in
-            KpiState(kpi: state.kpi, chain: state.chain, name: state.name, level: state.level, step: state.step, unit: state.unit,
-                     direction: state.direction, grain: state.grain, owner: state.owner, reporters: state.reporters, period: state.period,
-                     value: state.value, observation: state.observation, target: state.target, red: state.red, status: state.status,
-                     previousValue: state.previousValue, trend: state.trend, corrections: state.corrections,
-                     contributesTo: state.contributesTo, goals: state.goals,
-                     contributors: (contributors[state.kpi] ?? []).sorted { $0.kpi < $1.kpi })
+            KpiState(
+                kpi: state.kpi, chain: state.chain, name: state.name, level: state.level, step: state.step, unit: state.unit,
+                direction: state.direction, grain: state.grain, owner: state.owner, reporters: state.reporters, period: state.period,
+                value: state.value, observation: state.observation, target: state.target, red: state.red, status: state.status,
+                previousValue: state.previousValue, trend: state.trend, corrections: state.corrections,
+                contributesTo: state.contributesTo, goals: state.goals,
+                contributors: (contributors[state.kpi] ?? []).sorted { $0.kpi < $1.kpi })
         }.sorted { ($1.level, $0.kpi) < ($0.level, $1.kpi) }
         return KpiTree(chain: chain, name: chainRow["name"], moment: moment, kpis: ordered)
     }
 
     /// The state of one KPI: its latest period with a value as of the moment.
-    static func kpiState(_ row: Row, links: [(kind: String, target: String)], moment: Moment, latest: LatestPeriods,
-                         _ db: Database) throws -> KpiState {
+    static func kpiState(
+        _ row: Row, links: [(kind: String, target: String)], moment: Moment, latest: LatestPeriods,
+        _ db: Database
+    ) throws -> KpiState {
         let kpi: String = row["kpi"]
         let direction = Direction(rawValue: row["direction"]) ?? .higher
         let aggregation = Aggregation(rawValue: row["aggregation"]) ?? .average
@@ -241,11 +265,15 @@ extension ReadModels {
             let values = try Self.values(kpi: kpi, period: current, size: moment.size, db)
             value = Combination.combine(values.map { ($0.value, $0.position) }, by: aggregation)
             observation = Array(Set(values.map(\.status))).sorted()
-            previousValue = Combination.combine(try Self.values(kpi: kpi, period: current.previous, size: moment.size, db).map { ($0.value, $0.position) },
-                                                by: aggregation)
-            corrections = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM measurements WHERE kpi = ? AND first_day = ? AND valid_from < ? AND valid_to IS NOT NULL AND valid_to < ?
-                """, arguments: [kpi, latest, size, size]) ?? 0
+            previousValue = Combination.combine(
+                try Self.values(kpi: kpi, period: current.previous, size: moment.size, db).map { ($0.value, $0.position) },
+                by: aggregation)
+            corrections =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM measurements WHERE kpi = ? AND first_day = ? AND valid_from < ? AND valid_to IS NOT NULL AND valid_to < ?
+                        """, arguments: [kpi, latest, size, size]) ?? 0
             target = try Self.target(kpi: kpi, period: current, size: moment.size, db)
         }
         return KpiState(
@@ -269,9 +297,12 @@ extension ReadModels {
 
     /// The current values of a KPI for a period, one per reporting organisation.
     static func values(kpi: String, period: Period, size: UInt64, _ db: Database) throws -> [Value] {
-        try Row.fetchAll(db, sql: """
-            SELECT value, valid_from, status, organisation FROM measurements WHERE kpi = ? AND first_day = ? AND \(current)
-            """, arguments: [kpi, period.days.lowerBound.description, Int64(size), Int64(size)]).map {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT value, valid_from, status, organisation FROM measurements WHERE kpi = ? AND first_day = ? AND \(current)
+                """, arguments: [kpi, period.days.lowerBound.description, Int64(size), Int64(size)]
+        ).map {
             Value(value: $0[0], position: UInt64($0[1] as Int64), status: $0[2], organisation: $0[3])
         }
     }
@@ -279,10 +310,14 @@ extension ReadModels {
     /// The target (target, red) that applied to `period`, as known at `size`: the latest set.
     static func target(kpi: String, period: Period, size: UInt64, _ db: Database) throws -> (Double, Double)? {
         let first = period.days.lowerBound.description
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT target, red FROM targets WHERE kpi = ? AND valid_from < ? AND first_day <= ? AND (last_day IS NULL OR last_day >= ?)
-            ORDER BY valid_from DESC LIMIT 1
-            """, arguments: [kpi, Int64(size), first, first]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT target, red FROM targets WHERE kpi = ? AND valid_from < ? AND first_day <= ? AND (last_day IS NULL OR last_day >= ?)
+                    ORDER BY valid_from DESC LIMIT 1
+                    """, arguments: [kpi, Int64(size), first, first])
+        else { return nil }
         return (row[0], row[1])
     }
 }
@@ -304,20 +339,28 @@ struct LatestPeriods {
     init(size: UInt64, _ db: Database) throws {
         self.size = size
         let projected = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
-        originals = size < projected / 2 ? try String.fetchOne(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE ?
-            """, arguments: ["%WHERE \(ProjectionSchema.originals)"]) : nil
+        originals =
+            size < projected / 2
+            ? try String.fetchOne(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE ?
+                    """, arguments: ["%WHERE \(ProjectionSchema.originals)"]) : nil
     }
 
     /// The first day of the latest period of `kpi` with a value as of the moment.
     func firstDay(kpi: String, _ db: Database) throws -> String? {
         if let originals {
-            return try String.fetchOne(db.cachedStatement(sql: """
-                SELECT MAX(first_day) FROM measurements INDEXED BY \(originals) WHERE kpi = ? AND valid_from < ? AND \(ProjectionSchema.originals)
-                """), arguments: [kpi, Int64(size)])
+            return try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT MAX(first_day) FROM measurements INDEXED BY \(originals) WHERE kpi = ? AND valid_from < ? AND \(ProjectionSchema.originals)
+                        """), arguments: [kpi, Int64(size)])
         }
-        return try String.fetchOne(db.cachedStatement(sql: """
-            SELECT first_day FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day DESC LIMIT 1
-            """), arguments: [kpi, Int64(size)])
+        return try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT first_day FROM measurements WHERE kpi = ? AND valid_from < ? ORDER BY first_day DESC LIMIT 1
+                    """), arguments: [kpi, Int64(size)])
     }
 }

@@ -27,13 +27,17 @@ extension ReadModels {
                 warnings.append(.init(chain: chain, rule: rule, subject: subject, detail: detail))
             }
             var members: [String: Bool] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT organisation, person, management_team FROM members WHERE \(current)", arguments: [size, size]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT organisation, person, management_team FROM members WHERE \(current)", arguments: [size, size])
+            {
                 members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
             }
             for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
                 let id = chain.chain
-                if let owner = try Row.fetchOne(db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
-                                                arguments: [id, size, size]) {
+                if let owner = try Row.fetchOne(
+                    db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
+                    arguments: [id, size, size])
+                {
                     let key = "\(owner[0] as String)/\(owner[1] as String)"
                     if members[key] != true {
                         warn(id, "a chain owner sits in a management team", key, "the owner \(key) is not (or no longer) a management-team member")
@@ -47,7 +51,9 @@ extension ReadModels {
                 }
                 for kpi in tree.kpis {
                     if kpi.level != .result, kpi.contributesTo.isEmpty {
-                        warn(id, "organogram KPI: contributes to nothing", kpi.kpi, "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up")
+                        warn(
+                            id, "organogram KPI: contributes to nothing", kpi.kpi,
+                            "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up")
                     }
                     if kpi.level == .result, kpi.goals.isEmpty {
                         warn(id, "result KPIs serve a goal", kpi.kpi, "result KPI \(kpi.kpi) is linked to none of the coalition's goals")
@@ -59,15 +65,17 @@ extension ReadModels {
                     let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
                     let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
                     if staleAfter < moment.day {
-                        warn(id, "KPIs are reported on time", kpi.kpi,
-                             lastReported.map { "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \($0)); stale since \(staleAfter)" }
-                                 ?? "KPI \(kpi.kpi) has never been reported")
+                        warn(
+                            id, "KPIs are reported on time", kpi.kpi,
+                            lastReported.map { "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \($0)); stale since \(staleAfter)" }
+                                ?? "KPI \(kpi.kpi) has never been reported")
                     }
                 }
                 let dialogues = try Self.dialogues(of: chain, moment: moment, db)
                 if dialogues.overdue {
-                    warn(id, "performance dialogues keep their cadence", id,
-                         "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))")
+                    warn(
+                        id, "performance dialogues keep their cadence", id,
+                        "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))")
                 }
                 for action in dialogues.actions where action.overdue {
                     warn(id, "actions are done on time", action.action, "action \(action.action) of \(action.owner) was due \(action.due)")
@@ -84,11 +92,13 @@ extension ReadModels {
 
     static func agreementsWithoutObligations(_ moment: Moment, _ db: Database) throws -> [String] {
         let size = Int64(moment.size)
-        return try String.fetchAll(db, sql: """
-            SELECT a.agreement FROM agreements a WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
-              AND a.terminated_on IS NULL AND a.valid_until_day >= ?
-              AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.agreement = a.agreement AND o.version = a.latest_version)
-            ORDER BY a.agreement
-            """, arguments: [size, size, moment.day.description])
+        return try String.fetchAll(
+            db,
+            sql: """
+                SELECT a.agreement FROM agreements a WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
+                  AND a.terminated_on IS NULL AND a.valid_until_day >= ?
+                  AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.agreement = a.agreement AND o.version = a.latest_version)
+                ORDER BY a.agreement
+                """, arguments: [size, size, moment.day.description])
     }
 }

@@ -122,7 +122,8 @@ public struct CommitDocument: Sendable {
             var lines: [[UInt8]] = []
             var start = 0
             while start < buffer.count,
-                  let found = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) {
+                let found = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start)
+            {
                 let end = buffer.baseAddress!.distance(to: UnsafeRawPointer(found))
                 lines.append(Array(buffer[start..<end]))
                 start = end + 1

@@ -52,7 +52,9 @@ public struct EventLine: Sendable, Equatable {
 
     /// Composes an event line from its parts; `data` must be one JSON object on one line.
     public init(stream: String, expectedVersion: UInt64, type: String, schema: UInt64 = 1, data: [UInt8]) throws(FormatError) {
-        var line = Array("{\"stream\":\(JSONText.quoted(stream)),\"expectedVersion\":\(expectedVersion),\"type\":\(JSONText.quoted(type)),\"schema\":\(schema),\"data\":".utf8)
+        var line = Array(
+            "{\"stream\":\(JSONText.quoted(stream)),\"expectedVersion\":\(expectedVersion),\"type\":\(JSONText.quoted(type)),\"schema\":\(schema),\"data\":"
+                .utf8)
         line += data
         line.append(UInt8(ascii: "}"))
         guard !data.contains(0x0A), !data.contains(0x0D) else { throw .init(message: "the event data must fit on one line") }

@@ -18,14 +18,16 @@ extension MisbehaviourEvidence {
         let checkpoint = try Checkpoint.open(note, verifier: key)
         let size = try await store.size()
         guard checkpoint.size <= size else {
-            throw LedgerError.outOfRange("the checkpoint signs \(checkpoint.size) entries and the log holds \(size): only its source can show how it continues")
+            throw LedgerError.outOfRange(
+                "the checkpoint signs \(checkpoint.size) entries and the log holds \(size): only its source can show how it continues")
         }
         let builder = ProofBuilder(store: store)
         let root = try await builder.root(size: checkpoint.size)
         guard root != checkpoint.root else { return nil }
         func evidence(_ kind: Kind, _ conclusion: String, storeNote: String) -> MisbehaviourEvidence {
             let (held, shown) = role == .held ? (storeNote, note) : (note, storeNote)
-            return MisbehaviourEvidence(kind: kind, origin: checkpoint.origin, detected: detected, source: source, conclusion: conclusion, held: held, shown: shown)
+            return MisbehaviourEvidence(
+                kind: kind, origin: checkpoint.origin, detected: detected, source: source, conclusion: conclusion, held: held, shown: shown)
         }
         if let same = try await store.checkpoint(size: checkpoint.size) {
             return evidence(.fork, "The ledger's key signed two different trees of \(checkpoint.size) entries.", storeNote: same.note)
@@ -34,9 +36,12 @@ extension MisbehaviourEvidence {
             throw LedgerError.corrupted(position: nil, reason: "the log holds entries but no signed checkpoint")
         }
         let proof = try await builder.consistency(old: checkpoint.size, new: latest.size)
-        var found = role == .held
-            ? evidence(.rollbackFork, "The tree of \(checkpoint.size) entries shown is not the one this log signed at that size.", storeNote: latest.note)
-            : evidence(.inconsistent, "This log's tree at \(checkpoint.size) entries is not the one its key signed for that size.", storeNote: latest.note)
+        var found =
+            role == .held
+            ? evidence(
+                .rollbackFork, "The tree of \(checkpoint.size) entries shown is not the one this log signed at that size.", storeNote: latest.note)
+            : evidence(
+                .inconsistent, "This log's tree at \(checkpoint.size) entries is not the one its key signed for that size.", storeNote: latest.note)
         found.prefixRoot = root
         found.consistency = Consistency(old: checkpoint.size, new: latest.size, hashes: proof.hashes)
         return found

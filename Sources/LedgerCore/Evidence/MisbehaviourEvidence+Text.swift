@@ -165,7 +165,7 @@ extension MisbehaviourEvidence {
                 let position = try number(words[1])
                 if let last = entries.last, position != last.position + 1 { throw fail("entries must follow one another") }
                 entries.append(ServedEntry(position: position, bytes: try bytes(words[2])))
-            default:  // commit
+            default: // commit
                 guard words.count == 3 else { throw fail("expected \"commit SIGNED SIGNATURE\"") }
                 commit = ServedCommit(signed: try bytes(words[1]), signature: try bytes(words[2]))
             }

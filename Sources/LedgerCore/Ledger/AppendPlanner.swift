@@ -65,17 +65,20 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
         for submission in submissions {
             let document = submission.document
             if let existing = accepted[document.id] {
-                results.append(.success(AppendReceipt(
-                    commit: document.id, first: existing.first, last: existing.last,
-                    size: frontier.size, root: frontier.root, duplicate: true)))
+                results.append(
+                    .success(
+                        AppendReceipt(
+                            commit: document.id, first: existing.first, last: existing.last,
+                            size: frontier.size, root: frontier.root, duplicate: true)))
                 continue
             }
             do {
                 var trial = state
                 var trialVersions = versions
                 let recordedAt = max(submission.received, lastRecordedAt ?? submission.received)
-                let recorded = try admission.admit(submission, position: frontier.size, recordedAt: recordedAt,
-                                         state: &trial, versions: &trialVersions)
+                let recorded = try admission.admit(
+                    submission, position: frontier.size, recordedAt: recordedAt,
+                    state: &trial, versions: &trialVersions)
                 let first = frontier.size
                 // Admission gave every event the position `first + index` and the version its
                 // event line expects, which is what a preparation for `first` rendered.
@@ -85,9 +88,10 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 }
                 let rendered = prepared?.entries ?? RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
                 for (event, entry) in zip(recorded, rendered) {
-                    plan.entries.append(StoredEntry(
-                        position: event.position, stream: event.stream, version: event.version, type: event.type,
-                        recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
+                    plan.entries.append(
+                        StoredEntry(
+                            position: event.position, stream: event.stream, version: event.version, type: event.type,
+                            recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
                 }
                 if let cover = prepared?.cover {
                     // The subtrees inside the commit were hashed while preparing; only the
@@ -114,9 +118,11 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 trial.frontier = frontier
                 state = trial
                 versions = trialVersions
-                results.append(.success(AppendReceipt(
-                    commit: document.id, first: first, last: frontier.size - 1,
-                    size: frontier.size, root: frontier.root, duplicate: false)))
+                results.append(
+                    .success(
+                        AppendReceipt(
+                            commit: document.id, first: first, last: frontier.size - 1,
+                            size: frontier.size, root: frontier.root, duplicate: false)))
             } catch {
                 results.append(.failure(error))
             }

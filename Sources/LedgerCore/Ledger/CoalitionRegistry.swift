@@ -69,14 +69,14 @@ public struct CoalitionRegistry: Sendable, Equatable {
             guard genesis != nil, index == 0 else {
                 throw rule("coalition founded once", "CoalitionFounded may only open the genesis commit")
             }
-        case let .joined(organisation, _, _):
+        case .joined(let organisation, _, _):
             guard isCoordinator || (genesis != nil && organisations.isEmpty && organisation == signer) else {
                 throw refuse("only a coordinator admits organisations")
             }
             guard organisations[organisation] == nil else {
                 throw rule("organisation ids are unique", "\"\(organisation)\" is already a member")
             }
-        case let .appointed(organisation):
+        case .appointed(let organisation):
             guard isCoordinator else { throw refuse("only a coordinator appoints coordinators") }
             guard organisations[organisation] != nil else {
                 throw rule("coordinators are members", "\"\(organisation)\" is not a member")
@@ -84,7 +84,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
             guard !coordinators.contains(organisation) else {
                 throw rule("coordinator appointed once", "\"\(organisation)\" is already a coordinator")
             }
-        case let .withdrawn(organisation):
+        case .withdrawn(let organisation):
             guard isCoordinator else { throw refuse("only a coordinator withdraws a coordinator") }
             guard coordinators.contains(organisation) else {
                 throw rule("only coordinators are withdrawn", "\"\(organisation)\" is not a coordinator")
@@ -92,7 +92,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
             guard coordinators.count > 1 else {
                 throw rule("a coalition keeps a coordinator", "\"\(organisation)\" is the last coordinator")
             }
-        case let .registered(organisation, keyID, _):
+        case .registered(let organisation, let keyID, _):
             let foundingKey = genesis != nil && keys.isEmpty && organisation == signer
             guard isCoordinator || foundingKey else { throw refuse("only a coordinator registers keys") }
             guard organisations[organisation] != nil else {
@@ -101,7 +101,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
             guard keys[keyID] == nil else {
                 throw rule("keys are registered once", "key \(keyID) is already registered")
             }
-        case let .revoked(organisation, keyID):
+        case .revoked(let organisation, let keyID):
             guard isCoordinator || organisation == signer else {
                 throw refuse("only a coordinator or the key's own organisation revokes a key")
             }
@@ -137,22 +137,22 @@ public struct CoalitionRegistry: Sendable, Equatable {
 
     private mutating func apply(_ change: Change, position: UInt64, genesis: CommitID?) {
         switch change {
-        case let .founded(name, origin, checkpointKey):
+        case .founded(let name, let origin, let checkpointKey):
             self.genesis = genesis
             coalitionName = name
             self.origin = origin
             self.checkpointKey = checkpointKey
-        case let .joined(organisation, name, kind):
+        case .joined(let organisation, let name, let kind):
             // The first organisation to join, in the genesis commit, founds and coordinates.
             if organisations.isEmpty { coordinators.insert(organisation) }
             organisations[organisation] = Organisation(id: organisation, name: name, kind: kind, joinedAt: position)
-        case let .appointed(organisation):
+        case .appointed(let organisation):
             coordinators.insert(organisation)
-        case let .withdrawn(organisation):
+        case .withdrawn(let organisation):
             coordinators.remove(organisation)
-        case let .registered(organisation, keyID, publicKey):
+        case .registered(let organisation, let keyID, let publicKey):
             keys[keyID] = RegisteredKey(id: keyID, organisation: organisation, publicKey: publicKey, registeredAt: position)
-        case let .revoked(_, keyID):
+        case .revoked(_, let keyID):
             keys[keyID]?.revokedAt = position
         }
     }
@@ -174,7 +174,8 @@ public struct CoalitionRegistry: Sendable, Equatable {
                     throw .init(message: "\"\(id)\" is not a valid organisation id (lowercase letters, digits, hyphens)")
                 }
                 guard event.stream == CoreEvent.organisationStream(id) else {
-                    throw .init(message: "\(event.type) for \"\(id)\" belongs in stream \"\(CoreEvent.organisationStream(id))\", not \"\(event.stream)\"")
+                    throw .init(
+                        message: "\(event.type) for \"\(id)\" belongs in stream \"\(CoreEvent.organisationStream(id))\", not \"\(event.stream)\"")
                 }
                 return id
             }
@@ -189,7 +190,8 @@ public struct CoalitionRegistry: Sendable, Equatable {
                 throw .init(message: "CoalitionFounded belongs in stream \"coalition\", not \"\(event.stream)\"")
             }
             if CoreEvent.isCoreType(event.type), event.type != CoreEvent.coalitionFounded,
-               !event.stream.hasPrefix(CoreEvent.organisationStreamPrefix) {
+                !event.stream.hasPrefix(CoreEvent.organisationStreamPrefix)
+            {
                 throw .init(message: "\(event.type) belongs in stream \"organisation/<id>\", not \"\(event.stream)\"")
             }
             guard event.schema == 1 else {

@@ -42,12 +42,14 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             let eventPosition = position + UInt64(index)
             versions[event.stream] = StreamHead(version: current + 1, position: eventPosition)
             if CoreEvent.isCoreStream(event.stream) || CoreEvent.isCoreType(event.type) {
-                try registry.admit(event, index: index, position: eventPosition, signer: document.organisation,
-                                   genesis: isGenesis ? document.id : nil)
+                try registry.admit(
+                    event, index: index, position: eventPosition, signer: document.organisation,
+                    genesis: isGenesis ? document.id : nil)
             }
-            recorded.append(RecordedEvent(
-                position: eventPosition, version: current + 1, recordedAt: recordedAt, commit: document.id, event: event,
-                previous: head.position))
+            recorded.append(
+                RecordedEvent(
+                    position: eventPosition, version: current + 1, recordedAt: recordedAt, commit: document.id, event: event,
+                    previous: head.position))
         }
         if isGenesis {
             // The founding key is registered inside the genesis commit itself.
@@ -57,7 +59,8 @@ struct CommitAdmission<Domain: LedgerDomain>: Sendable {
             registry: registry, signer: document.organisation, streamVersions: versions, events: recorded)
         // What the domain prepared before the transaction, or (when replaying, or when that was not
         // done) the same work now.
-        let prepared = submission.prepared?.domain as? [Result<Domain.PreparedEvent, LedgerError>?]
+        let prepared =
+            submission.prepared?.domain as? [Result<Domain.PreparedEvent, LedgerError>?]
             ?? domain.prepareEvents(of: document)
         state.domain = try domain.validate(document, prepared: prepared, context: context, state: state.domain)
         state.registry = registry

@@ -47,7 +47,8 @@ struct PreparedAppend: Sendable {
     ) {
         var verified: Data?
         if registry.isFounded, let key = try? registry.requireValidKey(document.keyID, of: document.organisation),
-           document.isSigned(by: key.publicKey, signature: signature) {
+            document.isSigned(by: key.publicKey, signature: signature)
+        {
             verified = key.publicKey
         }
         verifiedKey = verified

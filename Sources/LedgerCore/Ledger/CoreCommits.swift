@@ -10,12 +10,15 @@ public enum CoreCommits {
     ) throws(FormatError) -> SignedCommit {
         let stream = CoreEvent.organisationStream(organisation)
         let events = [
-            try EventLine(stream: CoreEvent.coalitionStream, expectedVersion: 0, type: CoreEvent.coalitionFounded,
-                          data: CoreEvent.coalitionFoundedData(name: coalition, origin: origin, checkpointKey: checkpointKey)),
-            try EventLine(stream: stream, expectedVersion: 0, type: CoreEvent.organisationJoined,
-                          data: CoreEvent.organisationJoinedData(organisation: organisation, name: organisationName, kind: kind)),
-            try EventLine(stream: stream, expectedVersion: 1, type: CoreEvent.keyRegistered,
-                          data: CoreEvent.keyRegisteredData(organisation: organisation, publicKey: key.verifier.publicKey)),
+            try EventLine(
+                stream: CoreEvent.coalitionStream, expectedVersion: 0, type: CoreEvent.coalitionFounded,
+                data: CoreEvent.coalitionFoundedData(name: coalition, origin: origin, checkpointKey: checkpointKey)),
+            try EventLine(
+                stream: stream, expectedVersion: 0, type: CoreEvent.organisationJoined,
+                data: CoreEvent.organisationJoinedData(organisation: organisation, name: organisationName, kind: kind)),
+            try EventLine(
+                stream: stream, expectedVersion: 1, type: CoreEvent.keyRegistered,
+                data: CoreEvent.keyRegisteredData(organisation: organisation, publicKey: key.verifier.publicKey)),
         ]
         return SignedCommit.sign(ledger: nil, organisation: organisation, key: key, time: time, events: events)
     }
@@ -27,10 +30,12 @@ public enum CoreCommits {
     ) throws(FormatError) -> [EventLine] {
         let stream = CoreEvent.organisationStream(organisation)
         return [
-            try EventLine(stream: stream, expectedVersion: 0, type: CoreEvent.organisationJoined,
-                          data: CoreEvent.organisationJoinedData(organisation: organisation, name: name, kind: kind)),
-            try EventLine(stream: stream, expectedVersion: 1, type: CoreEvent.keyRegistered,
-                          data: CoreEvent.keyRegisteredData(organisation: organisation, publicKey: .init(publicKey))),
+            try EventLine(
+                stream: stream, expectedVersion: 0, type: CoreEvent.organisationJoined,
+                data: CoreEvent.organisationJoinedData(organisation: organisation, name: name, kind: kind)),
+            try EventLine(
+                stream: stream, expectedVersion: 1, type: CoreEvent.keyRegistered,
+                data: CoreEvent.keyRegisteredData(organisation: organisation, publicKey: .init(publicKey))),
         ]
     }
 }

@@ -40,7 +40,9 @@ public enum CoreEvent {
 
     /// Data of `CoalitionFounded`.
     public static func coalitionFoundedData(name: String, origin: String, checkpointKey: VerifierKey) -> [UInt8] {
-        Array("{\"name\":\(JSONText.quoted(name)),\"origin\":\(JSONText.quoted(origin)),\"checkpointKey\":\(JSONText.quoted(checkpointKey.description))}".utf8)
+        Array(
+            "{\"name\":\(JSONText.quoted(name)),\"origin\":\(JSONText.quoted(origin)),\"checkpointKey\":\(JSONText.quoted(checkpointKey.description))}"
+                .utf8)
     }
 
     /// Data of `OrganisationJoined`.
@@ -52,7 +54,9 @@ public enum CoreEvent {
 
     /// Data of `KeyRegistered`.
     public static func keyRegisteredData(organisation: String, publicKey: Data) -> [UInt8] {
-        Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\"\(KeyID.of(publicKey))\",\"publicKey\":\"\(publicKey.base64EncodedString())\"}".utf8)
+        Array(
+            "{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\"\(KeyID.of(publicKey))\",\"publicKey\":\"\(publicKey.base64EncodedString())\"}"
+                .utf8)
     }
 
     /// Data of `KeyRevoked`.
@@ -65,4 +69,3 @@ public enum CoreEvent {
         Array("{\"organisation\":\(JSONText.quoted(organisation)),\"reason\":\(JSONText.quoted(reason))}".utf8)
     }
 }
-

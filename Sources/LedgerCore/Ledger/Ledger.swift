@@ -77,7 +77,8 @@ public actor Ledger<Domain: LedgerDomain> {
         guard checkpointKey != nil else { throw LedgerError.missingCheckpointKey }
         let bytes = commit.bytes
         let large = bytes.count >= Self.offPoolBytes
-        let document = large
+        let document =
+            large
             ? try await Parallel.offPool { () throws(LedgerError) in try CommitDocument(parsing: bytes) }
             : try CommitDocument(parsing: bytes)
         let ticket = await reserve(document)
@@ -148,7 +149,7 @@ public actor Ledger<Domain: LedgerDomain> {
         }
         queue[index].submission = submission
         if !Task.isCancelled, writing || index != 0 {
-            if case let .done(result) = await withCheckedContinuation({ queue[index].waiter = $0 }) {
+            if case .done(let result) = await withCheckedContinuation({ queue[index].waiter = $0 }) {
                 return try result.get()
             }
             writing = false // the turn handed to this caller

@@ -21,7 +21,8 @@ public struct LedgerCopy: Sendable {
             let theirs = try await target.checkpoint(size: start)
             let ours = try await source.checkpoint(size: start)
             guard let theirs, let ours, theirs.root == ours.root else {
-                throw LedgerError.corrupted(position: start, reason: "the target already holds a different log (\(start) entries); copy into an empty one")
+                throw LedgerError.corrupted(
+                    position: start, reason: "the target already holds a different log (\(start) entries); copy into an empty one")
             }
         }
         let end = try await source.size()

@@ -40,11 +40,11 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .malformedCommit(detail):
+        case .malformedCommit(let detail):
             "malformed commit: \(detail)"
-        case let .invalidEvent(index, reason):
+        case .invalidEvent(let index, let reason):
             "event \(index + 1) of the commit: \(reason)"
-        case let .wrongLedger(expected, found):
+        case .wrongLedger(let expected, let found):
             if let found {
                 "the commit names ledger \(found), but this ledger is \(expected): sign it for this ledger"
             } else {
@@ -54,29 +54,29 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "the ledger is empty: its first commit must be a genesis commit, which founds the coalition"
         case .alreadyInitialised:
             "the ledger already has a genesis commit; a coalition is founded only once"
-        case let .unknownOrganisation(organisation):
+        case .unknownOrganisation(let organisation):
             "organisation \"\(organisation)\" is not a member of this coalition: a coordinator must admit it first"
-        case let .unknownKey(organisation, keyID):
+        case .unknownKey(let organisation, let keyID):
             "key \(keyID) of \"\(organisation)\" is not registered in this ledger: ask a coordinator to register it"
-        case let .foreignKey(organisation, keyID, owner):
+        case .foreignKey(let organisation, let keyID, let owner):
             "key \(keyID) belongs to \"\(owner)\", not to \"\(organisation)\": sign with your own organisation's key"
-        case let .revokedKey(organisation, keyID, revokedAt):
+        case .revokedKey(let organisation, let keyID, let revokedAt):
             "key \(keyID) of \"\(organisation)\" was revoked at position \(revokedAt): sign with a key that is still valid"
-        case let .badSignature(organisation, keyID):
+        case .badSignature(let organisation, let keyID):
             "the signature does not match the commit and key \(keyID) of \"\(organisation)\": the commit was altered after signing or signed with another key"
-        case let .versionConflict(stream, expected, actual):
+        case .versionConflict(let stream, let expected, let actual):
             "version conflict on stream \"\(stream)\": the commit expects version \(expected), the stream is at version \(actual); read the stream again and re-sign"
-        case let .unauthorised(index, type, organisation, reason):
+        case .unauthorised(let index, let type, let organisation, let reason):
             "event \(index + 1) (\(type)): organisation \"\(organisation)\" is not allowed to do this: \(reason)"
-        case let .ruleViolation(index, rule, detail):
+        case .ruleViolation(let index, let rule, let detail):
             "event \(index + 1) breaks rule \"\(rule)\": \(detail)"
         case .missingCheckpointKey:
             "writing needs the ledger's checkpoint key, and none was given"
-        case let .wrongCheckpointKey(expected):
+        case .wrongCheckpointKey(let expected):
             "the checkpoint key given is not this ledger's (its verifier key is \(expected))"
-        case let .outOfRange(detail):
+        case .outOfRange(let detail):
             detail
-        case let .corrupted(position, reason):
+        case .corrupted(let position, let reason):
             if let position { "position \(position): \(reason)" } else { reason }
         }
     }

@@ -32,13 +32,14 @@ struct PreparedCommit: Sendable {
             // The whole document says how many entries to read.
             let parsed = Result { () throws(LedgerError) in try CommitDocument(parsing: kept.bytes) }
             document = parsed
-            if case let .success(whole) = parsed, let span { count = Int(min(UInt64(whole.events.count - 1), span)) + 1 }
+            if case .success(let whole) = parsed, let span { count = Int(min(UInt64(whole.events.count - 1), span)) + 1 }
         case .header:
             // The header announces how many event lines follow; the commit must claim as many
             // positions, and its entries give the lines.
             let announced = try? JSONFields(kept.bytes, allowed: CommitDocument.headerFields).unsigned("events")
             if let announced, announced == 0 || span != announced - 1 {
-                let mismatch = LedgerError.corrupted(position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
+                let mismatch = LedgerError.corrupted(
+                    position: kept.first, reason: "commit \(kept.id) holds \(announced) events but claims positions \(kept.first)…\(kept.last)")
                 (failure, document) = (mismatch, .failure(mismatch))
             } else if let span {
                 count = Int(min(span, UInt64(CommitDocument.maximumEvents) - 1)) + 1
@@ -49,7 +50,9 @@ struct PreparedCommit: Sendable {
             entries = count == 0 ? [] : try await store.entries(from: kept.first, limit: count)
         } catch {
             if kept.part == .header, failure == nil { failure = error }
-            (self.document, self.entries, matches, leaves) = (document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], [])
+            (self.document, self.entries, matches, leaves) = (
+                document ?? .failure(.corrupted(position: kept.first, reason: "\(error)")), .failure(error), [], []
+            )
             return
         }
         if kept.part == .header, failure == nil {
@@ -57,15 +60,19 @@ struct PreparedCommit: Sendable {
                 commit = try kept.reassembled(from: entries[...])
                 let parsed = try CommitDocument(parsing: commit.bytes)
                 if parsed.id != kept.id {
-                    failure = Self.alteredEntry(entries, of: kept) ?? LedgerError.corrupted(
-                        position: kept.first,
-                        reason: "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered")
+                    failure =
+                        Self.alteredEntry(entries, of: kept)
+                        ?? LedgerError.corrupted(
+                            position: kept.first,
+                            reason:
+                                "the bytes of commit \(kept.id), put back together from its header and its entries \(kept.first)…\(kept.last), hash to \(parsed.id): the commit or one of those entries was altered"
+                        )
                 }
                 document = .success(parsed)
             } catch {
                 // An entry missing or out of its layout, or an event line that no longer
                 // reads: an altered entry ahead of it is the first wrong position.
-                if case let .corrupted(position?, _) = error {
+                if case .corrupted(let position?, _) = error {
                     failure = Self.alteredEntry(entries.prefix { $0.position < position }, of: kept) ?? error
                 } else {
                     failure = Self.alteredEntry(entries, of: kept)
@@ -75,7 +82,7 @@ struct PreparedCommit: Sendable {
         }
         self.document = document!
         self.entries = .success(entries)
-        guard case let .success(parsed) = document else {
+        guard case .success(let parsed) = document else {
             (matches, leaves) = ([], [])
             return
         }
@@ -96,13 +103,22 @@ struct PreparedCommit: Sendable {
                 return .corrupted(position: stored.position, reason: "the stored entry bytes were altered: they are not a readable entry")
             }
             if found.position != stored.position {
-                return .corrupted(position: stored.position, reason: "the entry stored here is the one for position \(found.position): entries were moved or reordered")
+                return .corrupted(
+                    position: stored.position,
+                    reason: "the entry stored here is the one for position \(found.position): entries were moved or reordered")
             }
             if found.commit != commit.id || found.index != index {
-                return .corrupted(position: stored.position, reason: "the entry names commit \(found.commit) event \(found.index + 1), but commit \(commit.id) event \(index + 1) belongs here")
+                return .corrupted(
+                    position: stored.position,
+                    reason: "the entry names commit \(found.commit) event \(found.index + 1), but commit \(commit.id) event \(index + 1) belongs here"
+                )
             }
             if TreeHash.leaf(stored.bytes) != stored.leafHash {
-                return .corrupted(position: stored.position, reason: "the event differs from event \(index + 1) of commit \(commit.id) as signed: the entry was altered (its bytes no longer give its leaf hash, nor the commit its id)")
+                return .corrupted(
+                    position: stored.position,
+                    reason:
+                        "the event differs from event \(index + 1) of commit \(commit.id) as signed: the entry was altered (its bytes no longer give its leaf hash, nor the commit its id)"
+                )
             }
         }
         return nil
@@ -144,11 +160,12 @@ struct PreparedCommits {
             }
             cursor = last.first + 1
             let store = store
-            inFlight.append(Task {
-                var page: [PreparedCommit] = []
-                for commit in commits { page.append(await PreparedCommit(commit, store: store)) }
-                return page
-            })
+            inFlight.append(
+                Task {
+                    var page: [PreparedCommit] = []
+                    for commit in commits { page.append(await PreparedCommit(commit, store: store)) }
+                    return page
+                })
         }
     }
 

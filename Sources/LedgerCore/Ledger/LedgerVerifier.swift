@@ -125,14 +125,17 @@ private struct VerificationRun<Domain: LedgerDomain> {
         let position = commit.first
         let document: CommitDocument
         switch prepared.document {
-        case let .success(parsed): document = parsed
-        case let .failure(error): throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
+        case .success(let parsed): document = parsed
+        case .failure(let error): throw corrupted(position, "commit \(commit.id) is unreadable: \(error)")
         }
         guard document.id == commit.id else {
             throw corrupted(position, "the bytes of commit \(commit.id) hash to \(document.id): the commit was altered")
         }
         guard document.organisation == commit.organisation, document.keyID == commit.keyID else {
-            throw corrupted(position, "commit \(commit.id) is filed under \(commit.organisation)/\(commit.keyID) but was signed as \(document.organisation)/\(document.keyID)")
+            throw corrupted(
+                position,
+                "commit \(commit.id) is filed under \(commit.organisation)/\(commit.keyID) but was signed as \(document.organisation)/\(document.keyID)"
+            )
         }
         guard commit.last >= commit.first, commit.last - commit.first + 1 == UInt64(document.events.count) else {
             throw corrupted(position, "commit \(commit.id) holds \(document.events.count) events but claims positions \(commit.first)…\(commit.last)")
@@ -183,7 +186,7 @@ private struct VerificationRun<Domain: LedgerDomain> {
             throw corrupted(event.position, "the stored leaf hash does not match the entry's bytes")
         }
         guard stored.stream == event.stream, stored.version == event.version, stored.type == event.type,
-              stored.commit == commit.id, stored.recordedAt == commit.recordedAt
+            stored.commit == commit.id, stored.recordedAt == commit.recordedAt
         else {
             throw corrupted(event.position, "the entry's index columns (stream, version, type, commit, time) disagree with its bytes")
         }
@@ -227,7 +230,10 @@ private struct VerificationRun<Domain: LedgerDomain> {
         defer { lastCheckpoint.size = checkpoint.size }
         guard let previous = checkpoint.previousSize else {
             guard !lastCheckpoint.chained else {
-                throw corrupted(position, "the checkpoint for size \(checkpoint.size) does not record the checkpoint before it, as those before it do: it was not stored by the ledger")
+                throw corrupted(
+                    position,
+                    "the checkpoint for size \(checkpoint.size) does not record the checkpoint before it, as those before it do: it was not stored by the ledger"
+                )
             }
             return
         }
@@ -235,8 +241,14 @@ private struct VerificationRun<Domain: LedgerDomain> {
         // it records the last of them.
         guard previous == lastCheckpoint.size else {
             throw previous > lastCheckpoint.size
-                ? corrupted(position, "the checkpoint for size \(checkpoint.size) follows one for size \(previous), which the store no longer holds: a checkpoint was removed")
-                : corrupted(position, "the checkpoint for size \(checkpoint.size) follows one for size \(previous), but the store holds one for size \(lastCheckpoint.size) between them: a checkpoint was added")
+                ? corrupted(
+                    position,
+                    "the checkpoint for size \(checkpoint.size) follows one for size \(previous), which the store no longer holds: a checkpoint was removed"
+                )
+                : corrupted(
+                    position,
+                    "the checkpoint for size \(checkpoint.size) follows one for size \(previous), but the store holds one for size \(lastCheckpoint.size) between them: a checkpoint was added"
+                )
         }
         lastCheckpoint.chained = true
     }
@@ -248,7 +260,8 @@ private struct VerificationRun<Domain: LedgerDomain> {
             throw corrupted(extra.position, "the entry lies beyond the log's end: entries were added outside a commit")
         }
         if let extra = try await commitPages.next()?.commit {
-            throw corrupted(extra.first, "commit \(extra.id) claims positions \(extra.first)…\(extra.last), beyond the log's end: its entries were removed")
+            throw corrupted(
+                extra.first, "commit \(extra.id) claims positions \(extra.first)…\(extra.last), beyond the log's end: its entries were removed")
         }
         if let extra = try await nodePages.next(after: { UInt64($0.node.storageKey) + 1 }) {
             throw corrupted(extra.node.firstLeaf, "the store holds Merkle \(extra.node), which no entry produces")
@@ -276,13 +289,18 @@ extension LedgerVerifier {
         do {
             note = try Checkpoint.open(checkpoint.note, verifier: key)
         } catch {
-            throw .corrupted(position: position, reason: "the checkpoint for size \(checkpoint.size) is not validly signed by the ledger's key: \(error)")
+            throw .corrupted(
+                position: position, reason: "the checkpoint for size \(checkpoint.size) is not validly signed by the ledger's key: \(error)")
         }
         guard note.origin == registry.origin, note.size == checkpoint.size, note.root == checkpoint.root else {
             throw .corrupted(position: position, reason: "the checkpoint note for size \(checkpoint.size) disagrees with its stored size and root")
         }
         guard note.root == tree.root else {
-            throw .corrupted(position: position, reason: "the signed checkpoint for size \(checkpoint.size) has root \(note.root), the entries give \(tree.root): the log was changed after it was signed")
+            throw .corrupted(
+                position: position,
+                reason:
+                    "the signed checkpoint for size \(checkpoint.size) has root \(note.root), the entries give \(tree.root): the log was changed after it was signed"
+            )
         }
     }
 
@@ -295,7 +313,8 @@ extension LedgerVerifier {
             return "the entry stored here is the one for position \(found.position): entries were moved or reordered"
         }
         if found.commit != expected.commit || found.index != expected.index {
-            return "the entry names commit \(found.commit) event \(found.index + 1), but commit \(expected.commit) event \(expected.index + 1) belongs here"
+            return
+                "the entry names commit \(found.commit) event \(found.index + 1), but commit \(expected.commit) event \(expected.index + 1) belongs here"
         }
         if found.event != expected.event {
             return "the event differs from event \(expected.index + 1) of commit \(expected.commit) as signed: the entry was altered"

@@ -62,13 +62,13 @@ public enum MirrorRefusal: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notContiguous(detail): "the commits served do not follow one another: \(detail)"
-        case let .refusedCommit(position, _, reason): "the commit at position \(position) does not pass the ledger's checks: \(reason)"
-        case let .unsignedCheckpoint(_, reason): "a checkpoint served is not the ledger's: \(reason)"
-        case let .misplacedCheckpoint(size): "a checkpoint served for size \(size) falls between the commits' events"
-        case let .rootMismatch(_, size, computed):
+        case .notContiguous(let detail): "the commits served do not follow one another: \(detail)"
+        case .refusedCommit(let position, _, let reason): "the commit at position \(position) does not pass the ledger's checks: \(reason)"
+        case .unsignedCheckpoint(_, let reason): "a checkpoint served is not the ledger's: \(reason)"
+        case .misplacedCheckpoint(let size): "a checkpoint served for size \(size) falls between the commits' events"
+        case .rootMismatch(_, let size, let computed):
             "the entries served give root \(computed) at size \(size), not the root of the ledger's signed checkpoint for that size"
-        case let .uncovered(size): "no checkpoint served covers the log's end at size \(size)"
+        case .uncovered(let size): "no checkpoint served covers the log's end at size \(size)"
         }
     }
 }
@@ -107,7 +107,8 @@ struct MirrorPlanner<Domain: LedgerDomain>: Sendable {
                 throw MirrorRefusal.notContiguous("the commit at \(commit.first) is recorded before the one ahead of it")
             }
             guard snapshot.existingCommits[document.id] == nil, !plan.commits.contains(where: { $0.id == document.id }) else {
-                throw MirrorRefusal.refusedCommit(position: commit.first, commit: commit, reason: .malformedCommit("the commit is in the log already"))
+                throw MirrorRefusal.refusedCommit(
+                    position: commit.first, commit: commit, reason: .malformedCommit("the commit is in the log already"))
             }
             let recorded: [RecordedEvent]
             do {
@@ -119,16 +120,18 @@ struct MirrorPlanner<Domain: LedgerDomain>: Sendable {
             }
             let rendered = RenderedEntry.all(of: document, from: commit.first, recordedAt: commit.recordedAt)
             for (event, entry) in zip(recorded, rendered) {
-                plan.entries.append(StoredEntry(
-                    position: event.position, stream: event.stream, version: event.version, type: event.type,
-                    recordedAt: commit.recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
+                plan.entries.append(
+                    StoredEntry(
+                        position: event.position, stream: event.stream, version: event.version, type: event.type,
+                        recordedAt: commit.recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
                 frontier.append(entry.leaf) { node, hash in
                     if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
                 }
             }
-            plan.commits.append(StoredCommit(
-                id: document.id, bytes: document.bytes, signature: commit.signature, organisation: document.organisation,
-                keyID: document.keyID, first: commit.first, last: frontier.size - 1, recordedAt: commit.recordedAt))
+            plan.commits.append(
+                StoredCommit(
+                    id: document.id, bytes: document.bytes, signature: commit.signature, organisation: document.organisation,
+                    keyID: document.keyID, first: commit.first, last: frontier.size - 1, recordedAt: commit.recordedAt))
             lastRecordedAt = commit.recordedAt
             // The source's checkpoints up to here: each must sit at this commit's end.
             while let note = notes.first {

@@ -119,8 +119,8 @@ public struct ProofBuilder: Sendable {
             stored = try await store.hashes(of: wanted)
         }
         switch NodeStorage.resolve(unique, from: stored) {
-        case let .success(hashes): return hashes
-        case let .failure(missing):
+        case .success(let hashes): return hashes
+        case .failure(let missing):
             let current = try await store.size()
             guard size <= current else {
                 throw LedgerError.outOfRange("the log has \(current) entries; there is no tree of size \(size) yet")

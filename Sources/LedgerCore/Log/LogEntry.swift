@@ -32,8 +32,9 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The stored bytes of this entry. The same entry always gives the same bytes.
     public var bytes: [UInt8] {
-        Self.render(position: position, version: version, recordedAt: Array("\(recordedAt)".utf8),
-                    commit: Array(commit.hex.utf8), index: index, event: event.bytes)
+        Self.render(
+            position: position, version: version, recordedAt: Array("\(recordedAt)".utf8),
+            commit: Array(commit.hex.utf8), index: index, event: event.bytes)
     }
 
     /// Writes the entry layout from parts that the ledger renders once per commit.
@@ -68,9 +69,12 @@ public struct LogEntry: Sendable, Equatable {
             bytes.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { buffer in

@@ -54,9 +54,9 @@ public enum NodeStorage {
     public static func frontier(size: UInt64, from stored: [TreeNode: TreeHash]) throws(LedgerError) -> CompactRange {
         let nodes = CompactRange.nodes(forSize: size)
         switch resolve(nodes, from: stored) {
-        case let .success(hashes):
+        case .success(let hashes):
             return CompactRange(size: size, hashes: nodes.map { hashes[$0]! })
-        case let .failure(missing):
+        case .failure(let missing):
             throw .corrupted(position: missing.node.firstLeaf, reason: "the store has no hash for \(missing.node)")
         }
     }

@@ -9,12 +9,12 @@ public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .indexOutOfRange(index, size): "leaf index \(index) is not in a tree of \(size) leaves"
-        case let .invalidSizes(detail): detail
-        case let .invalidSubtree(start, end): "[\(start), \(end)) is not a subtree of any Merkle tree"
-        case let .wrongProofLength(got, expected): "the proof has \(got) hashes; this tree shape needs \(expected)"
-        case let .malformedHash(detail): "\(detail) is not a 32-byte SHA-256 hash"
-        case let .rootMismatch(detail): "the proof does not lead to the \(detail)"
+        case .indexOutOfRange(let index, let size): "leaf index \(index) is not in a tree of \(size) leaves"
+        case .invalidSizes(let detail): detail
+        case .invalidSubtree(let start, let end): "[\(start), \(end)) is not a subtree of any Merkle tree"
+        case .wrongProofLength(let got, let expected): "the proof has \(got) hashes; this tree shape needs \(expected)"
+        case .malformedHash(let detail): "\(detail) is not a 32-byte SHA-256 hash"
+        case .rootMismatch(let detail): "the proof does not lead to the \(detail)"
         }
     }
 }

@@ -9,11 +9,11 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidName(name):
+        case .invalidName(let name):
             "\"\(name)\" is not a usable key name: it must be non-empty, without spaces or '+'"
-        case let .malformed(what):
+        case .malformed(let what):
             "\(what) is not an Ed25519 key in the signed-note format (name+hash+base64)"
-        case let .hashMismatch(name):
+        case .hashMismatch(let name):
             "the key hash in the key for \"\(name)\" does not match the key: the key was altered or mistyped"
         }
     }
@@ -29,7 +29,7 @@ enum NoteKeyFormat {
 
     static func validateName(_ name: String) throws(KeyError) {
         guard !name.isEmpty, !name.contains("+"),
-              !name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
+            !name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
         else { throw .invalidName(name) }
     }
 
@@ -49,7 +49,7 @@ enum NoteKeyFormat {
     static func parse(_ text: String, what: String) throws(KeyError) -> (name: String, hash: UInt32, key: Data) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 8, let hash = UInt32(parts[1], radix: 16),
-              let raw = Data(canonicalBase64: String(parts[2])), raw.count == 33, raw.first == ed25519
+            let raw = Data(canonicalBase64: String(parts[2])), raw.count == 33, raw.first == ed25519
         else { throw .malformed(what) }
         let name = String(parts[0])
         try validateName(name)

@@ -8,9 +8,9 @@ public enum NoteError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .malformed(detail): "malformed signed note: \(detail)"
-        case let .noSignatureBy(name): "the note carries no signature by \"\(name)\""
-        case let .badSignature(name): "the signature by \"\(name)\" does not match the note's text"
+        case .malformed(let detail): "malformed signed note: \(detail)"
+        case .noSignatureBy(let name): "the note carries no signature by \"\(name)\""
+        case .badSignature(let name): "the signature by \"\(name)\" does not match the note's text"
         }
     }
 }
@@ -24,9 +24,10 @@ public struct SignedNote: Sendable, Equatable {
     public let signatures: [(name: String, keyHash: UInt32, signature: Data)]
 
     public static func == (lhs: SignedNote, rhs: SignedNote) -> Bool {
-        lhs.text == rhs.text && lhs.signatures.elementsEqual(rhs.signatures) {
-            $0.name == $1.name && $0.keyHash == $1.keyHash && $0.signature == $1.signature
-        }
+        lhs.text == rhs.text
+            && lhs.signatures.elementsEqual(rhs.signatures) {
+                $0.name == $1.name && $0.keyHash == $1.keyHash && $0.signature == $1.signature
+            }
     }
 
     /// Signs `text` (which must end in a newline) with `key`.
@@ -62,7 +63,7 @@ public struct SignedNote: Sendable, Equatable {
         for line in block.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 3, fields[0] == "\u{2014}", !fields[1].isEmpty,
-                  let blob = Data(canonicalBase64: String(fields[2])), blob.count >= 5
+                let blob = Data(canonicalBase64: String(fields[2])), blob.count >= 5
             else { throw .malformed("signature line \"\(line)\"") }
             let keyHash = blob.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             signatures.append((String(fields[1]), keyHash, Data(blob.dropFirst(4))))

@@ -49,8 +49,10 @@ public struct AppendSnapshot: Sendable {
     /// The entries requested by `AppendQuery.tailStart` and `tailPrefixes`, in position order.
     public var tail: [StoredEntry]
 
-    public init(size: UInt64, frontier: CompactRange, lastRecordedAt: Timestamp?, streamVersions: [String: StreamHead],
-                existingCommits: [CommitID: StoredCommit], tail: [StoredEntry]) {
+    public init(
+        size: UInt64, frontier: CompactRange, lastRecordedAt: Timestamp?, streamVersions: [String: StreamHead],
+        existingCommits: [CommitID: StoredCommit], tail: [StoredEntry]
+    ) {
         self.size = size
         self.frontier = frontier
         self.lastRecordedAt = lastRecordedAt
@@ -101,7 +103,8 @@ public struct AppendPlan: Sendable {
     /// when the plan's entries hold exactly its event lines (`StoredCommit.SignedPart.header`),
     /// the whole document otherwise.
     public func signedToKeep(of commit: StoredCommit, after size: UInt64) -> (bytes: [UInt8], isHeader: Bool) {
-        let start = Int(commit.first) - Int(size), end = Int(commit.last) - Int(size)
+        let start = Int(commit.first) - Int(size)
+        let end = Int(commit.last) - Int(size)
         guard start >= 0, end >= start, end < entries.count, let header = commit.header(keptIn: entries[start...end]) else {
             return (commit.bytes, false)
         }

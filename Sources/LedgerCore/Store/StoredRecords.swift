@@ -14,8 +14,10 @@ public struct StoredEntry: Sendable, Equatable {
     /// SHA-256(0x00 ‖ bytes), kept so that proofs need not rehash the leaves.
     public let leafHash: TreeHash
 
-    public init(position: UInt64, stream: String, version: UInt64, type: String, recordedAt: Timestamp,
-                commit: CommitID, bytes: [UInt8], leafHash: TreeHash) {
+    public init(
+        position: UInt64, stream: String, version: UInt64, type: String, recordedAt: Timestamp,
+        commit: CommitID, bytes: [UInt8], leafHash: TreeHash
+    ) {
         self.position = position
         self.stream = stream
         self.version = version
@@ -56,7 +58,8 @@ public struct StoredEntry: Sendable, Equatable {
             guard let base = buffer.baseAddress else { return nil }
             var offset = 0
             while offset + marker.count < buffer.count,
-                  let comma = memchr(base + offset, Int32(UInt8(ascii: ",")), buffer.count - marker.count - offset) {
+                let comma = memchr(base + offset, Int32(UInt8(ascii: ",")), buffer.count - marker.count - offset)
+            {
                 let index = base.distance(to: UnsafeRawPointer(comma))
                 if memcmp(comma, marker, marker.count) == 0 { return index + marker.count }
                 offset = index + 1
@@ -98,8 +101,10 @@ public struct StoredCommit: Sendable, Equatable {
     public let last: UInt64
     public let recordedAt: Timestamp
 
-    public init(id: CommitID, bytes: [UInt8], part: SignedPart = .document, signature: [UInt8], organisation: String,
-                keyID: String, first: UInt64, last: UInt64, recordedAt: Timestamp) {
+    public init(
+        id: CommitID, bytes: [UInt8], part: SignedPart = .document, signature: [UInt8], organisation: String,
+        keyID: String, first: UInt64, last: UInt64, recordedAt: Timestamp
+    ) {
         self.id = id
         self.bytes = bytes
         self.part = part
@@ -125,15 +130,15 @@ public struct StoredCommit: Sendable, Equatable {
     /// (the commit's entries, in order): then a store may keep only the header (`SignedPart.header`).
     public func header(keptIn entries: ArraySlice<StoredEntry>) -> [UInt8]? {
         guard part == .document, last >= first, entries.count == Int(last - first + 1),
-              let newline = bytes.firstIndex(of: 0x0A)
+            let newline = bytes.firstIndex(of: 0x0A)
         else { return nil }
         var offset = newline + 1
         for (index, entry) in entries.enumerated() {
             guard entry.position == first + UInt64(index), let line = try? entry.eventLineBytes(),
-                  offset + line.count < bytes.count, bytes[offset + line.count] == 0x0A,
-                  bytes.withUnsafeBytes({ document in
-                      line.withUnsafeBytes { memcmp(document.baseAddress! + offset, $0.baseAddress!, $0.count) == 0 }
-                  })
+                offset + line.count < bytes.count, bytes[offset + line.count] == 0x0A,
+                bytes.withUnsafeBytes({ document in
+                    line.withUnsafeBytes { memcmp(document.baseAddress! + offset, $0.baseAddress!, $0.count) == 0 }
+                })
             else { return nil }
             offset += line.count + 1
         }
@@ -167,8 +172,9 @@ public struct StoredCommit: Sendable, Equatable {
         guard expected > last else {
             throw .corrupted(position: expected, reason: "the entry is missing: it was deleted")
         }
-        return StoredCommit(id: id, bytes: document, signature: signature, organisation: organisation, keyID: keyID,
-                            first: first, last: last, recordedAt: recordedAt)
+        return StoredCommit(
+            id: id, bytes: document, signature: signature, organisation: organisation, keyID: keyID,
+            first: first, last: last, recordedAt: recordedAt)
     }
 }
 

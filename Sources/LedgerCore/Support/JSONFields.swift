@@ -51,7 +51,7 @@ package struct JSONFields {
         let member = try required(key, .number, "a whole number")
         let digits = bytes[member.range]
         guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), digits.count <= 16,
-              let value = UInt64(String(decoding: digits, as: UTF8.self)), value <= 1 << 53
+            let value = UInt64(String(decoding: digits, as: UTF8.self)), value <= 1 << 53
         else { throw FormatError(message: "field \"\(key)\" must be a whole number from 0 to 2^53") }
         return value
     }

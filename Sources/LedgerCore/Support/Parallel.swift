@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Splitting CPU work over the machine's cores, for the per-event work of large commits
 /// (parsing, rendering and hashing entries), which is independent from event to event.
@@ -64,8 +65,6 @@ package enum Parallel {
         init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
     }
 }
-
-import Foundation
 
 extension ProcessInfo {
     /// Active processor count, read once.

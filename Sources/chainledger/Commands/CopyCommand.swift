@@ -48,8 +48,9 @@ struct CopyCommand: AsyncParsableCommand {
         }
         let sourceSize = try await source.size()
         guard report.size == sourceSize, signed.size == sourceSize, report.root == signed.root else {
-            throw IntegrityFailure(description: "the copy differs: \(report.size) entries with root \(report.root.base64), "
-                                   + "the source \(sourceSize) entries with signed root \(signed.root.base64)")
+            throw IntegrityFailure(
+                description: "the copy differs: \(report.size) entries with root \(report.root.base64), "
+                    + "the source \(sourceSize) entries with signed root \(signed.root.base64)")
         }
         if json {
             var line = JSONLine()

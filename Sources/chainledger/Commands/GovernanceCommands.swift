@@ -19,8 +19,11 @@ struct AssignOwnerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let writer = try await CommitWriter(target)
-        try await writer.commit([.chainOwnerAssigned(ChainOwnerAssigned(
-            chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))])
+        try await writer.commit([
+            .chainOwnerAssigned(
+                ChainOwnerAssigned(
+                    chain: chain, owner: PersonRef(organisation: ownerOrg, person: person), reason: reason, decision: decision))
+        ])
     }
 }
 
@@ -46,8 +49,9 @@ struct AgreementCommand: AsyncParsableCommand {
         let reason: String?
 
         func terms(version: Int, reason: String?) -> AgreementTerms {
-            AgreementTerms(agreement: agreement, version: version, title: title, terms: terms, parties: parties,
-                           obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason)
+            AgreementTerms(
+                agreement: agreement, version: version, title: title, terms: terms, parties: parties,
+                obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason)
         }
     }
 
@@ -117,8 +121,11 @@ struct AgreementCommand: AsyncParsableCommand {
 
         func run() async throws {
             let writer = try await CommitWriter(target)
-            try await writer.commit([.agreementTerminated(AgreementTerminated(
-                agreement: agreement, reason: reason, effective: effective ?? CalendarDate.today))])
+            try await writer.commit([
+                .agreementTerminated(
+                    AgreementTerminated(
+                        agreement: agreement, reason: reason, effective: effective ?? CalendarDate.today))
+            ])
         }
     }
 }
@@ -156,9 +163,12 @@ struct DialogueCommand: AsyncParsableCommand {
             let input = try InputFile.json(file, as: DialogueFile.self)
             let writer = try await CommitWriter(target)
             let size = try await writer.target.size()
-            try await writer.commit([.dialogueHeld(DialogueHeld(
-                dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
-                reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))])
+            try await writer.commit([
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
+                        reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))
+            ])
         }
     }
 
@@ -172,8 +182,11 @@ struct DialogueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let writer = try await CommitWriter(target)
-            try await writer.commit([.actionCompleted(ActionCompleted(
-                dialogue: dialogue, action: action, completedOn: on ?? CalendarDate.today, note: note))])
+            try await writer.commit([
+                .actionCompleted(
+                    ActionCompleted(
+                        dialogue: dialogue, action: action, completedOn: on ?? CalendarDate.today, note: note))
+            ])
         }
     }
 }

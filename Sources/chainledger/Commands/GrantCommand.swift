@@ -11,8 +11,9 @@ struct GrantCommand: AsyncParsableCommand {
             off the triggers that refuse it. Prints the statements it ran.
             """)
 
-    @Option(help: ArgumentHelp(
-        "The ledger in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or CHAINLEDGER_POSTGRES).", valueName: "URL"))
+    @Option(
+        help: ArgumentHelp(
+            "The ledger in PostgreSQL: postgres://USER@HOST:PORT/DATABASE (or CHAINLEDGER_POSTGRES).", valueName: "URL"))
     var postgres: PostgresURL?
     @Option(help: "The role to grant the rights to (a plain name: lower-case letters, digits and _).") var role: String
 
@@ -43,7 +44,7 @@ struct GrantCommand: AsyncParsableCommand {
     }
 
     private func location() throws -> PostgresLocation {
-        guard case let .postgres(location) = try LedgerSource(ledger: nil, postgres: postgres?.text).location() else {
+        guard case .postgres(let location) = try LedgerSource(ledger: nil, postgres: postgres?.text).location() else {
             throw CLIError("grant needs a ledger in PostgreSQL: give --postgres URL or set CHAINLEDGER_POSTGRES")
         }
         return location

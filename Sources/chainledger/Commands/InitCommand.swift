@@ -29,7 +29,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The founding organisation's private key file.", valueName: "KEYFILE"))
     var key: String
 
-    @Option(help: ArgumentHelp("The ledger's checkpoint origin, a unique name such as example.org/coalition (default: chainledger/<coalition>).", valueName: "ORIGIN"))
+    @Option(
+        help: ArgumentHelp(
+            "The ledger's checkpoint origin, a unique name such as example.org/coalition (default: chainledger/<coalition>).", valueName: "ORIGIN"))
     var origin: String?
 
     static func isOrganisationID(_ text: String) -> Bool {

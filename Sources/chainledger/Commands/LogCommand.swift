@@ -35,11 +35,12 @@ struct LogCommand: AsyncParsableCommand {
         if !json { Terminal.print("position  recorded at               stream@version  type") }
         var cursor = stream == nil ? from : 1
         while true {
-            let page = if let stream {
-                try await store.entries(stream: stream, fromVersion: cursor, limit: 1000)
-            } else {
-                try await store.entries(from: cursor, limit: 1000)
-            }
+            let page =
+                if let stream {
+                    try await store.entries(stream: stream, fromVersion: cursor, limit: 1000)
+                } else {
+                    try await store.entries(from: cursor, limit: 1000)
+                }
             for stored in page where stored.position >= from {
                 guard stored.position <= last else { return }
                 Terminal.print(json ? try Self.json(stored) : Self.row(stored))

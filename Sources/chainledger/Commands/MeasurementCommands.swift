@@ -16,8 +16,9 @@ struct MeasurementOptions: ParsableArguments {
 
     /// The measurement, as reported by `organisation`.
     func measurement(by organisation: String, source: String, note: String? = nil, supersedes: UInt64? = nil, reason: String? = nil) -> Measurement {
-        Measurement(kpi: kpi, period: period, organisation: organisation, value: value.value, status: status, source: source,
-                    note: note, supersedes: supersedes, reason: reason)
+        Measurement(
+            kpi: kpi, period: period, organisation: organisation, value: value.value, status: status, source: source,
+            note: note, supersedes: supersedes, reason: reason)
     }
 
     /// The position of the latest value `organisation` reported for this KPI and period, if any.
@@ -40,8 +41,9 @@ struct RecordCommand: AsyncParsableCommand {
     func run() async throws {
         let writer = try await CommitWriter(target)
         if let existing = try await measurement.latest(by: target.org, in: writer) {
-            throw CLIError("\(measurement.kpi) for \(measurement.period) by \(target.org) is already recorded (position \(existing)); "
-                           + "use `chainledger correct` with a reason")
+            throw CLIError(
+                "\(measurement.kpi) for \(measurement.period) by \(target.org) is already recorded (position \(existing)); "
+                    + "use `chainledger correct` with a reason")
         }
         try await writer.commit([.measurementRecorded(measurement.measurement(by: target.org, source: source, note: note))])
     }
@@ -51,7 +53,8 @@ struct CorrectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
         abstract: "Correct a measurement: a new value that supersedes the latest one, with the reason.",
-        discussion: "The earlier value stays in the ledger; the correction names its position. Finalising a provisional value is a correction with status A.")
+        discussion:
+            "The earlier value stays in the ledger; the correction names its position. Finalising a provisional value is a correction with status A.")
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var measurement: MeasurementOptions
@@ -103,7 +106,8 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 seen[stream] = row.line
                 if let existing = try await writer.head(of: stream) {
-                    throw CLIError("\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing)); use `chainledger correct`")
+                    throw CLIError(
+                        "\(measurement.kpi) for \(measurement.period) is already recorded (position \(existing)); use `chainledger correct`")
                 }
                 events.append(.measurementRecorded(measurement))
             } catch {
@@ -225,7 +229,7 @@ enum MeasurementImport {
     /// A ledger refusal of event N, told as the CSV line it came from.
     static func locate(_ error: LedgerError, rows: [Row]) -> String {
         switch error {
-        case let .ruleViolation(index, _, _), let .unauthorised(index, _, _, _), let .invalidEvent(index, _):
+        case .ruleViolation(let index, _, _), .unauthorised(let index, _, _, _), .invalidEvent(let index, _):
             if rows.indices.contains(index) { return "line \(rows[index].line): \(error)" }
         default: break
         }

@@ -26,7 +26,9 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild every projection from position 0 and swap it in at once; print the digests.",
-        discussion: "Readers (a running server included) go on seeing the old projections until the swap. A progress bar is shown on a terminal, plain progress lines otherwise.")
+        discussion:
+            "Readers (a running server included) go on seeing the old projections until the swap. A progress bar is shown on a terminal, plain progress lines otherwise."
+    )
     @OptionGroup var projectionOptions: ProjectionOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -38,7 +40,8 @@ struct RebuildCommand: AsyncParsableCommand {
         try await projector.rebuild { done, total in
             let fraction = total == 0 ? 1 : Double(done) / Double(total)
             if onTerminal {
-                let width = 40, filled = Int(fraction * Double(width))
+                let width = 40
+                let filled = Int(fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
             } else {

@@ -37,11 +37,12 @@ struct StatusCommand: ReadModelCommand {
             Terminal.print("\(tree.chain) — \(tree.name) (\(Show.moment(tree.moment)))")
             var table = TextTable("level", "kpi", "period", "value", "target", "red", "status", "trend", "contributors", "contributes to")
             for kpi in tree.kpis {
-                table.add(kpi.level.rawValue, kpi.kpi, kpi.period ?? "–",
-                          Show.number(kpi.value) + (kpi.observation.contains("P") ? " (P)" : "") + (kpi.corrections > 0 ? " *" : ""),
-                          Show.number(kpi.target), Show.number(kpi.red), kpi.status.rawValue, kpi.trend.rawValue,
-                          kpi.contributors.map { "\($0.kpi):\($0.status.rawValue)" }.joined(separator: " "),
-                          (kpi.contributesTo + kpi.goals).joined(separator: " "))
+                table.add(
+                    kpi.level.rawValue, kpi.kpi, kpi.period ?? "–",
+                    Show.number(kpi.value) + (kpi.observation.contains("P") ? " (P)" : "") + (kpi.corrections > 0 ? " *" : ""),
+                    Show.number(kpi.target), Show.number(kpi.red), kpi.status.rawValue, kpi.trend.rawValue,
+                    kpi.contributors.map { "\($0.kpi):\($0.status.rawValue)" }.joined(separator: " "),
+                    (kpi.contributesTo + kpi.goals).joined(separator: " "))
             }
             Terminal.print(table.text + "\n(P) provisional value   * corrected value\n")
         }
@@ -64,7 +65,9 @@ struct ResponsibilitiesCommand: ReadModelCommand {
             Terminal.print("\(chain.chain) — \(chain.name)\(chain.parent.map { " (part of \($0))" } ?? "")")
             var owners = TextTable("owner", "since", "until", "reason", "decision")
             for owner in chain.history {
-                owners.add("\(owner.owner)", "\(owner.since) (\(owner.sinceTime))", owner.until.map(String.init) ?? "now", owner.reason, owner.decision ?? "")
+                owners.add(
+                    "\(owner.owner)", "\(owner.since) (\(owner.sinceTime))", owner.until.map(String.init) ?? "now", owner.reason, owner.decision ?? ""
+                )
             }
             Terminal.print(owners.text)
             var kpis = TextTable("kpi", "owner", "reporters")
@@ -78,7 +81,9 @@ struct ResponsibilitiesCommand: ReadModelCommand {
             Terminal.print("")
         }
         var members = TextTable("member", "name", "management team", "roles")
-        for member in report.members { members.add("\(member.member)", member.name, member.managementTeam ? "yes" : "no", member.roles.joined(separator: ", ")) }
+        for member in report.members {
+            members.add("\(member.member)", member.name, member.managementTeam ? "yes" : "no", member.roles.joined(separator: ", "))
+        }
         Terminal.print(members.text)
     }
 }
@@ -100,13 +105,15 @@ struct AgreementsCommand: ReadModelCommand {
             let version = agreement.activeVersion.map { "\($0) of \(agreement.latestVersion)" } ?? "– of \(agreement.latestVersion)"
             let valid = "\(agreement.validFrom)…\(agreement.validUntil)"
             if agreement.obligations.isEmpty {
-                table.add(agreement.agreement, agreement.state.rawValue, version, valid, agreement.awaiting.joined(separator: ", "), "(none)", "", "", "")
+                table.add(
+                    agreement.agreement, agreement.state.rawValue, version, valid, agreement.awaiting.joined(separator: ", "), "(none)", "", "", "")
             }
             for (index, obligation) in agreement.obligations.enumerated() {
-                table.add(index == 0 ? agreement.agreement : "", index == 0 ? agreement.state.rawValue : "", index == 0 ? version : "",
-                          index == 0 ? valid : "", index == 0 ? agreement.awaiting.joined(separator: ", ") : "",
-                          "\(obligation.party): \(obligation.kpi) \(Show.number(obligation.target)) (\(obligation.from)…\(obligation.until))",
-                          "\(obligation.met)", "\(obligation.missed)", "\(obligation.missing)")
+                table.add(
+                    index == 0 ? agreement.agreement : "", index == 0 ? agreement.state.rawValue : "", index == 0 ? version : "",
+                    index == 0 ? valid : "", index == 0 ? agreement.awaiting.joined(separator: ", ") : "",
+                    "\(obligation.party): \(obligation.kpi) \(Show.number(obligation.target)) (\(obligation.from)…\(obligation.until))",
+                    "\(obligation.met)", "\(obligation.missed)", "\(obligation.missing)")
             }
         }
         Terminal.print(table.text)
@@ -126,11 +133,14 @@ struct DecisionsCommand: ReadModelCommand {
     func show(_ report: DialoguesReport) {
         Terminal.print("Dialogues and decisions \(Show.moment(report.moment))\n")
         for chain in report.chains {
-            Terminal.print("\(chain.chain): \(chain.dialogues.count) \(chain.cadence.rawValue) dialogues, last \(chain.lastHeld ?? "never"); next due \(chain.nextDue)\(chain.overdue ? " — OVERDUE" : "")")
+            Terminal.print(
+                "\(chain.chain): \(chain.dialogues.count) \(chain.cadence.rawValue) dialogues, last \(chain.lastHeld ?? "never"); next due \(chain.nextDue)\(chain.overdue ? " — OVERDUE" : "")"
+            )
             var decisions = TextTable("decision", "position", "decided by", "text", "evidence")
             for decision in chain.decisions {
-                decisions.add(decision.decision, "\(decision.position)", "\(decision.decidedBy)", decision.text,
-                              (decision.evidenceKpis + decision.evidencePositions.map { "@\($0)" }).joined(separator: " "))
+                decisions.add(
+                    decision.decision, "\(decision.position)", "\(decision.decidedBy)", decision.text,
+                    (decision.evidenceKpis + decision.evidencePositions.map { "@\($0)" }).joined(separator: " "))
             }
             if !chain.decisions.isEmpty { Terminal.print(decisions.text) }
             var actions = TextTable("action", "owner", "due", "done", "text")
@@ -173,7 +183,8 @@ struct AuditCommand: AsyncParsableCommand {
         let audit = try await projectionOptions.readModels().audit(decision: decision)
         if json { return try Show.json(audit) }
         let item = audit.decision
-        Terminal.print("""
+        Terminal.print(
+            """
             Decision \(item.decision) of dialogue \(item.dialogue) on chain \(audit.chain), recorded at position \(item.position) (\(item.recordedAt))
               "\(item.text)" — decided by \(item.decidedBy)
               rationale: \(item.rationale)
@@ -183,18 +194,22 @@ struct AuditCommand: AsyncParsableCommand {
             """)
         var table = TextTable("kpi", "evidence", "period then", "value then", "status then", "same period now", "status now", "latest now")
         for kpi in audit.kpis {
-            table.add(kpi.kpi, kpi.evidence ? "yes" : "", kpi.then.period ?? "–", Show.number(kpi.then.value), kpi.then.status.rawValue,
-                      Show.number(kpi.samePeriodNow), kpi.samePeriodStatusNow.rawValue,
-                      "\(kpi.now.period ?? "–"): \(Show.number(kpi.now.value)) \(kpi.now.status.rawValue)")
+            table.add(
+                kpi.kpi, kpi.evidence ? "yes" : "", kpi.then.period ?? "–", Show.number(kpi.then.value), kpi.then.status.rawValue,
+                Show.number(kpi.samePeriodNow), kpi.samePeriodStatusNow.rawValue,
+                "\(kpi.now.period ?? "–"): \(Show.number(kpi.now.value)) \(kpi.now.status.rawValue)")
         }
         Terminal.print(table.text)
         Terminal.print("\nCorrections since the decision:" + (audit.corrections.isEmpty ? " none" : ""))
         for correction in audit.corrections {
-            Terminal.print("  position \(correction.position) (\(correction.recordedAt)): \(correction.organisation) corrected \(correction.kpi) \(correction.period) from \(Show.number(correction.previousValue)) to \(Show.number(correction.value)) — \(correction.reason)")
+            Terminal.print(
+                "  position \(correction.position) (\(correction.recordedAt)): \(correction.organisation) corrected \(correction.kpi) \(correction.period) from \(Show.number(correction.previousValue)) to \(Show.number(correction.value)) — \(correction.reason)"
+            )
         }
         Terminal.print("Late figures (recorded after the decision for periods that had ended):" + (audit.late.isEmpty ? " none" : ""))
         for late in audit.late {
-            Terminal.print("  position \(late.position) (\(late.recordedAt)): \(late.organisation) \(late.kpi) \(late.period) = \(Show.number(late.value))")
+            Terminal.print(
+                "  position \(late.position) (\(late.recordedAt)): \(late.organisation) \(late.kpi) \(late.period) = \(Show.number(late.value))")
         }
     }
 }

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the ledger over HTTP: the API for partners, live replay and the dashboard.",
-        discussion: "Every route but /health needs a bearer token (`chainledger token issue`). Projections are kept in DB.projections, tokens in DB.access.")
+        discussion:
+            "Every route but /health needs a bearer token (`chainledger token issue`). Projections are kept in DB.projections, tokens in DB.access.")
 
     @OptionGroup var ledgerOptions: LedgerOptions
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp("The ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
@@ -36,22 +37,27 @@ struct ServeCommand: AsyncParsableCommand {
     /// The services a served store needs running, and how to open the store once they run. A
     /// ledger in PostgreSQL has its connection pool run in the server's `ServiceGroup`.
     static func servedStore(_ source: LedgerSource) throws -> ([any Service], @Sendable () async throws -> any LedgerStore) {
-        guard case let .postgres(location) = try source.location() else {
+        guard case .postgres(let location) = try source.location() else {
             return ([], { try await source.openStore() })
         }
         let store = PostgresLedgerStore(unstarted: location)
-        return ([store], {
-            do {
-                try await store.prepare()
-            } catch {
-                throw CLIError("\(error)")
+        return (
+            [store],
+            {
+                do {
+                    try await store.prepare()
+                } catch {
+                    throw CLIError("\(error)")
+                }
+                return store
             }
-            return store
-        })
+        )
     }
 
-    static func service(_ source: LedgerSource, store: any LedgerStore, ledgerKey: String?, projections: String?,
-                        access: String?) async throws -> LedgerService {
+    static func service(
+        _ source: LedgerSource, store: any LedgerStore, ledgerKey: String?, projections: String?,
+        access: String?
+    ) async throws -> LedgerService {
         let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store)
         let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
@@ -59,8 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Serves the ledger that `open` opens once `services` run, until SIGINT or SIGTERM.
-    static func serve(host: String, port: Int, services: [any Service],
-                      opening open: @escaping @Sendable () async throws -> LedgerService) async throws {
+    static func serve(
+        host: String, port: Int, services: [any Service],
+        opening open: @escaping @Sendable () async throws -> LedgerService
+    ) async throws {
         let app = buildApplication(settings: ServerSettings(host: host, port: port), logger: logger, services: services, opening: open)
         try await app.runService()
     }
@@ -94,7 +102,9 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var listen: ListenOptions
 
     func validate() throws {
-        guard Samples.names.contains(sample) else { throw CLIError("there is no sample \"\(sample)\"; choose one of \(Samples.names.joined(separator: ", "))") }
+        guard Samples.names.contains(sample) else {
+            throw CLIError("there is no sample \"\(sample)\"; choose one of \(Samples.names.joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
@@ -114,13 +124,15 @@ struct DemoCommand: AsyncParsableCommand {
         let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil)
         let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
         let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
-        FileHandle.standardError.write(Data("""
-            ChainLedger demo: \(sample) (\(try await service.store.size()) entries) in \(folder)/
-            Open http://\(listen.host):\(listen.port)/login?token=\(token)
-            API token (coordinator \(coordinator)): \(token)
-            Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
+        FileHandle.standardError.write(
+            Data(
+                """
+                ChainLedger demo: \(sample) (\(try await service.store.size()) entries) in \(folder)/
+                Open http://\(listen.host):\(listen.port)/login?token=\(token)
+                API token (coordinator \(coordinator)): \(token)
+                Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
 
-            """.utf8))
+                """.utf8))
         try await ServeCommand.serve(service, host: listen.host, port: listen.port)
     }
 }
@@ -161,7 +173,9 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var accessOptions: AccessOptions
         @Option(help: ArgumentHelp("The member's organisation.", valueName: "ORG")) var org: String
         @Option(help: ArgumentHelp("The member's person id.", valueName: "PERSON")) var person: String
-        @Option(help: ArgumentHelp("member (reads; submits for its organisation), coordinator (also lists tokens) or auditor (reads only).", valueName: "ROLE"))
+        @Option(
+            help: ArgumentHelp(
+                "member (reads; submits for its organisation), coordinator (also lists tokens) or auditor (reads only).", valueName: "ROLE"))
         var role = AccessRole.member
         @Option(help: "Days the token is valid.") var days = 90
 
@@ -191,7 +205,9 @@ struct TokenCommand: AsyncParsableCommand {
             if json { return try Show.json(records) }
             var table = TextTable("id", "organisation", "person", "role", "expires", "revoked")
             for record in records {
-                table.add(record.id, record.organisation, record.person, record.role.rawValue, "\(record.expiresAt)", record.revokedAt.map { "\($0)" } ?? "")
+                table.add(
+                    record.id, record.organisation, record.person, record.role.rawValue, "\(record.expiresAt)", record.revokedAt.map { "\($0)" } ?? ""
+                )
             }
             Terminal.print(table.text)
         }

@@ -21,7 +21,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var ledgerOptions: LedgerOptions
 
-    @Option(name: .customLong("against"), help: ArgumentHelp("A signed checkpoint a partner kept (one note per file); repeatable.", valueName: "CHECKPOINT_FILE"))
+    @Option(
+        name: .customLong("against"),
+        help: ArgumentHelp("A signed checkpoint a partner kept (one note per file); repeatable.", valueName: "CHECKPOINT_FILE"))
     var against: [String] = []
 
     @Flag(help: "Print the result as JSON.")
@@ -52,7 +54,9 @@ struct VerifyCommand: AsyncParsableCommand {
             if !against.isEmpty { line.number("against", kept) }
             Terminal.print(line.text)
         } else {
-            Terminal.print("ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)")
+            Terminal.print(
+                "ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)"
+            )
             for file in against { Terminal.print("holds the tree of \(file)") }
         }
     }
@@ -77,7 +81,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 let latest = try await store.latestCheckpoint()
                 evidence = MisbehaviourEvidence(
                     kind: .rollback, origin: report.origin, detected: .now(), source: ledgerOptions.name,
-                    conclusion: "The ledger holds \(report.size) entries, but its key signed a checkpoint for \(kept.size): entries it had signed are missing, as after a restore from an older backup.",
+                    conclusion:
+                        "The ledger holds \(report.size) entries, but its key signed a checkpoint for \(kept.size): entries it had signed are missing, as after a restore from an older backup.",
                     held: note, shown: latest?.note)
             } else {
                 evidence = try await MisbehaviourEvidence.contradiction(
@@ -85,7 +90,10 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             if let evidence {
                 let path = try evidence.write(besideLedger: try ledgerOptions.sidecar())
-                throw IntegrityFailure(description: "verification failed: the ledger does not hold the tree of \(file) (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence written to \(path)")
+                throw IntegrityFailure(
+                    description:
+                        "verification failed: the ledger does not hold the tree of \(file) (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence written to \(path)"
+                )
             }
         }
         return against.count

@@ -36,8 +36,9 @@ extension VerifierKey: ExpressibleByArgument {
         if let key = try? VerifierKey(parsing: argument) {
             self = key
         } else if let data = FileManager.default.contents(atPath: argument),
-                  let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first,
-                  let key = try? VerifierKey(parsing: String(line)) {
+            let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first,
+            let key = try? VerifierKey(parsing: String(line))
+        {
             self = key
         } else {
             return nil

@@ -14,9 +14,11 @@ struct LedgerLocationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (SQLite).", valueName: "DB"))
     var ledger: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE. The password comes from PGPASSWORD; "
-            + "or put the whole URL in the CHAINLEDGER_POSTGRES environment variable and leave out both options.", valueName: "URL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A ledger in PostgreSQL instead: postgres://USER@HOST:PORT/DATABASE. The password comes from PGPASSWORD; "
+                + "or put the whole URL in the CHAINLEDGER_POSTGRES environment variable and leave out both options.", valueName: "URL"))
     var postgres: PostgresURL?
 
     /// The ledger as given.
@@ -74,8 +76,8 @@ struct LedgerSource {
 
     func location() throws -> Location {
         switch (ledger, postgres) {
-        case let (path?, nil): return .file(path)
-        case let (nil, url?): return .postgres(try Self.postgresLocation(url, passwordAllowed: false))
+        case (let path?, nil): return .file(path)
+        case (nil, let url?): return .postgres(try Self.postgresLocation(url, passwordAllowed: false))
         case (nil, nil):
             if let url = Self.environmentURL {
                 return .postgres(try Self.postgresLocation(url, passwordAllowed: true))
@@ -99,20 +101,20 @@ struct LedgerSource {
     }
 
     /// The ledger as named in messages.
-    var name: String { (try? location()).map { if case let .postgres(location) = $0 { "\(location)" } else { ledger ?? "" } } ?? "" }
+    var name: String { (try? location()).map { if case .postgres(let location) = $0 { "\(location)" } else { ledger ?? "" } } ?? "" }
 
     /// Files kept beside the ledger (projections, tokens, checkpoint key) start with this: the
     /// ledger file's path, or the PostgreSQL database's name in the current folder.
     func sidecar() throws -> String {
         switch try location() {
-        case let .file(path): path
-        case let .postgres(location): location.database
+        case .file(let path): path
+        case .postgres(let location): location.database
         }
     }
 
     /// The ledger file, for the commands that only write SQLite files.
     func file(for command: String) throws -> String {
-        guard case let .file(path) = try location() else {
+        guard case .file(let path) = try location() else {
             throw CLIError("`\(command)` writes a new SQLite ledger; move it into PostgreSQL afterwards with `chainledger copy`")
         }
         return path
@@ -121,7 +123,7 @@ struct LedgerSource {
     /// Opens an existing ledger; never creates one.
     func openStore() async throws -> any LedgerStore {
         switch try location() {
-        case let .file(path):
+        case .file(let path):
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError("there is no ledger at \(path): create one with `chainledger init`, or check the path")
             }
@@ -130,7 +132,7 @@ struct LedgerSource {
             } catch {
                 throw CLIError("\(path) cannot be opened as a ledger: \(error)")
             }
-        case let .postgres(location):
+        case .postgres(let location):
             do {
                 return try await PostgresLedgerStore(location)
             } catch {

@@ -6,8 +6,10 @@ import Foundation
 struct NewLedgerOptions: ParsableArguments {
     @OptionGroup var ledgerOptions: LedgerOptions
 
-    @Option(name: .customLong("ledger-key"), help: ArgumentHelp(
-        "Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
+    @Option(
+        name: .customLong("ledger-key"),
+        help: ArgumentHelp(
+            "Where to write the ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
     /// The new ledger's files; refuses names that exist already. `purpose` says what `command`

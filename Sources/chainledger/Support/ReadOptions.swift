@@ -36,9 +36,11 @@ struct ReadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this chain.", valueName: "CHAIN"))
     var chain: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "The moment to answer for: a ledger position (size), a date (end of that day, UTC) or an RFC 3339 time.",
-        valueName: "DATE|POSITION"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "The moment to answer for: a ledger position (size), a date (end of that day, UTC) or an RFC 3339 time.",
+            valueName: "DATE|POSITION"))
     var asOf: AsOf = .now
 
     @Flag(help: "Print JSON instead of a table.")

@@ -1,9 +1,10 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import ChainDomain
+import Foundation
 import LedgerCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A ChainLedger server, through its HTTP API.
 struct RemoteLedger: CommitTarget {
@@ -27,7 +28,10 @@ struct RemoteLedger: CommitTarget {
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
-            struct Failure: Decodable { struct Body: Decodable { let message: String }; let error: Body }
+            struct Failure: Decodable {
+                struct Body: Decodable { let message: String }
+                let error: Body
+            }
             let message = (try? JSONDecoder().decode(Failure.self, from: data))?.error.message ?? String(decoding: data.prefix(300), as: UTF8.self)
             throw RemoteError(status: status, message: message)
         }
@@ -41,22 +45,33 @@ struct RemoteLedger: CommitTarget {
     }
 
     private struct Page: Decodable {
-        struct Entry: Decodable { let position: UInt64; let version: UInt64; let commit: String }
+        struct Entry: Decodable {
+            let position: UInt64
+            let version: UInt64
+            let commit: String
+        }
         let entries: [Entry]
         let version: UInt64?
     }
 
     func ledgerID() async throws -> CommitID? {
-        let page = try JSONDecoder().decode(Page.self, from: try await get("api/log", query: [.init(name: "from", value: "0"), .init(name: "limit", value: "1")]))
+        let page = try JSONDecoder().decode(
+            Page.self, from: try await get("api/log", query: [.init(name: "from", value: "0"), .init(name: "limit", value: "1")]))
         return page.entries.first.flatMap { CommitID(hex: $0.commit) }
     }
 
     func head(of stream: String) async throws -> (version: UInt64, position: UInt64?) {
-        let probe = try JSONDecoder().decode(Page.self, from: try await get("api/stream", query: [.init(name: "id", value: stream), .init(name: "limit", value: "1")]))
+        let probe = try JSONDecoder().decode(
+            Page.self, from: try await get("api/stream", query: [.init(name: "id", value: stream), .init(name: "limit", value: "1")]))
         let version = probe.version ?? 0
         guard version > 0 else { return (0, nil) }
-        let last = try JSONDecoder().decode(Page.self, from: try await get("api/stream", query: [
-            .init(name: "id", value: stream), .init(name: "from_version", value: "\(version)"), .init(name: "limit", value: "1")]))
+        let last = try JSONDecoder().decode(
+            Page.self,
+            from: try await get(
+                "api/stream",
+                query: [
+                    .init(name: "id", value: stream), .init(name: "from_version", value: "\(version)"), .init(name: "limit", value: "1"),
+                ]))
         return (version, last.entries.first?.position)
     }
 
@@ -69,9 +84,18 @@ struct RemoteLedger: CommitTarget {
             "signed": Data(commit.bytes).base64EncodedString(), "signature": Data(commit.signature).base64EncodedString(),
         ])
         let (data, _) = try await send(request)
-        struct Receipt: Decodable { let commit: String; let first: UInt64; let last: UInt64; let size: UInt64; let root: String; let duplicate: Bool }
+        struct Receipt: Decodable {
+            let commit: String
+            let first: UInt64
+            let last: UInt64
+            let size: UInt64
+            let root: String
+            let duplicate: Bool
+        }
         let receipt = try JSONDecoder().decode(Receipt.self, from: data)
-        guard let id = CommitID(hex: receipt.commit), let root = TreeHash(base64: receipt.root) else { throw CLIError("the server sent an unreadable receipt") }
+        guard let id = CommitID(hex: receipt.commit), let root = TreeHash(base64: receipt.root) else {
+            throw CLIError("the server sent an unreadable receipt")
+        }
         return AppendReceipt(commit: id, first: receipt.first, last: receipt.last, size: receipt.size, root: root, duplicate: receipt.duplicate)
     }
 
@@ -83,7 +107,13 @@ struct RemoteLedger: CommitTarget {
     }
 
     func agreementVersion(_ agreement: String) async throws -> Int? {
-        struct Report: Decodable { struct Item: Decodable { let agreement: String; let latestVersion: Int }; let agreements: [Item] }
+        struct Report: Decodable {
+            struct Item: Decodable {
+                let agreement: String
+                let latestVersion: Int
+            }
+            let agreements: [Item]
+        }
         let report = try JSONDecoder().decode(Report.self, from: try await get("api/agreements"))
         return report.agreements.first { $0.agreement == agreement }?.latestVersion
     }

@@ -16,9 +16,11 @@ struct TargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The access token for --server (default: the CHAINLEDGER_TOKEN environment variable).", valueName: "TOKEN"))
     var token: String?
 
-    @Option(name: .customLong("ledger-key"), help: ArgumentHelp(
-        "With --ledger or --postgres: the ledger's checkpoint key file "
-            + "(default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
+    @Option(
+        name: .customLong("ledger-key"),
+        help: ArgumentHelp(
+            "With --ledger or --postgres: the ledger's checkpoint key file "
+                + "(default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
     @Option(help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))

@@ -1,5 +1,5 @@
-import Foundation
 import ChainProjections
+import Foundation
 
 /// Fixed-width text tables.
 struct TextTable {
