@@ -14,6 +14,7 @@ extension APIRoutes {
     /// 201 with the positions for a new commit, 200 for a re-sent one; 400/403/409/422 with a reason.
     func submit(request: Request, context: LedgerRequestContext) async throws -> Response {
         let identity = try context.requireReader()
+        if let replica = service.replica { throw APIError(.methodNotAllowed, "read-only-replica", replica.readOnlyMessage) }
         var request = request
         let body: ByteBuffer
         do {
@@ -28,8 +29,8 @@ extension APIRoutes {
             throw APIError(
                 .badRequest, "malformed-json", "send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature}")
         }
-        guard let signed = Data(base64Encoded: submission.signed), let signature = Data(base64Encoded: submission.signature) else {
-            throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard base64")
+        guard let signed = Data(canonicalBase64: submission.signed), let signature = Data(canonicalBase64: submission.signature) else {
+            throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard, padded base64 (RFC 4648 section 4)")
         }
         let document = try await APIError.mapping { try CommitDocument(parsing: [UInt8](signed)) }
         guard identity.maySubmit(for: document.organisation) else {

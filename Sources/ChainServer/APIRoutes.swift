@@ -35,6 +35,7 @@ struct APIRoutes {
         api.get("audit/{decision}", use: audit)
         api.get("method-health", use: health)
         api.get("tokens", use: tokens)
+        api.get("replica", use: replicaState)
     }
 
     /// The issued tokens (never their secrets): coordinators only.
@@ -44,6 +45,18 @@ struct APIRoutes {
             throw APIError(.forbidden, "token-scope", "only a coordinator's token lists the access tokens")
         }
         return try JSON.response(try await service.tokens.list())
+    }
+
+    struct ReplicaState: Encodable {
+        let source: String
+        let evidence: [ReplicaServing.HeldEvidence]
+    }
+
+    /// On a partner's replica: the coalition's server it mirrors and the evidence it holds.
+    func replicaState(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        guard let replica = service.replica else { throw APIError(.notFound, "not-a-replica", "this server is the coalition's own, not a replica") }
+        return try JSON.response(ReplicaState(source: replica.source, evidence: replica.heldEvidence()))
     }
 }
 

@@ -35,6 +35,7 @@ public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> 
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TokenAuthenticator(tokens: service.tokens))
+    if let replica = service.replica { router.add(middleware: HeldEvidenceMiddleware(replica: replica)) }
     router.get("health") { _, _ -> Response in
         let size = try await service.store.size()
         return try JSON.response(["status": "ok", "size": "\(size)"])

@@ -119,10 +119,12 @@ struct DashboardRoutes {
     ) async throws -> Response {
         guard let identity = context.identity else { return try Self.loginPage(.signIn) }
         let asOfText: String? = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty ? nil : String($0) }
+        let evidence = service.replica?.heldEvidence() ?? []
         func render(_ content: Content?, moment: Moment?, warning: String?) throws -> Response {
             let view = PageView(
                 query: asOfText.map { "?as_of=" + DashboardFormat.queryValue($0) } ?? "", asOf: asOfText ?? "",
-                moment: moment.map(MomentView.init), warning: warning, subject: subject, content: content)
+                moment: moment.map(MomentView.init), warning: warning, subject: subject, content: content,
+                replicaOf: service.replica?.source, evidence: evidence, hasEvidence: !evidence.isEmpty)
             return try Self.html(view, with: name, status: .ok)
         }
         let asOf: AsOf

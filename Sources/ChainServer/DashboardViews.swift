@@ -15,6 +15,11 @@ struct PageView<Content> {
     /// What the title names on a page about one thing: a chain, a KPI, a decision.
     let subject: String
     let content: Content?
+    /// On a partner's replica: the coalition's server it mirrors.
+    let replicaOf: String?
+    /// On a replica: the evidence of the server's misbehaviour it holds, shown on every page.
+    let evidence: [ReplicaServing.HeldEvidence]
+    let hasEvidence: Bool
 }
 
 /// The moment a page shows.

@@ -18,6 +18,8 @@ public final class LedgerService: Service, Sendable {
     public let store: any LedgerStore
     public let projector: Projector
     public let tokens: AccessTokens
+    /// Set when the service serves a partner's replica: reads only, and the evidence it holds.
+    public let replica: ReplicaServing?
     let growth = LogGrowth()
     /// Read-model answers by the moment they answer for.
     let responses = ResponseCache()
@@ -41,8 +43,12 @@ public final class LedgerService: Service, Sendable {
     private let appendedEvents: Counter
     private let logSize: Gauge
 
-    public init(ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, logger: Logger = Logger(label: "chainledger")) {
+    public init(
+        ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, replica: ReplicaServing? = nil,
+        logger: Logger = Logger(label: "chainledger")
+    ) {
         self.ledger = ledger
+        self.replica = replica
         store = ledger.store
         self.projector = projector
         self.tokens = tokens

@@ -54,7 +54,7 @@ extension Replica {
             }
         }
         progress?(size, target)
-        if let key = verifierKey, size > 0 {
+        if keepsSettings, let key = verifierKey, size > 0 {
             try ReplicaSettings(source: api.base, verifierKey: key.description, trustedOnFirstUse: trustedOnFirstUse)
                 .write(Self.settingsPath(path))
         }

@@ -25,14 +25,20 @@ public actor Replica<Domain: LedgerDomain> {
     /// How many commits to ask for per page, and how many events to write per transaction at most.
     let pageCommits: Int
     let batchEvents: Int
+    /// Whether the source and key are kept beside the ledger (`settingsPath`): not when a
+    /// coalition's own ledger takes back lost commits from a partner's replica.
+    let keepsSettings: Bool
 
     /// Opens (or creates) the replica at `path`, pulling from `api`. `verifierKey` is the ledger's
     /// checkpoint verifier key as the coalition published it; without it, the replica uses the key
     /// it kept from an earlier pull, or else the one the genesis commit names (trust on first use).
+    /// `keepsSettings: false` pulls into a ledger that is no replica (the coalition's own, restored
+    /// from a backup, taking back the commits it lost from a partner's replica).
     public init(
         path: String, api: LedgerAPI, domain: Domain, verifierKey: VerifierKey? = nil, clock: LedgerClock = .system,
-        pageCommits: Int = 1000, batchEvents: Int = 20_000
+        pageCommits: Int = 1000, batchEvents: Int = 20_000, keepsSettings: Bool = true
     ) async throws {
+        self.keepsSettings = keepsSettings
         self.path = path
         self.api = api
         self.clock = clock
@@ -55,6 +61,12 @@ public actor Replica<Domain: LedgerDomain> {
 
     /// Where the replica keeps what it was told once: the source and the ledger's verifier key.
     public static func settingsPath(_ path: String) -> String { path + ".replica" }
+
+    /// The coalition's server the replica at `path` pulls from, as its first pull kept it; nil
+    /// when `path` is no replica (it was never pulled into).
+    public static func source(of path: String) throws -> String? {
+        try ReplicaSettings.read(settingsPath(path))?.source
+    }
 
     /// The evidence files kept beside the replica's ledger, oldest first.
     public nonisolated var evidenceFiles: [String] {

@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerPostgres
+import LedgerReplica
 import LedgerSQLite
 import Logging
 import ServiceLifecycle
@@ -24,9 +25,29 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var listen: ListenOptions
     @Option(help: ArgumentHelp("The projections file (default: DB.projections).", valueName: "FILE")) var projections: String?
     @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
+    @Flag(
+        help: ArgumentHelp(
+            "Serve a partner's replica (`chainledger pull`) read-only: the dashboard and the read API from the verified copy; "
+                + "writes are refused with the coalition's server named, and held evidence is shown on every page."))
+    var replica = false
 
     func run() async throws {
         let source = ledgerOptions.source
+        if replica {
+            let path = try ledgerOptions.file(for: "serve --replica")
+            guard let origin = try Replica<CLIDomain>.source(of: path) else {
+                throw CLIError("\(path) is not a replica: make one with `chainledger pull --from URL --ledger \(path)`")
+            }
+            let store = try await source.openStore()
+            let ledger = try await source.openLedger()
+            let projector = try Projector(path: projections ?? path + ".projections", store: store)
+            try await projector.catchUp()
+            let service = LedgerService(
+                ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source),
+                replica: ReplicaServing(source: origin, evidenceFiles: { Replica<CLIDomain>.evidenceFiles(beside: path) }), logger: Self.logger)
+            try await Self.serve(service, host: listen.host, port: listen.port)
+            return
+        }
         let (services, openStore) = try Self.servedStore(source)
         let (ledgerKey, projections, access) = (ledgerKey, projections, access)
         try await Self.serve(host: listen.host, port: listen.port, services: services) {
