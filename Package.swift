@@ -255,8 +255,9 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
             name: "LedgerBenchmarks",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
-                "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport",
+                "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport", "LedgerClient", "LedgerReplica",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

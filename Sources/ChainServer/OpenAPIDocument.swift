@@ -25,6 +25,7 @@ enum OpenAPIDocument {
             responses: [
                 200: "Already in the ledger: the original positions", 201: "Appended", 400: "Malformed commit or body",
                 401: "No valid token", 403: "Signature or authorisation refused", 409: "Stream version conflict",
+                405: "A partner's read-only replica (serve --replica): submit to the coalition's server it names",
                 413: "Body too large", 422: "A rule refused an event",
             ],
             body: "{\"signed\": base64 commit document, \"signature\": base64 Ed25519 signature}"),
@@ -70,6 +71,10 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/method-health", summary: "The method's silo warning signs", parameters: [chain, asOf]),
         Operation(
             method: "get", path: "/api/tokens", summary: "Issued access tokens (coordinators only)", responses: [200: "OK", 403: "Not a coordinator"]),
+        Operation(
+            method: "get", path: "/api/replica",
+            summary: "On a partner's replica: the coalition's server it mirrors and the evidence of misbehaviour it holds",
+            responses: [200: "OK", 404: "Not a replica"]),
         Operation(method: "get", path: "/", summary: "Dashboard: coalition overview", parameters: [asOf]),
         Operation(
             method: "get", path: "/login", summary: "Dashboard: keep a token in a cookie",

@@ -35,6 +35,11 @@ struct Benchmarks {
             try await PostgresBenchmark.run(events: events)
             return
         }
+        if arguments.contains("--replica") {
+            let seconds = Int(value(of: "--follow-seconds", in: arguments) ?? "30")!
+            try await ReplicaBenchmark.run(events: events, folder: folder, followSeconds: seconds)
+            return
+        }
         if arguments.contains("--server") {
             try await ServerBenchmark.run(events: events, folder: folder)
             return
