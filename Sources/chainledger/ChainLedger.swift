@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ChainLedgerCommand: AsyncParsableCommand {
@@ -44,6 +45,8 @@ struct ChainLedgerCommand: AsyncParsableCommand {
     /// are argument-parser's to report; every refusal, whether a `validate()` or a `run()` threw
     /// it, is one line on standard error (see `Terminal.exit(for:)`).
     static func main() async {
+        // A reader that has gone (`| head`) is a write error to handle, not a signal that kills.
+        signal(SIGPIPE, SIG_IGN)
         let parsed: any ParsableCommand
         do {
             parsed = try await asyncParseAsRoot()

@@ -48,8 +48,12 @@ enum Terminal {
         }
     }
 
-    /// Writes text exactly, without adding a newline.
+    /// Writes text exactly, without adding a newline; stops quietly when the reader has gone.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+        } catch {
+            Foundation.exit(0)
+        }
     }
 }
