@@ -91,6 +91,13 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerClient", "LedgerSQLite"],
             swiftSettings: swiftSettings
         ),
+        // A transparency-log witness (C2SP tlog-witness, cosignature/v1): it cosigns a log's
+        // checkpoints when they are consistent with the latest one it cosigned, which it keeps.
+        .target(
+            name: "LedgerWitness",
+            dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // A throwaway PostgreSQL server (initdb, a free port, stopped with the process) for the
         // tests and benchmarks.
         .target(
@@ -123,7 +130,7 @@ let package = Package(
         .target(
             name: "ChainServer",
             dependencies: [
-                "LedgerCore", "ChainDomain", "ChainProjections",
+                "LedgerCore", "ChainDomain", "ChainProjections", "LedgerWitness",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,6 +172,7 @@ let package = Package(
                 "ChainServer",
                 "LedgerClient",
                 "LedgerReplica",
+                "LedgerWitness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -176,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: ["LedgerCore"],
+            dependencies: ["LedgerCore", "LedgerConformance"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -203,6 +211,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerWitnessTests",
+            dependencies: [
+                "LedgerWitness", "LedgerCore", "LedgerConformance", "ChainServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerConformance
 import LedgerCore
 import Testing
 

@@ -25,7 +25,10 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `PRIVATE+KEY+name+hash+base64(0x01 ‖ seed)`. `hash` is the first four bytes of
 /// SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key), in hexadecimal: it names the key in signature lines.
 enum NoteKeyFormat {
+    /// The signature type of a note signer's Ed25519 key.
     static let ed25519: UInt8 = 1
+    /// The signature type of an Ed25519 cosigner's key (C2SP tlog-cosignature, `cosignature/v1`).
+    static let cosignatureV1: UInt8 = 4
 
     static func validateName(_ name: String) throws(KeyError) {
         guard !name.isEmpty, !name.contains("+"),
@@ -33,9 +36,9 @@ enum NoteKeyFormat {
         else { throw .invalidName(name) }
     }
 
-    static func keyHash(name: String, publicKey: Data) -> UInt32 {
+    static func keyHash(name: String, publicKey: Data, type: UInt8 = ed25519) -> UInt32 {
         var hasher = SHA256()
-        hasher.update(data: Array(name.utf8) + [0x0A, ed25519])
+        hasher.update(data: Array(name.utf8) + [0x0A, type])
         hasher.update(data: publicKey)
         return hasher.finalize().prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
     }
@@ -46,10 +49,10 @@ enum NoteKeyFormat {
     }
 
     /// Splits `name+hash+base64`, checking the hash field's spelling and the algorithm byte.
-    static func parse(_ text: String, what: String) throws(KeyError) -> (name: String, hash: UInt32, key: Data) {
+    static func parse(_ text: String, what: String, type: UInt8 = ed25519) throws(KeyError) -> (name: String, hash: UInt32, key: Data) {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 8, let hash = UInt32(parts[1], radix: 16),
-            let raw = Data(canonicalBase64: String(parts[2])), raw.count == 33, raw.first == ed25519
+            let raw = Data(canonicalBase64: String(parts[2])), raw.count == 33, raw.first == type
         else { throw .malformed(what) }
         let name = String(parts[0])
         try validateName(name)

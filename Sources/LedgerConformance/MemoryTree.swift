@@ -1,12 +1,12 @@
-import LedgerCore
+public import LedgerCore
 
 /// A tree kept in a dictionary, built leaf by leaf with `CompactRange`, as a store would keep it.
-struct MemoryTree: TreeNodeSource {
-    let leaves: [TreeHash]
-    let nodes: [TreeNode: TreeHash]
+public struct MemoryTree: TreeNodeSource {
+    public let leaves: [TreeHash]
+    public let nodes: [TreeNode: TreeHash]
 
     /// A tree of the entries `entries`.
-    init(entries: [[UInt8]]) {
+    public init(entries: [[UInt8]]) {
         var range = CompactRange()
         var nodes: [TreeNode: TreeHash] = [:]
         var leaves: [TreeHash] = []
@@ -21,13 +21,13 @@ struct MemoryTree: TreeNodeSource {
     }
 
     /// A tree of `count` entries `leaf-0`, `leaf-1`, …
-    init(count: Int) {
+    public init(count: Int) {
         self.init(entries: (0..<count).map { Array("leaf-\($0)".utf8) })
     }
 
-    func size() async throws -> UInt64 { UInt64(leaves.count) }
+    public func size() async throws -> UInt64 { UInt64(leaves.count) }
 
-    func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
+    public func hashes(of nodes: [TreeNode]) async throws -> [TreeNode: TreeHash] {
         self.nodes.filter { nodes.contains($0.key) }
     }
 }
