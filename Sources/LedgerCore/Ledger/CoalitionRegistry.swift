@@ -20,6 +20,21 @@ public struct CoalitionRegistry: Sendable, Equatable {
         public internal(set) var revokedAt: UInt64?
     }
 
+    /// A witness whose cosignatures the coalition's policy may count.
+    public struct RegisteredWitness: Sendable, Equatable {
+        /// Its name in the policy.
+        public let name: String
+        /// The member that operates it.
+        public let organisation: String
+        public let key: CosignerVerifierKey
+        /// Its submission prefix (where `add-checkpoint` is).
+        public let url: String
+        /// The additional statement its cosignatures make, if it is a validating witness.
+        public let statement: String?
+        public let registeredAt: UInt64
+        public internal(set) var retiredAt: UInt64?
+    }
+
     /// Id of the genesis commit: the ledger's identity, named by every later commit.
     public internal(set) var genesis: CommitID?
     public internal(set) var coalitionName = ""
@@ -30,8 +45,31 @@ public struct CoalitionRegistry: Sendable, Equatable {
     public internal(set) var organisations: [String: Organisation] = [:]
     public internal(set) var coordinators: Set<String> = []
     public internal(set) var keys: [String: RegisteredKey] = [:]
+    /// Every witness ever registered, retired ones included, by name.
+    public internal(set) var witnesses: [String: RegisteredWitness] = [:]
+    /// The `group` and `quorum` lines of the witness policy in force, and where they were set.
+    public internal(set) var witnessQuorum: String?
+    public internal(set) var witnessPolicySetAt: UInt64?
 
     public init() {}
+
+    /// The witnesses not retired, by name.
+    public var activeWitnesses: [RegisteredWitness] {
+        witnesses.values.filter { $0.retiredAt == nil }.sorted { $0.name < $1.name }
+    }
+
+    /// The witness policy in force (C2SP tlog-policy): the ledger's checkpoint key, the active
+    /// witnesses with their submission prefixes, and the quorum; nil before a policy is set.
+    public var witnessPolicy: WitnessPolicy? {
+        guard let witnessQuorum else { return nil }
+        return try? WitnessPolicy(parsing: policyText(quorum: witnessQuorum, witnesses: activeWitnesses))
+    }
+
+    func policyText(quorum: String, witnesses: [RegisteredWitness]) -> String {
+        var lines = checkpointKey.map { ["log \($0)"] } ?? []
+        lines += witnesses.map { "witness \($0.name) \($0.key) \($0.url)" }
+        return (lines + [quorum]).joined(separator: "\n")
+    }
 
     public var isFounded: Bool { genesis != nil }
 
@@ -117,6 +155,37 @@ public struct CoalitionRegistry: Sendable, Equatable {
             guard remaining else {
                 throw rule("a coordinator keeps a valid key", "revoking key \(keyID) would leave no coordinator able to sign")
             }
+        case .witnessRegistered(let witness):
+            guard isCoordinator else { throw refuse("only a coordinator registers witnesses") }
+            guard organisations[witness.organisation] != nil else {
+                throw rule("witnesses are operated by members", "\"\(witness.organisation)\" is not a member")
+            }
+            guard witnesses[witness.name] == nil else {
+                throw rule("witness names are unique", "a witness named \"\(witness.name)\" was already registered")
+            }
+            guard !witnesses.values.contains(where: { $0.key.publicKey == witness.key.publicKey }), checkpointKey?.publicKey != witness.key.publicKey
+            else {
+                throw rule("witness keys are unique", "the key of \(witness.name) is already registered")
+            }
+        case .witnessRetired(let organisation, let name):
+            guard isCoordinator else { throw refuse("only a coordinator retires witnesses") }
+            guard let witness = witnesses[name], witness.organisation == organisation, witness.retiredAt == nil else {
+                throw rule("only registered witnesses are retired", "\"\(name)\" is not an active witness of \"\(organisation)\"")
+            }
+            if let witnessQuorum,
+                (try? WitnessPolicy(parsing: policyText(quorum: witnessQuorum, witnesses: activeWitnesses.filter { $0.name != name }))) == nil
+            {
+                throw rule(
+                    "the policy names active witnesses only",
+                    "the witness policy in force names \"\(name)\"; set a policy without it first (in the same commit)")
+            }
+        case .witnessPolicySet(let quorum):
+            guard isCoordinator else { throw refuse("only a coordinator sets the witness policy") }
+            do {
+                _ = try WitnessPolicy(parsing: policyText(quorum: quorum, witnesses: activeWitnesses))
+            } catch {
+                throw rule("the witness policy names active witnesses", "\(error.reason), with the active witnesses \(activeWitnesses.map(\.name))")
+            }
         }
         apply(change, position: position, genesis: genesis)
     }
@@ -154,6 +223,15 @@ public struct CoalitionRegistry: Sendable, Equatable {
             keys[keyID] = RegisteredKey(id: keyID, organisation: organisation, publicKey: publicKey, registeredAt: position)
         case .revoked(_, let keyID):
             keys[keyID]?.revokedAt = position
+        case .witnessRegistered(let witness):
+            witnesses[witness.name] = RegisteredWitness(
+                name: witness.name, organisation: witness.organisation, key: witness.key, url: witness.url, statement: witness.statement,
+                registeredAt: position)
+        case .witnessRetired(_, let name):
+            witnesses[name]?.retiredAt = position
+        case .witnessPolicySet(let quorum):
+            witnessQuorum = quorum
+            witnessPolicySetAt = position
         }
     }
 
@@ -165,6 +243,17 @@ public struct CoalitionRegistry: Sendable, Equatable {
         case withdrawn(organisation: String)
         case registered(organisation: String, keyID: String, publicKey: Data)
         case revoked(organisation: String, keyID: String)
+        case witnessRegistered(Witness)
+        case witnessRetired(organisation: String, witness: String)
+        case witnessPolicySet(quorum: String)
+
+        struct Witness {
+            let name: String
+            let organisation: String
+            let key: CosignerVerifierKey
+            let url: String
+            let statement: String?
+        }
 
         init(_ event: EventLine) throws(FormatError) {
             let data = Array(event.data)
@@ -189,7 +278,10 @@ public struct CoalitionRegistry: Sendable, Equatable {
             if event.type == CoreEvent.coalitionFounded, event.stream != CoreEvent.coalitionStream {
                 throw .init(message: "CoalitionFounded belongs in stream \"coalition\", not \"\(event.stream)\"")
             }
-            if CoreEvent.isCoreType(event.type), event.type != CoreEvent.coalitionFounded,
+            if event.type == CoreEvent.witnessPolicySet, event.stream != CoreEvent.coalitionStream {
+                throw .init(message: "WitnessPolicySet belongs in stream \"coalition\", not \"\(event.stream)\"")
+            }
+            if CoreEvent.isCoreType(event.type), event.type != CoreEvent.coalitionFounded, event.type != CoreEvent.witnessPolicySet,
                 !event.stream.hasPrefix(CoreEvent.organisationStreamPrefix)
             {
                 throw .init(message: "\(event.type) belongs in stream \"organisation/<id>\", not \"\(event.stream)\"")
@@ -239,6 +331,44 @@ public struct CoalitionRegistry: Sendable, Equatable {
                 let id = try organisation(fields)
                 _ = try text(fields, "reason", limit: 500)
                 self = .revoked(organisation: id, keyID: try fields.string("key"))
+            case CoreEvent.witnessRegistered:
+                let fields = try JSONFields(data, allowed: ["organisation", "witness", "key", "url", "statement"])
+                let id = try organisation(fields)
+                let name = try text(fields, "witness", limit: 64)
+                guard name != "none", name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0 != "#" }) else {
+                    throw .init(message: "the witness name \"\(name)\" must be printable ASCII without spaces or #, and not \"none\"")
+                }
+                let key: CosignerVerifierKey
+                do {
+                    key = try CosignerVerifierKey(parsing: try fields.string("key"))
+                } catch {
+                    throw .init(message: "key: \(error)")
+                }
+                let url = try text(fields, "url", limit: 500)
+                guard let parsed = URL(string: url), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil,
+                    !url.contains(where: { $0 == " " || $0 == "\t" })
+                else { throw .init(message: "url must be the witness's http or https submission prefix") }
+                let statement = try fields.optionalString("statement")
+                if let statement, statement.isEmpty || statement.count > 500 || statement.contains("\n") {
+                    throw .init(message: "field \"statement\" must be one line of 1 to 500 characters")
+                }
+                self = .witnessRegistered(Witness(name: name, organisation: id, key: key, url: url, statement: statement))
+            case CoreEvent.witnessRetired:
+                let fields = try JSONFields(data, allowed: ["organisation", "witness", "reason"])
+                let id = try organisation(fields)
+                _ = try text(fields, "reason", limit: 500)
+                self = .witnessRetired(organisation: id, witness: try text(fields, "witness", limit: 64))
+            case CoreEvent.witnessPolicySet:
+                let fields = try JSONFields(data, allowed: ["policy", "reason"])
+                _ = try text(fields, "reason", limit: 500)
+                let quorum = try text(fields, "policy", limit: 10_000)
+                for line in quorum.split(separator: "\n") {
+                    let keyword = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+                    guard keyword == "group" || keyword == "quorum" || keyword.hasPrefix("#") else {
+                        throw .init(message: "the policy holds group and quorum lines only; logs and witnesses come from the ledger (\"\(line)\")")
+                    }
+                }
+                self = .witnessPolicySet(quorum: quorum)
             default:
                 throw .init(message: "\(event.type) is not a ledger event; streams \"coalition\" and \"organisation/…\" hold ledger events only")
             }

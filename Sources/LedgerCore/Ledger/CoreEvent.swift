@@ -15,15 +15,23 @@ public enum CoreEvent {
     public static let coordinatorWithdrawn = "CoordinatorWithdrawn"
     public static let keyRegistered = "KeyRegistered"
     public static let keyRevoked = "KeyRevoked"
+    /// A witness (C2SP tlog-witness) operated by a member, whose cosignatures the policy may count.
+    public static let witnessRegistered = "WitnessRegistered"
+    public static let witnessRetired = "WitnessRetired"
+    /// The witness policy's groups and quorum, in tlog-policy syntax (stream `coalition`).
+    public static let witnessPolicySet = "WitnessPolicySet"
 
     public static let types: Set<String> = [
         coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked,
+        witnessRegistered, witnessRetired, witnessPolicySet,
     ]
 
     /// Whether `type` is one of the ledger's own event types (without hashing the name).
     public static func isCoreType(_ type: String) -> Bool {
         switch type {
-        case coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked: true
+        case coalitionFounded, organisationJoined, coordinatorAppointed, coordinatorWithdrawn, keyRegistered, keyRevoked, witnessRegistered,
+            witnessRetired, witnessPolicySet:
+            true
         default: false
         }
     }
@@ -62,6 +70,30 @@ public enum CoreEvent {
     /// Data of `KeyRevoked`.
     public static func keyRevokedData(organisation: String, keyID: String, reason: String) -> [UInt8] {
         Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\(JSONText.quoted(keyID)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+
+    /// Data of `WitnessRegistered`: the witness's policy name, its cosigner key, and where it
+    /// answers `add-checkpoint` (its submission prefix). `statement` is the additional statement
+    /// a validating witness makes with its cosignatures.
+    public static func witnessRegisteredData(
+        organisation: String, witness: String, key: CosignerVerifierKey, url: String, statement: String? = nil
+    ) -> [UInt8] {
+        var text =
+            "{\"organisation\":\(JSONText.quoted(organisation)),\"witness\":\(JSONText.quoted(witness)),\"key\":\(JSONText.quoted(key.description)),\"url\":\(JSONText.quoted(url))"
+        if let statement { text += ",\"statement\":\(JSONText.quoted(statement))" }
+        return Array((text + "}").utf8)
+    }
+
+    /// Data of `WitnessRetired`.
+    public static func witnessRetiredData(organisation: String, witness: String, reason: String) -> [UInt8] {
+        Array(
+            "{\"organisation\":\(JSONText.quoted(organisation)),\"witness\":\(JSONText.quoted(witness)),\"reason\":\(JSONText.quoted(reason))}".utf8)
+    }
+
+    /// Data of `WitnessPolicySet`: the policy's `group` and `quorum` lines (tlog-policy syntax);
+    /// the log and witness lines follow from the ledger's key and the registered witnesses.
+    public static func witnessPolicySetData(quorum: String, reason: String) -> [UInt8] {
+        Array("{\"policy\":\(JSONText.quoted(quorum)),\"reason\":\(JSONText.quoted(reason))}".utf8)
     }
 
     /// Data of `CoordinatorAppointed` and `CoordinatorWithdrawn`.
