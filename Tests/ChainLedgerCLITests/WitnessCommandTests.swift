@@ -61,4 +61,45 @@ struct WitnessCommandTests {
         let keyOnly = try cli.run(["witness", "serve", "--key", "witness.key", "--state", "witness.db", "--log", logKey])
         #expect(keyOnly.status == 64 && keyOnly.stderr.contains("--log"), "\(keyOnly.stderr)")
     }
+
+    @Test func aCoordinatorRegistersWitnessesAndSetsThePolicy() throws {
+        let cli = try DomainCommandTests.sample()
+        let city = ["--ledger", "hf.db", "--org", "gemeente-heuvelstad", "--key", "keys/gemeente-heuvelstad.key"]
+        let brugKey = try cli.ok(["witness", "keygen", "--name", "brug.example/witness", "--out", "brug.key"]).stdout.trimmingCharacters(
+            in: .newlines)
+        let cityKey = try cli.ok(["witness", "keygen", "--name", "heuvelstad.example/witness", "--out", "city.key"]).stdout.trimmingCharacters(
+            in: .newlines)
+        let none = try cli.run(["witness", "policy", "--ledger", "hf.db"])
+        #expect(none.status == 1 && none.stderr.contains("no witness policy yet"))
+        try cli.ok(
+            ["witness", "register"] + city + [
+                "--witness", "brug", "--operator", "zorggroep-de-brug", "--cosigner", brugKey, "--url", "https://brug.example/witness",
+                "--validating",
+            ])
+        try cli.ok(
+            ["witness", "register"] + city + [
+                "--witness", "heuvelstad", "--operator", "gemeente-heuvelstad", "--cosigner", cityKey, "--url", "https://heuvelstad.example/witness",
+            ])
+        // A member is not a coordinator: refused, the ledger unchanged.
+        let before = try cli.ledgerBytes("hf.db")
+        let member = try cli.run(
+            ["witness", "policy", "set", "--ledger", "hf.db", "--org", "zorggroep-de-brug", "--key", "keys/zorggroep-de-brug.key"] + [
+                "--policy", "quorum brug", "--reason", "x",
+            ])
+        #expect(member.status == 1 && member.stderr.contains("only a coordinator sets the witness policy"), "\(member.stderr)")
+        #expect(try cli.ledgerBytes("hf.db") == before)
+        try cli.write("policy.txt", "group twee all brug heuvelstad\nquorum twee\n")
+        try cli.ok(["witness", "policy", "set"] + city + ["--policy", "policy.txt", "--reason", "besluit stuurgroep"])
+        let text = try cli.ok(["witness", "policy", "--ledger", "hf.db"]).stdout
+        let policy = try WitnessPolicy(parsing: text)
+        #expect(policy.witnesses.map(\.name) == ["brug", "heuvelstad"] && policy.quorum == "twee")
+        #expect(text.contains("witness brug \(brugKey) https://brug.example/witness"), "\(text)")
+        // Retiring brug with a new policy in the same commit.
+        try cli.ok(
+            ["witness", "retire"] + city + [
+                "--witness", "brug", "--operator", "zorggroep-de-brug", "--reason", "opgeheven", "--policy", "quorum heuvelstad",
+            ])
+        #expect(try WitnessPolicy(parsing: cli.ok(["witness", "policy", "--ledger", "hf.db"]).stdout).witnesses.map(\.name) == ["heuvelstad"])
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
 }

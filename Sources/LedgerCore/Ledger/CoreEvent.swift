@@ -72,6 +72,11 @@ public enum CoreEvent {
         Array("{\"organisation\":\(JSONText.quoted(organisation)),\"key\":\(JSONText.quoted(keyID)),\"reason\":\(JSONText.quoted(reason))}".utf8)
     }
 
+    /// The additional statement of a validating witness (one that is also a replica), recorded
+    /// with its registration as C2SP tlog-cosignature's "Additional statements" requires.
+    public static let validatingWitnessStatement =
+        "Every commit up to the cosigned size was pulled, verified and admitted under the coalition's rules by this witness's own replica."
+
     /// Data of `WitnessRegistered`: the witness's policy name, its cosigner key, and where it
     /// answers `add-checkpoint` (its submission prefix). `statement` is the additional statement
     /// a validating witness makes with its cosignatures.

@@ -9,7 +9,9 @@ struct WitnessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "witness",
         abstract: "Run a transparency-log witness (C2SP tlog-witness) that cosigns a ledger's checkpoints.",
-        subcommands: [WitnessKeygenCommand.self, WitnessServeCommand.self])
+        subcommands: [
+            WitnessKeygenCommand.self, WitnessServeCommand.self, WitnessRegisterCommand.self, WitnessRetireCommand.self, WitnessPolicyCommand.self,
+        ])
 }
 
 struct WitnessKeygenCommand: AsyncParsableCommand {
@@ -92,5 +94,126 @@ struct WitnessedLog: ExpressibleByArgument {
         else { return nil }
         origin = String(argument[..<space])
         self.key = key
+    }
+}
+
+struct WitnessRegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register a member's witness in the ledger (coordinators only).",
+        discussion: """
+            The witness's cosignatures count for the witness policy from this position on. --validating \
+            records that the witness is a replica that cosigns only what it pulled and verified under the \
+            coalition's rules (its additional statement).
+            """)
+
+    @OptionGroup var target: TargetOptions
+    @Option(help: ArgumentHelp("The witness's name in the policy (no spaces).", valueName: "NAME")) var witness: String
+    @Option(name: .customLong("operator"), help: ArgumentHelp("The member organisation that runs it.", valueName: "ORG")) var operatorOrganisation:
+        String
+    @Option(help: ArgumentHelp("Its cosigner verifier key (`witness keygen` prints it).", valueName: "VKEY")) var cosigner: String
+    @Option(help: ArgumentHelp("Its submission prefix, where POST add-checkpoint is.", valueName: "URL")) var url: String
+    @Flag(help: "The witness is a partner's replica that validates every commit before it cosigns.") var validating = false
+
+    func run() async throws {
+        let key: CosignerVerifierKey
+        do {
+            key = try CosignerVerifierKey(parsing: cosigner)
+        } catch {
+            throw CLIError("--cosigner: \(error)")
+        }
+        let writer = try await CommitWriter(target)
+        let stream = CoreEvent.organisationStream(operatorOrganisation)
+        let data = CoreEvent.witnessRegisteredData(
+            organisation: operatorOrganisation, witness: witness, key: key, url: url,
+            statement: validating ? CoreEvent.validatingWitnessStatement : nil)
+        try await writer.submit([try await WitnessCommand.line(stream, CoreEvent.witnessRegistered, data, writer)])
+    }
+}
+
+struct WitnessRetireCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retire",
+        abstract: "Retire a witness (coordinators only); with --policy, set the policy without it in the same commit.")
+
+    @OptionGroup var target: TargetOptions
+    @Option(help: ArgumentHelp("The witness's name.", valueName: "NAME")) var witness: String
+    @Option(name: .customLong("operator"), help: ArgumentHelp("The member organisation that runs it.", valueName: "ORG")) var operatorOrganisation:
+        String
+    @Option(help: ArgumentHelp("Why it is retired.", valueName: "TEXT")) var reason: String
+    @Option(help: ArgumentHelp("A new policy's group and quorum lines, or a file holding them.", valueName: "POLICY")) var policy: String?
+
+    func run() async throws {
+        let writer = try await CommitWriter(target)
+        var lines: [EventLine] = []
+        if let policy {
+            lines.append(
+                try await WitnessCommand.line(
+                    CoreEvent.coalitionStream, CoreEvent.witnessPolicySet,
+                    CoreEvent.witnessPolicySetData(quorum: try WitnessCommand.policyText(policy), reason: reason), writer))
+        }
+        lines.append(
+            try await WitnessCommand.line(
+                CoreEvent.organisationStream(operatorOrganisation), CoreEvent.witnessRetired,
+                CoreEvent.witnessRetiredData(organisation: operatorOrganisation, witness: witness, reason: reason), writer))
+        try await writer.submit(lines)
+    }
+}
+
+struct WitnessPolicyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Print the witness policy in force, in C2SP tlog-policy syntax, or set it.",
+        subcommands: [Show.self, SetPolicy.self], defaultSubcommand: Show.self)
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the witness policy in force at the end of the log: the ledger's key, the active witnesses, the quorum.")
+
+        @OptionGroup var ledgerOptions: LedgerOptions
+
+        func run() async throws {
+            let registry = await (try await ledgerOptions.openLedger()).registry
+            guard let policy = registry.witnessPolicy else {
+                throw CLIError("the coalition has set no witness policy yet: a coordinator sets one with `chainledger witness policy set`")
+            }
+            Terminal.write(policy.text)
+        }
+    }
+
+    struct SetPolicy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Set the witness policy (coordinators only): its group and quorum lines, over the registered witnesses.",
+            discussion: """
+                For example "2 of the partners, at least one municipality":
+                  group partners 2 heuvelstad brug hoeksteen
+                  group municipalities any heuvelstad
+                  group policy all partners municipalities
+                  quorum policy
+                """)
+
+        @OptionGroup var target: TargetOptions
+        @Option(help: ArgumentHelp("The group and quorum lines, or a file holding them.", valueName: "POLICY")) var policy: String
+        @Option(help: ArgumentHelp("Why the policy changes.", valueName: "TEXT")) var reason: String
+
+        func run() async throws {
+            let writer = try await CommitWriter(target)
+            let data = CoreEvent.witnessPolicySetData(quorum: try WitnessCommand.policyText(policy), reason: reason)
+            try await writer.submit([try await WitnessCommand.line(CoreEvent.coalitionStream, CoreEvent.witnessPolicySet, data, writer)])
+        }
+    }
+}
+
+extension WitnessCommand {
+    /// An event line that expects the stream's current version.
+    static func line(_ stream: String, _ type: String, _ data: [UInt8], _ writer: CommitWriter) async throws -> EventLine {
+        try EventLine(stream: stream, expectedVersion: try await writer.target.head(of: stream).version, type: type, data: data)
+    }
+
+    /// A policy given inline or as a file; trailing blank lines dropped.
+    static func policyText(_ given: String) throws -> String {
+        let text = FileManager.default.fileExists(atPath: given) ? (try String(contentsOfFile: given, encoding: .utf8)) : given
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
