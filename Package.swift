@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "ChainServer",
             dependencies: [
-                "LedgerCore", "ChainDomain", "ChainProjections", "LedgerWitness",
+                "LedgerCore", "ChainDomain", "ChainProjections", "LedgerWitness", "LedgerClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -217,8 +217,9 @@ let package = Package(
         .testTarget(
             name: "LedgerWitnessTests",
             dependencies: [
-                "LedgerWitness", "LedgerCore", "LedgerConformance", "ChainServer",
+                "LedgerWitness", "LedgerCore", "LedgerConformance", "LedgerSQLite", "ChainServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

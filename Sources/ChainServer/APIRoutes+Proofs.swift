@@ -14,6 +14,20 @@ extension APIRoutes {
             body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
     }
 
+    /// The latest checkpoint that meets the witness policy in force, with the witnesses'
+    /// cosignatures after the ledger's signature (a C2SP note).
+    func witnessedCheckpoint(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        guard let note = service.collector?.witnessed else {
+            throw APIError(
+                .notFound, "not-witnessed",
+                service.collector == nil
+                    ? "this server collects no cosignatures (see `serve --witnesses`)"
+                    : "no checkpoint has met the witness policy yet")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: note)))
+    }
+
     struct InclusionView: Encodable {
         let index: UInt64, size: UInt64, leafHash: String, root: String, proof: [String]
     }

@@ -20,6 +20,8 @@ public final class LedgerService: Service, Sendable {
     public let tokens: AccessTokens
     /// Set when the service serves a partner's replica: reads only, and the evidence it holds.
     public let replica: ReplicaServing?
+    /// Collects witnesses' cosignatures of the ledger's checkpoints, when the server runs one.
+    public let collector: CosignatureCollector?
     let growth = LogGrowth()
     /// Read-model answers by the moment they answer for.
     let responses = ResponseCache()
@@ -45,10 +47,11 @@ public final class LedgerService: Service, Sendable {
 
     public init(
         ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, replica: ReplicaServing? = nil,
-        logger: Logger = Logger(label: "chainledger")
+        collector: CosignatureCollector? = nil, logger: Logger = Logger(label: "chainledger")
     ) {
         self.ledger = ledger
         self.replica = replica
+        self.collector = collector
         store = ledger.store
         self.projector = projector
         self.tokens = tokens
@@ -165,6 +168,15 @@ public final class LedgerService: Service, Sendable {
     /// fails is logged and counted (`BackgroundFailures`); the next request tries again.
     /// Runs once per service.
     public func run() async throws {
+        guard let collector else { return await publishUntilShutdown() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await collector.run() }
+            group.addTask { await self.publishUntilShutdown() }
+            try await group.waitForAll()
+        }
+    }
+
+    private func publishUntilShutdown() async {
         await withGracefulShutdownHandler {
             for await _ in publishRequests.stream {
                 do {

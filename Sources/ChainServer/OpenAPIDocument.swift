@@ -72,6 +72,10 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: "/api/tokens", summary: "Issued access tokens (coordinators only)", responses: [200: "OK", 403: "Not a coordinator"]),
         Operation(
+            method: "get", path: "/api/checkpoint/witnessed",
+            summary: "The latest checkpoint that meets the witness policy, with the witnesses' cosignatures (a C2SP note)",
+            responses: [200: "OK", 404: "No checkpoint has met the policy yet"]),
+        Operation(
             method: "get", path: "/api/replica",
             summary: "On a partner's replica: the coalition's server it mirrors and the evidence of misbehaviour it holds",
             responses: [200: "OK", 404: "Not a replica"]),

@@ -40,11 +40,15 @@ struct WitnessRoutes {
     }
 }
 
-/// A standalone witness server (`chainledger witness serve`), ready to run or to test.
-public func buildWitnessApplication(witness: Witness, settings: ServerSettings, logger: Logger) -> some ApplicationProtocol {
+/// A standalone witness server (`chainledger witness serve`), ready to run or to test;
+/// `onServerRunning` hears the port it listens on.
+public func buildWitnessApplication(
+    witness: Witness, settings: ServerSettings, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.get("health") { _, _ in "ok\n" }
     WitnessRoutes(witness: witness).register(on: router)
-    return Application(router: router, configuration: settings.configuration, logger: logger)
+    return Application(
+        router: router, configuration: settings.configuration, onServerRunning: { await onServerRunning($0.localAddress?.port ?? 0) }, logger: logger)
 }

@@ -82,7 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
         let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store)
         let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
-        return LedgerService(ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source), logger: logger)
+        // Cosignatures are collected once a coordinator registered witnesses and set a policy.
+        let collector = CosignatureCollector(
+            store: ledger.store, registry: { await ledger.registry }, keptAt: try source.sidecar() + ".witnessed", logger: logger)
+        return LedgerService(
+            ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source), collector: collector, logger: logger)
     }
 
     /// Serves the ledger that `open` opens once `services` run, until SIGINT or SIGTERM.

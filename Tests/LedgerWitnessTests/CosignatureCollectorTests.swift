@@ -1,0 +1,125 @@
+import ChainServer
+import Foundation
+import Hummingbird
+import LedgerConformance
+import LedgerCore
+import LedgerSQLite
+import LedgerWitness
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+/// A ledger with three registered witnesses, two of them running on loopback and one down: the
+/// witnessed checkpoint appears only when the policy in force is met, a witness that is down never
+/// holds up an append, and retiring a witness changes which checkpoints qualify.
+struct CosignatureCollectorTests {
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Runs `body` with witnesses `w1` and `w2` listening on loopback (their prefixes given).
+    static func withWitnesses(
+        _ keys: [CosignerKey], log: VerifierKey, origin: String, folder: URL, _ body: @escaping @Sendable ([String]) async throws -> Void
+    ) async throws {
+        let ports = NIOLockedValueBox<[Int: Int]>([:])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, key) in keys.enumerated() {
+                let witness = Witness(
+                    key: key, logs: [(origin, log)], state: try WitnessState(path: folder.appendingPathComponent("w\(index).db").path))
+                let app = buildWitnessApplication(witness: witness, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger) { port in
+                    ports.withLockedValue { $0[index] = port }
+                }
+                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            }
+            while ports.withLockedValue({ $0.count }) < keys.count { try await Task.sleep(for: .milliseconds(20)) }
+            let prefixes = ports.withLockedValue { ports in keys.indices.map { "http://127.0.0.1:\(ports[$0]!)" } }
+            try await body(prefixes)
+            group.cancelAll()
+        }
+    }
+
+    @Test func theWitnessedCheckpointFollowsThePolicyInForce() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-collector-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var coalition = try TestCoalition()
+        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("ledger.sqlite").path)
+        let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        _ = try await ledger.append(try coalition.genesis())
+        let keys = (1...3).map { try! CosignerKey.generate(name: "witness.example/w\($0)") }
+        let signer = coalition
+        @Sendable func append(_ events: [EventLine]) async throws -> AppendReceipt {
+            try await ledger.append(signer.sign(by: signer.founder, events))
+        }
+        @Sendable func core(_ stream: String, _ type: String, _ data: [UInt8]) async throws -> EventLine {
+            try EventLine(stream: stream, expectedVersion: try await store.version(of: stream), type: type, data: data)
+        }
+        let founderStream = CoreEvent.organisationStream(coalition.founder)
+        try await Self.withWitnesses(Array(keys.prefix(2)), log: coalition.checkpointKey.verifier, origin: "ledger.test/heuvelstad", folder: folder) {
+            prefixes in
+            let urls = prefixes + ["http://127.0.0.1:9"] // w3: nothing listens there
+            for index in 0..<3 {
+                _ = try await append([
+                    try await core(
+                        founderStream, CoreEvent.witnessRegistered,
+                        CoreEvent.witnessRegisteredData(
+                            organisation: signer.founder, witness: "w\(index + 1)", key: keys[index].verifier, url: urls[index]))
+                ])
+            }
+            let collector = CosignatureCollector(
+                store: store, registry: { await ledger.registry }, timeout: .seconds(2), keptAt: folder.appendingPathComponent("witnessed").path,
+                logger: Self.logger)
+            try await collector.round()
+            #expect(collector.witnessed == nil, "no policy yet, no witnessed checkpoint")
+
+            _ = try await append([
+                try await core(
+                    CoreEvent.coalitionStream, CoreEvent.witnessPolicySet,
+                    CoreEvent.witnessPolicySetData(quorum: "group q 2 w1 w2 w3\nquorum q", reason: "2 van 3"))
+            ])
+            try await collector.round()
+            let size = try await store.size()
+            let first = try #require(collector.witnessed)
+            let policy = try #require(await ledger.registry.witnessPolicy)
+            #expect(policy.accepts(try SignedNote(parsing: first)))
+            #expect(try Checkpoint(text: SignedNote(parsing: first).text).size == size)
+            #expect(policy.cosigners(of: try SignedNote(parsing: first)) == ["w1", "w2"])
+            #expect(collector.statuses["w3"]?.lastError != nil && collector.statuses["w3"]?.retryAt != nil)
+            #expect(try String(contentsOf: folder.appendingPathComponent("witnessed"), encoding: .utf8) == first)
+
+            // All three required, one down: the witnessed checkpoint stays where it was.
+            _ = try await append([
+                try await core(
+                    CoreEvent.coalitionStream, CoreEvent.witnessPolicySet,
+                    CoreEvent.witnessPolicySetData(quorum: "group q all w1 w2 w3\nquorum q", reason: "alle drie"))
+            ])
+            try await collector.round()
+            #expect(collector.witnessed == first)
+
+            // Retiring w3 (with a policy without it) lets the next checkpoint qualify again.
+            _ = try await append([
+                try await core(
+                    CoreEvent.coalitionStream, CoreEvent.witnessPolicySet,
+                    CoreEvent.witnessPolicySetData(quorum: "group q all w1 w2\nquorum q", reason: "w3 weg")),
+                try await core(
+                    founderStream, CoreEvent.witnessRetired,
+                    CoreEvent.witnessRetiredData(organisation: signer.founder, witness: "w3", reason: "opgeheven")),
+            ])
+            try await collector.round()
+            let latest = try await store.size()
+            #expect(try Checkpoint(text: SignedNote(parsing: try #require(collector.witnessed)).text).size == latest)
+
+            // A collector that knows nothing (a restarted server) learns the witnesses' sizes from
+            // their 409s and sends the proofs from there; it serves what it kept meanwhile.
+            _ = try await append([TestCoalition.event("s/1", expected: 0)])
+            let restarted = CosignatureCollector(
+                store: store, registry: { await ledger.registry }, timeout: .seconds(2), keptAt: folder.appendingPathComponent("witnessed").path,
+                logger: Self.logger)
+            #expect(restarted.witnessed == collector.witnessed)
+            try await restarted.round()
+            #expect(restarted.statuses["w1"]?.cosignedSize == latest + 1 && restarted.statuses["w2"]?.cosignedSize == latest + 1)
+            #expect(try Checkpoint(text: SignedNote(parsing: try #require(restarted.witnessed)).text).size == latest + 1)
+        }
+    }
+}
