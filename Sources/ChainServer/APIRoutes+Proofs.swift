@@ -28,6 +28,34 @@ extension APIRoutes {
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: note)))
     }
 
+    struct ReceiptView: Encodable {
+        struct Proof: Encodable {
+            let position: UInt64
+            let proof: String
+        }
+        let commit: String
+        let proofs: [Proof]
+    }
+
+    /// Receipts for a commit: C2SP tlog-proofs for its first and last entries (`?every=true`:
+    /// each entry) against the latest witnessed checkpoint.
+    func receipt(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        guard let id = context.parameters.get("commit").flatMap(CommitID.init(hex:)) else {
+            throw APIError(.badRequest, "bad-commit", "name the commit by its 64 lower-case hexadecimal digits")
+        }
+        let every = request.uri.queryParameters.get("every") == "true"
+        do {
+            let proofs = try await ReceiptBuilder(store: service.store).receipt(for: id, witnessed: service.collector?.witnessed, everyEntry: every)
+            return try JSON.response(ReceiptView(commit: id.hex, proofs: proofs.map { .init(position: $0.index, proof: $0.text) }))
+        } catch let refusal as ReceiptBuilder.Refusal {
+            switch refusal {
+            case .unknownCommit: throw APIError(.notFound, "no-commit", refusal.description)
+            case .notYetWitnessed: throw APIError(.conflict, "not-yet-witnessed", refusal.description)
+            }
+        }
+    }
+
     struct InclusionView: Encodable {
         let index: UInt64, size: UInt64, leafHash: String, root: String, proof: [String]
     }

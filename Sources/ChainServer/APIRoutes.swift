@@ -26,6 +26,7 @@ struct APIRoutes {
         api.get("follow", use: follow)
         api.get("checkpoint", use: checkpoint)
         api.get("checkpoint/witnessed", use: witnessedCheckpoint)
+        api.get("receipts/{commit}", use: receipt)
         api.get("proofs/inclusion", use: inclusion)
         api.get("proofs/consistency", use: consistency)
         api.get("status", use: status)

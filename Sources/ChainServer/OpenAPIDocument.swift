@@ -76,6 +76,11 @@ enum OpenAPIDocument {
             summary: "The latest checkpoint that meets the witness policy, with the witnesses' cosignatures (a C2SP note)",
             responses: [200: "OK", 404: "No checkpoint has met the policy yet"]),
         Operation(
+            method: "get", path: "/api/receipts/{commit}",
+            summary: "C2SP tlog-proofs of a commit's first and last entries (every=true: each) against the witnessed checkpoint",
+            parameters: [("commit", "path", "The commit id"), ("every", "query", "true for a proof of every entry")],
+            responses: [200: "OK", 400: "Not a commit id", 404: "No such commit", 409: "Not yet witnessed"]),
+        Operation(
             method: "get", path: "/api/replica",
             summary: "On a partner's replica: the coalition's server it mirrors and the evidence of misbehaviour it holds",
             responses: [200: "OK", 404: "Not a replica"]),

@@ -67,6 +67,15 @@ public struct LedgerAPI: Sendable {
         return InclusionProof(index: view.index, size: view.size, leafHash: leaf, root: root, hashes: try Self.hashes(view.proof, "inclusion proof"))
     }
 
+    /// The receipt of a commit: tlog-proofs for its first and last entries (or every entry), as served.
+    public func receipt(commit: CommitID, everyEntry: Bool) async throws -> [String] {
+        struct View: Decodable {
+            struct Proof: Decodable { let proof: String }
+            let proofs: [Proof]
+        }
+        return try decode(View.self, try await get("/api/receipts/\(commit.hex)?every=\(everyEntry)")).proofs.map(\.proof)
+    }
+
     static func hashes(_ texts: [String], _ what: String) throws -> [TreeHash] {
         var hashes: [TreeHash] = []
         for text in texts {

@@ -36,7 +36,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
                 ]),
             CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
             CommandGroup(
-                name: "Partners", subcommands: [PullCommand.self, ExportCommand.self, EvidenceCommand.self, WitnessCommand.self]),
+                name: "Partners", subcommands: [PullCommand.self, ExportCommand.self, EvidenceCommand.self, WitnessCommand.self, ReceiptCommand.self]),
             CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self]),
         ]
     )

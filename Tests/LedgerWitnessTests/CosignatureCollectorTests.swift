@@ -88,6 +88,22 @@ struct CosignatureCollectorTests {
             #expect(collector.statuses["w3"]?.lastError != nil && collector.statuses["w3"]?.retryAt != nil)
             #expect(try String(contentsOf: folder.appendingPathComponent("witnessed"), encoding: .utf8) == first)
 
+            // A receipt for the policy's commit: offline proofs against the witnessed checkpoint.
+            let policyCommit = try #require(try await store.entries(from: size - 1, limit: 1).first).commit
+            let proofs = try await ReceiptBuilder(store: store).receipt(for: policyCommit, witnessed: first, everyEntry: true)
+            #expect(proofs.map(\.index) == [size - 1])
+            for proof in proofs {
+                #expect(try TlogProof(parsing: proof.text) == proof)
+                #expect(try proof.verify(policy: policy).size == size)
+                let doctored = TlogProof(extra: Data("other".utf8), index: proof.index, hashes: proof.hashes, checkpoint: proof.checkpoint)
+                #expect(throws: TlogProof.Failure.self) { try doctored.verify(policy: policy) }
+                let stricter = try WitnessPolicy(parsing: policy.text.replacingOccurrences(of: "group q 2 ", with: "group q all "))
+                #expect(throws: TlogProof.Failure.self) { try proof.verify(policy: stricter) }
+            }
+            await #expect(throws: ReceiptBuilder.Refusal.self) {
+                _ = try await ReceiptBuilder(store: store).receipt(for: policyCommit, witnessed: nil)
+            }
+
             // All three required, one down: the witnessed checkpoint stays where it was.
             _ = try await append([
                 try await core(
