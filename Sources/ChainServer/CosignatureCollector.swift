@@ -1,5 +1,5 @@
 public import Foundation
-public import LedgerClient
+import LedgerClient
 public import LedgerCore
 public import Logging
 import Metrics

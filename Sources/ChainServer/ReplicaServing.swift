@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-public import LedgerCore
+import LedgerCore
 
 /// What a server of a partner's replica (`serve --replica`) knows besides the ledger: whose log it
 /// mirrors, and the evidence of misbehaviour its pulls kept. A replica serves reads only.

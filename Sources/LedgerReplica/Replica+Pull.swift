@@ -1,6 +1,6 @@
 import Foundation
 import LedgerClient
-public import LedgerCore
+import LedgerCore
 import LedgerSQLite
 
 /// What one pull did.

@@ -94,8 +94,8 @@ struct DocumentationTests {
         // Output goes to files, so that a chatty script never blocks on a full pipe.
         let outFile = folder.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let errFile = folder.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outFile)
             try? FileManager.default.removeItem(at: errFile)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a replica keeps when the ledger's server shows it something that is not an append-only
 /// extension of what it holds: the signed checkpoints, the proofs or entries that contradict them,

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Receipts a partner can keep for its commit: a C2SP tlog-proof per entry (or for the first and
 /// the last), against a witnessed checkpoint that covers the commit, each carrying the entry's

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A transparency-log trust policy (C2SP tlog-policy): the logs, the witnesses and the quorum of
 /// witnesses whose cosignatures make a checkpoint valid. Parsed and written in the spec's line
