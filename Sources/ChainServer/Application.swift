@@ -51,6 +51,7 @@ public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> 
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
     APIRoutes(service: service).register(on: router)
+    TileRoutes<LedgerRequestContext>(store: service.store, authorize: { _ = try $0.requireReader() }).register(on: router)
     DashboardRoutes(service: service).register(on: router)
     return router
 }

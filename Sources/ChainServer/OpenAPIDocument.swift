@@ -81,6 +81,15 @@ enum OpenAPIDocument {
             parameters: [("commit", "path", "The commit id"), ("every", "query", "true for a proof of every entry")],
             responses: [200: "OK", 400: "Not a commit id", 404: "No such commit", 409: "Not yet witnessed"]),
         Operation(
+            method: "get", path: "/tiles/checkpoint", summary: "C2SP tlog-tiles: the latest checkpoint (cached 2 seconds)",
+            responses: [200: "OK", 404: "No checkpoint yet"]),
+        Operation(
+            method: "get", path: "/tiles/tile/**",
+            summary: "C2SP tlog-tiles: a tile of hashes tile/<L>/<N>[.p/<W>] or an entry bundle tile/entries/<N>[.p/<W>] (immutable)",
+            responses: [
+                200: "OK", 404: "Not a tile path, or a tile the log has not reached", 422: "The bundle would hold an entry over 65,535 bytes",
+            ]),
+        Operation(
             method: "get", path: "/api/replica",
             summary: "On a partner's replica: the coalition's server it mirrors and the evidence of misbehaviour it holds",
             responses: [200: "OK", 404: "Not a replica"]),
