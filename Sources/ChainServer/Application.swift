@@ -52,6 +52,7 @@ public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> 
     }
     APIRoutes(service: service).register(on: router)
     TileRoutes<LedgerRequestContext>(store: service.store, authorize: { _ = try $0.requireReader() }).register(on: router)
+    if let witness = service.witness { WitnessRoutes(witness: witness).register(on: router, prefix: "witness") }
     DashboardRoutes(service: service).register(on: router)
     return router
 }

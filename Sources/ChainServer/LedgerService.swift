@@ -2,6 +2,7 @@ public import ChainDomain
 public import ChainProjections
 import Foundation
 public import LedgerCore
+public import LedgerWitness
 public import Logging
 import Metrics
 import NIOCore
@@ -22,6 +23,8 @@ public final class LedgerService: Service, Sendable {
     public let replica: ReplicaServing?
     /// Collects witnesses' cosignatures of the ledger's checkpoints, when the server runs one.
     public let collector: CosignatureCollector?
+    /// A validating witness served beside a replica, at `/witness`.
+    public let witness: Witness?
     let growth = LogGrowth()
     /// Read-model answers by the moment they answer for.
     let responses = ResponseCache()
@@ -47,8 +50,9 @@ public final class LedgerService: Service, Sendable {
 
     public init(
         ledger: Ledger<ChainRules>, projector: Projector, tokens: AccessTokens, replica: ReplicaServing? = nil,
-        collector: CosignatureCollector? = nil, logger: Logger = Logger(label: "chainledger")
+        collector: CosignatureCollector? = nil, witness: Witness? = nil, logger: Logger = Logger(label: "chainledger")
     ) {
+        self.witness = witness
         self.ledger = ledger
         self.replica = replica
         self.collector = collector

@@ -14,7 +14,9 @@ struct WitnessRoutes {
     /// fit in far less.
     static let maximumBody = 64 << 10
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    /// Registers the routes under `prefix` (the witness's submission and monitoring prefix).
+    func register<Context: RequestContext>(on router: Router<Context>, prefix: String? = nil) {
+        let router = prefix.map { router.group(RouterPath($0)) } ?? router.group()
         router.post("add-checkpoint") { request, _ -> Response in
             var request = request
             let body: ByteBuffer

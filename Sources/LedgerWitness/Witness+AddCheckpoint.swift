@@ -38,6 +38,7 @@ extension Witness {
         guard submission.old <= checkpoint.size else {
             return .refusal(400, "the old size \(submission.old) is larger than the checkpoint's size \(checkpoint.size)")
         }
+        if let validate, let refusal = await validate(checkpoint) { return refusal }
         do {
             return try await state.advance(origin: checkpoint.origin) { held in
                 let heldSize = held?.size ?? 0

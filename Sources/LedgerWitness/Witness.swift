@@ -18,14 +18,18 @@ public actor Witness {
     let now: @Sendable () -> UInt64
     /// Where evidence of a log's misbehaviour is written (a path prefix), if anywhere.
     let evidencePrefix: String?
+    /// A validating witness's own check of a checkpoint before it cosigns: a refusal, or nil.
+    let validate: (@Sendable (Checkpoint) async -> WitnessAnswer?)?
 
     /// A witness with its key, the logs it witnesses (each log's origin line and a verifier key
     /// it signs checkpoints with), and its record at `state`. `now` gives the cosignatures' time
     /// in seconds since the Epoch.
     public init(
         key: CosignerKey, logs: [(origin: String, key: VerifierKey)], state: WitnessState, evidenceBeside evidencePrefix: String? = nil,
+        validate: (@Sendable (Checkpoint) async -> WitnessAnswer?)? = nil,
         now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970) }
     ) {
+        self.validate = validate
         self.key = key
         self.logs = Dictionary(grouping: logs, by: \.origin).mapValues { $0.map(\.key) }
         self.state = state
@@ -63,5 +67,31 @@ public struct WitnessAnswer: Sendable, Equatable {
 
     static func refusal(_ status: Int, _ reason: String) -> WitnessAnswer {
         WitnessAnswer(status: status, contentType: "text/plain; charset=utf-8", body: reason + "\n")
+    }
+}
+
+extension Witness {
+    /// The check of a validating witness that is also a partner's replica: it cosigns a
+    /// checkpoint only when its own replica, pulled and verified under the coalition's rules,
+    /// holds that tree. A size the replica has not reached yet is answered 503 (try again once
+    /// it pulled); another root at a size it holds is answered 422, as an inconsistent tree.
+    public static func replicaValidation(_ store: any LedgerStore) -> @Sendable (Checkpoint) async -> WitnessAnswer? {
+        { checkpoint in
+            do {
+                let held = try await store.size()
+                guard checkpoint.size <= held else {
+                    return .refusal(
+                        503, "this validating witness's replica holds \(held) entries; it cosigns \(checkpoint.size) once it pulled and verified them"
+                    )
+                }
+                let root = try await ProofBuilder(store: store).root(size: checkpoint.size)
+                guard root == checkpoint.root else {
+                    return .refusal(422, "the tree of \(checkpoint.size) entries this witness verified has another root")
+                }
+                return nil
+            } catch {
+                return .refusal(503, "this validating witness cannot read its replica: \(error)")
+            }
+        }
     }
 }

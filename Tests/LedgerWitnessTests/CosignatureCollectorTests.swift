@@ -139,3 +139,30 @@ struct CosignatureCollectorTests {
         }
     }
 }
+
+/// A validating witness cosigns only what its own replica holds.
+struct ValidatingWitnessTests {
+    @Test func itCosignsOnlyTheTreeItsReplicaVerified() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-validating-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var coalition = try TestCoalition()
+        let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("replica.sqlite").path)
+        let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey)
+        _ = try await ledger.append(try coalition.genesis())
+        let size = try await store.size()
+        let root = try await ProofBuilder(store: store).root(size: size)
+        let witness = Witness(
+            key: try CosignerKey.generate(name: "brug.example/witness"), logs: [("ledger.test/heuvelstad", coalition.checkpointKey.verifier)],
+            state: try WitnessState(path: folder.appendingPathComponent("witness.db").path), validate: Witness.replicaValidation(store))
+        func body(_ size: UInt64, _ root: TreeHash) -> [UInt8] {
+            Array("old 0\n\n".utf8)
+                + Array(Checkpoint(origin: "ledger.test/heuvelstad", size: size, root: root).signed(by: coalition.checkpointKey).serialized.utf8)
+        }
+        let ahead = await witness.addCheckpoint(body(size + 5, root))
+        #expect(ahead.status == 503 && ahead.body.contains("once it pulled and verified"), "\(ahead.body)")
+        let other = await witness.addCheckpoint(body(size, TreeHash.leaf([1])))
+        #expect(other.status == 422, "\(other.body)")
+        let held = await witness.addCheckpoint(body(size, root))
+        #expect(held.status == 200, "\(held.body)")
+    }
+}

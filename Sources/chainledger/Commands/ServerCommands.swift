@@ -9,6 +9,7 @@ import LedgerCore
 import LedgerPostgres
 import LedgerReplica
 import LedgerSQLite
+import LedgerWitness
 import Logging
 import ServiceLifecycle
 
@@ -30,6 +31,16 @@ struct ServeCommand: AsyncParsableCommand {
             "Serve a partner's replica (`chainledger pull`) read-only: the dashboard and the read API from the verified copy; "
                 + "writes are refused with the coalition's server named, and held evidence is shown on every page."))
     var replica = false
+    @Option(
+        name: .customLong("witness-key"),
+        help: ArgumentHelp(
+            "With --replica: also serve a validating witness at /witness with this cosigner key (`witness keygen`): it cosigns "
+                + "the coalition's checkpoints only once this replica pulled and verified them.", valueName: "KEYFILE"))
+    var witnessKey: String?
+
+    func validate() throws {
+        if witnessKey != nil, !replica { throw ValidationError("--witness-key serves a validating witness beside a replica: add --replica") }
+    }
 
     func run() async throws {
         let source = ledgerOptions.source
@@ -42,9 +53,18 @@ struct ServeCommand: AsyncParsableCommand {
             let ledger = try await source.openLedger()
             let projector = try Projector(path: projections ?? path + ".projections", store: store)
             try await projector.catchUp()
+            var witness: Witness?
+            if let witnessKey {
+                let registry = await ledger.registry
+                guard let logKey = registry.checkpointKey else { throw CLIError("the replica \(path) holds no ledger yet: pull first") }
+                witness = Witness(
+                    key: try KeyFile.readCosigner(witnessKey), logs: [(registry.origin, logKey)], state: try WitnessState(path: path + ".witness"),
+                    evidenceBeside: path + ".witness", validate: Witness.replicaValidation(store))
+            }
             let service = LedgerService(
                 ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source),
-                replica: ReplicaServing(source: origin, evidenceFiles: { Replica<CLIDomain>.evidenceFiles(beside: path) }), logger: Self.logger)
+                replica: ReplicaServing(source: origin, evidenceFiles: { Replica<CLIDomain>.evidenceFiles(beside: path) }), witness: witness,
+                logger: Self.logger)
             try await Self.serve(service, host: listen.host, port: listen.port)
             return
         }
