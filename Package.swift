@@ -274,7 +274,7 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_BENCHMARKS"] == "1" {
             name: "LedgerBenchmarks",
             dependencies: [
                 "LedgerCore", "LedgerSQLite", "LedgerConformance", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
-                "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport", "LedgerClient", "LedgerReplica",
+                "LedgerPostgres", "TemporaryPostgres", "SQLiteSupport", "LedgerClient", "LedgerReplica", "LedgerWitness",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,6 +35,11 @@ struct Benchmarks {
             try await PostgresBenchmark.run(events: events)
             return
         }
+        if arguments.contains("--witness") {
+            let seconds = Int(value(of: "--seconds", in: arguments) ?? "30")!
+            try await WitnessBenchmark.run(folder: folder, leaves: Int(value(of: "--leaves", in: arguments) ?? "1000000")!, seconds: seconds)
+            return
+        }
         if arguments.contains("--replica") {
             let seconds = Int(value(of: "--follow-seconds", in: arguments) ?? "30")!
             try await ReplicaBenchmark.run(events: events, folder: folder, followSeconds: seconds)

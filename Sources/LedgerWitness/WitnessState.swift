@@ -26,6 +26,12 @@ public final class WitnessState: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // Write-ahead log with a full sync: one fsync per cosigned checkpoint, durable before
+        // the witness answers, as the spec requires.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         database = try DatabaseQueue(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("witness-v1") { db in
