@@ -228,12 +228,14 @@ let package = Package(
         .testTarget(
             name: "LedgerReplicaTests",
             dependencies: [
-                "LedgerReplica", "LedgerClient", "LedgerCore", "LedgerSQLite", "ChainDomain", "ChainSamples", "ChainProjections", "ChainServer",
+                "LedgerReplica", "LedgerClient", "LedgerWitness", "LedgerCore", "LedgerSQLite", "ChainDomain", "ChainSamples", "ChainProjections",
+                "ChainServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -39,6 +39,9 @@ struct OverviewView {
 
     struct Organisation { let name: String, organisation: String, kind: String?, coordinator: Bool }
 
+    /// A witness as the coordinator watches it: now, whatever moment the page shows.
+    struct Witness { let name: String, organisation: String, validating: Bool, cosigned: String, age: String, problem: String? }
+
     let mission: String?
     let goals: [Goal]
     let chains: [Chain]
@@ -46,6 +49,8 @@ struct OverviewView {
     let hasWarnings: Bool
     let warnings: [Warning]
     let organisations: [Organisation]
+    var hasWitnesses = false
+    var witnesses: [Witness] = []
 
     init(coalition: CoalitionOverview, trees: [KpiTree], responsibilities: Responsibilities, health: MethodHealth, link: (String) -> String) {
         mission = coalition.mission

@@ -3,6 +3,7 @@ import ChainProjections
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import LedgerCore
 import NIOCore
 
 /// The coordinators' dashboard: server-rendered pages over the read models, every one with the
@@ -42,11 +43,26 @@ struct DashboardRoutes {
     func overview(request: Request, context: LedgerRequestContext) async throws -> Response {
         try await page("overview", request, context) { models, asOf in
             let coalition = try await models.coalition(asOf: asOf)
-            let view = OverviewView(
+            var view = OverviewView(
                 coalition: coalition, trees: try await models.kpiTrees(asOf: asOf), responsibilities: try await models.responsibilities(asOf: asOf),
                 health: try await models.health(asOf: asOf)
             ) { link($0, request) }
+            view.witnesses = await witnessRows()
+            view.hasWitnesses = !view.witnesses.isEmpty
             return (view, coalition.moment)
+        }
+    }
+
+    /// The active witnesses with what the collector knows of them now.
+    func witnessRows() async -> [OverviewView.Witness] {
+        let statuses = service.collector?.statuses ?? [:]
+        let now = Date()
+        return await service.ledger.registry.activeWitnesses.map { witness in
+            let status = statuses[witness.name]
+            return OverviewView.Witness(
+                name: witness.name, organisation: witness.organisation, validating: witness.statement != nil,
+                cosigned: status?.cosignedSize.map { "\($0)" } ?? "–",
+                age: status?.cosignedAt.map { "\(Int(now.timeIntervalSince($0))) s" } ?? "–", problem: status?.lastError)
         }
     }
 

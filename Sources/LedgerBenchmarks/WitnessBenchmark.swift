@@ -73,7 +73,8 @@ enum WitnessBenchmark {
             let sent = Date()
             try await queue.write { db in
                 try db.execute(
-                    sql: "INSERT INTO t VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note",
+                    sql:
+                        "INSERT INTO t VALUES (?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note",
                     arguments: ["o", size, Data(repeating: 1, count: 32), String(repeating: "n", count: 200)])
             }
             floor.append(Date().timeIntervalSince(sent))

@@ -37,8 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
             "With --replica: also serve a validating witness at /witness with this cosigner key (`witness keygen`): it cosigns "
                 + "the coalition's checkpoints only once this replica pulled and verified them.", valueName: "KEYFILE"))
     var witnessKey: String?
+    @Option(
+        name: .customLong("witness-cadence"),
+        help: ArgumentHelp(
+            "How often, at most, the latest checkpoint goes to the registered witnesses while the log grows (seconds).", valueName: "SECONDS"))
+    var witnessCadence: Double = 1
 
     func validate() throws {
+        guard witnessCadence >= 0.1, witnessCadence <= 3600 else { throw ValidationError("--witness-cadence takes 0.1 to 3600 seconds") }
         if witnessKey != nil, !replica { throw ValidationError("--witness-key serves a validating witness beside a replica: add --replica") }
     }
 
@@ -70,8 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let (services, openStore) = try Self.servedStore(source)
         let (ledgerKey, projections, access) = (ledgerKey, projections, access)
+        let cadence = Duration.milliseconds(Int64(witnessCadence * 1000))
         try await Self.serve(host: listen.host, port: listen.port, services: services) {
-            try await Self.service(source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access)
+            try await Self.service(
+                source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access, witnessCadence: cadence)
         }
     }
 
@@ -97,14 +105,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func service(
         _ source: LedgerSource, store: any LedgerStore, ledgerKey: String?, projections: String?,
-        access: String?
+        access: String?, witnessCadence: Duration = .seconds(1)
     ) async throws -> LedgerService {
         let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store)
         let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
         // Cosignatures are collected once a coordinator registered witnesses and set a policy.
         let collector = CosignatureCollector(
-            store: ledger.store, registry: { await ledger.registry }, keptAt: try source.sidecar() + ".witnessed", logger: logger)
+            store: ledger.store, registry: { await ledger.registry }, cadence: witnessCadence, keptAt: try source.sidecar() + ".witnessed",
+            logger: logger)
         return LedgerService(
             ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source), collector: collector, logger: logger)
     }
