@@ -76,6 +76,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 var trial = state
                 var trialVersions = versions
                 let recordedAt = max(submission.received, lastRecordedAt ?? submission.received)
+                try admission.domain.screen(document)
                 let recorded = try admission.admit(
                     submission, position: frontier.size, recordedAt: recordedAt,
                     state: &trial, versions: &trialVersions)

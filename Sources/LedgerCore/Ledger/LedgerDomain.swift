@@ -75,6 +75,16 @@ public protocol LedgerDomain: Sendable {
     /// Folds a stored event of the state streams into the state. Stored events were validated
     /// when they were written; a stored event the domain cannot read is a corrupted log.
     func apply(_ event: RecordedEvent, to state: inout State) throws(LedgerError)
+
+    /// Checks that apply to new appends only, not when `verify` replays the log or a replica
+    /// mirrors it: input a ledger once admitted but refuses from now on. A ledger that holds such
+    /// an entry stays readable, verifiable and replicable.
+    func screen(_ commit: CommitDocument) throws(LedgerError)
+}
+
+extension LedgerDomain {
+    /// No checks beyond `validate`.
+    public func screen(_ commit: CommitDocument) throws(LedgerError) {}
 }
 
 extension LedgerDomain where PreparedEvent == Void {
