@@ -19,6 +19,8 @@ SECTIONS = [
     ("projections", "Projections", lambda a: "--projections" in a),
     ("server", "Server", lambda a: "--server" in a),
     ("postgres", "PostgreSQL", lambda a: "--postgres" in a),
+    ("replica", "Replica", lambda a: "--replica" in a),
+    ("witness", "Witness", lambda a: "--witness" in a),
     ("peer", "Against a peer", lambda a: "--peer" in a),
     ("micro", "Micro-benchmarks", lambda a: "micro" in " ".join(a)),
 ]
