@@ -14,11 +14,9 @@ public struct CosignerVerifierKey: Hashable, Sendable, CustomStringConvertible {
     public let keyHash: UInt32
 
     public init(name: String, publicKey: Data) throws(KeyError) {
-        try NoteKeyFormat.validateName(name)
-        guard publicKey.count == 32 else { throw .malformed("a \(publicKey.count)-byte public key") }
+        keyHash = try NoteKeyFormat.checkedKeyHash(name: name, publicKey: publicKey, type: NoteKeyFormat.cosignatureV1)
         self.name = name
         self.publicKey = Data(publicKey)
-        keyHash = NoteKeyFormat.keyHash(name: name, publicKey: publicKey, type: NoteKeyFormat.cosignatureV1)
     }
 
     /// Parses `name+hash+base64(0x04 ‖ key)`, rejecting a key whose hash does not match.

@@ -43,6 +43,13 @@ enum NoteKeyFormat {
         return hasher.finalize().prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
     }
 
+    /// Checks a key's name and length and returns its key hash for signature type `type`.
+    static func checkedKeyHash(name: String, publicKey: Data, type: UInt8) throws(KeyError) -> UInt32 {
+        try validateName(name)
+        guard publicKey.count == 32 else { throw .malformed("a \(publicKey.count)-byte public key") }
+        return keyHash(name: name, publicKey: publicKey, type: type)
+    }
+
     static func hex(_ keyHash: UInt32) -> String {
         let digits = String(keyHash, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
@@ -71,11 +78,9 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates the verifier key of a raw public key.
     public init(name: String, publicKey: Data) throws(KeyError) {
-        try NoteKeyFormat.validateName(name)
-        guard publicKey.count == 32 else { throw .malformed("a \(publicKey.count)-byte public key") }
+        keyHash = try NoteKeyFormat.checkedKeyHash(name: name, publicKey: publicKey, type: NoteKeyFormat.ed25519)
         self.name = name
         self.publicKey = Data(publicKey)
-        keyHash = NoteKeyFormat.keyHash(name: name, publicKey: publicKey)
     }
 
     /// Parses `name+hash+base64`, rejecting a key whose hash does not match.
