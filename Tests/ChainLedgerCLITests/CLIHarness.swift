@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 
-/// Runs the built `chainledger` executable in a scratch folder, as a user would.
-struct CLIHarness {
+/// Runs the built `chainledger` executable in a scratch folder, as a user would. The folder is
+/// removed when the last reference to the harness goes.
+final class CLIHarness: Sendable {
     struct Output {
         let status: Int32
         let stdout: String
@@ -25,6 +26,10 @@ struct CLIHarness {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
     }
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
