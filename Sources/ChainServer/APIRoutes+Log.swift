@@ -93,46 +93,35 @@ extension APIRoutes {
             })
     }
 
-    /// A commit as a replica mirrors it: its whole signed document and signature, and where and
-    /// when the ledger recorded it.
-    struct CommitView: Encodable {
-        let id: String
-        let first: UInt64
-        let last: UInt64
-        let recordedAt: String
-        let organisation: String
-        let key: String
-        let signed: String
-        let signature: String
-    }
-
-    struct CommitPage: Encodable {
-        let commits: [CommitView]
-        /// The position to ask for next.
-        let next: UInt64
-        let size: UInt64
-    }
-
     /// The most signed bytes one page of commits carries (a page holds at least one commit).
     static let commitPageBytes = 16 << 20
+    /// Commits read from the store at a time while a page fills: whole commits are reassembled
+    /// from their entries, so a page reads no more of them than it can carry.
+    static let commitsPerRead = 8
 
-    /// Commits whose first event is at or after `from`, in position order, each whole, as signed.
+    /// Commits whose first event is at or after `from` (and before `to`, when given), in
+    /// position order, each whole, as signed; at most `limit` of them and about 16 MiB of signed
+    /// bytes, but always one.
     func commits(request: Request, context: LedgerRequestContext) async throws -> Response {
         _ = try context.requireReader()
         let from = try Query.unsigned(request, "from") ?? 0
-        let limit = min(try Query.unsigned(request, "limit") ?? 100, 1000)
-        var views: [CommitView] = []
+        let to = try Query.unsigned(request, "to") ?? .max
+        let limit = Int(min(try Query.unsigned(request, "limit") ?? 100, 1000))
+        var page: [StoredCommit] = []
         var bytes = 0
-        for commit in try await service.store.commits(from: from, limit: Int(limit)) {
-            guard views.isEmpty || bytes + commit.bytes.count <= Self.commitPageBytes else { break }
-            bytes += commit.bytes.count
-            views.append(
-                CommitView(
-                    id: commit.id.hex, first: commit.first, last: commit.last, recordedAt: "\(commit.recordedAt)",
-                    organisation: commit.organisation, key: commit.keyID, signed: Data(commit.bytes).base64EncodedString(),
-                    signature: Data(commit.signature).base64EncodedString()))
+        var next = from
+        reading: while page.count < limit, next < to {
+            let asked = min(Self.commitsPerRead, limit - page.count)
+            let read = try await service.store.commits(from: next, limit: asked)
+            for commit in read {
+                guard commit.first < to, page.isEmpty || bytes + commit.bytes.count <= Self.commitPageBytes else { break reading }
+                bytes += commit.bytes.count
+                page.append(commit)
+                next = commit.last + 1
+            }
+            if read.count < asked { break }
         }
-        return try JSON.response(CommitPage(commits: views, next: views.last.map { $0.last + 1 } ?? from, size: try await service.store.size()))
+        return JSON.response(bytes: CommitJSON.page(page, next: page.last.map { $0.last + 1 } ?? from, size: try await service.store.size()))
     }
 
     struct CheckpointView: Encodable {

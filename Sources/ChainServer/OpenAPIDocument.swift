@@ -31,7 +31,10 @@ enum OpenAPIDocument {
             body: "{\"signed\": base64 commit document, \"signature\": base64 Ed25519 signature}"),
         Operation(
             method: "get", path: "/api/commits", summary: "Commits as signed, from a position, paged (for replicas)",
-            parameters: [("from", "query", "First position (default 0)"), ("limit", "query", "At most this many (≤ 1000)")]),
+            parameters: [
+                ("from", "query", "First position (default 0)"), ("to", "query", "Only commits that start before this position"),
+                ("limit", "query", "At most this many (≤ 1000; a page carries about 16 MiB of signed bytes)"),
+            ]),
         Operation(
             method: "get", path: "/api/checkpoints", summary: "Every signed checkpoint from a size on, paged (for replicas)",
             parameters: [("from", "query", "First size (default 0)"), ("limit", "query", "At most this many (≤ 1000)")]),

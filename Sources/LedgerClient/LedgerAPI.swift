@@ -37,10 +37,11 @@ public struct LedgerAPI: Sendable {
         try decode(CheckpointPage.self, try await get("/api/checkpoints?from=\(size)&limit=\(limit)")).checkpoints
     }
 
-    /// Up to `limit` commits whose first event is at or after `position`, in position order, each
-    /// with its whole signed document and signature.
-    public func commits(from position: UInt64, limit: Int) async throws -> [ServedCommitRow] {
-        try decode(CommitPage.self, try await get("/api/commits?from=\(position)&limit=\(limit)")).commits
+    /// Up to `limit` commits whose first event is at or after `position` (and before `end`, when
+    /// given), in position order, each with its whole signed document and signature.
+    public func commits(from position: UInt64, before end: UInt64? = nil, limit: Int) async throws -> [ServedCommitRow] {
+        let bound = end.map { "&to=\($0)" } ?? ""
+        return try decode(CommitPage.self, try await get("/api/commits?from=\(position)\(bound)&limit=\(limit)")).commits
     }
 
     /// Up to `limit` entries from `position` on, with their stored bytes.

@@ -42,15 +42,23 @@ extension Replica {
         }
         var firstUse = false
         var size = before
-        while size < target {
+        if size < target {
             progress?(size, target)
-            size = try await pullBatch(from: size, to: target)
-            if verifierKey == nil, let founded = await ledger.registry.checkpointKey {
-                verifierKey = founded
-                firstUse = true
-                trustedOnFirstUse = true
-                let shown = try open(shownNote, key: founded)
-                target = shown.size
+            // While a batch is being verified and written, the next one is fetched.
+            var fetched = try await fetchBatch(from: size, to: target)
+            while true {
+                let (nextStart, end) = (fetched.end, target)
+                async let following = nextStart < end ? fetchBatch(from: nextStart, to: end) : nil
+                size = try await mirror(fetched, from: size)
+                if verifierKey == nil, let founded = await ledger.registry.checkpointKey {
+                    verifierKey = founded
+                    firstUse = true
+                    trustedOnFirstUse = true
+                    target = try open(shownNote, key: founded).size
+                }
+                progress?(size, target)
+                guard let next = try await following, size < target else { break }
+                fetched = next
             }
         }
         progress?(size, target)
@@ -151,9 +159,16 @@ extension Replica {
         return nil
     }
 
-    /// Mirrors the commits from `size` up to one of the server's checkpoints (no further than
-    /// `target`, and about `batchEvents` entries at most), in one transaction; returns the new size.
-    func pullBatch(from size: UInt64, to target: UInt64) async throws -> UInt64 {
+    /// Commits fetched and prepared to mirror in one transaction, and the size they reach.
+    struct FetchedBatch: Sendable {
+        let prepared: PreparedMirrorBatch
+        let end: UInt64
+    }
+
+    /// Fetches the commits from `size` up to one of the server's checkpoints (no further than
+    /// `target`, and about `batchEvents` entries at most), with the checkpoints they reach, and
+    /// prepares them for mirroring (`Ledger.prepare(_:)`), while an earlier batch is written.
+    nonisolated func fetchBatch(from size: UInt64, to target: UInt64) async throws -> FetchedBatch {
         let served = try await api.checkpoints(fromSize: size + 1, limit: 1000).filter { $0.size <= target }
         guard let first = served.first else {
             throw ReplicaError.unusable("the server names no checkpoint between \(size + 1) and \(target)")
@@ -163,7 +178,7 @@ extension Replica {
         var commits: [MirroredCommit] = []
         var position = size
         while position < end {
-            let page = try await api.commits(from: position, limit: pageCommits)
+            let page = try await api.commits(from: position, before: end, limit: pageCommits)
             guard !page.isEmpty else { throw ReplicaError.unusable("the server serves no commit at position \(position)") }
             for row in page where position < end {
                 guard row.first == position, row.last >= row.first else {
@@ -173,11 +188,16 @@ extension Replica {
                 position = row.last + 1
             }
         }
-        let batch = MirrorBatch(commits: commits, checkpoints: chosen.map(\.note))
+        return FetchedBatch(prepared: try await ledger.prepare(MirrorBatch(commits: commits, checkpoints: chosen.map(\.note))), end: end)
+    }
+
+    /// Mirrors a fetched batch onto the replica at `size`, in one transaction; returns the new
+    /// size. A refused batch writes nothing and throws its evidence.
+    func mirror(_ fetched: FetchedBatch, from size: UInt64) async throws -> UInt64 {
         do {
-            return try await ledger.mirror(batch).size
+            return try await ledger.mirror(fetched.prepared).size
         } catch let refusal as MirrorRefusal {
-            throw try await evidence(for: refusal, batch: batch, from: size)
+            throw try await evidence(for: refusal, batch: fetched.prepared.batch, from: size)
         }
     }
 

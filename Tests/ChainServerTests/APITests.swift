@@ -105,6 +105,39 @@ struct APITests {
         }
     }
 
+    /// The commits a replica mirrors: whole, as signed, in position order, within `from`/`to`.
+    @Test func commitsAreServedAsSignedWithinTheAskedPositions() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.auditor)
+        let stored = try await fixture.service.store.commits(from: 0, limit: 10_000)
+        let cut = stored[stored.count / 2].first
+        try await fixture.app.test(.router) { client in
+            var served: [[String: Any]] = []
+            var next: UInt64 = 0
+            while true {
+                let page = try await client.execute(uri: "/api/commits?from=\(next)&limit=3", method: .get, headers: headers).json()
+                let rows = try #require(page["commits"] as? [[String: Any]])
+                #expect(rows.count <= 3)
+                if rows.isEmpty { break }
+                served += rows
+                next = try #require((page["next"] as? NSNumber)?.uint64Value)
+            }
+            #expect(served.count == stored.count)
+            for (row, commit) in zip(served, stored) {
+                #expect(row["id"] as? String == commit.id.hex && (row["first"] as? NSNumber)?.uint64Value == commit.first)
+                #expect(row["last"] as? NSNumber == NSNumber(value: commit.last) && row["organisation"] as? String == commit.organisation)
+                #expect(Data(base64Encoded: row["signed"] as? String ?? "") == Data(commit.bytes))
+                #expect(Data(base64Encoded: row["signature"] as? String ?? "") == Data(commit.signature))
+                #expect(row["recordedAt"] as? String == "\(commit.recordedAt)")
+            }
+            let before = try await client.execute(uri: "/api/commits?from=0&to=\(cut)&limit=1000", method: .get, headers: headers).json()
+            let firsts = try #require(before["commits"] as? [[String: Any]]).compactMap { ($0["first"] as? NSNumber)?.uint64Value }
+            #expect(firsts == stored.prefix { $0.first < cut }.map(\.first))
+            let badBound = try await client.execute(uri: "/api/commits?from=0&to=-1", method: .get, headers: headers)
+            #expect(badBound.status == .badRequest && badBound.errorCode == "bad-parameter")
+        }
+    }
+
     /// Server-sent events resume after `Last-Event-ID`.
     @Test func followingTheLogResumesAfterTheLastEventID() async throws {
         let fixture = try await ServerFixture.make()

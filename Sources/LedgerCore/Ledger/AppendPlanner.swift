@@ -81,33 +81,7 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                     submission, position: frontier.size, recordedAt: recordedAt,
                     state: &trial, versions: &trialVersions)
                 let first = frontier.size
-                // Admission gave every event the position `first + index` and the version its
-                // event line expects, which is what a preparation for `first` rendered.
-                let prepared = submission.prepared.flatMap { prepared in
-                    prepared.position == first && prepared.recordedAt == recordedAt && prepared.entries.count == recorded.count
-                        ? prepared : nil
-                }
-                let rendered = prepared?.entries ?? RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
-                for (event, entry) in zip(recorded, rendered) {
-                    plan.entries.append(
-                        StoredEntry(
-                            position: event.position, stream: event.stream, version: event.version, type: event.type,
-                            recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
-                }
-                if let cover = prepared?.cover {
-                    // The subtrees inside the commit were hashed while preparing; only the
-                    // nodes that join them to the tree are left.
-                    cover.append(to: &frontier) { node, hash in
-                        if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
-                    }
-                    plan.nodes += cover.nodes
-                } else {
-                    for entry in rendered {
-                        frontier.append(entry.leaf) { node, hash in
-                            if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
-                        }
-                    }
-                }
+                plan.addEntries(of: document, recorded: recorded, recordedAt: recordedAt, prepared: submission.prepared, frontier: &frontier)
                 let stored = StoredCommit(
                     id: document.id, bytes: document.bytes, signature: submission.signature,
                     organisation: document.organisation, keyID: document.keyID,
@@ -138,5 +112,46 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 size: frontier.size, root: frontier.root, note: checkpoint.signed(by: checkpointKey).serialized)
         }
         return (plan, Outcome(results: results, state: state))
+    }
+}
+
+extension AppendPlan {
+    /// Adds the entries of an admitted commit, whose events admission placed from
+    /// `frontier.size` on, and grows `frontier` by their leaves, keeping the nodes the store
+    /// keeps. What was prepared before the transaction is used where it was prepared for this
+    /// position and time (the entries, and the subtrees inside the commit, hashed); otherwise the
+    /// entries are rendered and hashed now.
+    mutating func addEntries(
+        of document: CommitDocument, recorded: [RecordedEvent], recordedAt: Timestamp, prepared: PreparedAppend?,
+        frontier: inout CompactRange
+    ) {
+        let first = frontier.size
+        // Admission gave every event the position `first + index` and the version its event line
+        // expects, which is what a preparation for `first` rendered.
+        let prepared = prepared.flatMap { prepared in
+            prepared.position == first && prepared.recordedAt == recordedAt && prepared.entries.count == recorded.count ? prepared : nil
+        }
+        let rendered = prepared?.entries ?? RenderedEntry.all(of: document, from: first, recordedAt: recordedAt)
+        entries.reserveCapacity(entries.count + rendered.count)
+        for (event, entry) in zip(recorded, rendered) {
+            entries.append(
+                StoredEntry(
+                    position: event.position, stream: event.stream, version: event.version, type: event.type,
+                    recordedAt: recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
+        }
+        if let cover = prepared?.cover {
+            // The subtrees inside the commit were hashed while preparing; only the nodes that
+            // join them to the tree are left.
+            cover.append(to: &frontier) { node, hash in
+                if NodeStorage.isStored(node) { nodes.append((node, hash)) }
+            }
+            nodes += cover.nodes
+        } else {
+            for entry in rendered {
+                frontier.append(entry.leaf) { node, hash in
+                    if NodeStorage.isStored(node) { nodes.append((node, hash)) }
+                }
+            }
+        }
     }
 }

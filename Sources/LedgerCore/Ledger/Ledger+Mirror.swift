@@ -11,12 +11,40 @@ extension Ledger {
     /// refused batch throws `MirrorRefusal` and writes nothing. A mirror needs no checkpoint key:
     /// it signs nothing.
     public func mirror(_ batch: MirrorBatch) async throws -> MirrorReceipt {
-        let documents = try await Parallel.offPool { () throws(LedgerError) in
-            var documents: [CommitDocument] = []
-            documents.reserveCapacity(batch.commits.count)
-            for commit in batch.commits { documents.append(try CommitDocument(parsing: commit.signed)) }
-            return documents
+        try await mirror(try await prepare(batch))
+    }
+
+    /// The work of mirroring `batch` that needs no state but the coalition's registry, done on
+    /// every core and outside the ledger's write: parsing, each signature checked against the key
+    /// the registry names now, the entries rendered and hashed at the source's positions and
+    /// times, and the domain's stateless checks. A batch can be prepared while the one before it
+    /// is being written; `mirror(_:)` redoes whatever rests on a guess that no longer holds (a
+    /// key registered in an earlier batch or inside this one), so preparing ahead costs time
+    /// only, never a check.
+    public func prepare(_ batch: MirrorBatch) async throws -> PreparedMirrorBatch {
+        let registry = state.registry
+        let domain = domain
+        let submissions = try await Parallel.offPool { () throws(LedgerError) in
+            let documents = try Parallel.map(batch.commits.count) { index throws(LedgerError) in
+                try CommitDocument(parsing: batch.commits[index].signed)
+            }
+            return Parallel.map(batch.commits.count) { index in
+                let commit = batch.commits[index]
+                var submission = CommitSubmission(document: documents[index], signature: commit.signature, received: commit.recordedAt)
+                submission.prepared = PreparedAppend(
+                    documents[index], signature: commit.signature, position: commit.first, recordedAt: commit.recordedAt,
+                    registry: registry, domain: domain)
+                return submission
+            }
         }
+        return PreparedMirrorBatch(batch: batch, submissions: submissions)
+    }
+
+    /// Appends a prepared batch, as `mirror(_:)` appends a batch (see there).
+    public func mirror(_ prepared: PreparedMirrorBatch) async throws -> MirrorReceipt {
+        let batch = prepared.batch
+        let submissions = prepared.submissions
+        let documents = submissions.map(\.document)
         var streams = Set<String>()
         var assumedNew = Set<String>()
         for document in documents {
@@ -32,10 +60,17 @@ extension Ledger {
         let known = state
         let store = store
         let outcome = try await Task.detached(priority: Task.currentPriority) {
-            try await store.append(query) { snapshot in try planner.plan(batch, documents: documents, snapshot: snapshot, state: known) }
+            try await store.append(query) { snapshot in try planner.plan(batch, submissions: submissions, snapshot: snapshot, state: known) }
         }.value
         state = outcome.state
         guard let receipt = outcome.mirrored else { preconditionFailure("a mirrored batch that is written has a receipt") }
         return receipt
     }
+}
+
+/// A batch of commits to mirror, with the work done ahead of its write (`Ledger.prepare(_:)`).
+public struct PreparedMirrorBatch: Sendable {
+    /// The batch as served.
+    public let batch: MirrorBatch
+    let submissions: [CommitSubmission]
 }

@@ -85,7 +85,7 @@ struct MirrorPlanner<Domain: LedgerDomain>: Sendable {
     }
 
     func plan(
-        _ batch: MirrorBatch, documents: [CommitDocument], snapshot: AppendSnapshot, state initial: LedgerState<Domain.State>
+        _ batch: MirrorBatch, submissions: [CommitSubmission], snapshot: AppendSnapshot, state initial: LedgerState<Domain.State>
     ) throws -> (AppendPlan, AppendPlanner<Domain>.Outcome) {
         var state = initial
         for stored in snapshot.tail where stored.position >= state.size {
@@ -99,7 +99,8 @@ struct MirrorPlanner<Domain: LedgerDomain>: Sendable {
         var notes = batch.checkpoints[...]
         var receipt: MirrorReceipt?
 
-        for (commit, document) in zip(batch.commits, documents) {
+        for (commit, submission) in zip(batch.commits, submissions) {
+            let document = submission.document
             guard commit.first == frontier.size else {
                 throw MirrorRefusal.notContiguous("a commit starts at \(commit.first), the log ends at \(frontier.size)")
             }
@@ -113,21 +114,11 @@ struct MirrorPlanner<Domain: LedgerDomain>: Sendable {
             let recorded: [RecordedEvent]
             do {
                 recorded = try admission.admit(
-                    CommitSubmission(document: document, signature: commit.signature, received: commit.recordedAt),
-                    position: commit.first, recordedAt: commit.recordedAt, state: &state, versions: &versions)
+                    submission, position: commit.first, recordedAt: commit.recordedAt, state: &state, versions: &versions)
             } catch {
                 throw MirrorRefusal.refusedCommit(position: commit.first, commit: commit, reason: error)
             }
-            let rendered = RenderedEntry.all(of: document, from: commit.first, recordedAt: commit.recordedAt)
-            for (event, entry) in zip(recorded, rendered) {
-                plan.entries.append(
-                    StoredEntry(
-                        position: event.position, stream: event.stream, version: event.version, type: event.type,
-                        recordedAt: commit.recordedAt, commit: document.id, bytes: entry.bytes, leafHash: entry.leaf))
-                frontier.append(entry.leaf) { node, hash in
-                    if NodeStorage.isStored(node) { plan.nodes.append((node, hash)) }
-                }
-            }
+            plan.addEntries(of: document, recorded: recorded, recordedAt: commit.recordedAt, prepared: submission.prepared, frontier: &frontier)
             plan.commits.append(
                 StoredCommit(
                     id: document.id, bytes: document.bytes, signature: commit.signature, organisation: document.organisation,
