@@ -128,19 +128,29 @@ enum WitnessBenchmark {
                 }
                 return Double(events) / Date().timeIntervalSince(start)
             }
-            // Alternating rounds, so that both meet the same state of the machine.
+            // Alternating rounds in ABBA order, so that both meet the same state of the machine
+            // and of the ledger, which grows as they go.
             var alone: [Double] = []
             var cosigned: [Double] = []
             var collected = 0
             let round = Double(seconds) / 6
-            for _ in 0..<3 {
-                alone.append(try await appendFor(round))
+            func cosigning() async throws -> Double {
                 let collector = CosignatureCollector(store: store, registry: { await ledger.registry }, cadence: .seconds(1), logger: quiet)
                 let running = Task { try await collector.run() }
-                cosigned.append(try await appendFor(round))
+                let rate = try await appendFor(round)
                 running.cancel()
                 _ = await running.result
                 collected += collector.statuses.values.filter { $0.cosignedSize != nil }.count
+                return rate
+            }
+            for index in 0..<3 {
+                if index % 2 == 0 {
+                    alone.append(try await appendFor(round))
+                    cosigned.append(try await cosigning())
+                } else {
+                    cosigned.append(try await cosigning())
+                    alone.append(try await appendFor(round))
+                }
             }
             let plain = alone.reduce(0, +) / Double(alone.count)
             let with = cosigned.reduce(0, +) / Double(cosigned.count)

@@ -144,8 +144,12 @@ public final class PostgresLedgerStore: LedgerStore, Service {
             let streams = Array(query.streams)
             for stream in streams { versions[stream] = .empty }
             let rows = try await connection.query(
+                // One index lookup per stream, not a scan of each stream's entries.
                 """
-                SELECT stream, MAX(version), MAX(position) FROM ledger_entries WHERE stream = ANY(\(streams)) GROUP BY stream
+                SELECT s.stream, e.version, e.position FROM unnest(\(streams)::text[]) AS s(stream)
+                CROSS JOIN LATERAL (
+                    SELECT version, position FROM ledger_entries WHERE stream = s.stream ORDER BY version DESC LIMIT 1
+                ) AS e
                 """, logger: logger)
             for try await (stream, version, position) in rows.decode((String, Int64, Int64).self) {
                 versions[stream] = StreamHead(

@@ -118,15 +118,12 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try NodeStorage.frontier(size: size, from: try Self.hashes(of: NodeStorage.storedFrontierNodes(forSize: size), db))
             }
         var versions: [String: StreamHead] = [:]
-        for chunk in Array(query.streams).chunked(500) {
-            for stream in chunk { versions[stream] = .empty }
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT stream, MAX(version), MAX(position) FROM ledger_entries WHERE stream IN (\(marks)) GROUP BY stream",
-                arguments: StatementArguments(Array(chunk)))
-            while let row = try rows.next() {
-                versions[try row.decode(String.self, atIndex: 0)] = try StoredRow.head(row)
-            }
+        // One index lookup per stream: `MAX(version) … GROUP BY stream` would read every entry
+        // of each stream, so appends to a long stream would slow down as it grows.
+        let headStatement = try db.cachedStatement(
+            sql: "SELECT stream, version, position FROM ledger_entries WHERE stream = ? ORDER BY version DESC LIMIT 1")
+        for stream in query.streams {
+            versions[stream] = try Row.fetchOne(headStatement, arguments: [stream]).map(StoredRow.head) ?? .empty
         }
         var existing: [CommitID: StoredCommit] = [:]
         let commitStatement = try db.cachedStatement(sql: "SELECT * FROM ledger_commits WHERE id = ?")

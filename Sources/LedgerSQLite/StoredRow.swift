@@ -43,7 +43,7 @@ enum StoredRow {
         return (node, try hash(row, 1, "ledger_nodes.hash of \(node)", position: node.firstLeaf))
     }
 
-    /// `stream, MAX(version), MAX(position)` of one stream.
+    /// `stream, version, position` of a stream's last entry.
     static func head(_ row: Row) throws -> StreamHead {
         let version = try unsigned(row.decode(Int64.self, atIndex: 1), column: "ledger_entries.version", position: nil)
         let position = try self.position(row.decode(Int64.self, atIndex: 2), column: "ledger_entries.position")
