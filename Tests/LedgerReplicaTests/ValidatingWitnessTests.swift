@@ -1,6 +1,9 @@
+import ChainProjections
 import ChainServer
 import Foundation
+import GRDB
 import Hummingbird
+import HummingbirdTesting
 import LedgerCore
 import LedgerReplica
 import LedgerSQLite
@@ -85,6 +88,28 @@ struct ValidatingWitnessTests {
                 #expect(try Checkpoint(text: note.text).size == size)
                 let policy = try #require(await service.ledger.registry.witnessPolicy)
                 #expect(policy.accepts(note) && policy.cosigners(of: note).isSuperset(of: ["brug", "hoeksteen"]))
+
+                // The coordinator's overview and /metrics show each witness's last cosigned size.
+                let tokens = AccessTokens(store: try SQLiteAccessTokenStore.inMemory())
+                let watching = LedgerService(
+                    ledger: service.ledger, projector: try Projector(database: DatabaseQueue(), store: service.store), tokens: tokens,
+                    collector: later, logger: logger)
+                let auditor = try await tokens.issue(organisation: coordinator, person: "coördinator", role: .auditor, validFor: 1)
+                let app = buildApplication(service: watching, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
+                try await app.test(.router) { client in
+                    let headers: HTTPFields = [.authorization: "Bearer \(auditor)"]
+                    let overview = String(buffer: try await client.execute(uri: "/", method: .get, headers: headers).body)
+                    for name in ["brug", "hoeksteen"] {
+                        #expect(overview.contains("<tr><td>\(name) (validerend / validating)</td><td>\(coordinator)</td><td>\(size)</td>"), "\(overview)")
+                    }
+                    #expect(overview.contains("<tr><td>uwv</td><td>\(coordinator)</td><td>\(size)</td>"))
+                    let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: headers).body)
+                    for name in ["brug", "hoeksteen", "uwv"] {
+                        let line = metrics.split(separator: "\n").first { $0.hasPrefix("chainledger_witness_cosigned_size{witness=\"\(name)\"}") }
+                        #expect(line.flatMap { Double($0.split(separator: " ").last ?? "") } == Double(size), "\(metrics)")
+                        #expect(metrics.contains("chainledger_witness_cosigned_at_seconds{witness=\"\(name)\"}"))
+                    }
+                }
                 group.cancelAll()
             }
         }
