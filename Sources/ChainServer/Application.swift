@@ -8,14 +8,18 @@ import NIOCore
 import Prometheus
 public import ServiceLifecycle
 
-/// Where the server listens.
+/// Where the server listens, and the limits it keeps clients to.
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
+    public var connections: ConnectionLimits
+    public var requests: RequestLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, connections: ConnectionLimits = .init(), requests: RequestLimits = .init()) {
         self.host = host
         self.port = port
+        self.connections = connections
+        self.requests = requests
     }
 }
 
@@ -29,12 +33,14 @@ enum MetricsRegistry {
 }
 
 /// The router: the health check, the API, the dashboard, the OpenAPI document and `/metrics`.
-public func buildRouter(service: LedgerService) -> Router<LedgerRequestContext> {
+public func buildRouter(service: LedgerService, limits: RequestLimits = .init()) -> Router<LedgerRequestContext> {
     _ = MetricsRegistry.shared
     let router = Router(context: LedgerRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
+    if let rate = limits.perAddress { router.add(middleware: RequestLimitMiddleware(.address, rate)) }
     router.add(middleware: TokenAuthenticator(tokens: service.tokens))
+    if let rate = limits.perToken { router.add(middleware: RequestLimitMiddleware(.token, rate)) }
     if let replica = service.replica { router.add(middleware: HeldEvidenceMiddleware(replica: replica)) }
     router.get("health") { _, _ -> Response in
         let size = try await service.store.size()
@@ -66,7 +72,9 @@ public func buildApplication(
     service: LedgerService, settings: ServerSettings, logger: Logger,
     services: [any Service] = []
 ) -> some ApplicationProtocol {
-    Application(router: buildRouter(service: service), configuration: settings.configuration, services: services + [service], logger: logger)
+    Application(
+        router: buildRouter(service: service, limits: settings.requests), server: settings.connections.server(logger: logger),
+        configuration: settings.configuration, services: services + [service], logger: logger)
 }
 
 /// The application over a ledger that can only be opened once `services` run: a ledger in
@@ -77,8 +85,10 @@ public func buildApplication(
     settings: ServerSettings, logger: Logger, services: [any Service],
     opening open: @escaping @Sendable () async throws -> LedgerService
 ) -> some ApplicationProtocol {
-    let opening = LedgerOpening(open: open)
-    var app = Application(responder: opening.responder, configuration: settings.configuration, services: services + [opening], logger: logger)
+    let opening = LedgerOpening(open: open, limits: settings.requests)
+    var app = Application(
+        responder: opening.responder, server: settings.connections.server(logger: logger), configuration: settings.configuration,
+        services: services + [opening], logger: logger)
     app.beforeServerStarts { _ = try await opening.opened() }
     return app
 }

@@ -10,8 +10,11 @@ final class LedgerOpening: Service, Sendable {
     /// The opened service, once; or what opening threw.
     private let outcome = AsyncThrowingStream.makeStream(of: LedgerService.self)
 
-    init(open: @escaping @Sendable () async throws -> LedgerService) {
+    private let limits: RequestLimits
+
+    init(open: @escaping @Sendable () async throws -> LedgerService, limits: RequestLimits) {
         self.open = open
+        self.limits = limits
     }
 
     /// Answers with the opened service's router.
@@ -27,7 +30,7 @@ final class LedgerOpening: Service, Sendable {
             if error is CancellationError { return }
             throw error
         }
-        router.withLockedValue { $0 = buildRouter(service: service).buildResponder() }
+        router.withLockedValue { $0 = buildRouter(service: service, limits: limits).buildResponder() }
         outcome.continuation.yield(service)
         outcome.continuation.finish()
         try await service.run()

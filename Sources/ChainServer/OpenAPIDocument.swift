@@ -116,9 +116,11 @@ enum OpenAPIDocument {
             var entry: [String: Any] = [
                 "summary": operation.summary,
                 "responses": Dictionary(
-                    uniqueKeysWithValues: (operation.responses.merging([401: "No valid token"]) { first, _ in first }
-                        .filter { operation.authenticated || $0.key != 401 })
-                        .map { ("\($0.key)", ["description": $0.value]) }),
+                    uniqueKeysWithValues: (operation.responses.merging([
+                        401: "No valid token", 429: "Too many requests from this address or with this token (Retry-After says when to try again)",
+                    ]) { first, _ in first }
+                    .filter { operation.authenticated || $0.key != 401 })
+                    .map { ("\($0.key)", ["description": $0.value]) }),
             ]
             if !operation.parameters.isEmpty {
                 entry["parameters"] = operation.parameters.map {

@@ -2,16 +2,19 @@ import Foundation
 public import Hummingbird
 public import HummingbirdAuth
 public import LedgerCore
-import NIOCore
+public import NIOCore
 
 /// The request context: Hummingbird's core context plus the bearer token's identity.
-public struct LedgerRequestContext: AuthRequestContext, RequestContext {
+public struct LedgerRequestContext: AuthRequestContext, RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: AccessIdentity?
+    /// The client's address, for the per-address request limit.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         identity = nil
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// Refuses requests without a valid token.

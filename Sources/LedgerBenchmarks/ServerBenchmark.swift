@@ -71,7 +71,8 @@ enum ServerBenchmark {
         let service = LedgerService(ledger: ledger, projector: projector, tokens: tokens)
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let app = buildApplication(service: service, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
+        // Its clients share one address and one token: no request limits.
+        let app = buildApplication(service: service, settings: ServerSettings(host: "127.0.0.1", port: 0, requests: .none), logger: logger)
         let tokenFor = tokenOf
         let httpCommits = Array(big.suffix(batches))
         let writes = singles

@@ -100,7 +100,8 @@ struct ValidatingWitnessTests {
                     let headers: HTTPFields = [.authorization: "Bearer \(auditor)"]
                     let overview = String(buffer: try await client.execute(uri: "/", method: .get, headers: headers).body)
                     for name in ["brug", "hoeksteen"] {
-                        #expect(overview.contains("<tr><td>\(name) (validerend / validating)</td><td>\(coordinator)</td><td>\(size)</td>"), "\(overview)")
+                        #expect(
+                            overview.contains("<tr><td>\(name) (validerend / validating)</td><td>\(coordinator)</td><td>\(size)</td>"), "\(overview)")
                     }
                     #expect(overview.contains("<tr><td>uwv</td><td>\(coordinator)</td><td>\(size)</td>"))
                     let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: headers).body)

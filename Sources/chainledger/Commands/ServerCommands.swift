@@ -71,13 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
                 ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source),
                 replica: ReplicaServing(source: origin, evidenceFiles: { Replica<CLIDomain>.evidenceFiles(beside: path) }), witness: witness,
                 logger: Self.logger)
-            try await Self.serve(service, host: listen.host, port: listen.port)
+            try await Self.serve(service, settings: listen.settings)
             return
         }
         let (services, openStore) = try Self.servedStore(source)
         let (ledgerKey, projections, access) = (ledgerKey, projections, access)
         let cadence = Duration.milliseconds(Int64(witnessCadence * 1000))
-        try await Self.serve(host: listen.host, port: listen.port, services: services) {
+        try await Self.serve(settings: listen.settings, services: services) {
             try await Self.service(
                 source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access, witnessCadence: cadence)
         }
@@ -120,16 +120,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Serves the ledger that `open` opens once `services` run, until SIGINT or SIGTERM.
     static func serve(
-        host: String, port: Int, services: [any Service],
+        settings: ServerSettings, services: [any Service],
         opening open: @escaping @Sendable () async throws -> LedgerService
     ) async throws {
-        let app = buildApplication(settings: ServerSettings(host: host, port: port), logger: logger, services: services, opening: open)
+        let app = buildApplication(settings: settings, logger: logger, services: services, opening: open)
         try await app.runService()
     }
 
     /// Serves an open service until SIGINT or SIGTERM.
-    static func serve(_ service: LedgerService, host: String, port: Int) async throws {
-        let app = buildApplication(service: service, settings: ServerSettings(host: host, port: port), logger: logger)
+    static func serve(_ service: LedgerService, settings: ServerSettings) async throws {
+        let app = buildApplication(service: service, settings: settings, logger: logger)
         try await app.runService()
     }
 
@@ -187,7 +187,7 @@ struct DemoCommand: AsyncParsableCommand {
                 Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
 
                 """.utf8))
-        try await ServeCommand.serve(service, host: listen.host, port: listen.port)
+        try await ServeCommand.serve(service, settings: listen.settings)
     }
 }
 
@@ -281,8 +281,41 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-/// Where a server listens.
+/// Where a server listens, and the limits it keeps its clients to.
 struct ListenOptions: ParsableArguments {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: ArgumentHelp("A connection with no request under way is closed after this long.", valueName: "SECONDS"))
+    var idleTimeout = 30
+    @Option(help: ArgumentHelp("A new connection must send its first request's head within this long.", valueName: "SECONDS"))
+    var headerTimeout = 10
+    @Option(help: ArgumentHelp("A request must send its whole body within this long of its head.", valueName: "SECONDS"))
+    var bodyTimeout = 60
+    @Option(help: ArgumentHelp("Connections open at once; one over it is answered 503 and closed.", valueName: "N"))
+    var maxConnections = 512
+    @Option(help: ArgumentHelp("Requests a second from one address, twice that at once (0: no limit).", valueName: "N"))
+    var requestsPerAddress = 200
+    @Option(help: ArgumentHelp("Requests a second with one access token, twice that at once (0: no limit).", valueName: "N"))
+    var requestsPerToken = 100
+
+    func validate() throws {
+        guard idleTimeout > 0, headerTimeout > 0, bodyTimeout > 0 else {
+            throw ValidationError("--idle-timeout, --header-timeout and --body-timeout must be at least 1 second")
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
+        guard requestsPerAddress >= 0, requestsPerToken >= 0 else {
+            throw ValidationError("--requests-per-address and --requests-per-token must be 0 (no limit) or more")
+        }
+    }
+
+    var settings: ServerSettings {
+        ServerSettings(
+            host: host, port: port,
+            connections: ConnectionLimits(
+                idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+                maxConnections: maxConnections),
+            requests: RequestLimits(
+                perAddress: requestsPerAddress > 0 ? .init(perSecond: Double(requestsPerAddress)) : nil,
+                perToken: requestsPerToken > 0 ? .init(perSecond: Double(requestsPerToken)) : nil))
+    }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import Metrics
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// How many requests a client may make: per address (before its token is looked up, so that a
+/// flood without a valid token costs little) and per token. Each is a token bucket: `perSecond`
+/// sustained, up to `burst` at once. Over it, a request is answered 429 with `Retry-After`.
+public struct RequestLimits: Sendable, Equatable {
+    public struct Rate: Sendable, Equatable {
+        public var perSecond: Double
+        public var burst: Int
+
+        public init(perSecond: Double, burst: Int? = nil) {
+            self.perSecond = perSecond
+            self.burst = burst ?? max(1, Int(perSecond * 2))
+        }
+    }
+
+    /// Requests from one remote address; `nil`: no limit.
+    public var perAddress: Rate?
+    /// Requests with one access token; `nil`: no limit.
+    public var perToken: Rate?
+
+    public init(perAddress: Rate? = Rate(perSecond: 200), perToken: Rate? = Rate(perSecond: 100)) {
+        self.perAddress = perAddress
+        self.perToken = perToken
+    }
+
+    /// No limits (a benchmark whose clients share one address).
+    public static let none = RequestLimits(perAddress: nil, perToken: nil)
+}
+
+/// Token buckets by key (an address or a token), forgotten once full again.
+final class RateBuckets: Sendable {
+    struct Bucket {
+        var tokens: Double
+        var at: ContinuousClock.Instant
+    }
+
+    let rate: RequestLimits.Rate
+    private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
+
+    init(_ rate: RequestLimits.Rate) {
+        self.rate = rate
+    }
+
+    /// Takes one request from `key`'s bucket; returns the seconds to wait when it is empty.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Double? {
+        let rate = rate
+        return buckets.withLockedValue { buckets in
+            var bucket = buckets[key] ?? Bucket(tokens: Double(rate.burst), at: now)
+            let elapsed = now - bucket.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(Double(rate.burst), bucket.tokens + seconds * rate.perSecond)
+            bucket.at = now
+            guard bucket.tokens >= 1 else {
+                buckets[key] = bucket
+                return (1 - bucket.tokens) / rate.perSecond
+            }
+            bucket.tokens -= 1
+            buckets[key] = bucket
+            if buckets.count > 10_000 {
+                // Keys whose bucket would be full again hold nothing worth keeping.
+                let full = Double(rate.burst) / rate.perSecond
+                buckets = buckets.filter { _, bucket in
+                    let idle = now - bucket.at
+                    return Double(idle.components.seconds) < full
+                }
+            }
+            return nil
+        }
+    }
+}
+
+/// Answers 429 to a client over its limit: by remote address, or by access token.
+struct RequestLimitMiddleware: RouterMiddleware {
+    typealias Context = LedgerRequestContext
+    enum Key { case address, token }
+
+    let key: Key
+    let buckets: RateBuckets
+    private static let refused = Counter(label: "chainledger_requests_limited_total")
+
+    init(_ key: Key, _ rate: RequestLimits.Rate) {
+        self.key = key
+        buckets = RateBuckets(rate)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let name: String
+        switch key {
+        case .address:
+            name = context.remoteAddress?.ipAddress ?? "unknown"
+        case .token:
+            guard let identity = context.identity else { return try await next(request, context) }
+            name = identity.token
+        }
+        guard let wait = buckets.take(name) else { return try await next(request, context) }
+        Self.refused.increment()
+        let what = key == .address ? "from this address" : "with this token"
+        let limit = key == .address ? "--requests-per-address" : "--requests-per-token"
+        let body = ByteBuffer(
+            string: """
+                {"error":{"status":429,"code":"too-many-requests","message":"more than \(Int(buckets.rate.perSecond)) requests a second \
+                \(what) (\(limit)); try again in \(Int(wait.rounded(.up))) s"}}
+                """)
+        return Response(
+            status: .tooManyRequests,
+            headers: [.contentType: "application/json; charset=utf-8", .retryAfter: "\(max(1, Int(wait.rounded(.up))))"],
+            body: .init(byteBuffer: body))
+    }
+}
