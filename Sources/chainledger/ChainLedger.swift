@@ -19,7 +19,8 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             CommandGroup(
                 name: "Ledger",
                 subcommands: [
-                    KeygenCommand.self, InitCommand.self, SampleCommand.self, AppendCommand.self, LogCommand.self, CommitsCommand.self,
+                    KeygenCommand.self, InitCommand.self, SampleCommand.self, AppendCommand.self, SubmitCommand.self, LogCommand.self,
+                    CommitsCommand.self,
                     VerifyCommand.self, CheckpointCommand.self, ProveCommand.self,
                 ]),
             CommandGroup(

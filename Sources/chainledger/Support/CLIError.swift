@@ -11,6 +11,13 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
+/// A commit sent to a server that gave no answer, however often it was sent: exit status 75
+/// (EX_TEMPFAIL), so that a script can tell it from a refusal.
+struct UnknownOutcome: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// An integrity failure found by `verify` or `copy`: exit status 2.
 struct IntegrityFailure: Error, CustomStringConvertible {
     let description: String

@@ -19,12 +19,19 @@ struct RemoteLedger: CommitTarget {
         return try await send(request).0
     }
 
+    /// No answer came back: the request may or may not have reached the server.
+    struct NoAnswer: Error, CustomStringConvertible {
+        let base: URL
+        let reason: String
+        var description: String { "cannot reach \(base): \(reason)" }
+    }
+
     private func send(_ request: URLRequest) async throws -> (Data, Int) {
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await URLSession.shared.data(for: request)
         } catch {
-            throw CLIError("cannot reach \(base): \(error.localizedDescription)")
+            throw NoAnswer(base: base, reason: error.localizedDescription)
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
@@ -75,15 +82,53 @@ struct RemoteLedger: CommitTarget {
         return (version, last.entries.first?.position)
     }
 
+    /// Pauses before sending a commit again whose answer was lost.
+    static let resendPauses: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2)]
+
+    /// Submits the signed commit. When no answer comes back, the server may have recorded it
+    /// all the same, so the same signed bytes are sent again (a commit the ledger holds is
+    /// answered as a duplicate, never appended twice), and what happened is said on standard
+    /// error. When no attempt gets an answer, the outcome is unknown: the signed commit is kept
+    /// in a file that `chainledger submit` sends again unchanged.
     func append(_ commit: SignedCommit) async throws -> AppendReceipt {
         var request = URLRequest(url: base.appendingPathComponent("api/commits"))
         request.httpMethod = "POST"
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: [
-            "signed": Data(commit.bytes).base64EncodedString(), "signature": Data(commit.signature).base64EncodedString(),
-        ])
-        let (data, _) = try await send(request)
+        request.httpBody = SignedCommitFile.body(commit)
+        var lost: NoAnswer?
+        for pause in [Duration.zero] + Self.resendPauses {
+            if let lost {
+                Terminal.printError("no answer to commit \(CommitID(of: commit.bytes).hex) (\(lost.reason)); sending the same signed commit again")
+                try await Task.sleep(for: pause)
+            }
+            let data: Data
+            do {
+                data = try await send(request).0
+            } catch let error as NoAnswer {
+                lost = error
+                continue
+            }
+            let receipt = try Self.receipt(data)
+            if lost != nil {
+                Terminal.printError(
+                    receipt.duplicate
+                        ? "the ledger already held commit \(CommitID(of: commit.bytes).hex): an earlier attempt was recorded and its answer lost"
+                        : "commit \(CommitID(of: commit.bytes).hex) is recorded now; the earlier attempts were not")
+            }
+            return receipt
+        }
+        let kept = try SignedCommitFile.keep(commit)
+        throw UnknownOutcome(
+            """
+            the outcome is unknown: commit \(CommitID(of: commit.bytes).hex) was sent \(Self.resendPauses.count + 1) times and no answer came back \
+            (\(lost?.reason ?? "")), so it may or may not be in the ledger. Its signed bytes are kept in \(kept): \
+            `chainledger submit \(kept) --server \(base) --token …` sends them again unchanged and says which it was. \
+            Do not run the command again: that signs a new commit.
+            """)
+    }
+
+    static func receipt(_ data: Data) throws -> AppendReceipt {
         struct Receipt: Decodable {
             let commit: String
             let first: UInt64

@@ -3,11 +3,9 @@ import ChainDomain
 import Foundation
 import LedgerCore
 
-/// Options of the commands that sign and submit a commit: to a ledger file (`--ledger`), a ledger
-/// in PostgreSQL (`--postgres` or `CHAINLEDGER_POSTGRES`) or a server (`--server`, with a bearer
-/// token). Either way the commit is signed here, with the organisation's key; the private key
-/// never leaves this machine.
-struct TargetOptions: ParsableArguments {
+/// Where a commit goes: a ledger file (`--ledger`), a ledger in PostgreSQL (`--postgres` or
+/// `CHAINLEDGER_POSTGRES`) or a server (`--server`, with a bearer token).
+struct DestinationOptions: ParsableArguments {
     @OptionGroup var location: LedgerLocationOptions
 
     @Option(help: ArgumentHelp("A ChainLedger server to submit to instead, e.g. http://127.0.0.1:8080.", valueName: "URL"))
@@ -23,22 +21,12 @@ struct TargetOptions: ParsableArguments {
                 + "(default: the ledger file's path, or the database's name, followed by .ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
 
-    @Option(help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))
-    var org: String
-
-    @Option(help: ArgumentHelp("The organisation's private key file (from `keygen`).", valueName: "KEYFILE"))
-    var key: String
-
     func validate() throws {
         let named = [location.ledger != nil, location.postgres != nil, server != nil].filter { $0 }.count
         guard named == 1 || (named == 0 && LedgerSource.environmentURL != nil) else {
             throw ValidationError("give one of --ledger DB, --postgres URL or --server URL")
         }
         _ = try remote()
-    }
-
-    func signingKey() throws -> SigningKey {
-        try KeyFile.readPrivate(key)
     }
 
     /// Where commits go.
@@ -58,6 +46,27 @@ struct TargetOptions: ParsableArguments {
         }
         return RemoteLedger(base: url, token: token)
     }
+}
+
+/// Options of the commands that sign and submit a commit: where it goes, and who signs it. The
+/// commit is signed here, with the organisation's key; the private key never leaves this machine.
+struct TargetOptions: ParsableArguments {
+    @OptionGroup var destination: DestinationOptions
+
+    @Option(help: ArgumentHelp("The organisation that signs the commit.", valueName: "ORG"))
+    var org: String
+
+    @Option(help: ArgumentHelp("The organisation's private key file (from `keygen`).", valueName: "KEYFILE"))
+    var key: String
+
+    var location: LedgerLocationOptions { destination.location }
+
+    func signingKey() throws -> SigningKey {
+        try KeyFile.readPrivate(key)
+    }
+
+    /// Where commits go.
+    func open() async throws -> any CommitTarget { try await destination.open() }
 }
 
 /// A ledger that commits can be submitted to.

@@ -19,6 +19,8 @@ enum Terminal {
         switch error {
         case let failure as IntegrityFailure:
             fail(failure.description, status: 2)
+        case let unknown as UnknownOutcome:
+            fail(unknown.description, status: 75)
         case let error as LedgerError:
             fail(error.commandLineAdvice.map { "\(error); \($0)" } ?? "\(error)", status: 1)
         case is ExitCode, is CleanExit, is ValidationError:
