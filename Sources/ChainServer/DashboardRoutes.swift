@@ -1,6 +1,7 @@
 import ChainDomain
 import ChainProjections
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import LedgerCore
@@ -35,7 +36,9 @@ struct DashboardRoutes {
         // Only a path on this server: never a redirect elsewhere.
         let next = request.uri.queryParameters.get("next").map { String($0) } ?? "/"
         let location = next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/"
-        var response = Response(status: .seeOther, headers: [.location: location], body: ResponseBody())
+        var headers = Self.securityHeaders
+        headers[.location] = location
+        var response = Response(status: .seeOther, headers: headers, body: ResponseBody())
         response.setCookie(Cookie(name: "chainledger_token", value: String(token), path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -177,6 +180,19 @@ struct DashboardRoutes {
         } catch {
             throw APIError(.internalServerError, "dashboard-templates", error.description)
         }
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        var headers = securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+
+    /// The headers of every dashboard answer: no scripts, no frames, nothing loaded from
+    /// elsewhere (the pages carry their styles and drawings inline), forms only to this server,
+    /// and no `Referer`, so that no address of the dashboard leaves it.
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        .xContentTypeOptions: "nosniff",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        .cacheControl: "no-store",
+    ]
 }

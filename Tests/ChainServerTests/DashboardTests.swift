@@ -11,6 +11,7 @@ struct DashboardTests {
         try await fixture.app.test(.router) { client in
             let page = try await client.execute(uri: "/", method: .get)
             #expect(page.status == .unauthorized && page.text.contains("<form method=\"get\" action=\"/login\">"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             #expect(!page.text.contains("Gemeente Heuvelstad"), "nothing of the ledger shows before signing in")
             let unknown = try await client.execute(uri: "/login?token=clt_nope_nope", method: .get)
             #expect(unknown.status == .unauthorized && unknown.text.contains("unknown, expired or revoked"))
@@ -23,6 +24,7 @@ struct DashboardTests {
         try await fixture.app.test(.router) { client in
             let login = try await client.execute(uri: "/login?token=\(fixture.coordinator)", method: .get)
             #expect(login.status == .seeOther && login.headers[.location] == "/")
+            #expect(login.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "the token in the address never leaves as a Referer")
             let cookie = try #require(login.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let value = try #require(cookie.split(separator: ";").first)
@@ -63,6 +65,10 @@ struct DashboardTests {
                 #expect(page.headers[.contentType] == "text/html; charset=utf-8")
                 #expect(page.text.contains("<input name=\"as_of\""), "\(uri) has the position/date picker")
                 #expect(!page.text.contains("<script"), "\(uri) needs no script")
+                let policy = page.headers[.contentSecurityPolicy] ?? ""
+                #expect(
+                    policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'") && !policy.contains("script-src"), "\(uri)")
+                #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer" && page.headers[.xContentTypeOptions] == "nosniff")
                 for text in expected {
                     #expect(page.text.contains(text), "\(uri) shows \(text)")
                 }
