@@ -37,7 +37,22 @@ struct APIRoutes {
         api.get("audit/{decision}", use: audit)
         api.get("method-health", use: health)
         api.get("tokens", use: tokens)
+        api.post("login-links", use: loginLink)
         api.get("replica", use: replicaState)
+    }
+
+    /// A one-time link that signs the dashboard in with the presented token (as a bearer
+    /// header, never in an address): `{"link": "/login?code=cll_…", "expiresInSeconds": 300}`.
+    func loginLink(request: Request, context: LedgerRequestContext) async throws -> Response {
+        _ = try context.requireReader()
+        guard let secret = request.headers.bearer?.token, let code = try await service.tokens.loginCode(for: secret) else {
+            throw APIError(.unauthorized, "bearer-only", "ask for a sign-in link with the token as a bearer header (Authorization: Bearer clt_…)")
+        }
+        struct Link: Encodable {
+            let link: String
+            let expiresInSeconds: Int
+        }
+        return try JSON.response(Link(link: "/login?code=\(code)", expiresInSeconds: Int(AccessTokens.loginCodeLifetime)), status: .created)
     }
 
     /// The issued tokens (never their secrets): coordinators only.

@@ -91,6 +91,40 @@ public final class AccessTokens: Sendable {
         return revoked
     }
 
+    /// How long a one-time login link can be used.
+    public static let loginCodeLifetime: TimeInterval = 300
+
+    /// A one-time login code (`cll_…`) for the holder of `secret`, usable once within five
+    /// minutes: `/login?code=…` then keeps the token in the browser's cookie, so that the
+    /// long-lived secret never appears in an address, a browser's history or a server log. The
+    /// store keeps the code's hash and the secret sealed with a key derived from the code; nil
+    /// when the secret is not a valid token.
+    public func loginCode(for secret: String, now: Date = Date()) async throws -> String? {
+        guard try await identity(for: secret, now: now) != nil else { return nil }
+        let code = "cll_\(Self.random(24))"
+        let sealed = try AES.GCM.seal(Data(secret.utf8), using: Self.sealingKey(code)).combined ?? Data()
+        try await store.keep(
+            StoredLoginCode(codeHash: Self.hash(code), sealedSecret: [UInt8](sealed), expiresAt: now.addingTimeInterval(Self.loginCodeLifetime)))
+        return code
+    }
+
+    /// The token secret a login code was made for, once: nil when the code is unknown, used,
+    /// expired, or its token is no longer valid.
+    public func redeem(loginCode code: String, now: Date = Date()) async throws -> String? {
+        guard code.hasPrefix("cll_"), let sealed = try await store.redeem(codeHash: Self.hash(code), at: now),
+            let box = try? AES.GCM.SealedBox(combined: Data(sealed)),
+            let opened = try? AES.GCM.open(box, using: Self.sealingKey(code))
+        else { return nil }
+        let secret = String(decoding: opened, as: UTF8.self)
+        return try await identity(for: secret, now: now) != nil ? secret : nil
+    }
+
+    /// The key that seals a login code's secret: derived from the code, which only its holder has.
+    private static func sealingKey(_ code: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: Data(code.utf8)), info: Data("chainledger login code".utf8), outputByteCount: 32)
+    }
+
     /// Every token, oldest first (never the secrets).
     public func list() async throws -> [AccessTokenRecord] {
         try await store.list().map {

@@ -9,13 +9,17 @@ struct LoginView {
     let enterToken: Bool
     let refused: Bool
     let signIn: Bool
+    let usedLink: Bool
+    let tokenInAddress: Bool
 
-    enum Reason { case enterToken, refused, signIn }
+    enum Reason { case enterToken, refused, signIn, usedLink, tokenInAddress }
 
     init(_ reason: Reason) {
         enterToken = reason == .enterToken
         refused = reason == .refused
         signIn = reason == .signIn
+        usedLink = reason == .usedLink
+        tokenInAddress = reason == .tokenInAddress
     }
 }
 

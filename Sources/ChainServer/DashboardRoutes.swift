@@ -15,6 +15,7 @@ struct DashboardRoutes {
 
     func register(on router: Router<LedgerRequestContext>) {
         router.get("login", use: login)
+        router.post("login", use: signIn)
         router.get("/", use: overview)
         router.get("chains/{chain}", use: chain)
         router.get("kpis/{kpi}", use: kpi)
@@ -24,22 +25,40 @@ struct DashboardRoutes {
         router.get("audit/{decision}", use: audit)
     }
 
-    /// Keeps the token in an HttpOnly cookie and goes to the overview, or to `next` (a path on
-    /// this server, so a link can open any page).
+    /// `GET /login?code=…`: a one-time login link (`chainledger token issue --login-link`, the
+    /// demo, or `POST /api/login-links`) keeps its token in an HttpOnly cookie and goes to the
+    /// overview, or to `next`. A token itself in the address is refused: it would stay in the
+    /// browser's history and in logs.
     func login(request: Request, context: LedgerRequestContext) async throws -> Response {
-        guard let token = request.uri.queryParameters.get("token"), !token.isEmpty else {
-            return try Self.loginPage(.enterToken)
+        if let code = request.uri.queryParameters.get("code"), !code.isEmpty {
+            guard let secret = try await service.tokens.redeem(loginCode: String(code)) else { return try Self.loginPage(.usedLink) }
+            return Self.signedIn(secret, next: request.uri.queryParameters.get("next").map { String($0) })
         }
-        guard try await service.tokens.identity(for: String(token)) != nil else {
-            return try Self.loginPage(.refused)
-        }
-        // Only a path on this server: never a redirect elsewhere.
-        let next = request.uri.queryParameters.get("next").map { String($0) } ?? "/"
+        if request.uri.queryParameters.get("token") != nil { return try Self.loginPage(.tokenInAddress) }
+        return try Self.loginPage(.enterToken)
+    }
+
+    /// `POST /login` from the sign-in form (`token`, and `next`), so that the token travels in
+    /// the body, never in an address.
+    func signIn(request: Request, context: LedgerRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 14)
+        var form = URLComponents()
+        form.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
+        let field = { (name: String) in form.queryItems?.first { $0.name == name }?.value }
+        guard let token = field("token")?.trimmingCharacters(in: .whitespaces), !token.isEmpty else { return try Self.loginPage(.enterToken) }
+        guard try await service.tokens.identity(for: token) != nil else { return try Self.loginPage(.refused) }
+        return Self.signedIn(token, next: field("next"))
+    }
+
+    /// Keeps `secret` in an HttpOnly cookie and goes to `next`, a path on this server only.
+    private static func signedIn(_ secret: String, next: String?) -> Response {
+        let next = next ?? "/"
         let location = next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/"
         var headers = Self.securityHeaders
         headers[.location] = location
         var response = Response(status: .seeOther, headers: headers, body: ResponseBody())
-        response.setCookie(Cookie(name: "chainledger_token", value: String(token), path: "/", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: "chainledger_token", value: secret, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
 

@@ -98,8 +98,15 @@ enum OpenAPIDocument {
             responses: [200: "OK", 404: "Not a replica"]),
         Operation(method: "get", path: "/", summary: "Dashboard: coalition overview", parameters: [asOf]),
         Operation(
-            method: "get", path: "/login", summary: "Dashboard: keep a token in a cookie",
-            parameters: [("token", "query", "The access token"), ("next", "query", "The page to open (a path on this server)")]),
+            method: "get", path: "/login", summary: "Dashboard: sign in with a one-time link, keeping its token in a cookie",
+            parameters: [("code", "query", "A one-time sign-in code (cll_…)"), ("next", "query", "The page to open (a path on this server)")],
+            responses: [303: "Signed in", 401: "No code, or a code used already or expired"], authenticated: false),
+        Operation(
+            method: "post", path: "/login", summary: "Dashboard: sign in with a token from the form (token, next), keeping it in a cookie",
+            responses: [303: "Signed in", 401: "Unknown, expired or revoked token"], authenticated: false),
+        Operation(
+            method: "post", path: "/api/login-links", summary: "A one-time dashboard sign-in link for the bearer token (five minutes)",
+            responses: [201: "The link"]),
         Operation(
             method: "get", path: "/chains/{chain}", summary: "Dashboard: a chain's KPI tree", parameters: [("chain", "path", "The chain id"), asOf]),
         Operation(method: "get", path: "/kpis/{kpi}", summary: "Dashboard: a KPI's trend", parameters: [("kpi", "path", "The KPI id"), asOf]),

@@ -28,7 +28,7 @@ public struct LedgerRequestContext: AuthRequestContext, RequestContext, RemoteAd
 }
 
 /// Reads `Authorization: Bearer …` (or, for the dashboard in a browser, the HttpOnly cookie that
-/// `/login` sets) and looks the token up.
+/// signing in sets) and looks the token up.
 struct TokenAuthenticator: AuthenticatorMiddleware {
     typealias Context = LedgerRequestContext
     let tokens: AccessTokens

@@ -45,6 +45,16 @@ public final class SQLiteAccessTokenStore: AccessTokenStore {
                     )
                     """)
         }
+        migrator.registerMigration("login-codes-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE login_codes (
+                        code_hash BLOB PRIMARY KEY,     -- SHA-256 of the one-time code
+                        sealed_secret BLOB NOT NULL,    -- the token's secret, sealed with a key only the code gives
+                        expires_at REAL NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 
@@ -80,6 +90,25 @@ public final class SQLiteAccessTokenStore: AccessTokenStore {
     public func token(secretHash: [UInt8]) async throws -> StoredAccessToken? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM access_tokens WHERE secret_hash = ?", arguments: [Data(secretHash)]).map(Self.token)
+        }
+    }
+
+    public func keep(_ code: StoredLoginCode) async throws {
+        try await writer.write { db in
+            // Expired codes go as new ones come.
+            try db.execute(sql: "DELETE FROM login_codes WHERE expires_at <= ?", arguments: [Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO login_codes (code_hash, sealed_secret, expires_at) VALUES (?, ?, ?)",
+                arguments: [Data(code.codeHash), Data(code.sealedSecret), code.expiresAt.timeIntervalSince1970])
+        }
+    }
+
+    public func redeem(codeHash: [UInt8], at time: Date) async throws -> [UInt8]? {
+        try await writer.write { db in
+            let row = try Row.fetchOne(
+                db, sql: "DELETE FROM login_codes WHERE code_hash = ? RETURNING sealed_secret, expires_at", arguments: [Data(codeHash)])
+            guard let row, (row["expires_at"] as Double) > time.timeIntervalSince1970 else { return nil }
+            return [UInt8](row["sealed_secret"] as Data)
         }
     }
 

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LedgerSQLite
+import NIOCore
 import Testing
 
 struct DashboardTests {
@@ -10,33 +12,72 @@ struct DashboardTests {
         let fixture = try await ServerFixture.make()
         try await fixture.app.test(.router) { client in
             let page = try await client.execute(uri: "/", method: .get)
-            #expect(page.status == .unauthorized && page.text.contains("<form method=\"get\" action=\"/login\">"))
+            #expect(page.status == .unauthorized && page.text.contains("<form method=\"post\" action=\"/login\">"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             #expect(!page.text.contains("Gemeente Heuvelstad"), "nothing of the ledger shows before signing in")
-            let unknown = try await client.execute(uri: "/login?token=clt_nope_nope", method: .get)
+            let unknown = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=clt_nope_nope"))
             #expect(unknown.status == .unauthorized && unknown.text.contains("unknown, expired or revoked"))
+            // A token in the address is never taken: it would stay in the browser's history.
+            let inAddress = try await client.execute(uri: "/login?token=\(fixture.coordinator)", method: .get)
+            #expect(inAddress.status == .unauthorized && inAddress.headers[.setCookie] == nil && inAddress.text.contains("not accepted"))
         }
     }
 
-    /// Signing in keeps the token in an HttpOnly cookie; the cookie then opens every page.
+    /// The sign-in form posts the token; a one-time link signs in once, within five minutes;
+    /// either keeps the token in an HttpOnly cookie that then opens the pages.
     @Test func signingInSetsACookieThatOpensThePages() async throws {
         let fixture = try await ServerFixture.make()
+        let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         try await fixture.app.test(.router) { client in
-            let login = try await client.execute(uri: "/login?token=\(fixture.coordinator)", method: .get)
-            #expect(login.status == .seeOther && login.headers[.location] == "/")
-            #expect(login.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "the token in the address never leaves as a Referer")
+            let login = try await client.execute(
+                uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "token=\(fixture.coordinator)&next=%2Fkpis%2Fintake-14d"))
+            #expect(login.status == .seeOther && login.headers[.location] == "/kpis/intake-14d")
+            #expect(login.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
             let cookie = try #require(login.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let value = try #require(cookie.split(separator: ";").first)
             let overview = try await client.execute(uri: "/", method: .get, headers: [.cookie: String(value)])
             #expect(overview.status == .ok && overview.text.contains("Gemeente Heuvelstad"))
-            let deepLink = try await client.execute(uri: "/login?token=\(fixture.coordinator)&next=/kpis/intake-14d", method: .get)
-            #expect(deepLink.headers[.location] == "/kpis/intake-14d")
             for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
-                let refused = try await client.execute(uri: "/login?token=\(fixture.coordinator)&next=\(HTMLQuery.encode(elsewhere))", method: .get)
+                let refused = try await client.execute(
+                    uri: "/login", method: .post, headers: form,
+                    body: ByteBuffer(string: "token=\(fixture.coordinator)&next=\(HTMLQuery.encode(elsewhere))"))
                 #expect(refused.headers[.location] == "/", "never redirects to \(elsewhere)")
             }
+
+            // A one-time link, asked for with the token as a bearer header.
+            let asked = try await client.execute(uri: "/api/login-links", method: .post, headers: ServerFixture.bearer(fixture.auditor))
+            #expect(asked.status == .created)
+            let link = try #require(try asked.json()["link"] as? String)
+            #expect(link.hasPrefix("/login?code=cll_") && !link.contains(fixture.auditor))
+            let first = try await client.execute(uri: link + "&next=/decisions", method: .get)
+            #expect(first.status == .seeOther && first.headers[.location] == "/decisions")
+            let kept = try #require(first.headers[.setCookie]?.split(separator: ";").first)
+            #expect(kept == "chainledger_token=\(fixture.auditor)")
+            let again = try await client.execute(uri: link, method: .get)
+            #expect(again.status == .unauthorized && again.headers[.setCookie] == nil && again.text.contains("used already or has expired"))
+            let forged = try await client.execute(uri: "/login?code=cll_forged", method: .get)
+            #expect(forged.status == .unauthorized && forged.headers[.setCookie] == nil)
+            let anonymous = try await client.execute(uri: "/api/login-links", method: .post)
+            #expect(anonymous.status == .unauthorized)
         }
+    }
+
+    /// A login code works once and only within its five minutes, and only while its token is valid.
+    @Test func loginCodesExpireAndDieWithTheirToken() async throws {
+        let tokens = AccessTokens(store: try SQLiteAccessTokenStore.inMemory())
+        let secret = try await tokens.issue(organisation: "o", person: "p", role: .member, validFor: 1)
+        let now = Date()
+        let late = try #require(try await tokens.loginCode(for: secret, now: now))
+        #expect(try await tokens.redeem(loginCode: late, now: now.addingTimeInterval(AccessTokens.loginCodeLifetime + 1)) == nil)
+        let revoked = try #require(try await tokens.loginCode(for: secret, now: now))
+        let id = String(secret.dropFirst(4).prefix { $0 != "_" })
+        #expect(try await tokens.revoke(id: id))
+        #expect(try await tokens.redeem(loginCode: revoked) == nil)
+        #expect(try await tokens.loginCode(for: secret) == nil, "no code for a revoked token")
+        #expect(try await tokens.loginCode(for: "clt_nope_nope") == nil)
     }
 
     /// Each page shows what a coordinator looks for, in HTML that needs no script.

@@ -35,6 +35,21 @@ public struct StoredAccessToken: Sendable, Equatable {
     }
 }
 
+/// A one-time login code as a server keeps it: the SHA-256 hash of the code, the token's secret
+/// sealed with a key only the code gives (so the store never holds a usable secret), and until
+/// when it may be used.
+public struct StoredLoginCode: Sendable, Equatable {
+    public let codeHash: [UInt8]
+    public let sealedSecret: [UInt8]
+    public let expiresAt: Date
+
+    public init(codeHash: [UInt8], sealedSecret: [UInt8], expiresAt: Date) {
+        self.codeHash = codeHash
+        self.sealedSecret = sealedSecret
+        self.expiresAt = expiresAt
+    }
+}
+
 /// Where a server keeps its access tokens: issued, listed, revoked and looked up by the hash of
 /// their secret. The server hashes, checks expiry and caches; a store only keeps the rows.
 public protocol AccessTokenStore: Sendable {
@@ -50,4 +65,11 @@ public protocol AccessTokenStore: Sendable {
 
     /// The token whose secret hashes to `secretHash`, revoked or not; nil when there is none.
     func token(secretHash: [UInt8]) async throws -> StoredAccessToken?
+
+    /// Keeps a one-time login code.
+    func keep(_ code: StoredLoginCode) async throws
+
+    /// Removes the login code whose hash is `codeHash` and returns its sealed secret, if it was
+    /// there and had not expired at `time`; every code is used once at most.
+    func redeem(codeHash: [UInt8], at time: Date) async throws -> [UInt8]?
 }

@@ -178,11 +178,13 @@ struct DemoCommand: AsyncParsableCommand {
         let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil)
         let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
         let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
+        let code = try await service.tokens.loginCode(for: token) ?? ""
         FileHandle.standardError.write(
             Data(
                 """
                 ChainLedger demo: \(sample) (\(try await service.store.size()) entries) in \(folder)/
-                Open http://\(listen.host):\(listen.port)/login?token=\(token)
+                Open http://\(listen.host):\(listen.port)/login?code=\(code) (a one-time link, for five minutes; \
+                then sign in with the token)
                 API token (coordinator \(coordinator)): \(token)
                 Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
 
@@ -232,9 +234,17 @@ struct TokenCommand: AsyncParsableCommand {
                 "member (reads; submits for its organisation), coordinator (also lists tokens) or auditor (reads only).", valueName: "ROLE"))
         var role = AccessRole.member
         @Option(help: "Days the token is valid.") var days = 90
+        @Option(
+            help: ArgumentHelp(
+                "Also print a one-time dashboard sign-in link on this server (usable once, for five minutes), e.g. https://ledger.example.",
+                valueName: "URL"))
+        var loginLink: String?
 
         func validate() throws {
             guard (1...3650).contains(days) else { throw CLIError("--days runs from 1 to 3650") }
+            if let loginLink, !(loginLink.hasPrefix("http://") || loginLink.hasPrefix("https://")) {
+                throw ValidationError("--login-link \(loginLink) is not an http(s) URL")
+            }
         }
 
         func run() async throws {
@@ -245,7 +255,12 @@ struct TokenCommand: AsyncParsableCommand {
                 throw CLIError("\"\(org)\" is not a coordinating organisation; its members get member or auditor tokens")
             }
             let tokens = try TokenCommand.tokens(accessOptions.file())
-            Terminal.print(try await tokens.issue(organisation: org, person: person, role: role, validFor: days))
+            let secret = try await tokens.issue(organisation: org, person: person, role: role, validFor: days)
+            Terminal.print(secret)
+            if let loginLink, let code = try await tokens.loginCode(for: secret) {
+                let base = loginLink.hasSuffix("/") ? String(loginLink.dropLast()) : loginLink
+                Terminal.print("\(base)/login?code=\(code)")
+            }
         }
     }
 
