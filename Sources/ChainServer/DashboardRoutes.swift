@@ -41,14 +41,17 @@ struct DashboardRoutes {
     /// `POST /login` from the sign-in form (`token`, and `next`), so that the token travels in
     /// the body, never in an address.
     func signIn(request: Request, context: LedgerRequestContext) async throws -> Response {
+        struct Form: Decodable {
+            let token: String?
+            let next: String?
+        }
         var request = request
         let body = try await request.collectBody(upTo: 1 << 14)
-        var form = URLComponents()
-        form.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        let field = { (name: String) in form.queryItems?.first { $0.name == name }?.value }
-        guard let token = field("token")?.trimmingCharacters(in: .whitespaces), !token.isEmpty else { return try Self.loginPage(.enterToken) }
+        // A body that is not a form (bad percent-encoding, say) is a sign-in without a token.
+        let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
+        guard let token = form?.token?.trimmingCharacters(in: .whitespaces), !token.isEmpty else { return try Self.loginPage(.enterToken) }
         guard try await service.tokens.identity(for: token) != nil else { return try Self.loginPage(.refused) }
-        return Self.signedIn(token, next: field("next"))
+        return Self.signedIn(token, next: form?.next)
     }
 
     /// Keeps `secret` in an HttpOnly cookie and goes to `next`, a path on this server only.
