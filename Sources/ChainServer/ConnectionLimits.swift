@@ -175,11 +175,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func refuse(_ context: ChannelHandlerContext) {
         answered = true
         disarm()
-        let body = ByteBuffer(
-            string: """
-                {"error":{"status":503,"code":"too-many-connections","message":"the server has \(limits.maxConnections) connections open, \
-                its limit (--max-connections); try again shortly"}}
-                """)
+        let body = APIError(
+            .serviceUnavailable, "too-many-connections",
+            "the server has \(limits.maxConnections) connections open, its limit (--max-connections); try again shortly"
+        ).body
         var response = HTTPResponse(status: .serviceUnavailable)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
         response.headerFields[.contentLength] = "\(body.readableBytes)"

@@ -83,10 +83,19 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+        response()
+    }
+
+    /// The answer: the status, and the error as JSON; `headers` added (`Retry-After`, say).
+    func response(headers: HTTPFields = [:]) -> Response {
+        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    /// `{"error":{"status":…,"code":…,"message":…}}`.
+    var body: ByteBuffer {
+        ByteBuffer(string: #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#)
     }
 }
 

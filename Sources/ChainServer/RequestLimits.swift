@@ -51,9 +51,7 @@ final class RateBuckets: Sendable {
         let rate = rate
         return buckets.withLockedValue { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: Double(rate.burst), at: now)
-            let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(Double(rate.burst), bucket.tokens + seconds * rate.perSecond)
+            bucket.tokens = min(Double(rate.burst), bucket.tokens + (now - bucket.at).seconds * rate.perSecond)
             bucket.at = now
             guard bucket.tokens >= 1 else {
                 buckets[key] = bucket
@@ -64,10 +62,7 @@ final class RateBuckets: Sendable {
             if buckets.count > 10_000 {
                 // Keys whose bucket would be full again hold nothing worth keeping.
                 let full = Double(rate.burst) / rate.perSecond
-                buckets = buckets.filter { _, bucket in
-                    let idle = now - bucket.at
-                    return Double(idle.components.seconds) < full
-                }
+                buckets = buckets.filter { _, bucket in (now - bucket.at).seconds < full }
             }
             return nil
         }
@@ -101,14 +96,17 @@ struct RequestLimitMiddleware: RouterMiddleware {
         Self.refused.increment()
         let what = key == .address ? "from this address" : "with this token"
         let limit = key == .address ? "--requests-per-address" : "--requests-per-token"
-        let body = ByteBuffer(
-            string: """
-                {"error":{"status":429,"code":"too-many-requests","message":"more than \(Int(buckets.rate.perSecond)) requests a second \
-                \(what) (\(limit)); try again in \(Int(wait.rounded(.up))) s"}}
-                """)
-        return Response(
-            status: .tooManyRequests,
-            headers: [.contentType: "application/json; charset=utf-8", .retryAfter: "\(max(1, Int(wait.rounded(.up))))"],
-            body: .init(byteBuffer: body))
+        let seconds = max(1, Int(wait.rounded(.up)))
+        return APIError(
+            .tooManyRequests, "too-many-requests",
+            "more than \(Int(buckets.rate.perSecond)) requests a second \(what) (\(limit)); try again in \(seconds) s"
+        ).response(headers: [.retryAfter: "\(seconds)"])
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

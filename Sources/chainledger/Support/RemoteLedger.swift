@@ -96,10 +96,11 @@ struct RemoteLedger: CommitTarget {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = SignedCommitFile.body(commit)
+        let id = CommitID(of: commit.bytes).hex
         var lost: NoAnswer?
         for pause in [Duration.zero] + Self.resendPauses {
             if let lost {
-                Terminal.printError("no answer to commit \(CommitID(of: commit.bytes).hex) (\(lost.reason)); sending the same signed commit again")
+                Terminal.printError("no answer to commit \(id) (\(lost.reason)); sending the same signed commit again")
                 try await Task.sleep(for: pause)
             }
             let data: Data
@@ -113,15 +114,15 @@ struct RemoteLedger: CommitTarget {
             if lost != nil {
                 Terminal.printError(
                     receipt.duplicate
-                        ? "the ledger already held commit \(CommitID(of: commit.bytes).hex): an earlier attempt was recorded and its answer lost"
-                        : "commit \(CommitID(of: commit.bytes).hex) is recorded now; the earlier attempts were not")
+                        ? "the ledger already held commit \(id): an earlier attempt was recorded and its answer lost"
+                        : "commit \(id) is recorded now; the earlier attempts were not")
             }
             return receipt
         }
         let kept = try SignedCommitFile.keep(commit)
         throw UnknownOutcome(
             """
-            the outcome is unknown: commit \(CommitID(of: commit.bytes).hex) was sent \(Self.resendPauses.count + 1) times and no answer came back \
+            the outcome is unknown: commit \(id) was sent \(Self.resendPauses.count + 1) times and no answer came back \
             (\(lost?.reason ?? "")), so it may or may not be in the ledger. Its signed bytes are kept in \(kept): \
             `chainledger submit \(kept) --server \(base) --token …` sends them again unchanged and says which it was. \
             Do not run the command again: that signs a new commit.
