@@ -4,24 +4,40 @@ public import LedgerCore
 
 /// Writes a coalition into a ledger commit by commit, each signed by the organisation that makes
 /// it, as partners would over the years. Keys are fresh test keys (their names end in `.test-key`).
+///
+/// The builder drives the ledger's clock: each commit is signed and recorded on the story's
+/// date (`date`, at 09:00 UTC), or now where the story runs ahead of today, so a sample told over
+/// two years is recorded over them and `recordedAt` follows the story.
 public final class SampleBuilder {
+    /// The ledger written to, on the builder's clock (open the store again to write on another).
     public let ledger: Ledger<ChainRules>
     public private(set) var keys: [String: SigningKey] = [:]
     private var factory = EventFactory()
     private var random: SplitMix64
-    /// The signing time of the next commit (advanced by the script).
+    private let clock: ManualTime
+    /// The story's date: the next commit is signed and recorded on it (advanced by the script).
     public var date: CalendarDate
 
-    public init(ledger: Ledger<ChainRules>, seed: UInt64, start: CalendarDate) {
-        self.ledger = ledger
+    /// A builder writing into `store` with the ledger's `checkpointKey`.
+    public init(store: any LedgerStore, checkpointKey: SigningKey, seed: UInt64, start: CalendarDate) async throws {
         random = SplitMix64(seed: seed)
         date = start
+        let clock = ManualTime(Timestamp.now())
+        self.clock = clock
+        ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey, clock: .manual(clock))
     }
 
     /// The genesis commit's id, once founded.
     public private(set) var ledgerID: CommitID?
 
-    var time: Timestamp { Timestamp(milliseconds: Int64(date.day) * 86_400_000 + 9 * 3_600_000) }
+    /// The time the next commit is signed and recorded at: 09:00 UTC on `date`, or now if that
+    /// lies ahead. Sets the ledger's clock to it.
+    func stamp() -> Timestamp {
+        let story = Timestamp(milliseconds: Int64(date.day) * 86_400_000 + 9 * 3_600_000)
+        let time = min(story, Timestamp.now())
+        clock.set(time)
+        return time
+    }
 
     private func key(for organisation: String) throws -> SigningKey {
         if let key = keys[organisation] { return key }
@@ -34,7 +50,7 @@ public final class SampleBuilder {
     public func found(coalition: String, origin: String, founder: String, name: String, kind: String, checkpointKey: VerifierKey) async throws {
         let commit = try CoreCommits.genesis(
             coalition: coalition, origin: origin, organisation: founder, organisationName: name, kind: kind,
-            key: try key(for: founder), checkpointKey: checkpointKey, time: time)
+            key: try key(for: founder), checkpointKey: checkpointKey, time: stamp())
         _ = try await ledger.append(commit)
         ledgerID = CommitID(of: commit.bytes)
     }
@@ -54,7 +70,7 @@ public final class SampleBuilder {
 
     @discardableResult
     private func sign(by organisation: String, _ events: [EventLine]) async throws -> AppendReceipt {
-        let commit = SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: try key(for: organisation), time: time, events: events)
+        let commit = SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: try key(for: organisation), time: stamp(), events: events)
         return try await ledger.append(commit)
     }
 

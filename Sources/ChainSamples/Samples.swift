@@ -1,4 +1,4 @@
-public import ChainDomain
+import ChainDomain
 public import LedgerCore
 
 /// The sample coalitions that the tests and the demo load.
@@ -6,20 +6,22 @@ public enum Samples {
     /// The names `chainledger sample` accepts.
     public static let names = ["housing-first", "reentry", "debt-collection"]
 
-    /// Writes sample `name` into an empty ledger whose checkpoint key is `checkpointKey`; returns
-    /// the organisations' test keys.
+    /// Writes sample `name` into the empty ledger in `store`, signing its checkpoints with
+    /// `checkpointKey`, on the story's own dates (see ``SampleBuilder``); returns the
+    /// organisations' test keys. Open the store again to write on with another clock.
     public static func write(
-        _ name: String, into ledger: Ledger<ChainRules>, checkpointKey: VerifierKey, seed: UInt64 = 2025,
+        _ name: String, into store: any LedgerStore, checkpointKey: SigningKey, seed: UInt64 = 2025,
         syntheticEvents: Int = 100_000
     ) async throws -> [String: SigningKey] {
-        let builder = SampleBuilder(ledger: ledger, seed: seed, start: CalendarDate(2025, 1, 1)!)
+        let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: seed, start: CalendarDate(2025, 1, 1)!)
+        let verifier = checkpointKey.verifier
         switch name {
         case "synthetic":
             var synthetic = SyntheticCoalition(seed: seed)
-            try await synthetic.write(builder, checkpointKey: checkpointKey, events: syntheticEvents)
-        case "housing-first": try await HousingFirst.write(builder, checkpointKey: checkpointKey)
-        case "reentry": try await Reentry.write(builder, checkpointKey: checkpointKey)
-        case "debt-collection": try await DebtCollection.write(builder, checkpointKey: checkpointKey)
+            try await synthetic.write(builder, checkpointKey: verifier, events: syntheticEvents)
+        case "housing-first": try await HousingFirst.write(builder, checkpointKey: verifier)
+        case "reentry": try await Reentry.write(builder, checkpointKey: verifier)
+        case "debt-collection": try await DebtCollection.write(builder, checkpointKey: verifier)
         default: throw SampleError.unknown(name)
         }
         return builder.keys

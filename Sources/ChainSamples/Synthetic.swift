@@ -34,13 +34,13 @@ public struct SyntheticCoalition: Sendable {
                 }
             }
         }
-        cursors = Array(repeating: (Period("1990-01")!, 0), count: organisations)
+        cursors = Array(repeating: (Period("1900-01")!, 0), count: organisations)
     }
 
     /// A coalition large enough for `events` measurements: an organisation per 20,000 of them
     /// (at least 60) and a chain per three organisations (at least 20), so that every KPI's
-    /// monthly periods stay within the years the domain accepts (up to 2999) even at ten
-    /// million events. Up to 1,200,000 events it is the default coalition.
+    /// monthly periods (from January 1900, about a thousand per organisation) have all begun even
+    /// at ten million events. Up to 1,200,000 events it is the default coalition.
     public init(seed: UInt64 = 1, sizedFor events: Int) {
         let organisations = max(60, events / 20_000)
         self.init(seed: seed, organisations: organisations, chains: max(20, organisations / 3))
@@ -62,7 +62,9 @@ public struct SyntheticCoalition: Sendable {
     /// owners, KPIs with targets.
     public mutating func setUp(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         let founder = Self.organisation(0)
-        builder.date = CalendarDate(1989, 12, 1)!
+        // Signed and recorded today; the monthly periods run from January 1900, so that every
+        // one has begun (a ledger records a figure once its period has begun).
+        builder.date = CalendarDate(dayOf: .now())
         try await builder.found(
             coalition: "Synthetic coalition \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
             name: "Organisation 0", kind: "municipality", checkpointKey: checkpointKey)
@@ -103,7 +105,7 @@ public struct SyntheticCoalition: Sendable {
                         id, chain: chain, name: "KPI \(chainIndex).\(kpiIndex)", level: level,
                         step: level == .process ? "step-\(kpiIndex % partners.count)" : nil, unit: "%", direction: .higher,
                         grain: .month, owner: owner, reporters: reporters, contributesTo: contributesTo))
-                definitions.append(target(id, from: "1990-01", target: 80, red: 60))
+                definitions.append(target(id, from: "1900-01", target: 80, red: 60))
             }
             try await builder.commit(by: owner.organisation, definitions)
         }
@@ -148,6 +150,6 @@ extension SampleBuilder {
     /// Composes and signs a commit without appending it (for benchmarks that time the append alone).
     public func signed(by organisation: String, _ events: [ChainEvent], factory: inout EventFactory) throws -> SignedCommit {
         guard let key = keys[organisation] else { throw Samples.SampleError.unknown(organisation) }
-        return SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: key, time: time, events: try factory.lines(events))
+        return SignedCommit.sign(ledger: ledgerID, organisation: organisation, key: key, time: stamp(), events: try factory.lines(events))
     }
 }

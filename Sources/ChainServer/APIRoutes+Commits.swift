@@ -6,9 +6,17 @@ import NIOCore
 
 /// Writing: signed commits submitted by members.
 extension APIRoutes {
-    struct Submission: Decodable {
+    /// The body of `POST /api/commits`, read as strictly as a commit: one JSON object with exactly
+    /// these two string members, no other member, no key twice.
+    struct Submission {
         let signed: String
         let signature: String
+
+        init(parsing bytes: [UInt8]) throws(FormatError) {
+            let fields = try JSONFields(bytes, allowed: ["signed", "signature"])
+            signed = try fields.string("signed")
+            signature = try fields.string("signature")
+        }
     }
 
     /// 201 with the positions for a new commit, 200 for a re-sent one; 400/403/409/422 with a reason.
@@ -17,17 +25,19 @@ extension APIRoutes {
         if let replica = service.replica { throw APIError(.methodNotAllowed, "read-only-replica", replica.readOnlyMessage) }
         var request = request
         let body: ByteBuffer
+        let limits = service.ledger.limits
         do {
-            body = try await request.collectBody(upTo: Self.maximumBody)
+            body = try await request.collectBody(upTo: Self.maximumBody(for: limits))
         } catch {
-            throw APIError(.contentTooLarge, "too-large", "a commit may hold at most \(Self.maximumBody) bytes")
+            throw APIError(.contentTooLarge, "too-large", "a commit may hold at most \(limits.commitBytes) bytes")
         }
         let submission: Submission
         do {
-            submission = try JSONDecoder().decode(Submission.self, from: Data(body.readableBytesView))
+            submission = try Submission(parsing: Array(body.readableBytesView))
         } catch {
             throw APIError(
-                .badRequest, "malformed-json", "send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature}")
+                .badRequest, "malformed-json",
+                "\(error): send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature} and nothing else")
         }
         guard let signed = Data(canonicalBase64: submission.signed), let signature = Data(canonicalBase64: submission.signature) else {
             throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard, padded base64 (RFC 4648 section 4)")

@@ -47,7 +47,7 @@ extension APIRoutes {
     /// ones as they are appended. Each event's id is its position. `max` closes the stream after
     /// that many events (for clients that poll in batches, and for tests).
     func follow(request: Request, context: LedgerRequestContext) async throws -> Response {
-        _ = try context.requireReader()
+        let identity = try context.requireReader()
         var start = try Query.unsigned(request, "from") ?? 0
         if let last = request.headers.first(where: { $0.name.canonicalName == "last-event-id" })?.value {
             guard let position = UInt64(last) else { throw APIError(.badRequest, "bad-last-event-id", "Last-Event-ID must be a position") }
@@ -57,9 +57,17 @@ extension APIRoutes {
         let growth = service.growth
         let from = start
         let maximum = try Query.unsigned(request, "max") ?? UInt64.max
+        let followers = followers
+        let key = identity.token
+        guard followers.open(key) else {
+            throw APIError(
+                .tooManyRequests, "too-many-followers",
+                "this token already follows the log \(followers.limit ?? 0) times at once; close a stream or use another token")
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: .init { writer in
+                defer { followers.close(key) }
                 // A follower's stream ends when the server shuts down gracefully, so that a
                 // restart does not wait for every follower to hang up.
                 let stopping = NIOLockedValueBox(false)
@@ -71,7 +79,9 @@ extension APIRoutes {
                         let entries = try await store.entries(from: next, limit: Int(min(500, maximum - sent)))
                         if entries.isEmpty {
                             idle += 1
-                            if idle % 15 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                            // A keep-alive every 5 s also finds a follower that hung up, whose
+                            // place under the token's limit it then gives back.
+                            if idle % 5 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                             await growth.wait(timeout: .seconds(1))
                             continue
                         }

@@ -10,8 +10,11 @@ import NIOCore
 /// proofs, and every read model with `as_of`.
 struct APIRoutes {
     let service: LedgerService
-    /// The largest request body accepted (a commit of 100,000 events fits comfortably).
-    static let maximumBody = 64 << 20
+    /// Each token's open live followers.
+    let followers: OpenCounts
+    /// The largest request body accepted: a commit of `limits.commitBytes` in base64, with its
+    /// signature (64 MiB for the default 48 MiB commit).
+    static func maximumBody(for limits: AdmissionLimits) -> Int { 4 * ((limits.commitBytes + 2) / 3) + 1024 }
     /// The KPI trees' path, under which the service also caches trees it computed ahead.
     static let statusPath = "/api/status"
 

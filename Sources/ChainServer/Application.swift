@@ -56,7 +56,7 @@ public func buildRouter(service: LedgerService, limits: RequestLimits = .init())
         MetricsRegistry.shared.emit(into: &buffer)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
-    APIRoutes(service: service).register(on: router)
+    APIRoutes(service: service, followers: OpenCounts(limit: limits.followersPerToken)).register(on: router)
     TileRoutes<LedgerRequestContext>(store: service.store, authorize: { _ = try $0.requireReader() }).register(on: router)
     if let witness = service.witness { WitnessRoutes(witness: witness).register(on: router, prefix: "witness") }
     DashboardRoutes(service: service).register(on: router)

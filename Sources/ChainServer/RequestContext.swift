@@ -68,6 +68,8 @@ public struct APIError: HTTPResponseError, Sendable {
         case .unauthorised: self.init(.forbidden, "unauthorised", "\(error)")
         case .versionConflict: self.init(.conflict, "version-conflict", "\(error)")
         case .ruleViolation: self.init(.unprocessableContent, "rule", "\(error)")
+        case .refusedCommit(let rule, _) where rule == "commit-size": self.init(.contentTooLarge, "too-large", "\(error)")
+        case .refusedCommit: self.init(.unprocessableContent, "commit-refused", "\(error)")
         case .outOfRange: self.init(.notFound, "out-of-range", "\(error)")
         case .missingCheckpointKey, .wrongCheckpointKey, .corrupted: self.init(.internalServerError, "ledger", "\(error)")
         }

@@ -22,14 +22,49 @@ public struct RequestLimits: Sendable, Equatable {
     public var perAddress: Rate?
     /// Requests with one access token; `nil`: no limit.
     public var perToken: Rate?
+    /// Live followers (`/api/follow` streams) open at once with one access token; one more is
+    /// answered 429. `nil`: no limit.
+    public var followersPerToken: Int?
 
-    public init(perAddress: Rate? = Rate(perSecond: 200), perToken: Rate? = Rate(perSecond: 100)) {
+    public init(perAddress: Rate? = Rate(perSecond: 200), perToken: Rate? = Rate(perSecond: 100), followersPerToken: Int? = 8) {
         self.perAddress = perAddress
         self.perToken = perToken
+        self.followersPerToken = followersPerToken
     }
 
     /// No limits (a benchmark whose clients share one address).
-    public static let none = RequestLimits(perAddress: nil, perToken: nil)
+    public static let none = RequestLimits(perAddress: nil, perToken: nil, followersPerToken: nil)
+}
+
+/// Counts what each key holds open (a token's live followers), up to a limit.
+final class OpenCounts: Sendable {
+    let limit: Int?
+    private let counts = NIOLockedValueBox<[String: Int]>([:])
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
+
+    /// Takes one for `key`; `false` when `key` already holds `limit`.
+    func open(_ key: String) -> Bool {
+        counts.withLockedValue { counts in
+            let held = counts[key, default: 0]
+            if let limit, held >= limit { return false }
+            counts[key] = held + 1
+            return true
+        }
+    }
+
+    /// Gives one back.
+    func close(_ key: String) {
+        counts.withLockedValue { counts in
+            let held = counts[key, default: 0] - 1
+            counts[key] = held > 0 ? held : nil
+        }
+    }
+
+    /// How many `key` holds.
+    subscript(key: String) -> Int { counts.withLockedValue { $0[key, default: 0] } }
 }
 
 /// Token buckets by key (an address or a token), forgotten once full again.

@@ -143,8 +143,8 @@ struct Benchmarks {
         print("with the chain domain's rules: measurements of a synthetic coalition (60 organisations, 20 chains, 240 KPIs)")
         let store = try SQLiteLedgerStore(path: folder.appendingPathComponent("chain.sqlite").path)
         let checkpointKey = try SigningKey.generate(name: "ledger.example/bench")
-        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
-        let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        let ledger = builder.ledger
         var synthetic = SyntheticCoalition(seed: 1)
         try await synthetic.setUp(builder, checkpointKey: checkpointKey.verifier)
         var factory = EventFactory()

@@ -21,8 +21,8 @@ enum ReplicaBenchmark {
         let path = folder.appendingPathComponent("coalition.sqlite").path
         let checkpointKey = try SigningKey.generate(name: "ledger.example/bench")
         let store = try SQLiteLedgerStore(path: path)
-        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
-        let builder = SampleBuilder(ledger: ledger, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        let ledger = builder.ledger
         var synthetic = SyntheticCoalition(seed: 1)
         try await synthetic.write(builder, checkpointKey: checkpointKey.verifier, events: events)
         let size = try await store.size()

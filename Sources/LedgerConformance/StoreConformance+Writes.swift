@@ -239,11 +239,13 @@ extension StoreConformance {
         var coalition = try TestCoalition()
         let time = ManualTime(Timestamp(rfc3339: "2025-01-31T12:00:00Z")!)
         let ledger = try await Ledger(store: store, domain: OpenDomain(), checkpointKey: coalition.checkpointKey, clock: .manual(time))
-        _ = try await ledger.append(try coalition.genesis())
+        _ = try await ledger.append(try coalition.genesis(time: time.current))
         time.set(Timestamp(rfc3339: "2025-02-28T12:00:00Z")!)
-        let february = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("clock/1", expected: 0)]))
+        let february = try await ledger.append(
+            coalition.sign(by: coalition.founder, [TestCoalition.event("clock/1", expected: 0)], time: time.current))
         time.set(Timestamp(rfc3339: "2025-02-01T12:00:00Z")!)
-        let earlier = try await ledger.append(coalition.sign(by: coalition.founder, [TestCoalition.event("clock/2", expected: 0)]))
+        let earlier = try await ledger.append(
+            coalition.sign(by: coalition.founder, [TestCoalition.event("clock/2", expected: 0)], time: time.current))
         let recorded = try await store.entries(from: 0, limit: 100).map { try $0.entry().recordedAt.description }
         try expect(recorded.first == "2025-01-31T12:00:00.000Z", "the genesis is recorded at the clock's time: \(recorded)")
         try expect(recorded[Int(february.first)] == "2025-02-28T12:00:00.000Z", "a commit is recorded at the clock's time: \(recorded)")

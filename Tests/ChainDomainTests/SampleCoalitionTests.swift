@@ -10,8 +10,8 @@ struct SampleCoalitionTests {
     static func load(_ name: String) async throws -> (SQLiteLedgerStore, Ledger<ChainRules>, [String: SigningKey]) {
         let store = try SQLiteLedgerStore.inMemory()
         let checkpointKey = try SigningKey.generate(name: "ledger.test/\(name)")
+        let keys = try await Samples.write(name, into: store, checkpointKey: checkpointKey)
         let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
-        let keys = try await Samples.write(name, into: ledger, checkpointKey: checkpointKey.verifier)
         return (store, ledger, keys)
     }
 

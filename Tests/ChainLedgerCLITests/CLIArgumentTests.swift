@@ -19,21 +19,21 @@ struct CLIArgumentTests {
 
     static let cases: [(arguments: [String], report: Report)] = [
         (
-            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-13", "--value", "90"],
-            .usageError("The value '2027-13' is invalid for '--period <PERIOD>'")
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-13", "--value", "90"],
+            .usageError("The value '2024-13' is invalid for '--period <PERIOD>'")
         ),
         (
-            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "9O"],
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "9O"],
             .usageError("The value '9O' is invalid for '--value <V>'")
         ),
         (
-            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "90", "--status", "X"],
+            ["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "90", "--status", "X"],
             .usageError("The value 'X' is invalid for '--status <S>'. Please provide one of 'A', 'P' or 'E'.")
         ),
         (["import"] + shelter + ["--status", "final", "x.csv"], .usageError("The value 'final' is invalid for '--status <S>'")),
         (
-            ["dialogue", "complete"] + shelter + ["--dialogue", "d", "--action", "a", "--on", "2027-02-30"],
-            .usageError("The value '2027-02-30' is invalid for '--on <YYYY-MM-DD>'")
+            ["dialogue", "complete"] + shelter + ["--dialogue", "d", "--action", "a", "--on", "2024-02-30"],
+            .usageError("The value '2024-02-30' is invalid for '--on <YYYY-MM-DD>'")
         ),
         (
             ["status", "--ledger", "hf.db", "--as-of", "yesterday"],
@@ -50,7 +50,7 @@ struct CLIArgumentTests {
         (
             [
                 "record", "--ledger", "hf.db", "--postgres", "postgres://x@localhost/db", "--org", "o", "--key", "k",
-                "--kpi", "intake-14d", "--period", "2027-01", "--value", "90",
+                "--kpi", "intake-14d", "--period", "2024-01", "--value", "90",
             ], .usageError("give one of --ledger DB, --postgres URL or --server URL")
         ),
 
@@ -69,7 +69,7 @@ struct CLIArgumentTests {
         (
             [
                 "record", "--server", "ftp://example.org", "--token", "t", "--org", "o", "--key", "k",
-                "--kpi", "intake-14d", "--period", "2027-01", "--value", "90",
+                "--kpi", "intake-14d", "--period", "2024-01", "--value", "90",
             ],
             .refusal("chainledger: --server ftp://example.org is not an http(s) URL\n")
         ),

@@ -22,13 +22,13 @@ struct DomainCommandTests {
 
     @Test func recordCorrectAndImport() throws {
         let cli = try Self.sample()
-        let recorded = try cli.ok(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027MM01", "--value", "91,5", "--status", "P"])
+        let recorded = try cli.ok(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024MM01", "--value", "91,5", "--status", "P"])
             .json
         let position = try #require(recorded["first"] as? Int)
-        let again = try cli.run(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92"])
+        let again = try cli.run(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92"])
         #expect(again.status == 1 && again.stderr.contains("already recorded (position \(position)); use `chainledger correct`"))
-        try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92", "--reason", "final figure"])
-        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"])
+        try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92", "--reason", "final figure"])
+        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2024-01/stichting-opvang-heuvelstad", "--json"])
             .jsonLines
         #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
         let correction = try #require(stream.last?["data"] as? [String: Any])
@@ -36,7 +36,7 @@ struct DomainCommandTests {
             correction["supersedes"] as? Int == position && correction["reason"] as? String == "final figure"
                 && correction["status"] as? String == "A")
 
-        let imported = try cli.ok(["import"] + Self.shelter + [Self.csv("shelter-2027-03.csv")]).json
+        let imported = try cli.ok(["import"] + Self.shelter + [Self.csv("shelter-2024-03.csv")]).json
         #expect(imported["last"] as? Int == (imported["first"] as? Int ?? 0) + 1)
         let notes = try cli.ok(["log", "--ledger", "hf.db", "--from", "\(imported["first"] as? Int ?? 0)", "--json"]).jsonLines
             .compactMap { ($0["data"] as? [String: Any])?["note"] as? String }
@@ -49,11 +49,11 @@ struct DomainCommandTests {
         ("wrong-columns.csv", "line 2: expected the columns kpi,period,value[,note], found 2 fields"),
         ("bad-numbers.csv", "line 2: \"9O\" is not a number; line 3: \"\" is not a number"),
         ("unknown-kpi.csv", "line 3: unknown KPI \"intake-binnen-14-dagen\""),
-        ("duplicate-rows.csv", "line 4: intake-14d for 2027-02 also appears on line 2"),
+        ("duplicate-rows.csv", "line 4: intake-14d for 2024-02 also appears on line 2"),
         ("latin1.csv", "the file is not UTF-8 text"),
         (
             "wrong-grain-and-reporter.csv",
-            "line 2: KPI intake-14d is measured per month; 2027-Q1 is a quarter; line 3: stichting-opvang-heuvelstad does not report KPI homes-offered"
+            "line 2: KPI intake-14d is measured per month; 2024-Q1 is a quarter; line 3: stichting-opvang-heuvelstad does not report KPI homes-offered"
         ),
         ("already-recorded.csv", "line 2: intake-14d for 2025-03 is already recorded"),
         ("empty.csv", "holds no measurements"),

@@ -73,7 +73,7 @@ struct PartnerCommandTests {
         ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try cli.ok([
             "record", "--server", url, "--token", shelterToken, "--org", "stichting-opvang-heuvelstad", "--key",
-            "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2027-01", "--value", "91",
+            "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2024-01", "--value", "91",
         ])
         let size = try Self.size(cli, "hf.db")
         let deadline = Date().addingTimeInterval(30)
@@ -122,7 +122,7 @@ struct PartnerCommandTests {
             ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines),
             "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
         ]
-        try cli.ok(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "91"])
+        try cli.ok(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "91"])
         #expect(try Self.pull(cli, url, token, key).status == 0)
         Self.stop(server)
         // The coalition's server comes back from the backup, without the last commit.
@@ -178,7 +178,7 @@ struct PartnerCommandTests {
         defer { Self.stop(replica) }
         let write = try cli.run([
             "record", "--server", replicaURL, "--token", partnerToken, "--org", "stichting-opvang-heuvelstad", "--key",
-            "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2027-01", "--value", "91",
+            "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2024-01", "--value", "91",
         ])
         #expect(write.status == 1 && write.stderr.contains("405") && write.stderr.contains("coalition's server, \(url)"), "\(write.stderr)")
         // Reads are answered from the replica.

@@ -144,7 +144,7 @@ struct ResendTests {
         // The first answer is lost: sent again, the server says it holds it, nothing is doubled.
         let before = try size()
         let once = try LossyProxy(upstream: upstream, drop: 1)
-        let resent = try record(through: once, period: "2027-01")
+        let resent = try record(through: once, period: "2024-01")
         #expect(resent.status == 0, "\(resent.stderr)")
         #expect(once.droppedCount == 1)
         #expect(resent.stderr.contains("sending the same signed commit again") && resent.stderr.contains("already held commit"), "\(resent.stderr)")
@@ -154,7 +154,7 @@ struct ResendTests {
         // No answer ever: the outcome is unknown (exit 75), the signed commit kept; `submit`
         // sends it again unchanged, and the ledger already holds it.
         let never = try LossyProxy(upstream: upstream, drop: 100)
-        let unknown = try record(through: never, period: "2027-02")
+        let unknown = try record(through: never, period: "2024-02")
         #expect(unknown.status == 75, "\(unknown.stderr)")
         #expect(unknown.stderr.contains("the outcome is unknown") && unknown.stderr.contains("Do not run the command again"), "\(unknown.stderr)")
         let kept = try #require(

@@ -59,26 +59,26 @@ struct ServerCommandTests {
             "--server", url, "--token", shelterToken, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
         ]
 
-        let recorded = try cli.ok(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "91"]).json
+        let recorded = try cli.ok(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "91"]).json
         let position = try #require(recorded["first"] as? Int)
-        let again = try cli.run(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92"])
+        let again = try cli.run(["record"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92"])
         #expect(again.status == 1 && again.stderr.contains("already recorded (position \(position))"), "\(again.stderr)")
-        try cli.ok(["correct"] + shelter + ["--kpi", "intake-14d", "--period", "2027-01", "--value", "92", "--reason", "final figure"])
+        try cli.ok(["correct"] + shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92", "--reason", "final figure"])
 
-        let notReporter = try cli.run(["record"] + shelter + ["--kpi", "debt-plan-3m", "--period", "2027-01", "--value", "60"])
+        let notReporter = try cli.run(["record"] + shelter + ["--kpi", "debt-plan-3m", "--period", "2024-01", "--value", "60"])
         #expect(notReporter.status == 1 && notReporter.stderr.contains("403"), "\(notReporter.stderr)")
         let auditor = ["--server", url, "--token", auditorToken, "--org", "zorggroep-de-brug", "--key", "keys/zorggroep-de-brug.key"]
-        let readOnly = try cli.run(["record"] + auditor + ["--kpi", "support-7d", "--period", "2027-01", "--value", "90"])
+        let readOnly = try cli.run(["record"] + auditor + ["--kpi", "support-7d", "--period", "2024-01", "--value", "90"])
         #expect(readOnly.status == 1 && readOnly.stderr.contains("auditor"), "\(readOnly.stderr)")
         let noToken = try cli.run([
             "record", "--server", url, "--org", "stichting-opvang-heuvelstad", "--key", "keys/stichting-opvang-heuvelstad.key",
-            "--kpi", "intake-14d", "--period", "2027-02", "--value", "90",
+            "--kpi", "intake-14d", "--period", "2024-02", "--value", "90",
         ])
         #expect(noToken.status == 1 && noToken.stderr.contains("--server needs an access token"))
 
         server.interrupt()
         server.waitUntilExit()
-        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad", "--json"])
+        let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2024-01/stichting-opvang-heuvelstad", "--json"])
             .jsonLines
         #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
         try cli.ok(["verify", "--ledger", "hf.db"])

@@ -22,7 +22,7 @@ struct ServerMetricsTests {
         }
         try cli.ok([
             "record", "--server", url, "--token", token, "--org", "stichting-opvang-heuvelstad",
-            "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2027-01", "--value", "91",
+            "--key", "keys/stichting-opvang-heuvelstad.key", "--kpi", "intake-14d", "--period", "2024-01", "--value", "91",
         ])
         var request = URLRequest(url: URL(string: url + "/metrics")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")

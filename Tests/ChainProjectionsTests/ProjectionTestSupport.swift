@@ -43,8 +43,7 @@ enum Ledgers {
     static func sample(_ name: String, syntheticEvents: Int = 5_000) async throws -> SQLiteLedgerStore {
         let store = try SQLiteLedgerStore.inMemory()
         let key = try SigningKey.generate(name: "ledger.test/\(name)")
-        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: key)
-        _ = try await Samples.write(name, into: ledger, checkpointKey: key.verifier, syntheticEvents: syntheticEvents)
+        _ = try await Samples.write(name, into: store, checkpointKey: key, syntheticEvents: syntheticEvents)
         return store
     }
 

@@ -2,6 +2,7 @@ import ChainServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LedgerCore
 import Logging
 import Testing
 
@@ -35,12 +36,19 @@ final class RawConnection: @unchecked Sendable {
     /// `seconds`. The waiting is done on a Dispatch thread: the server under test runs its
     /// handlers on the threads of Swift's cooperative pool, which a blocked test would hold.
     func readUntilClosed(within seconds: Double) async -> String? {
+        let (text, closed) = await read(for: seconds)
+        return closed ? text : nil
+    }
+
+    /// What the server sends within `seconds` (or until it closes the connection, sooner), and
+    /// whether it closed it.
+    func read(for seconds: Double) async -> (text: String, closed: Bool) {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(within: seconds)) }
         }
     }
 
-    private func blockingRead(within seconds: Double) -> String? {
+    private func blockingRead(within seconds: Double) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -48,10 +56,10 @@ final class RawConnection: @unchecked Sendable {
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 50) > 0 else { continue }
             let count = recv(socket, &buffer, buffer.count, 0)
-            if count <= 0 { return String(decoding: received, as: UTF8.self) }
+            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<count]
         }
-        return nil
+        return (String(decoding: received, as: UTF8.self), false)
     }
 }
 
@@ -141,6 +149,39 @@ final class RawConnection: @unchecked Sendable {
             #expect(statuses.contains(429) && statuses.prefix(20).allSatisfy { $0 == 200 }, "\(statuses)")
             let flood = try await client.get("/api/checkpoint", token: "clt_nonsense")
             #expect(flood.status == 429 && flood.body.contains("--requests-per-address"), "\(flood)")
+        }
+    }
+}
+
+extension ConnectionLimitTests {
+    @Test func followersOverATokensLimitGet429() async throws {
+        try await serving(RequestLimits(perAddress: nil, perToken: nil, followersPerToken: 2)) { port, fixture in
+            let size = try await fixture.service.store.size()
+            func follow(_ token: String) throws -> RawConnection {
+                let connection = try RawConnection(port: port)
+                connection.send("GET /api/follow?from=\(size) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n\r\n")
+                return connection
+            }
+            var open = [try follow(fixture.auditor), try follow(fixture.auditor)]
+            for connection in open {
+                let (head, closed) = await connection.read(for: 0.5)
+                #expect(head.hasPrefix("HTTP/1.1 200") && !closed, "\(head)")
+            }
+            let client = HTTPClientForTests(port: port)
+            let third = try await client.get("/api/follow?from=\(size)", token: fixture.auditor)
+            #expect(third.status == 429 && third.body.contains("too-many-followers"), "\(third)")
+            // Another token is counted apart; a stream closed gives its place back.
+            let other = try follow(fixture.shelter)
+            #expect(await other.read(for: 0.5).text.hasPrefix("HTTP/1.1 200"))
+            open.removeFirst()
+            // The server finds the hang-up at its next keep-alive (every 5 s while idle).
+            var statuses: [Int] = []
+            for _ in 0..<10 where statuses.last != 200 {
+                try await Task.sleep(for: .seconds(1))
+                statuses.append(try await client.get("/api/follow?from=\(size)&max=0", token: fixture.auditor).status)
+            }
+            #expect(statuses.last == 200 && statuses.dropLast().allSatisfy { $0 == 429 }, "\(statuses)")
+            _ = open
         }
     }
 }

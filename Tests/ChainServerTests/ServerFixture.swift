@@ -13,7 +13,10 @@ import Logging
 import NIOCore
 
 /// The housing-first sample behind a server, with tokens for a coordinator, a member and an auditor.
+/// The ledger's clock stands at 1 June 2027, so that the tests report the periods after the sample's
+/// story (which ends in December 2026), and commits are signed at its time.
 struct ServerFixture {
+    static let time = ManualTime(Timestamp(rfc3339: "2027-06-01T09:00:00Z")!)
     let service: LedgerService
     let keys: [String: SigningKey]
     let coordinator: String
@@ -23,8 +26,8 @@ struct ServerFixture {
     static func make() async throws -> ServerFixture {
         let store = try SQLiteLedgerStore.inMemory()
         let checkpointKey = try SigningKey.generate(name: "ledger.test/server")
-        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey)
-        let keys = try await Samples.write("housing-first", into: ledger, checkpointKey: checkpointKey.verifier)
+        let keys = try await Samples.write("housing-first", into: store, checkpointKey: checkpointKey)
+        let ledger = try await Ledger(store: store, domain: ChainRules(), checkpointKey: checkpointKey, clock: .manual(Self.time))
         let projector = try Projector(database: DatabaseQueue(), store: store)
         let tokens = AccessTokens(store: try SQLiteAccessTokenStore.inMemory())
         let service = LedgerService(ledger: ledger, projector: projector, tokens: tokens)
@@ -44,7 +47,7 @@ struct ServerFixture {
     /// A signed commit of one measurement by the shelter.
     func shelterMeasurement(
         period: String, value: Double, expected: UInt64 = 0, kpi: String = "intake-14d",
-        organisation: String = "stichting-opvang-heuvelstad"
+        organisation: String = "stichting-opvang-heuvelstad", time: Timestamp? = nil
     ) async throws -> SignedCommit {
         let measurement = ChainEvent.measurementRecorded(
             Measurement(
@@ -52,7 +55,7 @@ struct ServerFixture {
         var factory = EventFactory(versions: [measurement.stream: expected])
         return SignedCommit.sign(
             ledger: try await service.ledger.ledgerID(), organisation: "stichting-opvang-heuvelstad",
-            key: keys["stichting-opvang-heuvelstad"]!, events: try factory.lines([measurement]))
+            key: keys["stichting-opvang-heuvelstad"]!, time: time ?? Self.time.current, events: try factory.lines([measurement]))
     }
 
     static func body(_ commit: SignedCommit) -> ByteBuffer {

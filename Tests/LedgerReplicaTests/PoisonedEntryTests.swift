@@ -22,7 +22,7 @@ struct PoisonedEntryTests {
             store: try SQLiteLedgerStore(path: fixture.path("server.ledger")), domain: OpenDomain(), checkpointKey: fixture.checkpointKey)
         let measurement = ChainEvent.measurementRecorded(
             Measurement(
-                kpi: "intake-14d", period: Period("2027-02")!, organisation: "stichting-opvang-heuvelstad", value: 91, status: .normal,
+                kpi: "intake-14d", period: Period("2024-02")!, organisation: "stichting-opvang-heuvelstad", value: 91, status: .normal,
                 source: "test"))
         var factory = EventFactory(versions: [measurement.stream: try await writer.store.version(of: measurement.stream)])
         let good = try #require(try factory.lines([measurement]).first)
@@ -63,9 +63,9 @@ struct PoisonedEntryTests {
 
             // Following delivers it and what comes after it.
             let api = LedgerAPI(base: "http://127.0.0.1:\(client.port!)", token: token)
-            let later = "measurement/intake-14d/2027-01/stichting-opvang-heuvelstad"
+            let later = "measurement/intake-14d/2024-01/stichting-opvang-heuvelstad"
             _ = try await service.append(
-                try await fixture.measurement(service, period: "2027-01", value: 80, expected: try await service.store.version(of: later)))
+                try await fixture.measurement(service, period: "2024-01", value: 80, expected: try await service.store.version(of: later)))
             let size = try await service.store.size()
             let seen = NIOLockedValueBox<UInt64>(0)
             let following = Task {

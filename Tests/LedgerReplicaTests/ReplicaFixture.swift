@@ -24,10 +24,8 @@ struct ReplicaFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-replica-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let checkpointKey = try SigningKey.generate(name: "ledger.test/replica")
-        let ledger = try await Ledger(
-            store: try SQLiteLedgerStore(path: folder.appendingPathComponent("server.ledger").path), domain: ChainRules(),
-            checkpointKey: checkpointKey)
-        let keys = try await Samples.write("housing-first", into: ledger, checkpointKey: checkpointKey.verifier)
+        let keys = try await Samples.write(
+            "housing-first", into: try SQLiteLedgerStore(path: folder.appendingPathComponent("server.ledger").path), checkpointKey: checkpointKey)
         return ReplicaFixture(folder: folder, checkpointKey: checkpointKey, keys: keys)
     }
 

@@ -75,7 +75,7 @@ struct ValidatingWitnessTests {
                 #expect(collector.statuses["brug"]?.lastError?.contains("503") == true, "\(collector.statuses)")
                 #expect(collector.statuses["uwv"]?.cosignedSize == (try await service.store.size()))
                 // Appends go on meanwhile.
-                _ = try await service.append(try await fixture.measurement(service, period: "2027-03", value: 80))
+                _ = try await service.append(try await fixture.measurement(service, period: "2024-03", value: 80))
 
                 // Once the replicas pulled and verified the tree, both cosign.
                 for replica in replicas { _ = try await replica.pull() }

@@ -2,17 +2,31 @@ import Foundation
 public import LedgerCore
 
 extension ChainRules {
-    /// New appends only: every number in a domain event is written exactly as the ledger writes
-    /// that number (the shortest spelling that reads back to the same double), so that every
-    /// reader reads and renders what was signed. `1e-400` (which reads as 0), `2e-324`, `0e5`,
-    /// `91.0` or `1E2` are refused; the command line never writes them. A ledger that already holds
-    /// such a number stays readable, verifiable and replicable: this is not checked on replay.
-    public func screen(_ commit: CommitDocument) throws(LedgerError) {
+    /// New appends only:
+    /// - every number in a domain event is written exactly as the ledger writes that number (the
+    ///   shortest spelling that reads back to the same double), so that every reader reads and
+    ///   renders what was signed. `1e-400` (which reads as 0), `2e-324`, `0e5`, `91.0` or `1E2` are
+    ///   refused; the command line never writes them.
+    /// - a measurement (recorded or corrected) is for a period that has begun by the ledger's clock
+    ///   (`now`); targets and agreements may lie ahead.
+    ///
+    /// A ledger that already holds such an event stays readable, verifiable and replicable: this
+    /// is not checked on replay.
+    public func screen(_ commit: CommitDocument, at now: Timestamp) throws(LedgerError) {
+        let today = CalendarDate(dayOf: now)
         for (index, event) in commit.events.enumerated() where !CoreEvent.isCoreStream(event.stream) {
             let data = Array(event.data)
             guard let members = try? JSONScanner.objectMembers(data) else { continue } // `validate` reports unreadable data
             if let problem = Self.nonCanonicalNumber(in: members, of: data, path: "") {
                 throw .invalidEvent(index: index, reason: "\(event.type): \(problem)")
+            }
+            if event.type == ChainEventType.measurementRecorded.rawValue || event.type == ChainEventType.measurementCorrected.rawValue,
+                let text = try? JSONFields(data).string("period"), let period = Period(text), period.days.lowerBound > today
+            {
+                throw .ruleViolation(
+                    index: index, rule: "period-has-begun",
+                    detail: "period \(period) begins on \(period.days.lowerBound); a figure is recorded once its period has begun "
+                        + "(the ledger's clock says \(today))")
             }
         }
     }

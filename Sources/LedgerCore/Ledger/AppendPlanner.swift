@@ -26,16 +26,18 @@ public struct AppendReceipt: Sendable, Equatable {
 }
 
 /// Decides, inside one write transaction, what a batch of commits adds to the log: checks each
-/// commit (ledger, key, signature, stream versions, ledger rules, domain rules), gives accepted
+/// commit (limits and plain text, ledger, key, signature, stream versions, ledger rules, domain rules), gives accepted
 /// events their positions and entry bytes, grows the Merkle tree and signs the new checkpoint.
 /// Pure: everything it reads arrives in the snapshot, everything it writes leaves in the plan.
 struct AppendPlanner<Domain: LedgerDomain>: Sendable {
     let admission: CommitAdmission<Domain>
     let checkpointKey: SigningKey
+    let limits: AdmissionLimits
 
-    init(domain: Domain, checkpointKey: SigningKey) {
+    init(domain: Domain, checkpointKey: SigningKey, limits: AdmissionLimits) {
         admission = CommitAdmission(domain: domain)
         self.checkpointKey = checkpointKey
+        self.limits = limits
     }
 
     struct Outcome: Sendable {
@@ -76,7 +78,8 @@ struct AppendPlanner<Domain: LedgerDomain>: Sendable {
                 var trial = state
                 var trialVersions = versions
                 let recordedAt = max(submission.received, lastRecordedAt ?? submission.received)
-                try admission.domain.screen(document)
+                try CommitScreening.screen(document, received: submission.received, limits: limits)
+                try admission.domain.screen(document, at: submission.received)
                 let recorded = try admission.admit(
                     submission, position: frontier.size, recordedAt: recordedAt,
                     state: &trial, versions: &trialVersions)

@@ -13,16 +13,23 @@ public actor Ledger<Domain: LedgerDomain> {
     public nonisolated let domain: Domain
     /// The clock commits are recorded by.
     public nonisolated let clock: LedgerClock
+    /// What new appends may carry.
+    public nonisolated let limits: AdmissionLimits
     private let checkpointKey: SigningKey?
     var state: LedgerState<Domain.State>
 
     /// Opens the ledger in `store`. Without a `checkpointKey` the ledger can be read, proved and
     /// verified, but not written to. `clock` gives the times commits are recorded at (the system
-    /// clock unless a test or a sample builder drives its own).
-    public init(store: any LedgerStore, domain: Domain, checkpointKey: SigningKey? = nil, clock: LedgerClock = .system) async throws {
+    /// clock unless a test or a sample builder drives its own). `limits` bound what new appends
+    /// may carry; they never apply to what the log already holds.
+    public init(
+        store: any LedgerStore, domain: Domain, checkpointKey: SigningKey? = nil, clock: LedgerClock = .system,
+        limits: AdmissionLimits = AdmissionLimits()
+    ) async throws {
         self.store = store
         self.domain = domain
         self.clock = clock
+        self.limits = limits
         self.checkpointKey = checkpointKey
         let state = try await Self.folding(LedgerState(domain: domain.initialState()), store: store, domain: domain)
         if let checkpointKey, let expected = state.registry.checkpointKey, expected != checkpointKey.verifier {
@@ -250,7 +257,7 @@ public actor Ledger<Domain: LedgerDomain> {
             }
             streams.formUnion(domain.streamsToRead(for: submission.document))
         }
-        let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey)
+        let planner = AppendPlanner(domain: domain, checkpointKey: checkpointKey, limits: limits)
         let query = AppendQuery(
             commitIDs: submissions.map(\.document.id), streams: streams, assumedNew: assumedNew.subtracting(streams),
             tailStart: state.size, tailPrefixes: CoreEvent.streamPrefixes + domain.stateStreamPrefixes,

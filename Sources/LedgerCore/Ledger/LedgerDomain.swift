@@ -78,13 +78,14 @@ public protocol LedgerDomain: Sendable {
 
     /// Checks that apply to new appends only, not when `verify` replays the log or a replica
     /// mirrors it: input a ledger once admitted but refuses from now on. A ledger that holds such
-    /// an entry stays readable, verifiable and replicable.
-    func screen(_ commit: CommitDocument) throws(LedgerError)
+    /// an entry stays readable, verifiable and replicable. `now` is the ledger's clock as the
+    /// commit arrived.
+    func screen(_ commit: CommitDocument, at now: Timestamp) throws(LedgerError)
 }
 
 extension LedgerDomain {
     /// No checks beyond `validate`.
-    public func screen(_ commit: CommitDocument) throws(LedgerError) {}
+    public func screen(_ commit: CommitDocument, at now: Timestamp) throws(LedgerError) {}
 }
 
 extension LedgerDomain where PreparedEvent == Void {

@@ -29,6 +29,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case unauthorised(index: Int, type: String, organisation: String, reason: String)
     /// A rule of the coalition or of the domain refused an event.
     case ruleViolation(index: Int, rule: String, detail: String)
+    /// A limit or check of new appends refused the commit as a whole (its size, its number of
+    /// events, its signing time: ``AdmissionLimits``).
+    case refusedCommit(rule: String, detail: String)
     /// Writing needs the ledger's checkpoint key, which was not given.
     case missingCheckpointKey
     /// The checkpoint key given is not the one the genesis commit registered.
@@ -70,6 +73,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             "event \(index + 1) (\(type)): organisation \"\(organisation)\" is not allowed to do this: \(reason)"
         case .ruleViolation(let index, let rule, let detail):
             "event \(index + 1) breaks rule \"\(rule)\": \(detail)"
+        case .refusedCommit(let rule, let detail):
+            "the commit breaks rule \"\(rule)\": \(detail)"
         case .missingCheckpointKey:
             "writing needs the ledger's checkpoint key, and none was given"
         case .wrongCheckpointKey(let expected):

@@ -46,9 +46,8 @@ struct SampleCommand: AsyncParsableCommand {
             let checkpointKey = try SigningKey.generate(name: "ledger.example/\(name)")
             try KeyFile.write(checkpointKey, to: files.checkpointKey)
             let store = try SQLiteLedgerStore(path: files.ledger)
-            let ledger = try await Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey)
-            let organisationKeys = try await Samples.write(
-                name, into: ledger, checkpointKey: checkpointKey.verifier, seed: seed, syntheticEvents: events)
+            let organisationKeys = try await Samples.write(name, into: store, checkpointKey: checkpointKey, seed: seed, syntheticEvents: events)
+            let ledger = try await Ledger(store: store, domain: CLIDomain())
             try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
             for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
                 try KeyFile.write(key, to: URL(fileURLWithPath: keys).appendingPathComponent("\(organisation).key").path)

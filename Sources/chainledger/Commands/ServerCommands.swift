@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("ledger-key"), help: ArgumentHelp("The ledger's checkpoint key (default: DB.ledger-key).", valueName: "KEYFILE"))
     var ledgerKey: String?
     @OptionGroup var listen: ListenOptions
+    @OptionGroup var admission: AdmissionOptions
     @Option(help: ArgumentHelp("The projections file (default: DB.projections).", valueName: "FILE")) var projections: String?
     @Option(help: ArgumentHelp("The access-token file (default: DB.access).", valueName: "FILE")) var access: String?
     @Flag(
@@ -75,11 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         let (services, openStore) = try Self.servedStore(source)
-        let (ledgerKey, projections, access) = (ledgerKey, projections, access)
+        let (ledgerKey, projections, access, limits) = (ledgerKey, projections, access, admission.limits)
         let cadence = Duration.milliseconds(Int64(witnessCadence * 1000))
         try await Self.serve(settings: listen.settings, services: services) {
             try await Self.service(
-                source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access, witnessCadence: cadence)
+                source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access, witnessCadence: cadence,
+                limits: limits)
         }
     }
 
@@ -105,9 +107,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func service(
         _ source: LedgerSource, store: any LedgerStore, ledgerKey: String?, projections: String?,
-        access: String?, witnessCadence: Duration = .seconds(1)
+        access: String?, witnessCadence: Duration = .seconds(1), limits: AdmissionLimits = AdmissionLimits()
     ) async throws -> LedgerService {
-        let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store)
+        let ledger = try await source.openLedger(checkpointKey: ledgerKey, store: store, limits: limits)
         let projector = try Projector(path: projections ?? source.sidecar() + ".projections", store: ledger.store)
         try await projector.catchUp()
         // Cosignatures are collected once a coordinator registered witnesses and set a policy.
@@ -154,6 +156,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to write the demo ledger, keys and tokens.", valueName: "FOLDER")) var folder = "chainledger-demo"
     @Option(help: ArgumentHelp("The sample coalition: \(Samples.names.joined(separator: ", ")).", valueName: "NAME")) var sample = "housing-first"
     @OptionGroup var listen: ListenOptions
+    @OptionGroup var admission: AdmissionOptions
 
     func validate() throws {
         guard Samples.names.contains(sample) else {
@@ -167,15 +170,15 @@ struct DemoCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let checkpointKey = try SigningKey.generate(name: "ledger.example/\(sample)")
             try KeyFile.write(checkpointKey, to: path + ".ledger-key")
-            let ledger = try await Ledger(store: try SQLiteLedgerStore(path: path), domain: ChainRules(), checkpointKey: checkpointKey)
-            let keys = try await Samples.write(sample, into: ledger, checkpointKey: checkpointKey.verifier)
+            let keys = try await Samples.write(sample, into: try SQLiteLedgerStore(path: path), checkpointKey: checkpointKey)
             try FileManager.default.createDirectory(atPath: "\(folder)/keys", withIntermediateDirectories: true)
             for (organisation, key) in keys where !FileManager.default.fileExists(atPath: "\(folder)/keys/\(organisation).key") {
                 try KeyFile.write(key, to: "\(folder)/keys/\(organisation).key")
             }
         }
         let source = LedgerSource(file: path)
-        let service = try await ServeCommand.service(source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil)
+        let service = try await ServeCommand.service(
+            source, store: try await source.openStore(), ledgerKey: nil, projections: nil, access: nil, limits: admission.limits)
         let coordinator = await service.ledger.registry.coordinators.sorted().first ?? ""
         let token = try await service.tokens.issue(organisation: coordinator, person: "demo", role: .coordinator, validFor: 30)
         let code = try await service.tokens.loginCode(for: token) ?? ""
@@ -297,6 +300,30 @@ struct TokenCommand: AsyncParsableCommand {
 }
 
 /// Where a server listens, and the limits it keeps its clients to.
+/// What a served ledger admits: `AdmissionLimits` as options.
+struct AdmissionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A commit's signing time may differ from the server's clock by this much, either way.", valueName: "HOURS"))
+    var clockSkew = 24
+    @Option(help: ArgumentHelp("The largest commit document accepted (at most 67108864).", valueName: "BYTES"))
+    var maxCommitBytes = 48 << 20
+    @Option(help: ArgumentHelp("The most events one commit may carry (at most 100000).", valueName: "N"))
+    var maxEventsPerCommit = CommitDocument.maximumEvents
+
+    func validate() throws {
+        guard clockSkew >= 1, clockSkew <= 24 * 365 else { throw ValidationError("--clock-skew takes 1 to 8760 hours") }
+        guard (1024...CommitDocument.maximumBytes).contains(maxCommitBytes) else {
+            throw ValidationError("--max-commit-bytes takes 1024 to \(CommitDocument.maximumBytes)")
+        }
+        guard (1...CommitDocument.maximumEvents).contains(maxEventsPerCommit) else {
+            throw ValidationError("--max-events-per-commit takes 1 to \(CommitDocument.maximumEvents)")
+        }
+    }
+
+    var limits: AdmissionLimits {
+        AdmissionLimits(clockSkew: Int64(clockSkew) * 3_600_000, commitBytes: maxCommitBytes, eventsPerCommit: maxEventsPerCommit)
+    }
+}
+
 struct ListenOptions: ParsableArguments {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8080
@@ -312,14 +339,16 @@ struct ListenOptions: ParsableArguments {
     var requestsPerAddress = 200
     @Option(help: ArgumentHelp("Requests a second with one access token, twice that at once (0: no limit).", valueName: "N"))
     var requestsPerToken = 100
+    @Option(help: ArgumentHelp("Live followers (/api/follow) open at once with one access token (0: no limit).", valueName: "N"))
+    var followersPerToken = 8
 
     func validate() throws {
         guard idleTimeout > 0, headerTimeout > 0, bodyTimeout > 0 else {
             throw ValidationError("--idle-timeout, --header-timeout and --body-timeout must be at least 1 second")
         }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
-        guard requestsPerAddress >= 0, requestsPerToken >= 0 else {
-            throw ValidationError("--requests-per-address and --requests-per-token must be 0 (no limit) or more")
+        guard requestsPerAddress >= 0, requestsPerToken >= 0, followersPerToken >= 0 else {
+            throw ValidationError("--requests-per-address, --requests-per-token and --followers-per-token must be 0 (no limit) or more")
         }
     }
 
@@ -331,6 +360,7 @@ struct ListenOptions: ParsableArguments {
                 maxConnections: maxConnections),
             requests: RequestLimits(
                 perAddress: requestsPerAddress > 0 ? .init(perSecond: Double(requestsPerAddress)) : nil,
-                perToken: requestsPerToken > 0 ? .init(perSecond: Double(requestsPerToken)) : nil))
+                perToken: requestsPerToken > 0 ? .init(perSecond: Double(requestsPerToken)) : nil,
+                followersPerToken: followersPerToken > 0 ? followersPerToken : nil))
     }
 }

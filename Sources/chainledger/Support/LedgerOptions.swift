@@ -152,14 +152,17 @@ struct LedgerSource {
         try await openLedger(checkpointKey: path, store: try await openStore())
     }
 
-    /// Opens the ledger in `store`, already open, for writing, with its checkpoint key.
-    func openLedger(checkpointKey path: String?, store: any LedgerStore) async throws -> Ledger<CLIDomain> {
+    /// Opens the ledger in `store`, already open, for writing, with its checkpoint key; new
+    /// appends meet `limits`.
+    func openLedger(
+        checkpointKey path: String?, store: any LedgerStore, limits: AdmissionLimits = AdmissionLimits()
+    ) async throws -> Ledger<CLIDomain> {
         let path = try path ?? Self.checkpointKeyPath(beside: sidecar())
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("the ledger's checkpoint key \(path) is missing: pass the file `init` wrote with --ledger-key")
         }
         let checkpointKey = try KeyFile.readPrivate(path)
-        return try await founded(Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey))
+        return try await founded(Ledger(store: store, domain: CLIDomain(), checkpointKey: checkpointKey, limits: limits))
     }
 
     private func founded(_ ledger: Ledger<CLIDomain>) async throws -> Ledger<CLIDomain> {
