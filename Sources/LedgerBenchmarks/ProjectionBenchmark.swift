@@ -25,7 +25,6 @@ enum ProjectionBenchmark {
             let start = Date()
             let store = try SQLiteLedgerStore(path: path)
             let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: 1, start: CalendarDate(1990, 1, 1)!)
-            let ledger = builder.ledger
             try await synthetic.write(builder, checkpointKey: checkpointKey.verifier, events: events)
             try builder.saveKeys(to: "\(path).keys")
             print(
