@@ -38,7 +38,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
             CommandGroup(
                 name: "Partners", subcommands: [PullCommand.self, ExportCommand.self, EvidenceCommand.self, WitnessCommand.self, ReceiptCommand.self]),
-            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, GrantCommand.self]),
+            CommandGroup(name: "Operations", subcommands: [CopyCommand.self, BackupCommand.self, RestoreCommand.self, GrantCommand.self]),
         ]
     )
 
