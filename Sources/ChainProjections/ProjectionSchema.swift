@@ -236,6 +236,19 @@ public enum ProjectionSchema {
                     sql: "CREATE INDEX IF NOT EXISTS measurements_index_\(number)_0 ON measurements \(definition(measurements.indexes[number]))")
             }
         }
+        // How each rebuild ended (`Projector.lastRebuild()`, shown in `/metrics`); not a projection.
+        migrator.registerMigration("projections-v3-rebuilds") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE projection_rebuilds (
+                        finished_at REAL NOT NULL,   -- seconds since 1970 (UTC)
+                        seconds REAL NOT NULL,       -- how long it took
+                        outcome TEXT NOT NULL,       -- swapped, drift or failed
+                        position INTEGER NOT NULL,   -- the position the rebuilt tables reached
+                        detail TEXT                  -- the drift or the error
+                    )
+                    """)
+        }
         return migrator
     }
 }

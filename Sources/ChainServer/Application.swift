@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
 import LedgerCore
 public import Logging
 import Metrics
@@ -14,12 +15,18 @@ public struct ServerSettings: Sendable {
     public var port: Int
     public var connections: ConnectionLimits
     public var requests: RequestLimits
+    /// HTTPS with this certificate and key; plain HTTP when nil.
+    public var tls: ServerTLS?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, connections: ConnectionLimits = .init(), requests: RequestLimits = .init()) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, connections: ConnectionLimits = .init(), requests: RequestLimits = .init(),
+        tls: ServerTLS? = nil
+    ) {
         self.host = host
         self.port = port
         self.connections = connections
         self.requests = requests
+        self.tls = tls
     }
 }
 
@@ -52,6 +59,7 @@ public func buildRouter(service: LedgerService, limits: RequestLimits = .init())
     }
     router.get("metrics") { _, context -> Response in
         _ = try context.requireReader()
+        await RebuildMetrics.update(from: service.projector)
         var buffer: [UInt8] = []
         MetricsRegistry.shared.emit(into: &buffer)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
@@ -73,7 +81,7 @@ public func buildApplication(
     services: [any Service] = []
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service, limits: settings.requests), server: settings.connections.server(logger: logger),
+        router: buildRouter(service: service, limits: settings.requests), server: settings.server(logger: logger),
         configuration: settings.configuration, services: services + [service], logger: logger)
 }
 
@@ -87,13 +95,19 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let opening = LedgerOpening(open: open, limits: settings.requests)
     var app = Application(
-        responder: opening.responder, server: settings.connections.server(logger: logger), configuration: settings.configuration,
+        responder: opening.responder, server: settings.server(logger: logger), configuration: settings.configuration,
         services: services + [opening], logger: logger)
     app.beforeServerStarts { _ = try await opening.opened() }
     return app
 }
 
 extension ServerSettings {
+    /// HTTP/1.1 with the connection limits, inside TLS when it is set.
+    func server(logger: Logger) -> HTTPServerBuilder {
+        let base = connections.server(logger: logger)
+        return tls?.wrap(base) ?? base
+    }
+
     var configuration: ApplicationConfiguration {
         .init(address: .hostname(host, port: port), serverName: "chainledger")
     }

@@ -52,6 +52,6 @@ public func buildWitnessApplication(
     router.get("health") { _, _ in "ok\n" }
     WitnessRoutes(witness: witness).register(on: router)
     return Application(
-        router: router, server: settings.connections.server(logger: logger), configuration: settings.configuration,
+        router: router, server: settings.server(logger: logger), configuration: settings.configuration,
         onServerRunning: { await onServerRunning($0.localAddress?.port ?? 0) }, logger: logger)
 }

@@ -73,6 +73,7 @@ struct ProjectionMechanicsTests {
         let digests = try await projector.digests()
         let tree = try await projector.readModels.kpiTree(chain: "street-to-home")
         await #expect(throws: Projector.RebuildInterrupted.self) { try await projector.rebuild(pageSize: 50, failAfter: 100) }
+        #expect(try await projector.lastRebuild()?.outcome == .failed)
         #expect(try await projector.digests().digests.map(\.digest) == digests.digests.map(\.digest))
         #expect(try await projector.readModels.kpiTree(chain: "street-to-home") == tree)
         let leftovers = try await projector.database.read { db in
@@ -85,6 +86,55 @@ struct ProjectionMechanicsTests {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%__rebuild'")
         }
         #expect(remaining.isEmpty)
+    }
+
+    /// A checked rebuild catches the live tables up to where the rebuild reached, finds them
+    /// equal and swaps; the outcome is recorded.
+    @Test func aCheckedRebuildSwapsWhenTheLiveProjectionsAgree() async throws {
+        let store = try await Ledgers.sample("housing-first")
+        let projector = try Ledgers.projector(store)
+        #expect(try await projector.position() == 0, "the live tables start behind the log")
+        #expect(try await projector.lastRebuild() == nil)
+        let position = try await projector.rebuild(pageSize: 100, check: true)
+        #expect(position == (try await store.size()))
+        #expect(try await projector.position() == position)
+        let reference = try Ledgers.projector(store)
+        try await reference.catchUp()
+        #expect(try await projector.digests().digests.map(\.digest) == (try await reference.digests()).digests.map(\.digest))
+        let last = try #require(try await projector.lastRebuild())
+        #expect(last.outcome == .swapped && last.position == position && last.detail == nil && last.seconds >= 0)
+    }
+
+    /// A live table changed behind the ledger's back: the checked rebuild names the projection,
+    /// the table and the first differing row, swaps nothing and keeps the rebuilt tables aside.
+    @Test(arguments: [
+        ("UPDATE kpis SET name = 'renamed' WHERE rowid = 2", "kpi-state", "kpis"),
+        ("DELETE FROM decisions WHERE rowid = 1", "dialogues", "decisions"),
+        ("INSERT INTO timeline SELECT * FROM timeline WHERE rowid = 1", "timeline", "timeline"),
+    ])
+    func aCheckedRebuildNamesTheFirstDifferingRow(_ change: String, _ projection: String, _ table: String) async throws {
+        let store = try await Ledgers.sample("housing-first")
+        let projector = try Ledgers.projector(store)
+        try await projector.catchUp()
+        try await projector.database.write { db in try db.execute(sql: change) }
+        let tampered = try await projector.digests()
+        let drift = try await #require(throws: ProjectionDrift.self) { try await projector.rebuild(check: true) }
+        #expect(drift.projection == projection && drift.table == table, "\(drift)")
+        let size = try await store.size()
+        #expect(drift.live != drift.rebuilt && drift.position == size)
+        #expect(drift.description.contains("table \(table), row \(drift.row) differs"), "\(drift)")
+        if change.hasPrefix("UPDATE") { #expect(drift.live?.contains("name='renamed'") == true && drift.rebuilt?.contains("renamed") == false) }
+        #expect(try await projector.digests().digests.map(\.digest) == tampered.digests.map(\.digest), "nothing was swapped")
+        let aside = try await projector.database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%__rebuild' ORDER BY name")
+        }
+        #expect(aside.contains("\(table)__rebuild"))
+        let last = try #require(try await projector.lastRebuild())
+        #expect(last.outcome == .drift && last.detail == drift.description)
+        // The unchecked rebuild repairs it.
+        try await projector.rebuild()
+        #expect(try await projector.rebuild(check: true) == (try await store.size()))
+        #expect(try await projector.lastRebuild()?.outcome == .swapped)
     }
 
     /// Readers on another connection see the old tables until the swap commits.

@@ -26,10 +26,16 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild every projection from position 0 and swap it in at once; print the digests.",
-        discussion:
-            "Readers (a running server included) go on seeing the old projections until the swap. A progress bar is shown on a terminal, plain progress lines otherwise."
+        discussion: """
+            Readers (a running server included) go on seeing the old projections until the swap. A progress bar is shown on a terminal, plain progress lines otherwise.
+
+            With --check (the nightly job), the live projections are first caught up to the position the rebuild reached and compared with the rebuilt ones, row by row, before the swap. If they differ (a projection bug, or a projections file changed behind the ledger's back), nothing is swapped: the live projections serve on, the rebuilt tables are kept aside in the projections file (as TABLE__rebuild) until the next rebuild, the first differing row is printed, and the exit status is 2.
+
+            Every rebuild records its time, duration and outcome in the projections file; a server on that file shows the latest in /metrics.
+            """
     )
     @OptionGroup var projectionOptions: ProjectionOptions
+    @Flag(help: "Compare the rebuilt projections with the live ones before the swap; exit 2 if they differ.") var check = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -37,27 +43,48 @@ struct RebuildCommand: AsyncParsableCommand {
         let onTerminal = isatty(STDERR_FILENO) == 1
         let start = Date()
         let lastTenth = NIOLockedValueBox(-1)
-        try await projector.rebuild { done, total in
-            let fraction = total == 0 ? 1 : Double(done) / Double(total)
-            if onTerminal {
-                let width = 40
-                let filled = Int(fraction * Double(width))
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
-            } else {
-                let tenth = Int(fraction * 10)
-                let previous = lastTenth.withLockedValue { last in
-                    let previous = last
-                    last = tenth
-                    return previous
+        do {
+            try await projector.rebuild(check: check) { done, total in
+                let fraction = total == 0 ? 1 : Double(done) / Double(total)
+                if onTerminal {
+                    let width = 40
+                    let filled = Int(fraction * Double(width))
+                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
+                } else {
+                    let tenth = Int(fraction * 10)
+                    let previous = lastTenth.withLockedValue { last in
+                        let previous = last
+                        last = tenth
+                        return previous
+                    }
+                    if previous != tenth { FileHandle.standardError.write(Data("rebuild: \(done) of \(total) entries\n".utf8)) }
                 }
-                if previous != tenth { FileHandle.standardError.write(Data("rebuild: \(done) of \(total) entries\n".utf8)) }
             }
+        } catch let drift as ProjectionDrift {
+            if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            if json {
+                var line = JSONLine()
+                line.string("outcome", "drift")
+                line.number("position", drift.position)
+                line.string("projection", drift.projection)
+                line.string("table", drift.table)
+                line.number("row", UInt64(drift.row))
+                line.optionalString("live", drift.live)
+                line.optionalString("rebuilt", drift.rebuilt)
+                Terminal.print(line.text)
+            }
+            FileHandle.standardError.write(Data("rebuild: \(drift)\n".utf8))
+            throw IntegrityFailure(
+                description:
+                    "the live projections differ from their rebuild (above): nothing was swapped; the live projections serve on, the rebuilt tables are kept aside (TABLE__rebuild) until the next rebuild"
+            )
         }
         if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = Date().timeIntervalSince(start)
         let digests = try await projector.digests()
-        FileHandle.standardError.write(Data(String(format: "rebuild: %llu entries in %.2f s\n", digests.position, seconds).utf8))
+        let checked = check ? ", checked against the live projections" : ""
+        FileHandle.standardError.write(Data(String(format: "rebuild: %llu entries in %.2f s%@\n", digests.position, seconds, checked).utf8))
         DigestOutput.print(digests, json: json)
     }
 }

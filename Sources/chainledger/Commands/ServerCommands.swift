@@ -72,13 +72,13 @@ struct ServeCommand: AsyncParsableCommand {
                 ledger: ledger, projector: projector, tokens: try TokenCommand.tokens(access, beside: source),
                 replica: ReplicaServing(source: origin, evidenceFiles: { Replica<CLIDomain>.evidenceFiles(beside: path) }), witness: witness,
                 logger: Self.logger)
-            try await Self.serve(service, settings: listen.settings)
+            try await Self.serve(service, settings: try listen.settings)
             return
         }
         let (services, openStore) = try Self.servedStore(source)
         let (ledgerKey, projections, access, limits) = (ledgerKey, projections, access, admission.limits)
         let cadence = Duration.milliseconds(Int64(witnessCadence * 1000))
-        try await Self.serve(settings: listen.settings, services: services) {
+        try await Self.serve(settings: try listen.settings, services: services) {
             try await Self.service(
                 source, store: try await openStore(), ledgerKey: ledgerKey, projections: projections, access: access, witnessCadence: cadence,
                 limits: limits)
@@ -192,7 +192,7 @@ struct DemoCommand: AsyncParsableCommand {
                 Organisations' test keys: \(folder)/keys/ORG.key — stop with Ctrl-C.
 
                 """.utf8))
-        try await ServeCommand.serve(service, settings: listen.settings)
+        try await ServeCommand.serve(service, settings: try listen.settings)
     }
 }
 
@@ -341,8 +341,13 @@ struct ListenOptions: ParsableArguments {
     var requestsPerToken = 100
     @Option(help: ArgumentHelp("Live followers (/api/follow) open at once with one access token (0: no limit).", valueName: "N"))
     var followersPerToken = 8
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM: the server's certificate first).", valueName: "FILE"))
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("The private key of --tls-cert (PEM, unencrypted).", valueName: "FILE"))
+    var tlsKey: String?
 
     func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard idleTimeout > 0, headerTimeout > 0, bodyTimeout > 0 else {
             throw ValidationError("--idle-timeout, --header-timeout and --body-timeout must be at least 1 second")
         }
@@ -353,14 +358,28 @@ struct ListenOptions: ParsableArguments {
     }
 
     var settings: ServerSettings {
-        ServerSettings(
-            host: host, port: port,
-            connections: ConnectionLimits(
-                idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
-                maxConnections: maxConnections),
-            requests: RequestLimits(
-                perAddress: requestsPerAddress > 0 ? .init(perSecond: Double(requestsPerAddress)) : nil,
-                perToken: requestsPerToken > 0 ? .init(perSecond: Double(requestsPerToken)) : nil,
-                followersPerToken: followersPerToken > 0 ? followersPerToken : nil))
+        get throws {
+            try ServerSettings(
+                host: host, port: port,
+                connections: ConnectionLimits(
+                    idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+                    maxConnections: maxConnections),
+                requests: RequestLimits(
+                    perAddress: requestsPerAddress > 0 ? .init(perSecond: Double(requestsPerAddress)) : nil,
+                    perToken: requestsPerToken > 0 ? .init(perSecond: Double(requestsPerToken)) : nil,
+                    followersPerToken: followersPerToken > 0 ? followersPerToken : nil),
+                tls: tls)
+        }
+    }
+
+    private var tls: ServerTLS? {
+        get throws {
+            guard let tlsCert, let tlsKey else { return nil }
+            do {
+                return try ServerTLS(certificateFile: tlsCert, keyFile: tlsKey)
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
     }
 }

@@ -77,7 +77,7 @@ struct WitnessServeCommand: AsyncParsableCommand {
         let key = try KeyFile.readCosigner(keyFile)
         let witness = Witness(key: key, logs: logs.map { ($0.origin, $0.key) }, state: try WitnessState(path: state), evidenceBeside: state)
         let app = buildWitnessApplication(
-            witness: witness, settings: listen.settings, logger: ServeCommand.logger)
+            witness: witness, settings: try listen.settings, logger: ServeCommand.logger)
         Terminal.printError("witness \(key.verifier) for \(logs.map(\.origin).joined(separator: ", "))")
         try await app.runService()
     }

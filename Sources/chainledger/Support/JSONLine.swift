@@ -7,6 +7,7 @@ struct JSONLine {
     private var members: [String] = []
 
     mutating func string(_ key: String, _ value: String) { members.append("\(quote(key)):\(quote(value))") }
+    mutating func optionalString(_ key: String, _ value: String?) { members.append("\(quote(key)):\(value.map(quote) ?? "null")") }
     mutating func number(_ key: String, _ value: some BinaryInteger) { members.append("\(quote(key)):\(value)") }
     mutating func bool(_ key: String, _ value: Bool) { members.append("\(quote(key)):\(value)") }
     mutating func raw(_ key: String, _ json: String) { members.append("\(quote(key)):\(json)") }
