@@ -75,14 +75,16 @@ package enum PlainText {
     /// `\u0000`, `\r`) and raw UTF-8 alike; never traps on malformed input (it stops reading).
     package static func firstRefused(in bytes: ArraySlice<UInt8>) -> (field: String?, scalar: UInt32)? {
         var index = bytes.startIndex
-        var member: String?
+        // The last member name seen, as the byte range of its string token (quotes included):
+        // decoded only when a refused character is found.
+        var member: Range<Int>?
         while index < bytes.endIndex {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 index += 1
                 continue
             }
+            let start = index
             index += 1
-            var text: [UInt8] = []
             var refused: UInt32?
             reading: while index < bytes.endIndex {
                 let byte = bytes[index]
@@ -114,25 +116,31 @@ package enum PlainText {
                     default: scalar = UInt32(escaped)
                     }
                     if refused == nil, isRefused(scalar) { refused = scalar }
-                    if let unicode = Unicode.Scalar(scalar) { text.append(contentsOf: Array(String(Character(unicode)).utf8)) }
                 default:
                     let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 1
                     guard index + length <= bytes.endIndex else { return nil }
                     var scalar = length == 1 ? UInt32(byte) : UInt32(byte) & (0xFF >> (length + 1))
                     for next in bytes[(index + 1)..<(index + length)] { scalar = scalar << 6 | UInt32(next & 0x3F) }
                     if refused == nil, isRefused(scalar) { refused = scalar }
-                    text.append(contentsOf: bytes[index..<(index + length)])
                     index += length
                 }
             }
             var after = index
-            while after < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[after]) { after += 1 }
+            while after < bytes.endIndex, bytes[after] == 0x20 || bytes[after] == 0x09 || bytes[after] == 0x0A || bytes[after] == 0x0D {
+                after += 1
+            }
             let isName = after < bytes.endIndex && bytes[after] == UInt8(ascii: ":")
-            let decoded = String(decoding: text, as: UTF8.self)
-            if let refused { return (isName ? decoded : member, refused) }
-            if isName { member = decoded }
+            let token = start..<index
+            if let refused { return ((isName ? token : member).map { decode(bytes, $0) }, refused) }
+            if isName { member = token }
         }
         return nil
+    }
+
+    /// The text of the string token at `range` of `bytes`.
+    private static func decode(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        let shift = bytes.startIndex
+        return JSONScanner.decodeString(Array(bytes), (range.lowerBound - shift)..<(range.upperBound - shift))
     }
 
     private static func hex4(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt32? {
