@@ -141,7 +141,7 @@ enum DebtCollection {
                         source: "outreach log")
                 ])
             if month.index % 3 == 0 {
-                let quarter = Period.containing(month.days.lowerBound, grain: .quarter)
+                let quarter = Period.containing(month.days.lowerBound, grain: .quarter)!
                 for creditor in [waterBoard, taxes, housing] {
                     try await builder.commit(
                         by: creditor,
@@ -170,7 +170,7 @@ enum DebtCollection {
                                 ] : [],
                             actions: []))
                 ])
-            month = month.next
+            month = month.next! // the samples stay within 2024–2027
         }
         builder.date = CalendarDate(2026, 1, 20)!
         try await builder.commit(

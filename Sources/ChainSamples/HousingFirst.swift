@@ -205,13 +205,13 @@ enum HousingFirst {
                     measurement("calls-answered-30s", month, municipality, SampleBuilder.round(builder.uniform(70...95)), source: "telephony system"),
                 ])
             provisional[month] = municipal.first
-            if let previousPosition = provisional[month.previous] {
+            if let previousPosition = provisional[month.previous!] {
                 let final = SampleBuilder.round(builder.uniform(88...98))
                 try await builder.commit(
                     by: municipality,
                     [
                         correction(
-                            "income-before-move-in", month.previous, municipality, final, supersedes: previousPosition,
+                            "income-before-move-in", month.previous!, municipality, final, supersedes: previousPosition,
                             reason: "final figure after the monthly reconciliation", source: "Suite4Sociaal, final")
                     ])
             }
@@ -224,7 +224,7 @@ enum HousingFirst {
 
             // Quarterly, half-yearly and yearly figures.
             if month.index % 3 == 0 {
-                let quarter = Period.containing(month.days.lowerBound, grain: .quarter)
+                let quarter = Period.containing(month.days.lowerBound, grain: .quarter)!
                 try await builder.commit(
                     by: hoeksteen,
                     [
@@ -249,7 +249,7 @@ enum HousingFirst {
                     ])
             }
             if month.index % 6 == 0 {
-                let half = Period.containing(month.days.lowerBound, grain: .halfYear)
+                let half = Period.containing(month.days.lowerBound, grain: .halfYear)!
                 try await builder.commit(
                     by: shelter,
                     [
@@ -355,7 +355,7 @@ enum HousingFirst {
                         ])
                 }
             }
-            month = month.next
+            month = month.next! // the samples stay within 2024–2027
         }
     }
 }

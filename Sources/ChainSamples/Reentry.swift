@@ -192,7 +192,7 @@ enum Reentry {
                             participants: [person(prison, "director"), person(founder, "dir-safety")],
                             reviewedPosition: size, decisions: decisions, actions: []))
                 ])
-            quarter = quarter.next
+            quarter = quarter.next! // the samples stay within 2024–2027
         }
     }
 }

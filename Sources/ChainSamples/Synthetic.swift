@@ -127,7 +127,7 @@ public struct SyntheticCoalition: Sendable {
             cursor.kpi += 1
             if cursor.kpi == kpis.count {
                 cursor.kpi = 0
-                cursor.period = cursor.period.next
+                cursor.period = cursor.period.next! // 1,100 years of periods: far more than any run writes
             }
         }
         cursors[index] = cursor

@@ -20,8 +20,8 @@ extension APIRoutes {
 
     func entry(request: Request, context: LedgerRequestContext) async throws -> Response {
         _ = try context.requireReader()
-        guard let position = context.parameters.get("position", as: UInt64.self) else {
-            throw APIError(.badRequest, "bad-parameter", "the position must be a whole number")
+        guard let position = context.parameters.get("position", as: UInt64.self), position <= UInt64(Int64.max) else {
+            throw APIError(.badRequest, "bad-parameter", "the position must be a whole number from 0 to \(Int64.max)")
         }
         guard let stored = try await service.store.entries(from: position, limit: 1).first, stored.position == position else {
             throw APIError(.notFound, "no-entry", "there is no entry at position \(position)")

@@ -53,8 +53,8 @@ extension APIRoutes {
         }
     }
 
-    /// One read-model request: any member may read; `as_of` and `chain` come from the query;
-    /// an unknown chain or a position beyond the log is a 404. The moment is resolved first and
+    /// One read-model request: any member may read; `as_of` and `chain` come from the query
+    /// (empty, as a form sends them, means now and every chain); an unknown chain or a position beyond the log is a 404. The moment is resolved first and
     /// the answer cached under it: the log only grows, so an answer about a moment never changes.
     private func readModel(
         _ request: Request, _ context: LedgerRequestContext,
@@ -63,7 +63,7 @@ extension APIRoutes {
         let identity = try context.requireReader()
         let asOf = try Query.asOf(request)
         let models = try await service.currentReadModels(for: identity.token, asOf: asOf)
-        let chain = request.uri.queryParameters.get("chain").map { String($0) }
+        let chain = request.uri.queryParameters.get("chain").flatMap { $0.isEmpty ? nil : String($0) }
         do {
             let moment = try await service.resolve(asOf, in: models)
             let key = ResponseKey(path: request.uri.path, chain: chain, moment: moment)

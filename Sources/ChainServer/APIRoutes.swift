@@ -84,7 +84,10 @@ struct APIRoutes {
 enum Query {
     static func unsigned(_ request: Request, _ name: String) throws -> UInt64? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = UInt64(text) else { throw APIError(.badRequest, "bad-parameter", "\(name) must be a whole number, not \"\(text)\"") }
+        // Positions, sizes and counts stay within what the stores index (a signed 64-bit integer).
+        guard let value = UInt64(text), value <= UInt64(Int64.max) else {
+            throw APIError(.badRequest, "bad-parameter", "\(name) must be a whole number from 0 to \(Int64.max), not \"\(text)\"")
+        }
         return value
     }
 

@@ -45,6 +45,9 @@ public func buildRouter(service: LedgerService, limits: RequestLimits = .init())
     let router = Router(context: LedgerRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MetricsMiddleware())
+    router.add(
+        middleware: MethodNotAllowedMiddleware(
+            methodsByPath: OpenAPIDocument.methodsByPath.filter { service.witness != nil || !$0.key.hasPrefix("/witness/") }))
     if let rate = limits.perAddress { router.add(middleware: RequestLimitMiddleware(.address, rate)) }
     router.add(middleware: TokenAuthenticator(tokens: service.tokens))
     if let rate = limits.perToken { router.add(middleware: RequestLimitMiddleware(.token, rate)) }
@@ -55,7 +58,9 @@ public func buildRouter(service: LedgerService, limits: RequestLimits = .init())
     }
     router.get("openapi.json") { _, context -> Response in
         _ = try context.requireReader()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: service.witness == nil ? OpenAPIDocument.json : OpenAPIDocument.jsonWithWitness)))
     }
     router.get("metrics") { _, context -> Response in
         _ = try context.requireReader()

@@ -153,7 +153,8 @@ struct DashboardRoutes {
     // MARK: - Rendering
 
     /// A page for a signed-in reader, with the moment asked for: `content` builds what the
-    /// template `name` shows; a bad `as_of` or a read-model error shows as a warning instead.
+    /// template `name` shows; a bad `as_of` (400) or an unknown chain, KPI or decision, or a
+    /// moment beyond the log (404), shows as a warning instead.
     private func page<Content>(
         _ name: String, _ request: Request, _ context: LedgerRequestContext, about subject: String = "",
         _ content: (ReadModels, AsOf) async throws -> (Content, Moment?)
@@ -161,18 +162,18 @@ struct DashboardRoutes {
         guard let identity = context.identity else { return try Self.loginPage(.signIn) }
         let asOfText: String? = request.uri.queryParameters.get("as_of").flatMap { $0.isEmpty ? nil : String($0) }
         let evidence = service.replica?.heldEvidence() ?? []
-        func render(_ content: Content?, moment: Moment?, warning: String?) throws -> Response {
+        func render(_ content: Content?, moment: Moment?, warning: String?, status: HTTPResponse.Status = .ok) throws -> Response {
             let view = PageView(
                 query: asOfText.map { "?as_of=" + DashboardFormat.queryValue($0) } ?? "", asOf: asOfText ?? "",
                 moment: moment.map(MomentView.init), warning: warning, subject: subject, content: content,
                 replicaOf: service.replica?.source, evidence: evidence, hasEvidence: !evidence.isEmpty)
-            return try Self.html(view, with: name, status: .ok)
+            return try Self.html(view, with: name, status: status)
         }
         let asOf: AsOf
         do {
             asOf = try Query.asOf(request)
         } catch let error as APIError {
-            return try render(nil, moment: nil, warning: error.message)
+            return try render(nil, moment: nil, warning: error.message, status: .badRequest)
         }
         let models = try await service.currentReadModels(for: identity.token, asOf: asOf)
         do {
@@ -180,7 +181,7 @@ struct DashboardRoutes {
             let (view, moment) = try await content(models, .moment(try await service.resolve(asOf, in: models)))
             return try render(view, moment: moment, warning: nil)
         } catch let error as ReadModelError {
-            return try render(nil, moment: nil, warning: error.description)
+            return try render(nil, moment: nil, warning: error.description, status: .notFound)
         }
     }
 

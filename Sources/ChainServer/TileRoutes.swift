@@ -28,7 +28,9 @@ public struct TileRoutes<Context: RequestContext>: Sendable {
         let group = router.group(RouterPath(prefix))
         group.get("checkpoint") { _, context -> Response in
             try authorize(context)
-            guard let checkpoint = try await store.latestCheckpoint() else { throw HTTPError(.notFound, message: "the ledger has no checkpoint yet") }
+            guard let checkpoint = try await store.latestCheckpoint() else {
+                throw APIError(.notFound, "no-checkpoint", "the ledger has no checkpoint yet")
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "private, max-age=2"],
                 body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
@@ -37,10 +39,10 @@ public struct TileRoutes<Context: RequestContext>: Sendable {
             try authorize(context)
             let path = context.parameters.getCatchAll().map(String.init)
             guard let tile = TilePath(path) else {
-                throw HTTPError(.notFound, message: "not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]")
+                throw APIError(.notFound, "not-a-tile", "not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]")
             }
             let size = try await store.size()
-            guard tile.isAvailable(size: size) else { throw HTTPError(.notFound, message: "the log of \(size) entries has no such tile yet") }
+            guard tile.isAvailable(size: size) else { throw APIError(.notFound, "no-such-tile", "the log of \(size) entries has no such tile yet") }
             let body = tile.isEntries ? try await bundle(tile) : try await hashes(tile)
             return Response(
                 status: .ok,
@@ -54,7 +56,7 @@ public struct TileRoutes<Context: RequestContext>: Sendable {
         let found = try await store.hashes(of: nodes)
         var buffer = ByteBuffer()
         for node in nodes {
-            guard let hash = found[node] else { throw HTTPError(.internalServerError, message: "the store lacks node \(node)") }
+            guard let hash = found[node] else { throw APIError(.internalServerError, "ledger", "the store lacks node \(node)") }
             buffer.writeBytes(hash.bytes)
         }
         return buffer
@@ -64,15 +66,14 @@ public struct TileRoutes<Context: RequestContext>: Sendable {
         let first = tile.index * 256
         let entries = try await store.entries(from: first, limit: tile.width)
         guard entries.count == tile.width, entries.first?.position == first else {
-            throw HTTPError(.internalServerError, message: "the store lacks entries from \(first)")
+            throw APIError(.internalServerError, "ledger", "the store lacks entries from \(first)")
         }
         var buffer = ByteBuffer()
         for entry in entries {
             guard entry.bytes.count <= Self.largestBundledEntry else {
-                throw HTTPError(
-                    .unprocessableContent,
-                    message:
-                        "entry \(entry.position) holds \(entry.bytes.count) bytes, more than an entry bundle can (65,535); GET /api/log/\(entry.position) serves it"
+                throw APIError(
+                    .unprocessableContent, "entry-too-large",
+                    "entry \(entry.position) holds \(entry.bytes.count) bytes, more than an entry bundle can (65,535); GET /api/log/\(entry.position) serves it"
                 )
             }
             buffer.writeInteger(UInt16(entry.bytes.count))

@@ -31,6 +31,16 @@ extension StoreConformance {
         try expect(try await store.commits(from: 1, limit: 10).map(\.first) == [3], "commits starting at or after position 1")
         try expect(try await store.commit(CommitID(of: [1, 2, 3])) == nil, "an unknown commit id reads as nil")
         try expect(try await store.entries(from: 13, limit: 5).isEmpty, "nothing beyond the end")
+        // Positions, versions and sizes come from requests: the largest read as "beyond the end".
+        for far in [UInt64(Int64.max), UInt64(Int64.max) + 1, UInt64.max] {
+            try expect(try await store.entries(from: far, limit: 5).isEmpty, "no entries from \(far)")
+            try expect(try await store.entries(stream: "kpi/1", fromVersion: far, limit: 5).isEmpty, "no stream entries from \(far)")
+            try expect(try await store.entries(streamPrefixes: ["kpi/"], from: far, limit: 5).isEmpty, "no prefix entries from \(far)")
+            try expect(try await store.commits(from: far, limit: 5).isEmpty, "no commits from \(far)")
+            try expect(try await store.keptCommits(from: far, limit: 5).isEmpty, "no kept commits from \(far)")
+            try expect(try await store.checkpoint(size: far) == nil, "no checkpoint of size \(far)")
+            try expect(try await store.checkpoints(fromSize: far, limit: 5).isEmpty, "no checkpoints from \(far)")
+        }
     }
     static func proofs(_ harness: any StoreHarness) async throws {
         let (store, ledger, coalition) = try await founded(harness)
@@ -73,6 +83,21 @@ extension StoreConformance {
                     guard case .outOfRange = error else { throw error }
                     try expect("\(error)".contains("there is no tree of size \(beyond) yet"), "\(name) at \(beyond): \(error)")
                 }
+            }
+        }
+        // Positions and sizes from requests, at the edges: refused as out of range, never a trap.
+        let edges: [(String, @Sendable () async throws -> Void)] = [
+            ("inclusion in the empty tree", { _ = try await builder.inclusion(index: UInt64(Int64.max) - 1, size: 0) }),
+            ("inclusion at the largest position", { _ = try await builder.inclusion(index: .max, size: size) }),
+            ("consistency from the largest size", { _ = try await builder.consistency(old: .max, new: size) }),
+            ("consistency of empty trees", { _ = try await builder.consistency(old: 0, new: 0) }),
+        ]
+        for (name, attempt) in edges {
+            do {
+                try await attempt()
+                throw ConformanceFailure(description: "\(name) was given a proof")
+            } catch let error as LedgerError {
+                guard case .outOfRange = error else { throw error }
             }
         }
     }

@@ -27,14 +27,14 @@ extension PostgresLedgerStore {
 
     public func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry] {
         try await read("reading entries") { connection in
-            try await Self.entries(connection, logger, where: "position >= $1", order: "position", [Int64(position)], limit: limit)
+            try await Self.entries(connection, logger, where: "position >= $1", order: "position", [Int64(clamping: position)], limit: limit)
         }
     }
 
     public func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry] {
         try await read("reading a stream") { connection in
             try await Self.entries(
-                connection, logger, where: "stream = $1 AND version >= $2", order: "version", [stream, Int64(version)], limit: limit)
+                connection, logger, where: "stream = $1 AND version >= $2", order: "version", [stream, Int64(clamping: version)], limit: limit)
         }
     }
 
@@ -99,11 +99,11 @@ extension PostgresLedgerStore {
     }
 
     public func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
-        try await checkpoints("WHERE size = $1", [Int64(size)]).first
+        try await checkpoints("WHERE size = $1", [Int64(clamping: size)]).first
     }
 
     public func checkpoints(fromSize size: UInt64, limit: Int) async throws -> [StoredCheckpoint] {
-        try await checkpoints("WHERE size >= $1 ORDER BY size LIMIT $2", [Int64(size), Int64(limit)])
+        try await checkpoints("WHERE size >= $1 ORDER BY size LIMIT $2", [Int64(clamping: size), Int64(limit)])
     }
 
     // MARK: - Rows
@@ -139,7 +139,7 @@ extension PostgresLedgerStore {
             arguments.append(prefix)
             arguments.append(StreamPrefix.upperBound(of: prefix))
         }
-        arguments.append(Int64(position))
+        arguments.append(Int64(clamping: position))
         return try await entries(
             connection, logger, where: "(\(ranges.joined(separator: " OR "))) AND position >= $\(arguments.count)",
             order: "position", arguments, limit: limit)
@@ -177,7 +177,8 @@ extension PostgresLedgerStore {
     }
 
     static func keptCommits(_ connection: PostgresConnection, _ logger: Logger, from position: UInt64, limit: Int) async throws -> [StoredCommit] {
-        try await commits(connection, logger, where: "first_position >= $1 ORDER BY first_position LIMIT $2", [Int64(position), Int64(limit)])
+        try await commits(
+            connection, logger, where: "first_position >= $1 ORDER BY first_position LIMIT $2", [Int64(clamping: position), Int64(limit)])
     }
 
     /// The commit with its whole document, put back together from its entries if it keeps only
@@ -185,7 +186,7 @@ extension PostgresLedgerStore {
     static func whole(_ commit: StoredCommit, _ connection: PostgresConnection, _ logger: Logger) async throws -> StoredCommit {
         guard commit.part == .header else { return commit }
         let entries = try await entries(
-            connection, logger, where: "position >= $1", order: "position", [Int64(commit.first)],
+            connection, logger, where: "position >= $1", order: "position", [Int64(clamping: commit.first)],
             limit: commit.keptEventCount)
         return try commit.reassembled(from: entries[...])
     }

@@ -14,13 +14,13 @@ extension SQLiteLedgerStore {
 
     public func entries(from position: UInt64, limit: Int) async throws -> [StoredEntry] {
         try await read { db in
-            try Self.entries(db, where: "position >= ?", order: "position", arguments: [Int64(position), limit])
+            try Self.entries(db, where: "position >= ?", order: "position", arguments: [Int64(clamping: position), limit])
         }
     }
 
     public func entries(stream: String, fromVersion version: UInt64, limit: Int) async throws -> [StoredEntry] {
         try await read { db in
-            try Self.entries(db, where: "stream = ? AND version >= ?", order: "version", arguments: [stream, Int64(version), limit])
+            try Self.entries(db, where: "stream = ? AND version >= ?", order: "version", arguments: [stream, Int64(clamping: version), limit])
         }
     }
 
@@ -84,7 +84,7 @@ extension SQLiteLedgerStore {
 
     public func checkpoint(size: UInt64) async throws -> StoredCheckpoint? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints WHERE size = ?", arguments: [Int64(size)]).map(Self.checkpoint)
+            try Row.fetchOne(db, sql: "SELECT * FROM ledger_checkpoints WHERE size = ?", arguments: [Int64(clamping: size)]).map(Self.checkpoint)
         }
     }
 
@@ -92,7 +92,7 @@ extension SQLiteLedgerStore {
         try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM ledger_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
-                arguments: [Int64(size), limit]
+                arguments: [Int64(clamping: size), limit]
             ).map(Self.checkpoint)
         }
     }
@@ -162,7 +162,7 @@ extension SQLiteLedgerStore {
             arguments.append(prefix)
             arguments.append(StreamPrefix.upperBound(of: prefix))
         }
-        arguments.append(Int64(position))
+        arguments.append(Int64(clamping: position))
         arguments.append(Int64(min(limit, Int(Int64.max))))
         return try entries(db, where: "(\(ranges)) AND position >= ?", order: "position", arguments: StatementArguments(arguments))
     }
@@ -210,7 +210,7 @@ extension SQLiteLedgerStore {
     static func keptCommits(_ db: Database, from position: UInt64, limit: Int) throws -> [StoredCommit] {
         try Row.fetchAll(
             db, sql: "SELECT * FROM ledger_commits WHERE first_position >= ? ORDER BY first_position LIMIT ?",
-            arguments: [Int64(position), limit]
+            arguments: [Int64(clamping: position), limit]
         ).map(commit)
     }
 
@@ -218,7 +218,7 @@ extension SQLiteLedgerStore {
     /// the header.
     static func whole(_ commit: StoredCommit, _ db: Database) throws -> StoredCommit {
         guard commit.part == .header else { return commit }
-        let entries = try entries(db, where: "position >= ?", order: "position", arguments: [Int64(commit.first), commit.keptEventCount])
+        let entries = try entries(db, where: "position >= ?", order: "position", arguments: [Int64(clamping: commit.first), commit.keptEventCount])
         return try commit.reassembled(from: entries[...])
     }
 

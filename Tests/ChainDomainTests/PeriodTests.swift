@@ -22,12 +22,16 @@ struct PeriodTests {
     @Test func periodsKnowTheirDaysAndNeighbours() {
         let february = Period("2024-02")!
         #expect(february.days.lowerBound.description == "2024-02-01" && february.days.upperBound.description == "2024-02-29")
-        #expect(Period("2026-Q4")!.next.description == "2027-Q1")
-        #expect(Period("2026-01")!.previous.description == "2025-12")
+        #expect(Period("2026-Q4")!.next?.description == "2027-Q1")
+        #expect(Period("2026-01")!.previous?.description == "2025-12")
         #expect(Period("2026-W01")!.days.lowerBound.description == "2025-12-29")
-        #expect(Period("2021-W01")!.previous.description == "2020-W53")
-        #expect(Period.containing(CalendarDate(2027, 1, 1)!, grain: .week).description == "2026-W53")
-        #expect(Period.containing(CalendarDate(2026, 8, 15)!, grain: .quarter).description == "2026-Q3")
+        #expect(Period("2021-W01")!.previous?.description == "2020-W53")
+        // At the edges of the years periods can name, and for dates beyond them, there is no period.
+        #expect(Period("2999-12")!.next == nil && Period("1900-01")!.previous == nil && Period("2999-W52")!.next == nil)
+        #expect(Period.containing(CalendarDate(6269, 7, 24)!, grain: .month) == nil)
+        #expect(Period.containing(CalendarDate(6269, 7, 24)!, grain: .week) == nil)
+        #expect(Period.containing(CalendarDate(2027, 1, 1)!, grain: .week)?.description == "2026-W53")
+        #expect(Period.containing(CalendarDate(2026, 8, 15)!, grain: .quarter)?.description == "2026-Q3")
         #expect(Period("2026-03")! < Period("2026-04")!)
     }
 

@@ -10,7 +10,7 @@ import Testing
 /// periods that have not begun. Each refusal leaves the ledger unchanged and names the rule.
 struct ScreeningTests {
     /// This month and the next, by the system clock the fixture's ledger runs on.
-    static var thisMonth: Period { Period.containing(CalendarDate(dayOf: .now()), grain: .month) }
+    static var thisMonth: Period { Period.containing(CalendarDate(dayOf: .now()), grain: .month)! }
 
     static func measurement(_ period: Period, note: String? = nil, kpi: String = "intake", value: Double = 90) -> ChainEvent {
         .measurementRecorded(
@@ -56,7 +56,7 @@ struct ScreeningTests {
 
     @Test func aFigureForAPeriodThatHasNotBegunIsRefused() async throws {
         var fixture = try await DomainFixture.make()
-        let next = Self.thisMonth.next
+        let next = Self.thisMonth.next!
         let error = try await fixture.refuse(by: "opvang", [Self.measurement(next)])
         #expect(
             error

@@ -200,3 +200,19 @@ struct CorrectionAndLateFigureTests {
         #expect(try await models.resolve(.time(Timestamp(milliseconds: 0))).size == 0)
     }
 }
+
+/// `as_of` as people and tools write it.
+struct AsOfArgumentTests {
+    @Test func rfc3339TimesWithAnyOffsetReadAsTheSameInstant() {
+        let utc = AsOf(argument: "2026-04-01T00:00:00Z")
+        #expect(utc != nil)
+        #expect(AsOf(argument: "2026-03-31T23:00:00-01:00") == utc)
+        #expect(AsOf(argument: "2026-04-01T02:00:00+02:00") == utc)
+        #expect(AsOf(argument: "2026-04-01t00:00:00z") == utc)
+        #expect(AsOf(argument: "2026-04-01T00:20:45.000+00:20:45") == nil)
+        #expect(AsOf(argument: "2026-04-01T00:00:00+24:00") == nil)
+        #expect(AsOf(argument: "2026-04-01T00:00:00+0100") == nil)
+        #expect(AsOf(argument: "2026-04-01T00:00:00") == nil)
+        #expect(AsOf(argument: "139") == .position(139))
+    }
+}

@@ -305,3 +305,49 @@ struct APITests {
         #expect(written < 64, "64 commits in \(written) transactions")
     }
 }
+
+/// Requests at the edges of what the routes take: each gets its documented answer, and none
+/// stops the server (every one of these once trapped or answered undocumented).
+struct EdgeRequestTests {
+    @Test func edgeValuesAreAnsweredNotTrappedOn() async throws {
+        let fixture = try await ServerFixture.make()
+        let headers = ServerFixture.bearer(fixture.auditor)
+        try await fixture.app.test(.router) { client in
+            let answers: [(String, HTTPResponse.Status, String?)] = [
+                ("/api/log/9223372036854775808", .badRequest, "bad-parameter"),
+                ("/api/log/9223372036854775807", .notFound, "no-entry"),
+                ("/api/log?from=18446744073709551615", .badRequest, "bad-parameter"),
+                ("/api/log?from=9223372036854775807", .ok, nil),
+                ("/api/stream?id=kpi/intake&from_version=9223372036854775807", .ok, nil),
+                ("/api/commits?from=9223372036854775807", .ok, nil),
+                ("/api/checkpoints?from=9223372036854775807", .ok, nil),
+                ("/api/proofs/inclusion?position=9223372036854775806&size=0", .notFound, "out-of-range"),
+                ("/api/proofs/consistency?old=9223372036854775807", .notFound, "out-of-range"),
+                ("/api/status?as_of=6269-07-24T13:15:58.2Z", .ok, nil),
+                ("/api/agreements?as_of=2999-12-31", .ok, nil),
+                ("/api/method-health?as_of=2026-03-31T23:00:00-20:45", .ok, nil),
+                ("/api/decisions?chain=", .ok, nil),
+                ("/api/status?as_of=yesterday", .badRequest, "bad-as-of"),
+                ("/api/nothing-here", .notFound, "no-such-path"),
+            ]
+            for (uri, status, code) in answers {
+                let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(response.status == status, "\(uri): \(response.status) \(response.text.prefix(200))")
+                if let code { #expect(response.errorCode == code, "\(uri): \(response.text.prefix(200))") }
+            }
+            // The dashboard's pages say what is wrong with the status that goes with it.
+            for (uri, status) in [
+                ("/?as_of=6269-07-24T13:15:58Z", HTTPResponse.Status.ok), ("/?as_of=yesterday", .badRequest),
+                ("/chains/no-such-chain", .notFound), ("/kpis/no-such-kpi", .notFound), ("/audit/no-such-decision", .notFound),
+            ] {
+                let page = try await client.execute(uri: uri, method: .get, headers: headers)
+                #expect(page.status == status && page.headers[.contentType]?.hasPrefix("text/html") == true, "\(uri): \(page.status)")
+            }
+            // A method the path is not served with: 405, and what it is served with.
+            let trace = try await client.execute(uri: "/api/log", method: HTTPRequest.Method("TRACE")!, headers: headers)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET" && trace.errorCode == "method-not-allowed")
+            let put = try await client.execute(uri: "/api/commits", method: .put, headers: headers)
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET, POST")
+        }
+    }
+}

@@ -1,4 +1,3 @@
-import ChainServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,8 @@ import HummingbirdTesting
 import LedgerSQLite
 import NIOCore
 import Testing
+
+@testable import ChainServer
 
 struct DashboardTests {
     @Test func withoutATokenTheDashboardAsksToSignIn() async throws {
@@ -191,6 +192,14 @@ struct OpenAPITests {
             }
             #expect(documented == routes, "undocumented: \(routes.subtracting(documented)); not served: \(documented.subtracting(routes))")
         }
+        // A replica started with a witness key serves the witness's routes too, and documents them.
+        func paths(_ json: String) throws -> Set<String> {
+            let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            return Set(try #require(document?["paths"] as? [String: Any]).keys)
+        }
+        #expect(
+            try paths(OpenAPIDocument.jsonWithWitness).subtracting(paths(OpenAPIDocument.json))
+                == ["/witness/add-checkpoint", "/witness/{originHash}/checkpoint"])
     }
 }
 

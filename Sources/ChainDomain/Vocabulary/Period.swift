@@ -138,30 +138,32 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         }
     }
 
-    /// The period after this one, of the same grain.
-    public var next: Period {
+    /// The period after this one, of the same grain; nil after the last period of 2999.
+    public var next: Period? {
         index < Self.count(of: grain, in: year)
-            ? Period(grain: grain, year: year, index: index + 1)! : Period(grain: grain, year: year + 1, index: 1)!
+            ? Period(grain: grain, year: year, index: index + 1) : Period(grain: grain, year: year + 1, index: 1)
     }
 
-    /// The period before this one, of the same grain.
-    public var previous: Period {
+    /// The period before this one, of the same grain; nil before the first period of 1900.
+    public var previous: Period? {
         index > 1
-            ? Period(grain: grain, year: year, index: index - 1)! : Period(grain: grain, year: year - 1, index: Self.count(of: grain, in: year - 1))!
+            ? Period(grain: grain, year: year, index: index - 1) : Period(grain: grain, year: year - 1, index: Self.count(of: grain, in: year - 1))
     }
 
-    /// The period of `grain` that contains `date`.
-    public static func containing(_ date: CalendarDate, grain: Grain) -> Period {
+    /// The period of `grain` that contains `date`; nil for a date outside the years periods
+    /// can name (1900 to 2999): an `as_of` far ahead, say.
+    public static func containing(_ date: CalendarDate, grain: Grain) -> Period? {
         switch grain {
-        case .year: return Period(grain: .year, year: date.year, index: 1)!
-        case .halfYear: return Period(grain: .halfYear, year: date.year, index: date.month <= 6 ? 1 : 2)!
-        case .quarter: return Period(grain: .quarter, year: date.year, index: (date.month - 1) / 3 + 1)!
-        case .month: return Period(grain: .month, year: date.year, index: date.month)!
+        case .year: return Period(grain: .year, year: date.year, index: 1)
+        case .halfYear: return Period(grain: .halfYear, year: date.year, index: date.month <= 6 ? 1 : 2)
+        case .quarter: return Period(grain: .quarter, year: date.year, index: (date.month - 1) / 3 + 1)
+        case .month: return Period(grain: .month, year: date.year, index: date.month)
         case .week:
+            guard (1899...3000).contains(date.year) else { return nil }
             var year = date.year + 1
             while CalendarDate.isoWeekOne(of: year) > date { year -= 1 }
             let offset = CalendarDate.isoWeekOne(of: year).distance(to: date)
-            return Period(grain: .week, year: year, index: offset / 7 + 1)!
+            return Period(grain: .week, year: year, index: offset / 7 + 1)
         }
     }
 

@@ -127,7 +127,8 @@ extension ReadModels {
                 let value = try Self.values(kpi: kpi, period: period, size: moment.size, db).first { $0.organisation == party }?.value
                 let result = value.map { direction.meets($0, target) ? "met" : "missed" } ?? "no-data"
                 periods.append(.init(period: period.description, value: value, result: result))
-                period = period.next
+                guard let next = period.next else { break }
+                period = next
             }
         }
         return .init(

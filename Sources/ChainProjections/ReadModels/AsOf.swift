@@ -15,17 +15,32 @@ public enum AsOf: Sendable, Equatable {
     case moment(Moment)
 
     /// Reads `--as-of`: a whole number is a position; `YYYY-MM-DD` is the end of that day (UTC);
-    /// an RFC 3339 time is that time.
+    /// an RFC 3339 time (`Z` or any offset, `T` and `Z` in either case) is that time.
     public init?(argument: String) {
         if let position = UInt64(argument) {
             self = .position(position)
         } else if let day = CalendarDate(argument) {
             self = .time(Timestamp(milliseconds: Int64(day.day + 1) * 86_400_000 - 1))
-        } else if let time = Timestamp(rfc3339: argument) {
+        } else if let time = Self.time(argument.uppercased()) {
             self = .time(time)
         } else {
             return nil
         }
+    }
+
+    /// An RFC 3339 time, read as UTC after taking off its offset (`+01:00`, `-20:45`).
+    private static func time(_ text: String) -> Timestamp? {
+        if text.hasSuffix("Z") { return Timestamp(rfc3339: text) }
+        let bytes = Array(text.utf8)
+        guard bytes.count > 6, bytes[bytes.count - 3] == UInt8(ascii: ":") else { return nil }
+        let sign = bytes[bytes.count - 6]
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+            let hours = Int64(String(decoding: bytes[(bytes.count - 5)..<(bytes.count - 3)], as: UTF8.self)),
+            let minutes = Int64(String(decoding: bytes[(bytes.count - 2)...], as: UTF8.self)), hours < 24, minutes < 60,
+            let local = Timestamp(rfc3339: String(decoding: bytes[..<(bytes.count - 6)], as: UTF8.self) + "Z")
+        else { return nil }
+        let offset = (hours * 60 + minutes) * 60_000
+        return Timestamp(milliseconds: sign == UInt8(ascii: "+") ? local.milliseconds - offset : local.milliseconds + offset)
     }
 }
 

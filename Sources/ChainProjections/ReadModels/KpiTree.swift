@@ -259,14 +259,13 @@ extension ReadModels {
         var previousValue: Double?
         var corrections = 0
         var target: (Double, Double)?
-        if let latest, let day = CalendarDate(latest) {
-            let current = Period.containing(day, grain: grain)
+        if let latest, let day = CalendarDate(latest), let current = Period.containing(day, grain: grain) {
             period = current
             let values = try Self.values(kpi: kpi, period: current, size: moment.size, db)
             value = Combination.combine(values.map { ($0.value, $0.position) }, by: aggregation)
             observation = Array(Set(values.map(\.status))).sorted()
             previousValue = Combination.combine(
-                try Self.values(kpi: kpi, period: current.previous, size: moment.size, db).map { ($0.value, $0.position) },
+                try current.previous.map { try Self.values(kpi: kpi, period: $0, size: moment.size, db) }?.map { ($0.value, $0.position) } ?? [],
                 by: aggregation)
             corrections =
                 try Int.fetchOne(

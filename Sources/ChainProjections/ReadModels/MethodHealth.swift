@@ -58,8 +58,9 @@ extension ReadModels {
                     if kpi.level == .result, kpi.goals.isEmpty {
                         warn(id, "result KPIs serve a goal", kpi.kpi, "result KPI \(kpi.kpi) is linked to none of the coalition's goals")
                     }
-                    let currentPeriod = Period.containing(moment.day, grain: kpi.grain)
-                    if try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil {
+                    if let currentPeriod = Period.containing(moment.day, grain: kpi.grain),
+                        try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil
+                    {
                         warn(id, "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)")
                     }
                     let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound

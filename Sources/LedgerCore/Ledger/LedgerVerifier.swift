@@ -141,7 +141,8 @@ private struct VerificationRun<Domain: LedgerDomain> {
             throw corrupted(position, "commit \(commit.id) holds \(document.events.count) events but claims positions \(commit.first)…\(commit.last)")
         }
         guard commit.last < size else {
-            throw corrupted(size, "commit \(commit.id) claims positions up to \(commit.last), but the log ends at \(size - 1): entries were removed")
+            let end = size == 0 ? "holds no entries" : "ends at \(size - 1)"
+            throw corrupted(size, "commit \(commit.id) claims positions up to \(commit.last), but the log \(end): entries were removed")
         }
         if let lastRecordedAt, commit.recordedAt < lastRecordedAt {
             throw corrupted(position, "commit \(commit.id) is recorded at \(commit.recordedAt), before the commit ahead of it (\(lastRecordedAt))")

@@ -70,7 +70,10 @@ public struct ProofBuilder: Sendable {
     public func inclusion(index: UInt64, size: UInt64? = nil) async throws -> InclusionProof {
         let size = try await resolve(size)
         guard index < size else {
-            throw LedgerError.outOfRange("position \(index) is not in a tree of \(size) entries; positions run from 0 to \(size - 1)")
+            throw LedgerError.outOfRange(
+                size == 0
+                    ? "position \(index) is not in a tree of 0 entries: it holds none"
+                    : "position \(index) is not in a tree of \(size) entries; positions run from 0 to \(size - 1)")
         }
         let ranges = TreeMath.inclusionRanges(index: index, size: size)
         let groups = ranges.map(TreeMath.perfectNodes(covering:))
