@@ -10,10 +10,10 @@ import LedgerCore
 func fuzzEvidence(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = input(start, count)
     // Evidence files are UTF-8 text; other bytes never reach the parser.
-    guard let text = String(validating: bytes, as: UTF8.self), let evidence = try? Evidence(parsing: text) else { return 0 }
-    let again: Evidence
+    guard let text = String(validating: bytes, as: UTF8.self), let evidence = try? MisbehaviourEvidence(parsing: text) else { return 0 }
+    let again: MisbehaviourEvidence
     do {
-        again = try Evidence(parsing: evidence.text)
+        again = try MisbehaviourEvidence(parsing: evidence.text)
     } catch {
         fatalError("the rendering of accepted evidence is refused: \(error)")
     }

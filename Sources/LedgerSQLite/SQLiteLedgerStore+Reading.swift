@@ -101,7 +101,36 @@ extension SQLiteLedgerStore {
         try await read { db in
             try String.fetchAll(db, sql: "PRAGMA quick_check").filter { $0 != "ok" }
                 .map { $0.split(separator: "\n").filter { !$0.hasPrefix("***") }.joined(separator: "; ") }
+                + Self.mistypedValues(db)
         }
+    }
+
+    /// Values of the log tables stored with another type than their column declares: SQLite
+    /// keeps what it is given, so `12.0` in an INTEGER column or a blob in a TEXT column reads
+    /// back as the same number or text, but is not the row the ledger wrote. One line per table,
+    /// naming the first such row and column.
+    static func mistypedValues(_ db: Database) throws -> [String] {
+        var problems: [String] = []
+        for table in [SQLiteSchema.entries, SQLiteSchema.commits, SQLiteSchema.nodes, SQLiteSchema.checkpoints] {
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").compactMap { row -> (name: String, allowed: [String])? in
+                let declared = (row["type"] as String).uppercased()
+                let type = declared.contains("INT") ? "integer" : declared.contains("TEXT") ? "text" : declared.contains("BLOB") ? "blob" : nil
+                guard let type else { return nil }
+                return (row["name"], (row["notnull"] as Int) == 1 ? [type] : [type, "null"])
+            }
+            guard !columns.isEmpty else { continue }
+            let tests = columns.map { column in "typeof(\(column.name)) NOT IN (\(column.allowed.map { "'\($0)'" }.joined(separator: ", ")))" }
+            let found = "CASE " + zip(columns, tests).map { "WHEN \($1) THEN '\($0.name) ' || typeof(\($0.name))" }.joined(separator: " ") + " END"
+            if let row = try Row.fetchOne(db, sql: "SELECT rowid, \(found) FROM \(table) WHERE \(tests.joined(separator: " OR ")) LIMIT 1") {
+                let rowid: Int64 = row[0]
+                let what = (row[1] as String?)?.split(separator: " ") ?? []
+                let declared = columns.first { $0.name == what.first.map(String.init) }?.allowed.first ?? "?"
+                problems.append(
+                    "\(table) row \(rowid): \(what.first ?? "a column") is stored as \(what.last ?? "another type"), not as \(declared) as the ledger writes it"
+                )
+            }
+        }
+        return problems
     }
 
     public func rowsBeforeTheLog() async throws -> [String] {

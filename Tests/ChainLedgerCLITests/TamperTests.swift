@@ -117,17 +117,17 @@ struct TamperTests {
         (
             "an entry's stream made a blob",
             "UPDATE ledger_entries SET stream = X'00' WHERE position = 3",
-            "position 3: the stored ledger_entries.stream is not text"
+            "ledger_entries row 3: stream is stored as blob, not as text"
         ),
         (
             "a commit's signature made a number",
             "UPDATE ledger_commits SET signature = 5 WHERE first_position = 5",
-            "the stored ledger_commits.signature of a commit holds no Data"
+            "ledger_commits row 3: signature is stored as integer, not as blob"
         ),
         (
             "a checkpoint's root made text",
             "UPDATE ledger_checkpoints SET root = 'root' WHERE size = 5",
-            "the stored ledger_checkpoints.root of the checkpoint for size 5 is not a 32-byte hash"
+            "ledger_checkpoints row 5: root is stored as text, not as blob"
         ),
         (
             "an older checkpoint deleted",
@@ -171,6 +171,18 @@ struct TamperTests {
             "a checkpoint for a negative size",
             "INSERT INTO ledger_checkpoints SELECT -6, root, note, previous_size FROM ledger_checkpoints WHERE size = 6",
             "ledger_checkpoints holds a row with size -6, before the log's first position"
+        ),
+        // Values that read back the same but are not what the ledger wrote (tools/tamper-check
+        // found both passing verify).
+        (
+            "a position stored as a fraction",
+            "UPDATE ledger_commits SET last_position = last_position + 0.25 WHERE first_position = 5",
+            "ledger_commits row 3: last_position is stored as real, not as integer"
+        ),
+        (
+            "a key id stored as a blob",
+            "UPDATE ledger_commits SET key_id = CAST(key_id AS BLOB) WHERE first_position = 3",
+            "ledger_commits row 2: key_id is stored as blob, not as text"
         ),
     ]
 
