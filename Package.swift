@@ -309,6 +309,8 @@ if ProcessInfo.processInfo.environment["CHAINLEDGER_FUZZ"] == "1" {
         ("FuzzNotes", ["LedgerCore"]),
         ("FuzzEvidence", ["LedgerCore"]),
         ("FuzzChainValues", ["ChainDomain", "LedgerCore"]),
+        ("FuzzImport", ["ChainDomain", "LedgerCore"]),
+        ("FuzzRequests", ["LedgerCore"]),
     ]
     for target in fuzzTargets {
         package.products.append(.executable(name: target.name, targets: [target.name]))

@@ -6,19 +6,6 @@ import NIOCore
 
 /// Writing: signed commits submitted by members.
 extension APIRoutes {
-    /// The body of `POST /api/commits`, read as strictly as a commit: one JSON object with exactly
-    /// these two string members, no other member, no key twice.
-    struct Submission {
-        let signed: String
-        let signature: String
-
-        init(parsing bytes: [UInt8]) throws(FormatError) {
-            let fields = try JSONFields(bytes, allowed: ["signed", "signature"])
-            signed = try fields.string("signed")
-            signature = try fields.string("signature")
-        }
-    }
-
     /// 201 with the positions for a new commit, 200 for a re-sent one; 400/403/409/422 with a reason.
     func submit(request: Request, context: LedgerRequestContext) async throws -> Response {
         let identity = try context.requireReader()
@@ -31,18 +18,18 @@ extension APIRoutes {
         } catch {
             throw APIError(.contentTooLarge, "too-large", "a commit may hold at most \(limits.commitBytes) bytes")
         }
-        let submission: Submission
+        let submission: SubmissionBody
         do {
-            submission = try Submission(parsing: Array(body.readableBytesView))
+            submission = try SubmissionBody(parsing: Array(body.readableBytesView))
         } catch {
-            throw APIError(
-                .badRequest, "malformed-json",
-                "\(error): send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature} and nothing else")
+            switch error {
+            case .malformedJSON: throw APIError(.badRequest, "malformed-json", error.description)
+            case .malformedBase64: throw APIError(.badRequest, "malformed-base64", error.description)
+            }
         }
-        guard let signed = Data(canonicalBase64: submission.signed), let signature = Data(canonicalBase64: submission.signature) else {
-            throw APIError(.badRequest, "malformed-base64", "signed and signature must be standard, padded base64 (RFC 4648 section 4)")
-        }
-        let document = try await APIError.mapping { try CommitDocument(parsing: [UInt8](signed)) }
+        let signed = submission.signed
+        let signature = submission.signature
+        let document = try await APIError.mapping { try CommitDocument(parsing: signed) }
         guard identity.maySubmit(for: document.organisation) else {
             throw APIError(
                 .forbidden, "token-scope",
@@ -51,7 +38,7 @@ extension APIRoutes {
                     : "this token belongs to \(identity.organisation); it cannot submit a commit of \(document.organisation)")
         }
         let receipt = try await APIError.mapping {
-            try await service.append(SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature)), token: identity.token)
+            try await service.append(SignedCommit(bytes: signed, signature: signature), token: identity.token)
         }
         return try JSON.response(Receipt(receipt), status: receipt.duplicate ? .ok : .created)
     }

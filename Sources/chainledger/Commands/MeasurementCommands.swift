@@ -129,93 +129,24 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// Reading measurement CSV files.
+/// Measurement CSV files (`MeasurementCSV`) as the `import` command reads them.
 enum MeasurementImport {
-    struct Row {
-        let line: Int
-        let fields: [String]
-    }
+    typealias Row = MeasurementCSV.Row
 
-    /// The data rows of a CSV file, with their line numbers (a header line is skipped).
     static func rows(from data: Data) throws -> [Row] {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("the file is not UTF-8 text: save it as CSV UTF-8")
+        do {
+            return try MeasurementCSV.rows(from: data)
+        } catch {
+            throw CLIError(error.description)
         }
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        guard let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return [] }
-        let separator: Character = first.contains(";") ? ";" : ","
-        var rows: [Row] = []
-        for (offset, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { continue }
-            var fields = try split(trimmed, separator: separator, line: offset + 1)
-            if separator == ";", fields.count >= 3 { fields[2] = fields[2].replacingOccurrences(of: ",", with: ".") }
-            if rows.isEmpty, fields.first?.lowercased() == "kpi", fields.count >= 3, fields[1].lowercased() == "period" { continue }
-            guard fields.count == 3 || fields.count == 4 else {
-                throw CLIError("line \(offset + 1): expected the columns kpi,period,value[,note], found \(fields.count) fields")
-            }
-            rows.append(Row(line: offset + 1, fields: fields))
-        }
-        return rows
     }
 
-    /// RFC 4180 fields of one line: quoted fields may hold separators and doubled quotes.
-    static func split(_ line: String, separator: Character, line number: Int) throws -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var index = line.startIndex
-        while index < line.endIndex {
-            let character = line[index]
-            if quoted {
-                if character == "\"" {
-                    let next = line.index(after: index)
-                    if next < line.endIndex, line[next] == "\"" {
-                        current.append("\"")
-                        index = next
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" && current.isEmpty {
-                quoted = true
-            } else if character == separator {
-                fields.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(character)
-            }
-            index = line.index(after: index)
-        }
-        guard !quoted else { throw CLIError("line \(number): a quoted field is not closed") }
-        fields.append(current.trimmingCharacters(in: .whitespaces))
-        return fields
-    }
-
-    /// A row as a measurement. With the chain state at hand (a local ledger) the KPI, reporter and
-    /// grain are checked here, so that every bad line is named; through a server the server checks.
     static func measurement(_ row: Row, organisation: String, status: ObservationStatus, source: String, state: ChainState?) throws -> Measurement {
-        let kpiID = row.fields[0]
-        guard let period = Period(row.fields[1]) else { throw CLIError("\"\(row.fields[1])\" is not a period") }
-        if let state {
-            guard let kpi = state.kpis[kpiID] else { throw CLIError("unknown KPI \"\(kpiID)\"") }
-            guard !kpi.retired else { throw CLIError("KPI \(kpiID) is retired") }
-            guard kpi.reporters.contains(organisation) else {
-                throw CLIError("\(organisation) does not report KPI \(kpiID) (its reporters: \(kpi.reporters.joined(separator: ", ")))")
-            }
-            guard period.grain == kpi.definition.grain else {
-                throw CLIError("KPI \(kpiID) is measured per \(kpi.definition.grain.rawValue); \(period) is a \(period.grain.rawValue)")
-            }
+        do {
+            return try MeasurementCSV.measurement(row, organisation: organisation, status: status, source: source, state: state)
+        } catch {
+            throw CLIError(error.description)
         }
-        guard let value = Double(row.fields[2]), value.isFinite else { throw CLIError("\"\(row.fields[2])\" is not a number") }
-        let note = row.fields.count == 4 && !row.fields[3].isEmpty ? row.fields[3] : nil
-        if let note, note.count > DomainIdentifiers.noteLimit {
-            throw CLIError("the note holds \(note.count) characters; at most \(DomainIdentifiers.noteLimit) (keep personal data out)")
-        }
-        return Measurement(kpi: kpiID, period: period, organisation: organisation, value: value, status: status, source: source, note: note)
     }
 
     /// A server's refusal ("event N of the commit …"), told as the CSV line it came from.

@@ -5,8 +5,7 @@ import LedgerCore
 /// base64}`. What a writing command keeps when a server gave no answer, and what `submit` sends.
 enum SignedCommitFile {
     static func body(_ commit: SignedCommit) -> Data {
-        Data(#"{"signed":"\#(Data(commit.bytes).base64EncodedString())","signature":"\#(Data(commit.signature).base64EncodedString())"}"#.utf8)
-            + Data("\n".utf8)
+        Data(SubmissionBody(signed: commit.bytes, signature: commit.signature).body + Array("\n".utf8))
     }
 
     /// Writes the commit to `commit-<id>.json` in the current folder; returns the file's name.
@@ -21,16 +20,12 @@ enum SignedCommitFile {
     }
 
     static func read(_ path: String) throws -> SignedCommit {
-        struct Body: Decodable {
-            let signed: String
-            let signature: String
-        }
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        guard let body = try? JSONDecoder().decode(Body.self, from: data), let signed = Data(canonicalBase64: body.signed),
-            let signature = Data(canonicalBase64: body.signature)
-        else {
-            throw CLIError(#"\#(path) is not a signed commit ({"signed": base64, "signature": base64})"#)
+        do {
+            let submission = try SubmissionBody(parsing: [UInt8](data))
+            return SignedCommit(bytes: submission.signed, signature: submission.signature)
+        } catch {
+            throw CLIError("\(path) is not a signed commit: \(error)")
         }
-        return SignedCommit(bytes: [UInt8](signed), signature: [UInt8](signature))
     }
 }
