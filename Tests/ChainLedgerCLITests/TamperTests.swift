@@ -318,6 +318,22 @@ struct TamperTests {
         #expect(try cli.ledgerBytes("ledger.db") == before, "nothing was appended")
     }
 
+    /// The ledger file cut short (tools/tamper-check found verify refusing these with status 1, as
+    /// if nothing had been there): with its checkpoint key beside it, an emptied file is an
+    /// integrity failure, and so is a file cut to its first page.
+    @Test(arguments: [0, 4096])
+    func aLedgerFileCutShort(_ length: UInt64) throws {
+        let cli = try CLIHarness.founded()
+        _ = try cli.ledgerBytes("ledger.db") // checkpoints the write-ahead log into the file
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(at: cli.folder.appendingPathComponent("ledger.db" + suffix)) }
+        let file = try FileHandle(forUpdating: cli.folder.appendingPathComponent("ledger.db"))
+        try file.truncate(atOffset: length)
+        try file.close()
+        let output = try cli.run(["verify", "--ledger", "ledger.db"])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("chainledger: verification failed: "), "\(output.stderr)")
+    }
+
     /// A page of a log table that the storage engine cannot read (the commits table's root page,
     /// its page-type byte zeroed): `verify` reports the file as damaged, with status 2, rather than
     /// failing on the engine's error.

@@ -32,8 +32,15 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         // The store alone, not a `Ledger`: opening one reads the state from the log, and any
         // damage it met there would be reported without the first wrong position.
-        let store = try await ledgerOptions.openStore()
+        let store = try await ledgerOptions.openStore(damageIsIntegrityFailure: true)
         guard try await store.size() > 0 else {
+            // An empty file whose checkpoint key is beside it held a ledger once: it was cut.
+            if let file = ledgerOptions.location.ledger, FileManager.default.fileExists(atPath: LedgerSource.checkpointKeyPath(beside: file)) {
+                throw IntegrityFailure(
+                    description:
+                        "verification failed: \(file) holds no entries, but its checkpoint key is beside it: the ledger file was emptied or cut short"
+                )
+            }
             throw CLIError.emptyLedger(ledgerOptions.name)
         }
         let report: VerificationReport

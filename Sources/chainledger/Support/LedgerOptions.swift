@@ -44,7 +44,9 @@ struct LedgerOptions: ParsableArguments {
     var name: String { source.name }
     func sidecar() throws -> String { try source.sidecar() }
     func file(for command: String) throws -> String { try source.file(for: command) }
-    func openStore() async throws -> any LedgerStore { try await source.openStore() }
+    func openStore(damageIsIntegrityFailure: Bool = false) async throws -> any LedgerStore {
+        try await source.openStore(damageIsIntegrityFailure: damageIsIntegrityFailure)
+    }
     func openLedger() async throws -> Ledger<CLIDomain> { try await source.openLedger() }
 }
 
@@ -120,8 +122,10 @@ struct LedgerSource {
         return path
     }
 
-    /// Opens an existing ledger; never creates one.
-    func openStore() async throws -> any LedgerStore {
+    /// Opens an existing ledger; never creates one. With `damageIsIntegrityFailure` (verify), a
+    /// file the storage engine cannot read as a ledger is an integrity failure (exit 2), not a
+    /// refusal.
+    func openStore(damageIsIntegrityFailure: Bool = false) async throws -> any LedgerStore {
         switch try location() {
         case .file(let path):
             guard FileManager.default.fileExists(atPath: path) else {
@@ -130,7 +134,9 @@ struct LedgerSource {
             do {
                 return try SQLiteLedgerStore(path: path)
             } catch {
-                throw CLIError("\(path) cannot be opened as a ledger: \(error)")
+                let message = "\(path) cannot be opened as a ledger: \(error)"
+                if damageIsIntegrityFailure { throw IntegrityFailure(description: "verification failed: " + message) }
+                throw CLIError(message)
             }
         case .postgres(let location):
             do {
