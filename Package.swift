@@ -128,11 +128,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What people read: the message catalogues (Dutch and English), numbers, days and periods
+        // as each language writes them, and the read models' tables with their CSV dialects.
+        .target(
+            name: "ChainPresentation",
+            dependencies: ["ChainDomain", "ChainProjections", "LedgerCore"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP server: the API for partners, live replay, and the dashboard.
         .target(
             name: "ChainServer",
             dependencies: [
-                "LedgerCore", "ChainDomain", "ChainProjections", "LedgerWitness", "LedgerClient",
+                "LedgerCore", "ChainDomain", "ChainProjections", "ChainPresentation", "LedgerWitness", "LedgerClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -175,6 +183,7 @@ let package = Package(
                 "ChainDomain",
                 "ChainSamples",
                 "ChainProjections",
+                "ChainPresentation",
                 "ChainServer",
                 "LedgerClient",
                 "LedgerReplica",
@@ -207,9 +216,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ChainPresentationTests",
+            dependencies: ["ChainPresentation", "ChainDomain", "ChainProjections", "ChainSamples", "LedgerCore", "LedgerSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ChainServerTests",
             dependencies: [
-                "ChainServer", "ChainSamples", "ChainDomain", "ChainProjections", "LedgerCore", "LedgerSQLite", "ChainTestSupport",
+                "ChainServer", "ChainSamples", "ChainDomain", "ChainProjections", "ChainPresentation", "LedgerCore", "LedgerSQLite",
+                "ChainTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,11 +1,16 @@
 import ChainDomain
+import ChainPresentation
 import ChainProjections
 
 // What each dashboard page's template (`Resources/NAME.mustache`) shows, built from the read
-// models. Values are formatted here; every text and every tag is in the templates.
+// models. Values are formatted here in the page's language (`LocalFormat`); every fixed text is
+// in the catalogues and every tag in the templates.
 
 /// The sign-in page (`login.mustache`): why it is shown.
 struct LoginView {
+    let lang: String
+    let t: MessageLookup
+    let languages: [LanguageLink]
     let enterToken: Bool
     let refused: Bool
     let signIn: Bool
@@ -14,7 +19,10 @@ struct LoginView {
 
     enum Reason { case enterToken, refused, signIn, usedLink, tokenInAddress }
 
-    init(_ reason: Reason) {
+    init(_ reason: Reason, catalogue: MessageCatalogue, languages: [LanguageLink]) {
+        lang = catalogue.language.rawValue
+        t = MessageLookup(catalogue: catalogue)
+        self.languages = languages
         enterToken = reason == .enterToken
         refused = reason == .refused
         signIn = reason == .signIn
@@ -30,6 +38,9 @@ struct OverviewView {
     struct Chain {
         let href: String
         let name: String
+        let need: String
+        let nested: Bool
+        let parentName: String?
         let owner: String?
         let kpiCount: String
         let counts: [StatusCount]
@@ -56,23 +67,52 @@ struct OverviewView {
     var hasWitnesses = false
     var witnesses: [Witness] = []
 
-    init(coalition: CoalitionOverview, trees: [KpiTree], responsibilities: Responsibilities, health: MethodHealth, link: (String) -> String) {
+    init(
+        coalition: CoalitionOverview, trees: [KpiTree], profiles: [ChainProfile], responsibilities: Responsibilities, health: MethodHealth,
+        format: LocalFormat, link: (String) -> String
+    ) {
+        let catalogue = format.catalogue
         mission = coalition.mission
         goals = coalition.goals.map { Goal(goal: $0.goal, title: $0.title) }
-        chains = trees.map { tree in
+        let treesByChain = Dictionary(trees.map { ($0.chain, $0) }, uniquingKeysWith: { first, _ in first })
+        // Parents before the chains nested in them, as the profiles are ordered.
+        let ordered = profiles.compactMap { treesByChain[$0.chain] } + trees.filter { tree in !profiles.contains { $0.chain == tree.chain } }
+        chains = ordered.map { tree in
             let owner = responsibilities.chains.first { $0.chain == tree.chain }?.owner
+            let profile = profiles.first { $0.chain == tree.chain }
             return Chain(
-                href: link("/chains/\(tree.chain)"), name: tree.name,
-                owner: owner.map { "\($0.name ?? $0.owner.person) (\($0.owner.organisation))" }, kpiCount: "\(tree.kpis.count)",
+                href: link("/chains/\(tree.chain)"), name: tree.name, need: profile?.customerNeed ?? "", nested: profile?.parent != nil,
+                parentName: profile?.parent?.name, owner: owner.map { "\($0.name ?? $0.owner.person) (\($0.owner.organisation))" },
+                kpiCount: "\(tree.kpis.count)",
                 counts: Dictionary(grouping: tree.kpis, by: \.status).sorted { $0.key < $1.key }
                     .map { StatusCount(status: StatusView($0.key), count: "\($0.value.count)") })
         }
-        self.trees = trees.map { tree in Tree(name: tree.name, drawing: KpiTreeDrawing(tree) { link("/kpis/\($0)") }) }
+        self.trees = ordered.map { tree in Tree(name: tree.name, drawing: KpiTreeDrawing(tree, format: format) { link("/kpis/\($0)") }) }
         hasWarnings = !health.warnings.isEmpty
-        warnings = health.warnings.map { Warning(chain: $0.chain, rule: $0.rule, subject: $0.subject, detail: $0.detail) }
-        organisations = coalition.organisations.map {
-            Organisation(name: $0.name, organisation: $0.organisation, kind: $0.kind, coordinator: $0.coordinator)
+        warnings = health.warnings.map { warning in
+            Warning(
+                chain: warning.chain, rule: catalogue.format("rule_" + warning.code, warning.facts), subject: warning.subject,
+                detail: HealthWording.detail(warning, format))
         }
+        organisations = coalition.organisations.map {
+            Organisation(
+                name: $0.name, organisation: $0.organisation, kind: $0.kind.map { catalogue.messages["kind_" + $0] ?? $0 },
+                coordinator: $0.coordinator)
+        }
+    }
+}
+
+/// A method-health warning in the page's language, from its rule's code and facts.
+enum HealthWording {
+    static func detail(_ warning: MethodHealth.Warning, _ format: LocalFormat) -> String {
+        var facts = warning.facts
+        for key in ["due", "last", "ended", "since"] where facts[key] != nil {
+            facts[key] = facts[key]!.isEmpty ? format.catalogue["never"] : format.day(facts[key]!)
+        }
+        if let period = facts["period"] { facts["period"] = format.period(period) }
+        if let level = facts["level"] { facts["level"] = format.catalogue["level_" + level] }
+        if let cadence = facts["cadence"] { facts["cadence"] = format.catalogue["cadence_" + cadence] }
+        return format.catalogue.format("health_" + warning.code, facts)
     }
 }
 
@@ -84,7 +124,6 @@ struct ChainView {
         let name: String
         let period: String
         let value: String
-        let unit: String
         let provisional: Bool
         let corrected: Bool
         let target: String
@@ -94,19 +133,68 @@ struct ChainView {
         let owner: String
     }
 
+    struct Profile {
+        let customer: String
+        let need: String
+        let parentHref: String?
+        let parentName: String?
+        let hasSteps: Bool
+        let steps: [Step]
+        let flow: ChainFlowDrawing?
+        let hasNested: Bool
+        let nested: [Nested]
+    }
+
+    struct Step {
+        let number: String
+        let name: String
+        let organisation: String
+        let customerVisible: Bool
+        let kpis: [StepKpi]
+        let handover: String?
+    }
+
+    struct StepKpi { let href: String, name: String, status: StatusView }
+
+    struct Nested { let href: String, name: String }
+
     let name: String
+    let profile: Profile?
     let drawing: KpiTreeDrawing
     let kpis: [Kpi]
 
-    init(_ tree: KpiTree, link: (String) -> String) {
+    init(_ tree: KpiTree, profile: ChainProfile?, organisations: [String: String], format: LocalFormat, link: (String) -> String) {
+        let catalogue = format.catalogue
         name = tree.name
-        drawing = KpiTreeDrawing(tree) { link("/kpis/\($0)") }
+        drawing = KpiTreeDrawing(tree, format: format) { link("/kpis/\($0)") }
         kpis = tree.kpis.map { kpi in
             Kpi(
-                level: kpi.level.rawValue, href: link("/kpis/\(kpi.kpi)"), name: kpi.name, period: kpi.period ?? "–",
-                value: DashboardFormat.number(kpi.value), unit: kpi.unit, provisional: kpi.observation.contains("P"),
-                corrected: kpi.corrections > 0, target: DashboardFormat.number(kpi.target), redThreshold: DashboardFormat.number(kpi.red),
-                status: StatusView(kpi.status), trend: kpi.trend.rawValue, owner: kpi.owner.description)
+                level: catalogue["level_" + kpi.level.rawValue], href: link("/kpis/\(kpi.kpi)"), name: kpi.name, period: format.period(kpi.period),
+                value: format.value(kpi.value, unit: kpi.unit), provisional: kpi.observation.contains("P"), corrected: kpi.corrections > 0,
+                target: format.value(kpi.target, unit: kpi.unit), redThreshold: format.value(kpi.red, unit: kpi.unit),
+                status: StatusView(kpi.status), trend: catalogue["trend_" + kpi.trend.rawValue], owner: kpi.owner.description)
+        }
+        self.profile = profile.map { profile in
+            let steps = profile.steps.enumerated().map { index, step in
+                let next = profile.steps.indices.contains(index + 1) ? profile.steps[index + 1] : nil
+                let organisation = organisations[step.organisation] ?? step.organisation
+                return Step(
+                    number: "\(index + 1)", name: step.name,
+                    organisation: organisation + (step.department.map { " (\($0))" } ?? ""), customerVisible: step.customerVisible,
+                    kpis: tree.kpis.filter { $0.step == step.step }.map {
+                        StepKpi(href: link("/kpis/\($0.kpi)"), name: $0.name, status: StatusView($0.status))
+                    },
+                    handover: next.flatMap { next in
+                        next.organisation == step.organisation
+                            ? nil
+                            : catalogue.format("handover_to", ["organisation": organisations[next.organisation] ?? next.organisation])
+                    })
+            }
+            return Profile(
+                customer: profile.customer, need: profile.customerNeed, parentHref: profile.parent.map { link("/chains/\($0.chain)") },
+                parentName: profile.parent?.name, hasSteps: !steps.isEmpty, steps: steps,
+                flow: profile.steps.isEmpty ? nil : ChainFlowDrawing(profile, tree: tree, organisations: organisations, format: format, link: link),
+                hasNested: !profile.nested.isEmpty, nested: profile.nested.map { Nested(href: link("/chains/\($0.chain)"), name: $0.name) })
         }
     }
 }
@@ -126,32 +214,32 @@ struct KpiView {
     }
 
     let name: String
-    let level: String
-    let chain: String
-    let unit: String
-    let direction: String
-    let grain: String
+    /// "Process KPI of chain street-to-home, in %, higher is better, per month."
+    let description: String
     let period: String
     let value: String
     let status: StatusView
     let trend: TrendDrawing
     let rows: [Row]
 
-    init(_ state: KpiState, trend: TrendDrawing, rows: [MeasurementRow]) {
+    init(_ state: KpiState, trend: TrendDrawing, rows: [MeasurementRow], format: LocalFormat) {
+        let catalogue = format.catalogue
         name = state.name
-        level = state.level.rawValue
-        chain = state.chain
-        unit = state.unit
-        direction = state.direction.rawValue
-        grain = state.grain.rawValue
-        period = state.period ?? "–"
-        value = DashboardFormat.number(state.value)
+        description = catalogue.format(
+            "kpi_description",
+            [
+                "level": catalogue["level_" + state.level.rawValue], "chain": state.chain, "unit": format.unitName(state.unit),
+                "direction": catalogue["direction_" + state.direction.rawValue], "grain": catalogue["grain_" + state.grain.rawValue],
+            ])
+        period = format.period(state.period)
+        value = format.value(state.value, unit: state.unit)
         status = StatusView(state.status)
         self.trend = trend
         self.rows = rows.map { row in
             Row(
-                period: row.period, organisation: row.organisation, value: DashboardFormat.number(row.value), status: "\(row.status)",
-                position: "\(row.position)", recordedAt: row.recordedAt, supersedes: row.supersedes.map(String.init) ?? "",
+                period: format.period(row.period), organisation: row.organisation, value: format.number(row.value),
+                status: catalogue.messages["observation_" + row.status] ?? row.status, position: "\(row.position)",
+                recordedAt: format.time(row.recordedAt), supersedes: row.supersedes.map(String.init) ?? "",
                 supersededAt: row.supersededAt.map(String.init) ?? "", reason: row.reason ?? "")
         }
     }
@@ -169,6 +257,7 @@ struct ResponsibilitiesView {
         let until: String?
         let reason: String
         let decision: String?
+        let decisionHref: String?
     }
 
     struct Kpi { let kpi: String, owner: String, reporters: String }
@@ -179,20 +268,23 @@ struct ResponsibilitiesView {
     let chains: [Chain]
     let members: [Member]
 
-    init(_ report: Responsibilities) {
+    init(_ report: Responsibilities, format: LocalFormat, link: (String) -> String) {
         coordinators = report.coordinators.joined(separator: ", ")
         chains = report.chains.map { chain in
             Chain(
                 name: chain.name,
                 history: chain.history.map {
                     Owner(
-                        owner: $0.name ?? $0.owner.person, organisation: $0.owner.organisation, since: "\($0.since)", sinceTime: $0.sinceTime,
-                        until: $0.until.map(String.init), reason: $0.reason, decision: $0.decision)
+                        owner: $0.name ?? $0.owner.person, organisation: $0.owner.organisation, since: "\($0.since)",
+                        sinceTime: format.time($0.sinceTime), until: $0.until.map(String.init), reason: $0.reason, decision: $0.decision,
+                        decisionHref: $0.decision.map { link("/audit/\($0)") })
                 },
                 kpis: chain.kpis.map { Kpi(kpi: $0.kpi, owner: $0.owner.description, reporters: $0.reporters.joined(separator: ", ")) })
         }
         members = report.members.map {
-            Member(member: $0.member.description, name: $0.name, managementTeam: $0.managementTeam, roles: $0.roles.joined(separator: ", "))
+            Member(
+                member: $0.member.description, name: $0.name, managementTeam: $0.managementTeam,
+                roles: $0.roles.map { format.catalogue.messages["role_" + $0] ?? $0 }.joined(separator: ", "))
         }
     }
 }
@@ -231,19 +323,26 @@ struct AgreementsView {
 
     let agreements: [Agreement]
 
-    init(_ report: AgreementsReport) {
+    init(_ report: AgreementsReport, format: LocalFormat) {
+        let catalogue = format.catalogue
         agreements = report.agreements.map { agreement in
             Agreement(
-                title: agreement.title, state: agreement.state.rawValue, activeVersion: agreement.activeVersion.map(String.init),
-                latestVersion: "\(agreement.latestVersion)", validFrom: agreement.validFrom, validUntil: agreement.validUntil,
-                terminatedOn: agreement.terminatedOn,
+                title: agreement.title, state: catalogue["agreement_" + agreement.state.rawValue],
+                activeVersion: agreement.activeVersion.map(String.init), latestVersion: "\(agreement.latestVersion)",
+                validFrom: format.day(agreement.validFrom), validUntil: format.day(agreement.validUntil),
+                terminatedOn: agreement.terminatedOn.map(format.day),
                 signatures: agreement.signatures.map { Signature(party: $0.party, version: "\($0.version)", position: "\($0.position)") },
                 hasAwaiting: !agreement.awaiting.isEmpty, awaiting: agreement.awaiting.joined(separator: ", "),
                 obligations: agreement.obligations.map { obligation in
                     Obligation(
-                        party: obligation.party, kpi: obligation.kpi, target: DashboardFormat.number(obligation.target), from: obligation.from,
-                        until: obligation.until, met: "\(obligation.met)", missed: "\(obligation.missed)", missing: "\(obligation.missing)",
-                        periods: obligation.periods.map { Period(period: $0.period, value: DashboardFormat.number($0.value), result: $0.result) })
+                        party: obligation.party, kpi: obligation.kpi, target: format.number(obligation.target), from: format.period(obligation.from),
+                        until: format.period(obligation.until), met: "\(obligation.met)", missed: "\(obligation.missed)",
+                        missing: "\(obligation.missing)",
+                        periods: obligation.periods.map {
+                            Period(
+                                period: format.period($0.period), value: format.number($0.value),
+                                result: catalogue.messages["result_" + $0.result] ?? $0.result)
+                        })
                 })
         }
     }
@@ -252,11 +351,9 @@ struct AgreementsView {
 /// `decisions.mustache`.
 struct DecisionsView {
     struct Chain {
-        let chain: String
-        let dialogueCount: String
-        let cadence: String
-        let lastHeld: String?
-        let nextDue: String
+        let chainName: String
+        /// "12 monthly dialogues; last held 3 March 2026; next due 8 April 2026".
+        let summary: String
         let overdue: Bool
         let decisions: [Decision]
         let actions: [Action]
@@ -268,6 +365,7 @@ struct DecisionsView {
         let decidedBy: String
         let text: String
         let evidence: [Evidence]
+        let auditHref: String
     }
 
     /// A KPI or a position that a decision rests on.
@@ -277,19 +375,27 @@ struct DecisionsView {
 
     let chains: [Chain]
 
-    init(_ report: DialoguesReport) {
+    init(_ report: DialoguesReport, names: [String: String], format: LocalFormat, link: (String) -> String) {
+        let catalogue = format.catalogue
         chains = report.chains.map { chain in
             Chain(
-                chain: chain.chain, dialogueCount: "\(chain.dialogues.count)", cadence: chain.cadence.rawValue, lastHeld: chain.lastHeld,
-                nextDue: chain.nextDue, overdue: chain.overdue,
+                chainName: names[chain.chain] ?? chain.chain,
+                summary: catalogue.format(
+                    "dialogues_summary",
+                    [
+                        "count": "\(chain.dialogues.count)", "cadence": catalogue["cadence_" + chain.cadence.rawValue],
+                        "last": chain.lastHeld.map(format.day) ?? catalogue["never"], "due": format.day(chain.nextDue),
+                    ]), overdue: chain.overdue,
                 decisions: chain.decisions.map { decision in
                     Decision(
                         decision: decision.decision, dialogue: decision.dialogue, decidedBy: decision.decidedBy.description, text: decision.text,
                         evidence: decision.evidenceKpis.map { Evidence(kpi: $0, position: nil) }
-                            + decision.evidencePositions.map { Evidence(kpi: nil, position: "\($0)") })
+                            + decision.evidencePositions.map { Evidence(kpi: nil, position: "\($0)") },
+                        auditHref: link("/audit/\(decision.decision)"))
                 },
                 actions: chain.actions.map {
-                    Action(text: $0.text, owner: $0.owner.description, due: $0.due, doneOn: $0.doneOn, overdue: $0.overdue)
+                    Action(
+                        text: $0.text, owner: $0.owner.description, due: format.day($0.due), doneOn: $0.doneOn.map(format.day), overdue: $0.overdue)
                 })
         }
     }
@@ -299,6 +405,7 @@ struct DecisionsView {
 struct AuditView {
     struct Kpi {
         let kpi: String
+        let href: String
         let evidence: Bool
         let thenPeriod: String
         let thenValue: String
@@ -324,46 +431,45 @@ struct AuditView {
     struct Late { let position: String, organisation: String, kpi: String, period: String, value: String }
 
     let text: String
-    let decidedBy: String
-    let dialogue: String
-    let position: String
-    let recordedAt: String
+    let decidedLine: String
     let rationale: String
-    let thenSize: String
-    let reviewedSize: String
-    let nowSize: String
+    let thenNowLine: String
     let kpis: [Kpi]
     let hasCorrections: Bool
     let corrections: [Correction]
     let hasLate: Bool
     let late: [Late]
 
-    init(_ audit: DecisionAudit) {
+    init(_ audit: DecisionAudit, format: LocalFormat) {
+        let catalogue = format.catalogue
         text = audit.decision.text
-        decidedBy = audit.decision.decidedBy.description
-        dialogue = audit.decision.dialogue
-        position = "\(audit.decision.position)"
-        recordedAt = audit.decision.recordedAt
+        decidedLine = catalogue.format(
+            "audit_decided",
+            [
+                "by": audit.decision.decidedBy.description, "dialogue": audit.decision.dialogue, "position": "\(audit.decision.position)",
+                "recorded": format.time(audit.decision.recordedAt),
+            ])
         rationale = audit.decision.rationale
-        thenSize = "\(audit.then.size)"
-        reviewedSize = "\(audit.reviewedPosition)"
-        nowSize = "\(audit.now.size)"
+        thenNowLine = catalogue.format(
+            "audit_then_now", ["then": "\(audit.then.size)", "reviewed": "\(audit.reviewedPosition)", "now": "\(audit.now.size)"])
         kpis = audit.kpis.map { kpi in
             Kpi(
-                kpi: kpi.kpi, evidence: kpi.evidence, thenPeriod: kpi.then.period ?? "–", thenValue: DashboardFormat.number(kpi.then.value),
-                thenStatus: StatusView(kpi.then.status), samePeriodNow: DashboardFormat.number(kpi.samePeriodNow),
-                samePeriodStatusNow: StatusView(kpi.samePeriodStatusNow), nowPeriod: kpi.now.period ?? "–",
-                nowValue: DashboardFormat.number(kpi.now.value), nowStatus: StatusView(kpi.now.status))
+                kpi: kpi.kpi, href: "/kpis/\(kpi.kpi)?as_of=\(audit.then.size)", evidence: kpi.evidence, thenPeriod: format.period(kpi.then.period),
+                thenValue: format.number(kpi.then.value), thenStatus: StatusView(kpi.then.status), samePeriodNow: format.number(kpi.samePeriodNow),
+                samePeriodStatusNow: StatusView(kpi.samePeriodStatusNow), nowPeriod: format.period(kpi.now.period),
+                nowValue: format.number(kpi.now.value), nowStatus: StatusView(kpi.now.status))
         }
         hasCorrections = !audit.corrections.isEmpty
         corrections = audit.corrections.map {
             Correction(
-                position: "\($0.position)", recordedAt: $0.recordedAt, organisation: $0.organisation, kpi: $0.kpi, period: $0.period,
-                previousValue: DashboardFormat.number($0.previousValue), value: DashboardFormat.number($0.value), reason: $0.reason)
+                position: "\($0.position)", recordedAt: format.time($0.recordedAt), organisation: $0.organisation, kpi: $0.kpi,
+                period: format.period($0.period), previousValue: format.number($0.previousValue), value: format.number($0.value), reason: $0.reason)
         }
         hasLate = !audit.late.isEmpty
         late = audit.late.map {
-            Late(position: "\($0.position)", organisation: $0.organisation, kpi: $0.kpi, period: $0.period, value: DashboardFormat.number($0.value))
+            Late(
+                position: "\($0.position)", organisation: $0.organisation, kpi: $0.kpi, period: format.period($0.period),
+                value: format.number($0.value))
         }
     }
 }

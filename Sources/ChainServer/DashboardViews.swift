@@ -2,19 +2,32 @@ import ChainDomain
 import ChainProjections
 import Foundation
 
-/// What every dashboard page shows around its own content (`page.mustache`): the navigation,
-/// which keeps `as_of`, the picker and the moment shown.
+/// What every dashboard page shows around its own content (`page.mustache`): the language and
+/// its texts, the navigation, which keeps `as_of`, the moment picker and the moment shown.
 struct PageView<Content> {
+    /// The page's language, for `<html lang>`.
+    let lang: String
+    /// The catalogue of that language, as `{{t.KEY}}`.
+    let t: MessageLookup
+    let languages: [LanguageLink]
     /// `?as_of=…` for the navigation's links, or "".
     let query: String
-    /// The picker's value.
+    /// The free-text picker's value.
     let asOf: String
-    let moment: MomentView?
+    /// The moments the picker offers: now, the dialogues' days and the month ends.
+    let choices: [MomentChoice]
+    /// The month end before and after the moment shown, for stepping through time.
+    let earlier: MomentChoice?
+    let later: MomentChoice?
+    /// "Showing the ledger at position 139 (recorded 31 March 2026 09:00 UTC)".
+    let momentText: String?
     /// A message shown instead of the content (an unknown chain, a bad `as_of`).
     let warning: String?
     /// What the title names on a page about one thing: a chain, a KPI, a decision.
     let subject: String
     let content: Content?
+    /// The download links of each of the page's tables, by table name.
+    let downloads: [String: DownloadLinks]
     /// On a partner's replica: the coalition's server it mirrors.
     let replicaOf: String?
     /// On a replica: the evidence of the server's misbehaviour it holds, shown on every page.
@@ -22,17 +35,19 @@ struct PageView<Content> {
     let hasEvidence: Bool
 }
 
-/// The moment a page shows.
-struct MomentView {
-    let size: String
-    let recordedAt: String?
-    let day: String
+/// A moment the picker offers.
+struct MomentChoice {
+    /// The `as_of` value: a day, or "" for now.
+    let value: String
+    let label: String
+    let href: String
+    let selected: Bool
+}
 
-    init(_ moment: Moment) {
-        size = "\(moment.size)"
-        recordedAt = moment.recordedAt
-        day = "\(moment.day)"
-    }
+/// The two downloads of one table (`download.mustache`).
+struct DownloadLinks {
+    let csv: String
+    let csvNL: String
 }
 
 /// A KPI status as the templates show it: the badge's class, the drawing's colour, and a flag
@@ -64,14 +79,8 @@ struct StatusView {
     }
 }
 
-/// Values as the dashboard writes them.
+/// Addresses as the dashboard writes them.
 enum DashboardFormat {
-    /// A whole number without decimals, anything else with one; "–" for no value.
-    static func number(_ value: Double?) -> String {
-        guard let value else { return "–" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.1f", value)
-    }
-
     /// `text` percent-encoded for a query string: only unreserved characters and `:` stay as they are.
     static func queryValue(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? ""

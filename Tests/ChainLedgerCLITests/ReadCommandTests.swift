@@ -37,4 +37,40 @@ struct ReadCommandTests {
             rebuilt.stderr.range(of: #"rebuild: (\d+) of \1 entries\nrebuild: \1 entries in "#, options: .regularExpression) != nil,
             "\(rebuilt.stderr)")
     }
+
+    /// `--format csv|csv-nl` prints a command's table in either dialect, `--table` picks one of
+    /// its tables, and a mistaken table or format says what there is.
+    @Test func readCommandsExportCSV() throws {
+        let cli = try DomainCommandTests.sample()
+        let ledger = ["--ledger", "hf.db"]
+        let plain = try cli.ok(["status"] + ledger + ["--chain", "street-to-home", "--format", "csv"]).stdout
+        #expect(plain.hasPrefix("chain,level,kpi,name,step,unit,direction,grain,period,value,") && plain.hasSuffix("\r\n"))
+        let dutch = try cli.ok(["status"] + ledger + ["--chain", "street-to-home", "--format", "csv-nl"]).stdout
+        #expect(dutch.hasPrefix("\u{FEFF}chain;level;kpi;name;"))
+        #expect(plain.split(separator: "\r\n").count == dutch.split(separator: "\r\n").count, "the same rows in both")
+        // A decimal value reads with a point in one and a comma in the other.
+        let trees = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli.ok(["status"] + ledger + ["--json"]).stdout.utf8)) as? [[String: Any]])
+        let values = trees.flatMap { ($0["kpis"] as? [[String: Any]]) ?? [] }.compactMap { $0["value"] as? Double }
+        let decimal = try #require(values.first { $0 != $0.rounded() })
+        let all = try cli.ok(["status"] + ledger + ["--format", "csv-nl"]).stdout
+        #expect(all.contains(";" + "\(decimal)".replacingOccurrences(of: ".", with: ",") + ";"))
+        for (command, tables) in [
+            ("responsibilities", ["owners", "kpi_owners", "members"]), ("agreements", ["agreements", "obligations", "obligation_periods"]),
+            ("decisions", ["dialogues", "decisions", "actions"]), ("health", ["warnings"]),
+        ] {
+            for table in tables {
+                let csv = try cli.ok([command] + ledger + ["--format", "csv", "--table", table]).stdout
+                #expect(csv.hasSuffix("\r\n") && !csv.hasPrefix("\u{FEFF}"), "\(command) \(table)")
+            }
+        }
+        let audit = try cli.ok(["audit", "hf-2025-10-extra-homes"] + ledger + ["--format", "csv", "--table", "corrections"]).stdout
+        #expect(audit.hasPrefix("position,recorded_at,organisation,kpi,period,previous_value,value,reason\r\n"))
+        let noTable = try cli.run(["decisions"] + ledger + ["--format", "csv", "--table", "nope"])
+        #expect(noTable.status == 1 && noTable.stderr.contains("there is no table nope; this command has dialogues, decisions, actions"))
+        let tableWithoutCSV = try cli.run(["decisions"] + ledger + ["--table", "actions"])
+        #expect(tableWithoutCSV.status != 0 && tableWithoutCSV.stderr.contains("--table chooses a table to export"))
+        let badFormat = try cli.run(["status"] + ledger + ["--format", "xlsx"])
+        #expect(badFormat.status != 0 && badFormat.stderr.contains("xlsx"))
+    }
 }

@@ -44,6 +44,13 @@ struct ServerFixture {
 
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
+    /// `headers` asking for the English pages.
+    static func english(_ headers: HTTPFields = [:]) -> HTTPFields {
+        var headers = headers
+        headers[.acceptLanguage] = "en"
+        return headers
+    }
+
     /// A signed commit of one measurement by the shelter.
     func shelterMeasurement(
         period: String, value: Double, expected: UInt64 = 0, kpi: String = "intake-14d",

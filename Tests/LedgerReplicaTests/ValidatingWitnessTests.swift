@@ -101,9 +101,10 @@ struct ValidatingWitnessTests {
                     let overview = String(buffer: try await client.execute(uri: "/", method: .get, headers: headers).body)
                     for name in ["brug", "hoeksteen"] {
                         #expect(
-                            overview.contains("<tr><td>\(name) (validerend / validating)</td><td>\(coordinator)</td><td>\(size)</td>"), "\(overview)")
+                            overview.contains("<tr><td>\(name) (controlerend)</td><td>\(coordinator)</td><td class=\"number\">\(size)</td>"),
+                            "\(overview)")
                     }
-                    #expect(overview.contains("<tr><td>uwv</td><td>\(coordinator)</td><td>\(size)</td>"))
+                    #expect(overview.contains("<tr><td>uwv</td><td>\(coordinator)</td><td class=\"number\">\(size)</td>"))
                     let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: headers).body)
                     for name in ["brug", "hoeksteen", "uwv"] {
                         let line = metrics.split(separator: "\n").first { $0.hasPrefix("chainledger_witness_cosigned_size{witness=\"\(name)\"}") }

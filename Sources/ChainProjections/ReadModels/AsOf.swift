@@ -58,13 +58,34 @@ public struct Moment: Sendable, Codable, Hashable {
 /// Why a question about the read models could not be answered.
 public struct ReadModelError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What was not found, for the catalogues: `no-chain`, `no-kpi`, `no-decision`, `beyond-log`.
+    public let code: String
+    /// The values `description` names, by name.
+    public let facts: [String: String]
+
+    public init(_ description: String, code: String = "read-model", facts: [String: String] = [:]) {
+        self.description = description
+        self.code = code
+        self.facts = facts
+    }
 }
 
 extension ReadModels {
     /// Turns an `AsOf` into a moment the read models can answer for.
     public func resolve(_ asOf: AsOf) async throws -> Moment {
         try await database.read { db in try Self.resolve(asOf, db) }
+    }
+
+    /// The days on which the ledger's first and last applied entries were recorded; `nil` for
+    /// an empty ledger.
+    public func recordedDays() async throws -> ClosedRange<CalendarDate>? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(recorded_at), MAX(recorded_at) FROM timeline"),
+                let first = row[0] as Int64?, let last = row[1] as Int64?
+            else { return nil }
+            let days = CalendarDate(dayOf: Timestamp(milliseconds: first))...CalendarDate(dayOf: Timestamp(milliseconds: max(first, last)))
+            return days
+        }
     }
 
     static func resolve(_ asOf: AsOf, _ db: Database) throws -> Moment {
@@ -77,7 +98,9 @@ extension ReadModels {
             day = .today
         case .position(let position):
             guard position <= applied else {
-                throw ReadModelError("position \(position) lies beyond the ledger (\(applied) entries)")
+                throw ReadModelError(
+                    "position \(position) lies beyond the ledger (\(applied) entries)", code: "beyond-log",
+                    facts: ["position": "\(position)", "size": "\(applied)"])
             }
             size = position
         case .time(let time):
@@ -87,7 +110,9 @@ extension ReadModels {
             day = CalendarDate(dayOf: time)
         case .moment(let moment):
             guard moment.size <= applied else {
-                throw ReadModelError("position \(moment.size) lies beyond the ledger (\(applied) entries)")
+                throw ReadModelError(
+                    "position \(moment.size) lies beyond the ledger (\(applied) entries)", code: "beyond-log",
+                    facts: ["position": "\(moment.size)", "size": "\(applied)"])
             }
             return moment
         }

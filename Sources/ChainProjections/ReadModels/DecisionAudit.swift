@@ -49,7 +49,7 @@ extension ReadModels {
     public func audit(decision id: String) async throws -> DecisionAudit {
         try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM decisions WHERE decision = ?", arguments: [id]) else {
-                throw ReadModelError("there is no decision \(id); `chainledger decisions` lists them")
+                throw ReadModelError("there is no decision \(id); `chainledger decisions` lists them", code: "no-decision", facts: ["decision": id])
             }
             let decision = Self.decision(row)
             let chain: String = row["chain"]

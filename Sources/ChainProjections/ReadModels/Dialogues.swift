@@ -31,6 +31,8 @@ public struct DialoguesReport: Sendable, Codable, Equatable {
         public let chain: String
         public let cadence: Cadence
         public let dialogues: [String]
+        /// The day each of `dialogues` was held, in the same order.
+        public let heldOn: [String]
         public let lastHeld: String?
         /// The day the next dialogue is due (cadence plus the policy's grace), and whether that has passed.
         public let nextDue: String
@@ -90,7 +92,8 @@ extension ReadModels {
                 overdue: doneOn == nil && (dueDay.map { $0 < moment.day } ?? false))
         }
         return .init(
-            chain: chain.chain, cadence: chain.cadence, dialogues: held.map { $0["dialogue"] }, lastHeld: lastDay?.description,
+            chain: chain.chain, cadence: chain.cadence, dialogues: held.map { $0["dialogue"] }, heldOn: held.map { $0["day"] },
+            lastHeld: lastDay?.description,
             nextDue: due.description, overdue: due < moment.day, decisions: decisions, actions: actions)
     }
 

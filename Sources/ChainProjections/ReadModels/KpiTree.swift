@@ -153,7 +153,8 @@ extension ReadModels {
                     arguments: [kpi, Int64(moment.size)]
                 ).flatMap(Aggregation.init(rawValue:))
             else {
-                throw ReadModelError("there is no KPI \(kpi) at position \(moment.size)")
+                throw ReadModelError(
+                    "there is no KPI \(kpi) at position \(moment.size)", code: "no-kpi", facts: ["kpi": kpi, "position": "\(moment.size)"])
             }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM measurements WHERE kpi = ? AND first_day = ? AND \(current) ORDER BY organisation",
@@ -199,7 +200,8 @@ extension ReadModels {
                 db, sql: "SELECT name FROM chains WHERE chain = ? AND \(current)",
                 arguments: [chain, Int64(moment.size), Int64(moment.size)])
         else {
-            throw ReadModelError("there is no chain \(chain) at position \(moment.size)")
+            throw ReadModelError(
+                "there is no chain \(chain) at position \(moment.size)", code: "no-chain", facts: ["chain": chain, "position": "\(moment.size)"])
         }
         let size = Int64(moment.size)
         let kpiRows = try Row.fetchAll(

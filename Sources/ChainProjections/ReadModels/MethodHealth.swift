@@ -7,9 +7,15 @@ import LedgerCore
 public struct MethodHealth: Sendable, Codable, Equatable {
     public struct Warning: Sendable, Codable, Equatable {
         public let chain: String?
+        /// The rule's stable name (`chain-owner-in-management-team`, …), for the catalogues.
+        public let code: String
+        /// The rule in words (English).
         public let rule: String
         public let subject: String
+        /// What was found (English).
         public let detail: String
+        /// The values the detail names, by name, so that a catalogue can say it in any language.
+        public let facts: [String: String]
     }
 
     public let moment: Moment
@@ -23,8 +29,8 @@ extension ReadModels {
             let size = Int64(moment.size)
             let policy = try Self.policy(moment, db)
             var warnings: [MethodHealth.Warning] = []
-            func warn(_ chain: String?, _ rule: String, _ subject: String, _ detail: String) {
-                warnings.append(.init(chain: chain, rule: rule, subject: subject, detail: detail))
+            func warn(_ chain: String?, _ code: String, _ rule: String, _ subject: String, _ detail: String, _ facts: [String: String] = [:]) {
+                warnings.append(.init(chain: chain, code: code, rule: rule, subject: subject, detail: detail, facts: facts))
             }
             var members: [String: Bool] = [:]
             for row in try Row.fetchAll(
@@ -40,51 +46,75 @@ extension ReadModels {
                 {
                     let key = "\(owner[0] as String)/\(owner[1] as String)"
                     if members[key] != true {
-                        warn(id, "a chain owner sits in a management team", key, "the owner \(key) is not (or no longer) a management-team member")
+                        warn(
+                            id, "owner-in-management-team", "a chain owner sits in a management team", key,
+                            "the owner \(key) is not (or no longer) a management-team member", ["owner": key])
                     }
                 } else {
-                    warn(id, "every chain has an owner", id, "chain \(id) has no owner")
+                    warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
                 }
                 let tree = try Self.kpiTree(chain: id, moment: moment, db)
                 if tree.kpis.count > policy.kpiLimitPerChain {
-                    warn(id, "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs")
+                    warn(
+                        id, "kpi-limit", "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs",
+                        ["limit": "\(policy.kpiLimitPerChain)", "count": "\(tree.kpis.count)"])
                 }
                 for kpi in tree.kpis {
                     if kpi.level != .result, kpi.contributesTo.isEmpty {
                         warn(
-                            id, "organogram KPI: contributes to nothing", kpi.kpi,
-                            "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up")
+                            id, "organogram-kpi", "organogram KPI: contributes to nothing", kpi.kpi,
+                            "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up",
+                            ["level": kpi.level.rawValue, "kpi": kpi.kpi, "name": kpi.name])
                     }
                     if kpi.level == .result, kpi.goals.isEmpty {
-                        warn(id, "result KPIs serve a goal", kpi.kpi, "result KPI \(kpi.kpi) is linked to none of the coalition's goals")
+                        warn(
+                            id, "result-kpi-serves-goal", "result KPIs serve a goal", kpi.kpi,
+                            "result KPI \(kpi.kpi) is linked to none of the coalition's goals", ["kpi": kpi.kpi, "name": kpi.name])
                     }
                     if let currentPeriod = Period.containing(moment.day, grain: kpi.grain),
                         try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil
                     {
-                        warn(id, "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)")
+                        warn(
+                            id, "kpi-has-target", "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)",
+                            ["kpi": kpi.kpi, "name": kpi.name, "period": currentPeriod.description])
                     }
                     let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
                     let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
                     if staleAfter < moment.day {
-                        warn(
-                            id, "KPIs are reported on time", kpi.kpi,
-                            lastReported.map { "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \($0)); stale since \(staleAfter)" }
-                                ?? "KPI \(kpi.kpi) has never been reported")
+                        if let lastReported {
+                            warn(
+                                id, "kpi-reported-on-time", "KPIs are reported on time", kpi.kpi,
+                                "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \(lastReported)); stale since \(staleAfter)",
+                                [
+                                    "kpi": kpi.kpi, "name": kpi.name, "period": kpi.period ?? "", "ended": lastReported.description,
+                                    "since": staleAfter.description,
+                                ])
+                        } else {
+                            warn(
+                                id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi, "KPI \(kpi.kpi) has never been reported",
+                                ["kpi": kpi.kpi, "name": kpi.name])
+                        }
                     }
                 }
                 let dialogues = try Self.dialogues(of: chain, moment: moment, db)
                 if dialogues.overdue {
                     warn(
-                        id, "performance dialogues keep their cadence", id,
-                        "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))")
+                        id, "dialogue-cadence", "performance dialogues keep their cadence", id,
+                        "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))",
+                        ["cadence": chain.cadence.rawValue, "due": dialogues.nextDue, "last": dialogues.lastHeld ?? ""])
                 }
                 for action in dialogues.actions where action.overdue {
-                    warn(id, "actions are done on time", action.action, "action \(action.action) of \(action.owner) was due \(action.due)")
+                    warn(
+                        id, "action-on-time", "actions are done on time", action.action,
+                        "action \(action.action) of \(action.owner) was due \(action.due)",
+                        ["action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text])
                 }
             }
             if only == nil {
                 for agreement in try Self.agreementsWithoutObligations(moment, db) {
-                    warn(nil, "agreements have measurable obligations", agreement, "agreement \(agreement) binds no party to a KPI target")
+                    warn(
+                        nil, "agreement-has-obligations", "agreements have measurable obligations", agreement,
+                        "agreement \(agreement) binds no party to a KPI target", ["agreement": agreement])
                 }
             }
             return MethodHealth(moment: moment, warnings: warnings)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChainDomain
+import ChainPresentation
 import ChainProjections
 
 /// A command that answers one question from the read models: brought up to date, asked for the
@@ -11,12 +12,15 @@ protocol ReadModelCommand: AsyncParsableCommand {
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> Report
     /// Prints the answer as text.
     func show(_ report: Report)
+    /// The answer's tables, for `--format csv|csv-nl` (`ReportTables`).
+    func tables(_ report: Report) -> [ReportTable]
 }
 
 extension ReadModelCommand {
     func run() async throws {
         let report = try await report(from: options.projectionOptions.readModels(), chain: options.chain, asOf: options.asOf)
-        if options.json { return try Show.json(report) }
+        if options.json || options.format == .json { return try Show.json(report) }
+        if let dialect = options.format.dialect { return try TableExport.write(tables(report), named: options.table, dialect) }
         show(report)
     }
 }
@@ -27,6 +31,8 @@ struct StatusCommand: ReadModelCommand {
         abstract: "The KPI tree of each chain: latest value, target, status and trend of every KPI.",
         discussion: "Statuses read green, amber, red, no-data or no-target (in words, not only colour).")
     @OptionGroup var options: ReadOptions
+
+    func tables(_ trees: [KpiTree]) -> [ReportTable] { [ReportTables.kpis(trees)] }
 
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> [KpiTree] {
         if let chain { [try await models.kpiTree(chain: chain, asOf: asOf)] } else { try await models.kpiTrees(asOf: asOf) }
@@ -54,6 +60,10 @@ struct ResponsibilitiesCommand: ReadModelCommand {
         commandName: "responsibilities",
         abstract: "Who owns each chain and KPI, who reports what, who is party to which agreement, members' roles — with ownership history.")
     @OptionGroup var options: ReadOptions
+
+    func tables(_ report: Responsibilities) -> [ReportTable] {
+        [ReportTables.owners(report), ReportTables.kpiOwners(report), ReportTables.members(report)]
+    }
 
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> Responsibilities {
         try await models.responsibilities(chain: chain, asOf: asOf)
@@ -94,6 +104,10 @@ struct AgreementsCommand: ReadModelCommand {
         abstract: "Agreements: state, signatures, and per obligation whether it was met, period by period.")
     @OptionGroup var options: ReadOptions
 
+    func tables(_ report: AgreementsReport) -> [ReportTable] {
+        [ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report)]
+    }
+
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> AgreementsReport {
         try await models.agreements(chain: chain, asOf: asOf)
     }
@@ -125,6 +139,10 @@ struct DecisionsCommand: ReadModelCommand {
         commandName: "decisions",
         abstract: "Per chain: dialogues held and overdue, decisions with their evidence, open and overdue actions.")
     @OptionGroup var options: ReadOptions
+
+    func tables(_ report: DialoguesReport) -> [ReportTable] {
+        [ReportTables.dialogues(report), ReportTables.decisions(report), ReportTables.actions(report)]
+    }
 
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> DialoguesReport {
         try await models.dialogues(chain: chain, asOf: asOf)
@@ -159,6 +177,8 @@ struct HealthCommand: ReadModelCommand {
         abstract: "Method health: the silo warning signs, per chain, each with its rule and what it concerns.")
     @OptionGroup var options: ReadOptions
 
+    func tables(_ report: MethodHealth) -> [ReportTable] { [ReportTables.warnings(report)] }
+
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> MethodHealth {
         try await models.health(chain: chain, asOf: asOf)
     }
@@ -177,11 +197,17 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "A decision, the KPIs exactly as the ledger knew them when it was recorded, the same KPIs now, and every correction since.")
     @OptionGroup var projectionOptions: ProjectionOptions
     @Argument(help: ArgumentHelp("The decision id.", valueName: "DECISION")) var decision: String
-    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: ArgumentHelp("text, json, csv or csv-nl (see `status --help`).", valueName: "FORMAT")) var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("With --format csv or csv-nl: kpis (default), corrections or late.", valueName: "TABLE")) var table: String?
+    @Flag(help: "Print JSON instead of a table (the same as --format json).") var json = false
 
     func run() async throws {
         let audit = try await projectionOptions.readModels().audit(decision: decision)
-        if json { return try Show.json(audit) }
+        if json || format == .json { return try Show.json(audit) }
+        if let dialect = format.dialect {
+            return try TableExport.write(
+                [ReportTables.auditKpis(audit), ReportTables.auditCorrections(audit), ReportTables.auditLate(audit)], named: table, dialect)
+        }
         let item = audit.decision
         Terminal.print(
             """

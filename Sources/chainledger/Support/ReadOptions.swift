@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainPresentation
 import ChainProjections
 import LedgerCore
 
@@ -43,6 +44,46 @@ struct ReadOptions: ParsableArguments {
             valueName: "DATE|POSITION"))
     var asOf: AsOf = .now
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Option(
+        help: ArgumentHelp(
+            "text (a table to read), json, csv (RFC 4180) or csv-nl (for spreadsheets set to Dutch: `;`, decimal comma, UTF-8 with BOM).",
+            valueName: "FORMAT"))
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("With --format csv or csv-nl: which of the command's tables (default: its first).", valueName: "TABLE"))
+    var table: String?
+
+    @Flag(help: "Print JSON instead of a table (the same as --format json).")
     var json = false
+
+    func validate() throws {
+        if table != nil, format.dialect == nil {
+            throw ValidationError("--table chooses a table to export: use it with --format csv or --format csv-nl")
+        }
+    }
+}
+
+/// How a read command prints its answer.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv
+    case csvNL = "csv-nl"
+
+    /// The CSV dialect, for the CSV formats.
+    var dialect: CSVDialect? {
+        switch self {
+        case .csv: .rfc4180
+        case .csvNL: .dutchSpreadsheet
+        case .text, .json: nil
+        }
+    }
+}
+
+/// Prints one of a command's tables as CSV.
+enum TableExport {
+    static func write(_ tables: [ReportTable], named name: String?, _ dialect: CSVDialect) throws {
+        guard let table = name.map({ name in tables.first { $0.name == name } }) ?? tables.first else {
+            throw CLIError("there is no table \(name ?? ""); this command has \(tables.map(\.name).joined(separator: ", "))")
+        }
+        Terminal.write(table.csv(dialect))
+    }
 }
