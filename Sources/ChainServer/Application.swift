@@ -81,13 +81,17 @@ public func buildRouter(service: LedgerService, limits: RequestLimits = .init())
 /// The application runs `services` (a PostgreSQL store's connection pool, say), then the
 /// service's own background work, in one `ServiceGroup` with the HTTP server; on graceful
 /// shutdown the server stops first, then the service, then `services`, last to first.
+///
+/// `onServerRunning` is told the port the server listens on (the one asked for, or the one the
+/// system chose for port 0).
 public func buildApplication(
     service: LedgerService, settings: ServerSettings, logger: Logger,
-    services: [any Service] = []
+    services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, limits: settings.requests), server: settings.server(logger: logger),
-        configuration: settings.configuration, services: services + [service], logger: logger)
+        configuration: settings.configuration, services: services + [service],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) }, logger: logger)
 }
 
 /// The application over a ledger that can only be opened once `services` run: a ledger in

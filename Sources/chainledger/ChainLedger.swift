@@ -35,7 +35,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
                     StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
                     HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
                 ]),
-            CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self]),
+            CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self, ReportCommand.self]),
             CommandGroup(
                 name: "Partners", subcommands: [PullCommand.self, ExportCommand.self, EvidenceCommand.self, WitnessCommand.self, ReceiptCommand.self]),
             CommandGroup(name: "Operations", subcommands: [CopyCommand.self, BackupCommand.self, RestoreCommand.self, GrantCommand.self]),

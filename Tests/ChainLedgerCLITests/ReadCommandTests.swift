@@ -73,4 +73,29 @@ struct ReadCommandTests {
         let badFormat = try cli.run(["status"] + ledger + ["--format", "xlsx"])
         #expect(badFormat.status != 0 && badFormat.stderr.contains("xlsx"))
     }
+
+    /// `report` prints a chain's page to PDF through Chromium, and says plainly what it needs.
+    @Test func reportPrintsAChainsPageToPDF() throws {
+        let cli = try DomainCommandTests.sample()
+        let ledger = ["--ledger", "hf.db"]
+        let missing = try cli.run(["report"] + ledger + ["--chain", "street-to-home", "--out", "x.pdf", "--chromium", "/nonexistent/chromium"])
+        #expect(
+            missing.status == 1 && missing.stderr.contains("there is no Chromium at /nonexistent/chromium: install Debian's chromium"),
+            "\(missing.stderr)")
+        let unknown = try cli.run(["report"] + ledger + ["--chain", "nope", "--out", "x.pdf"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("there is no chain nope"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("x.pdf")))
+        let badMoment = try cli.run(["report"] + ledger + ["--chain", "street-to-home", "--out", "x.pdf", "--as-of", "soon"])
+        #expect(badMoment.status != 0 && badMoment.stderr.contains("--as-of must be a position"))
+        guard ReadCommandTests.chromium else { return }
+        let printed = try cli.ok(["report"] + ledger + ["--chain", "street-to-home", "--as-of", "2026-03-31", "--lang", "nl", "--out", "hf.pdf"])
+        #expect(printed.stdout.contains("wrote ") && printed.stdout.contains("hf.pdf"))
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: cli.path("hf.pdf")))
+        #expect(pdf.starts(with: Data("%PDF-".utf8)) && pdf.count > 10_000)
+    }
+
+    /// Whether a Chromium is on PATH (`.ci/run` installs Debian's).
+    static let chromium = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+        FileManager.default.isExecutableFile(atPath: "\($0)/chromium")
+    }
 }

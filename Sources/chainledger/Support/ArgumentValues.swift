@@ -2,6 +2,7 @@
 // imported publicly here.
 public import ArgumentParser
 public import ChainDomain
+public import ChainPresentation
 public import ChainProjections
 public import ChainServer
 import Foundation
@@ -27,6 +28,9 @@ extension ObservationStatus: ExpressibleByArgument {
 }
 
 extension AsOf: ExpressibleByArgument {}
+
+/// `nl` or `en`.
+extension Language: ExpressibleByArgument {}
 
 extension AccessRole: ExpressibleByArgument {}
 
