@@ -34,6 +34,10 @@ extension ReportTable.Cell {
     /// A whole number.
     public static func count(_ value: some BinaryInteger) -> Self { .number(Double(value)) }
 
+    /// A whole number, or an empty cell for `nil`. (Not `.number(value.map(Double.init))`: for a
+    /// `UInt64` that picks `Double(bitPattern:)`.)
+    public static func count<Integer: BinaryInteger>(_ value: Integer?) -> Self { .number(value.map { Double($0) }) }
+
     /// `true`/`false` written as `yes`/`no`.
     public static func flag(_ value: Bool) -> Self { .text(value ? "yes" : "no") }
 }

@@ -42,8 +42,8 @@ public enum ReportTables {
         for row in rows {
             table.add([
                 .text(row.kpi), .text(row.period), .text(row.organisation), .number(row.value), .text(row.status), .text(row.source),
-                .text(row.note), .count(row.position), .text(row.recordedAt), .number(row.supersedes.map(Double.init)),
-                .number(row.supersededAt.map(Double.init)), .text(row.reason),
+                .text(row.note), .count(row.position), .text(row.recordedAt), .count(row.supersedes),
+                .count(row.supersededAt), .text(row.reason),
             ])
         }
         return table
@@ -97,7 +97,7 @@ public enum ReportTables {
                 table.add([
                     .text(chain.chain), .text(owner.owner.organisation), .text(owner.owner.person), .text(owner.name),
                     owner.managementTeam.map(ReportTable.Cell.flag) ?? "", .count(owner.since), .text(owner.sinceTime),
-                    .number(owner.until.map(Double.init)), .text(owner.reason), .text(owner.decision),
+                    .count(owner.until), .text(owner.reason), .text(owner.decision),
                 ])
             }
         }
@@ -141,7 +141,7 @@ public enum ReportTables {
         for agreement in report.agreements {
             table.add([
                 .text(agreement.agreement), .text(agreement.title), .text(agreement.state.rawValue),
-                .text(agreement.parties.joined(separator: " ")), .number(agreement.activeVersion.map(Double.init)),
+                .text(agreement.parties.joined(separator: " ")), .count(agreement.activeVersion),
                 .count(agreement.latestVersion), .text(agreement.validFrom), .text(agreement.validUntil), .text(agreement.terminatedOn),
                 .text(agreement.awaiting.joined(separator: " ")),
             ])

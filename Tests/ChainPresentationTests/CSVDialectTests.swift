@@ -45,4 +45,12 @@ struct CSVDialectTests {
         let written = ReportTable.plainDecimal(.greatestFiniteMagnitude, comma: false)
         #expect(written.count == 309 && written.hasPrefix("17976931348623157") && Double(written) == .greatestFiniteMagnitude)
     }
+
+    @Test func positionsAreWrittenAsTheWholeNumbersTheyAre() {
+        let position: UInt64? = 102
+        let missing: UInt64? = nil
+        var table = ReportTable("owners", columns: ["until_position", "version"])
+        table.add([.count(position), .count(missing)])
+        #expect(table.csv(.rfc4180) == "until_position,version\r\n102,\r\n")
+    }
 }
