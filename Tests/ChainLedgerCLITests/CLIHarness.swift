@@ -44,10 +44,11 @@ final class CLIHarness: Sendable {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil) throws -> Output {
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = folder
         let stdout = Pipe()
         let stderr = Pipe()

@@ -19,6 +19,7 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ledger to copy: a SQLite file or a postgres:// URL.", valueName: "DB|URL")) var from: LedgerSource
     @Option(help: ArgumentHelp("Where to copy it: a new SQLite file or an empty PostgreSQL database.", valueName: "DB|URL")) var to: LedgerSource
     @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(help: "No progress on standard error.") var quiet = false
 
     func validate() throws {
         _ = try from.location()
@@ -33,9 +34,14 @@ struct CopyCommand: AsyncParsableCommand {
         let newFile: String? = if case .file(let path) = try to.location(), !FileManager.default.fileExists(atPath: path) { path } else { nil }
         let target = try await Self.openTarget(to)
         let copied: UInt64
+        let total = try await source.size()
+        let progress = ProgressDisplay("progress_copy", quiet: quiet)
+        defer { progress.finish() }
         do {
-            copied = try await LedgerCopy(from: source, to: target).run()
+            copied = try await LedgerCopy(from: source, to: target).run { progress.update($0, of: total) }
+            progress.finish()
         } catch {
+            progress.finish()
             // A file this command created holds nothing worth keeping.
             if let newFile { NewLedgerFiles.remove(ledger: newFile) }
             throw CLIError("the copy stopped: \(error)")

@@ -37,32 +37,18 @@ struct RebuildCommand: AsyncParsableCommand {
     @OptionGroup var projectionOptions: ProjectionOptions
     @Flag(help: "Compare the rebuilt projections with the live ones before the swap; exit 2 if they differ.") var check = false
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "No progress on standard error.") var quiet = false
 
     func run() async throws {
         let projector = try await projectionOptions.projector(catchUp: false)
-        let onTerminal = isatty(STDERR_FILENO) == 1
         let start = Date()
-        let lastTenth = NIOLockedValueBox(-1)
+        let progress = ProgressDisplay("progress_rebuild", quiet: quiet)
+        defer { progress.finish() }
         do {
-            try await projector.rebuild(check: check) { done, total in
-                let fraction = total == 0 ? 1 : Double(done) / Double(total)
-                if onTerminal {
-                    let width = 40
-                    let filled = Int(fraction * Double(width))
-                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total)".utf8))
-                } else {
-                    let tenth = Int(fraction * 10)
-                    let previous = lastTenth.withLockedValue { last in
-                        let previous = last
-                        last = tenth
-                        return previous
-                    }
-                    if previous != tenth { FileHandle.standardError.write(Data("rebuild: \(done) of \(total) entries\n".utf8)) }
-                }
-            }
+            try await projector.rebuild(check: check) { progress.update($0, of: $1) }
+            progress.finish()
         } catch let drift as ProjectionDrift {
-            if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            progress.finish()
             if json {
                 var line = JSONLine()
                 line.string("outcome", "drift")
@@ -80,7 +66,6 @@ struct RebuildCommand: AsyncParsableCommand {
                     "the live projections differ from their rebuild (above): nothing was swapped; the live projections serve on, the rebuilt tables are kept aside (TABLE__rebuild) until the next rebuild"
             )
         }
-        if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = Date().timeIntervalSince(start)
         let digests = try await projector.digests()
         let checked = check ? ", checked against the live projections" : ""

@@ -77,7 +77,10 @@ struct PullCommand: AsyncParsableCommand {
             if follow {
                 try await following(replica)
             } else {
-                let report = try await replica.pull(progress: quiet ? nil : Self.progress)
+                let progress = ProgressDisplay("progress_pull", quiet: quiet)
+                defer { progress.finish() }
+                let report = try await replica.pull { progress.update($0, of: $1) }
+                progress.finish()
                 if !quiet { Self.describe(report) }
             }
         } catch ReplicaError.misbehaviour(let evidence, let path) {
@@ -123,10 +126,6 @@ struct PullCommand: AsyncParsableCommand {
         Terminal.print("replica holds \(report.size) entries (\(added) new)\(root)")
     }
 
-    @Sendable static func progress(_ size: UInt64, _ target: UInt64) {
-        guard target > 0 else { return }
-        Terminal.printError("pulling: \(size) of \(target) entries (\(size * 100 / target) %)")
-    }
 }
 
 /// A following replica as a service: ends when the group shuts down gracefully.

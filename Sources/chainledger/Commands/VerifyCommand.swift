@@ -28,6 +28,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the result as JSON.")
     var json = false
+    @Flag(help: "No progress on standard error.") var quiet = false
 
     func run() async throws {
         // The store alone, not a `Ledger`: opening one reads the state from the log, and any
@@ -44,11 +45,16 @@ struct VerifyCommand: AsyncParsableCommand {
             throw CLIError.emptyLedger(ledgerOptions.name)
         }
         let report: VerificationReport
+        let total = try await store.size()
+        let progress = ProgressDisplay("progress_verify", quiet: quiet)
+        defer { progress.finish() }
         do {
-            report = try await LedgerVerifier(store: store, domain: CLIDomain()).run()
+            report = try await LedgerVerifier(store: store, domain: CLIDomain()).run { progress.update($0, of: total) }
         } catch let error as LedgerError {
+            progress.finish()
             throw IntegrityFailure(description: "verification failed: \(error)")
         }
+        progress.finish()
         let kept = try await checkKept(store: store, report: report)
         if json {
             var line = JSONLine()
