@@ -34,7 +34,9 @@ struct ReadCommandTests {
         let rebuilt = try cli.ok(["rebuild"] + ledger + ["--json"])
         #expect(rebuilt.json["projections"] as? [String: String] == digest["projections"] as? [String: String])
         #expect(
-            rebuilt.stderr.range(of: #"(rebuilding|herbouwen): (\d+) (of|van) \2 (entries|posities) \(100 %\)\nrebuild: \2 entries in "#, options: .regularExpression) != nil,
+            rebuilt.stderr.range(
+                of: #"(rebuilding|herbouwen): (\d+) (of|van) \2 (entries|posities) \(100 %\)\nrebuild: \2 entries in "#,
+                options: .regularExpression) != nil,
             "\(rebuilt.stderr)")
     }
 
