@@ -34,6 +34,12 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         return Language(tag: tag)
     }
 
+    /// The language of the process's locale, as POSIX tools read it: the first of `LC_ALL`,
+    /// `LC_MESSAGES` and `LANG` that is set and not empty; `nil` when that names neither language.
+    public static func of(environment: [String: String]) -> Language? {
+        of(localeSetting: ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty })
+    }
+
     /// `nl`, `nl-BE`, `nl_NL.UTF-8`, `en-GB`, …
     public init?(tag: String) {
         let primary = tag.lowercased().prefix { $0.isLetter }

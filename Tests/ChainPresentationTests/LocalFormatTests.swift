@@ -40,5 +40,8 @@ struct LocalFormatTests {
         #expect(Language.of(localeSetting: "nl_NL.UTF-8") == .dutch)
         #expect(Language.of(localeSetting: "C.UTF-8") == .english)
         #expect(Language.of(localeSetting: "de_DE") == nil && Language.of(localeSetting: "") == nil)
+        #expect(Language.of(environment: ["LC_ALL": "", "LC_MESSAGES": "nl_NL.UTF-8", "LANG": "en_GB.UTF-8"]) == .dutch)
+        #expect(Language.of(environment: ["LC_ALL": "C", "LANG": "nl_NL.UTF-8"]) == .english)
+        #expect(Language.of(environment: ["LANG": "de_DE"]) == nil && Language.of(environment: [:]) == nil)
     }
 }

@@ -41,7 +41,6 @@ struct CopyCommand: AsyncParsableCommand {
             copied = try await LedgerCopy(from: source, to: target).run { progress.update($0, of: total) }
             progress.finish()
         } catch {
-            progress.finish()
             // A file this command created holds nothing worth keeping.
             if let newFile { NewLedgerFiles.remove(ledger: newFile) }
             throw CLIError("the copy stopped: \(error)")

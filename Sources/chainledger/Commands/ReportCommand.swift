@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
         name: .customLong("as-of"),
         help: ArgumentHelp("The moment: a position, a date (end of that day, UTC) or an RFC 3339 time (default: now).", valueName: "DATE|POSITION"))
     var asOf: String?
-    @Option(help: ArgumentHelp("nl or en (default: from LANG, else nl).", valueName: "LANG")) var lang: Language?
+    @Option(help: ArgumentHelp("nl or en (default: from LC_ALL, LC_MESSAGES or LANG, else nl).", valueName: "LANG")) var lang: Language?
     @Option(help: ArgumentHelp("Where to write the PDF.", valueName: "FILE.pdf")) var out: String
     @Option(help: ArgumentHelp("The Chromium to use (default: chromium, chromium-browser or google-chrome on PATH).", valueName: "PATH"))
     var chromium: String?
@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let language = lang ?? Language.of(localeSetting: ProcessInfo.processInfo.environment["LANG"]) ?? .dutch
+        let language = lang ?? Language.of(environment: ProcessInfo.processInfo.environment) ?? .dutch
         let source = ledgerOptions.source
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

@@ -51,7 +51,6 @@ struct VerifyCommand: AsyncParsableCommand {
         do {
             report = try await LedgerVerifier(store: store, domain: CLIDomain()).run { progress.update($0, of: total) }
         } catch let error as LedgerError {
-            progress.finish()
             throw IntegrityFailure(description: "verification failed: \(error)")
         }
         progress.finish()

@@ -22,8 +22,7 @@ final class ProgressDisplay: Sendable {
 
     /// `task` is the catalogue key of the work's name (`progress_verify`, …).
     init(_ task: String, quiet: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let setting = ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
-        messages = .shipped(Language.of(localeSetting: setting) ?? .english)
+        messages = .shipped(Language.of(environment: environment) ?? .english)
         self.task = messages[task]
         self.quiet = quiet
         onTerminal = isatty(STDERR_FILENO) == 1
