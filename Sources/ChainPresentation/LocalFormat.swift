@@ -1,4 +1,5 @@
 public import ChainDomain
+public import ChainProjections
 import Foundation
 import LedgerCore
 
@@ -74,5 +75,25 @@ public struct LocalFormat: Sendable {
     public func period(_ text: String?) -> String {
         guard let text else { return "–" }
         return Period(text).map(period) ?? text
+    }
+}
+
+extension LocalFormat {
+    /// A method-health warning in this language, from its rule's code and facts: days, periods,
+    /// levels and cadences written as the reader writes them.
+    public func healthDetail(_ warning: MethodHealth.Warning) -> String {
+        var facts = warning.facts
+        for key in ["due", "last", "ended", "since"] {
+            if let value = facts[key] { facts[key] = value.isEmpty ? catalogue["never"] : day(value) }
+        }
+        if let period = facts["period"] { facts["period"] = self.period(period) }
+        if let level = facts["level"] { facts["level"] = catalogue["level_" + level] }
+        if let cadence = facts["cadence"] { facts["cadence"] = catalogue["cadence_" + cadence] }
+        return catalogue.format("health_" + warning.code, facts)
+    }
+
+    /// The rule a method-health warning applies, in this language.
+    public func healthRule(_ warning: MethodHealth.Warning) -> String {
+        catalogue.format("rule_" + warning.code, warning.facts)
     }
 }

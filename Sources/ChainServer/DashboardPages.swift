@@ -91,28 +91,14 @@ struct OverviewView {
         hasWarnings = !health.warnings.isEmpty
         warnings = health.warnings.map { warning in
             Warning(
-                chain: warning.chain, rule: catalogue.format("rule_" + warning.code, warning.facts), subject: warning.subject,
-                detail: HealthWording.detail(warning, format))
+                chain: warning.chain, rule: format.healthRule(warning), subject: warning.subject,
+                detail: format.healthDetail(warning))
         }
         organisations = coalition.organisations.map {
             Organisation(
                 name: $0.name, organisation: $0.organisation, kind: $0.kind.map { catalogue.messages["kind_" + $0] ?? $0 },
                 coordinator: $0.coordinator)
         }
-    }
-}
-
-/// A method-health warning in the page's language, from its rule's code and facts.
-enum HealthWording {
-    static func detail(_ warning: MethodHealth.Warning, _ format: LocalFormat) -> String {
-        var facts = warning.facts
-        for key in ["due", "last", "ended", "since"] where facts[key] != nil {
-            facts[key] = facts[key]!.isEmpty ? format.catalogue["never"] : format.day(facts[key]!)
-        }
-        if let period = facts["period"] { facts["period"] = format.period(period) }
-        if let level = facts["level"] { facts["level"] = format.catalogue["level_" + level] }
-        if let cadence = facts["cadence"] { facts["cadence"] = format.catalogue["cadence_" + cadence] }
-        return format.catalogue.format("health_" + warning.code, facts)
     }
 }
 

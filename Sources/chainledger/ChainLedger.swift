@@ -63,7 +63,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
         do {
             try await command.run()
         } catch {
-            Terminal.exit(for: error)
+            Terminal.exit(for: error, in: (command as? any SpeaksLanguage)?.languageOption.language ?? LanguageOption.ofEnvironment)
         }
     }
 }

@@ -48,7 +48,10 @@ final class CLIHarness: Sendable {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        // The POSIX locale unless a test asks for another: the text the tests read is English
+        // whatever the machine's own locale.
+        let locale = ["LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""]
+        process.environment = ProcessInfo.processInfo.environment.merging(locale) { $1 }.merging(environment) { $1 }
         process.currentDirectoryURL = folder
         let stdout = Pipe()
         let stderr = Pipe()

@@ -87,7 +87,8 @@ struct DocumentationTests {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-euo", "pipefail", "-c", script]
         process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
+        // The README's examples show what the POSIX locale prints (English).
+        var environment = ProcessInfo.processInfo.environment.merging(["LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""]) { $1 }
         if let path { environment["PATH"] = path.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin") }
         environment.merge(extra) { $1 }
         process.environment = environment

@@ -91,7 +91,7 @@ struct ReadCommandTests {
         #expect(badMoment.status != 0 && badMoment.stderr.contains("--as-of must be a position"))
         guard ReadCommandTests.chromium else { return }
         let printed = try cli.ok(["report"] + ledger + ["--chain", "street-to-home", "--as-of", "2026-03-31", "--lang", "nl", "--out", "hf.pdf"])
-        #expect(printed.stdout.contains("wrote ") && printed.stdout.contains("hf.pdf"))
+        #expect(printed.stdout.contains(" geschreven (") && printed.stdout.contains("hf.pdf"), "\(printed.stdout)")
         let pdf = try Data(contentsOf: URL(fileURLWithPath: cli.path("hf.pdf")))
         #expect(pdf.starts(with: Data("%PDF-".utf8)) && pdf.count > 10_000)
     }

@@ -36,7 +36,7 @@ enum LedgerBackup {
         }
     }
 
-    static func print(_ report: VerificationReport, file: String, json: Bool) {
+    static func print(_ report: VerificationReport, file: String, json: Bool, _ text: CommandText) {
         if json {
             var line = JSONLine()
             line.string("file", file)
@@ -44,12 +44,12 @@ enum LedgerBackup {
             line.string("root", report.root.base64)
             Terminal.print(line.text)
         } else {
-            Terminal.print("\(file): \(report.size) entries with root \(report.root.base64) (verified)")
+            Terminal.print(text("cli_backup_verified", ["file": file, "size": "\(report.size)", "root": report.root.base64]))
         }
     }
 }
 
-struct BackupCommand: AsyncParsableCommand {
+struct BackupCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Copy a SQLite ledger into a new file while a server may write to it, and verify the copy.",
@@ -64,13 +64,14 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ledger file to back up.", valueName: "DB")) var ledger: String
     @Option(help: ArgumentHelp("The backup file to write; it must not exist.", valueName: "FILE")) var out: String
     @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
-        LedgerBackup.print(try await LedgerBackup.copy(from: ledger, to: out), file: out, json: json)
+        LedgerBackup.print(try await LedgerBackup.copy(from: ledger, to: out), file: out, json: json, languageOption.text)
     }
 }
 
-struct RestoreCommand: AsyncParsableCommand {
+struct RestoreCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Restore a SQLite ledger from a backup into a new file, verified.",
@@ -84,8 +85,9 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The backup file.", valueName: "FILE")) var from: String
     @Option(help: ArgumentHelp("The ledger file to write; it must not exist.", valueName: "DB")) var ledger: String
     @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
-        LedgerBackup.print(try await LedgerBackup.copy(from: from, to: ledger), file: ledger, json: json)
+        LedgerBackup.print(try await LedgerBackup.copy(from: from, to: ledger), file: ledger, json: json, languageOption.text)
     }
 }

@@ -5,7 +5,7 @@ import LedgerCore
 import LedgerPostgres
 import LedgerSQLite
 
-struct CopyCommand: AsyncParsableCommand {
+struct CopyCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "copy",
         abstract: "Copy a whole ledger between SQLite and PostgreSQL, row for row, and verify the copy.",
@@ -20,6 +20,7 @@ struct CopyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to copy it: a new SQLite file or an empty PostgreSQL database.", valueName: "DB|URL")) var to: LedgerSource
     @Flag(help: "Print the result as JSON.") var json = false
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
 
     func validate() throws {
         _ = try from.location()
@@ -35,7 +36,8 @@ struct CopyCommand: AsyncParsableCommand {
         let target = try await Self.openTarget(to)
         let copied: UInt64
         let total = try await source.size()
-        let progress = ProgressDisplay("progress_copy", quiet: quiet)
+        let text = languageOption.text
+        let progress = ProgressDisplay("progress_copy", quiet: quiet, language: text.language)
         defer { progress.finish() }
         do {
             copied = try await LedgerCopy(from: source, to: target).run { progress.update($0, of: total) }
@@ -64,7 +66,7 @@ struct CopyCommand: AsyncParsableCommand {
             line.string("root", report.root.base64)
             Terminal.print(line.text)
         } else {
-            Terminal.print("copied \(copied) entries; both sides hold \(report.size) entries with root \(report.root.base64) (verified)")
+            Terminal.print(text("cli_copied", ["copied": "\(copied)", "size": "\(report.size)", "root": report.root.base64]))
         }
     }
 

@@ -9,7 +9,7 @@ struct EvidenceCommand: AsyncParsableCommand {
         subcommands: [EvidenceVerifyCommand.self])
 }
 
-struct EvidenceVerifyCommand: AsyncParsableCommand {
+struct EvidenceVerifyCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check an evidence file with nothing but the ledger's verifier key, and say what it proves.",
@@ -29,6 +29,8 @@ struct EvidenceVerifyCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the result as JSON.")
     var json = false
+
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
@@ -51,7 +53,9 @@ struct EvidenceVerifyCommand: AsyncParsableCommand {
             line.string("statement", finding.statement)
             Terminal.print(line.text)
         } else {
-            Terminal.print("\(finding.proves ? "proves" : "does not prove") (\(evidence.kind.rawValue)): \(finding.statement)")
+            let text = languageOption.text
+            Terminal.print(
+                text(finding.proves ? "cli_evidence_proves" : "cli_evidence_does_not_prove", ["kind": evidence.kind.rawValue]) + finding.statement)
         }
     }
 }

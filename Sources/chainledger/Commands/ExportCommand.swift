@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 
-struct ExportCommand: AsyncParsableCommand {
+struct ExportCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export the log's events for a partner's own systems, one row per event, each provable later.",
@@ -37,6 +37,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Export only events of this type (repeatable).", valueName: "T"))
     var type: [String] = []
 
+    @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
+
     static let columns = ["position", "stream", "version", "type", "recordedAt", "commit", "organisation", "data", "leafHash", "entry"]
 
     func validate() throws {
@@ -51,6 +54,12 @@ struct ExportCommand: AsyncParsableCommand {
         if format == .csv { Terminal.print(Self.columns.joined(separator: ",")) }
         var cursor = stream == nil ? from : 1
         let pageSize = 1000
+        // Progress counts the positions (or, for one stream, the versions) read so far.
+        let size = try await store.size()
+        let total: UInt64 =
+            if let stream { try await store.version(of: stream) } else { size > from ? min(last, size - 1) - from + 1 : 0 }
+        let progress = ProgressDisplay("progress_export", quiet: quiet, language: languageOption.language)
+        defer { progress.finish() }
         while true {
             let page =
                 if let stream {
@@ -65,6 +74,9 @@ struct ExportCommand: AsyncParsableCommand {
                 text += (format == .jsonl ? row.json : row.csv) + "\n"
             }
             if !text.isEmpty { Terminal.write(text) }
+            if let final = page.last {
+                progress.update(stream == nil ? min(final.position, last) - from + 1 : final.version, of: total)
+            }
             guard let final = page.last, page.count == pageSize, final.position < last else { return }
             cursor = (stream == nil ? final.position : final.version) + 1
         }

@@ -70,7 +70,7 @@ struct CorrectCommand: AsyncParsableCommand {
     }
 }
 
-struct ImportCommand: AsyncParsableCommand {
+struct ImportCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import measurements from a CSV file as one commit (all or nothing).",
@@ -87,17 +87,22 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the figures come from (default: the file's name).", valueName: "SOURCE")) var source: String?
 
     @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv")) var file: String
+    @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
         let data = try InputFile.read(file)
         let writer = try await CommitWriter(target)
         let rows = try MeasurementImport.rows(from: data)
+        let progress = ProgressDisplay("progress_import", quiet: quiet, language: languageOption.language)
+        defer { progress.finish() }
         let state = await writer.state
         let source = source ?? URL(fileURLWithPath: file).lastPathComponent
         var problems: [String] = []
         var events: [ChainEvent] = []
         var seen: [String: Int] = [:]
-        for row in rows {
+        for (index, row) in rows.enumerated() {
+            defer { progress.update(UInt64(index + 1), of: UInt64(rows.count)) }
             do {
                 let measurement = try MeasurementImport.measurement(row, organisation: target.org, status: status, source: source, state: state)
                 let stream = ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: target.org)

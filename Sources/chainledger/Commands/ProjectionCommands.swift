@@ -22,7 +22,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
     }
 }
 
-struct RebuildCommand: AsyncParsableCommand {
+struct RebuildCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild every projection from position 0 and swap it in at once; print the digests.",
@@ -38,11 +38,13 @@ struct RebuildCommand: AsyncParsableCommand {
     @Flag(help: "Compare the rebuilt projections with the live ones before the swap; exit 2 if they differ.") var check = false
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
         let projector = try await projectionOptions.projector(catchUp: false)
         let start = Date()
-        let progress = ProgressDisplay("progress_rebuild", quiet: quiet)
+        let text = languageOption.text
+        let progress = ProgressDisplay("progress_rebuild", quiet: quiet, language: text.language)
         defer { progress.finish() }
         do {
             try await projector.rebuild(check: check) { progress.update($0, of: $1) }
@@ -61,15 +63,14 @@ struct RebuildCommand: AsyncParsableCommand {
                 Terminal.print(line.text)
             }
             FileHandle.standardError.write(Data("rebuild: \(drift)\n".utf8))
-            throw IntegrityFailure(
-                description:
-                    "the live projections differ from their rebuild (above): nothing was swapped; the live projections serve on, the rebuilt tables are kept aside (TABLE__rebuild) until the next rebuild"
-            )
+            throw IntegrityFailure(description: text["cli_rebuild_drift"])
         }
         let seconds = Date().timeIntervalSince(start)
         let digests = try await projector.digests()
-        let checked = check ? ", checked against the live projections" : ""
-        FileHandle.standardError.write(Data(String(format: "rebuild: %llu entries in %.2f s%@\n", digests.position, seconds, checked).utf8))
+        let done = text(
+            check ? "cli_rebuild_done_checked" : "cli_rebuild_done",
+            ["size": "\(digests.position)", "seconds": text.number((seconds * 100).rounded() / 100)])
+        FileHandle.standardError.write(Data("rebuild: \(done)\n".utf8))
         DigestOutput.print(digests, json: json)
     }
 }

@@ -8,7 +8,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-struct PullCommand: AsyncParsableCommand {
+struct PullCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "pull",
         abstract: "Keep a verified replica of a coalition's ledger: mirror its server's log into a ledger file of your own.",
@@ -56,6 +56,8 @@ struct PullCommand: AsyncParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @OptionGroup var languageOption: LanguageOption
+
     /// The exit status for evidence of a server's misbehaviour.
     static let misbehaviourStatus: Int32 = 3
 
@@ -71,38 +73,40 @@ struct PullCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let text = languageOption.text
         let api = LedgerAPI(base: source, token: token ?? ProcessInfo.processInfo.environment["CHAINLEDGER_TOKEN"])
         do {
             let replica = try await Replica(path: ledger, api: api, domain: CLIDomain(), verifierKey: verifierKey, keepsSettings: !restore)
             if follow {
-                try await following(replica)
+                try await following(replica, text)
             } else {
-                let progress = ProgressDisplay("progress_pull", quiet: quiet)
+                let progress = ProgressDisplay("progress_pull", quiet: quiet, language: text.language)
                 defer { progress.finish() }
                 let report = try await replica.pull { progress.update($0, of: $1) }
                 progress.finish()
-                if !quiet { Self.describe(report) }
+                if !quiet { Self.describe(report, text) }
             }
         } catch ReplicaError.misbehaviour(let evidence, let path) {
             Terminal.printError(
-                "the server at \(source) showed another history than the one this replica holds (\(evidence.kind.rawValue)); "
-                    + "nothing was appended. \(evidence.conclusion) Evidence: \(path)")
+                text(
+                    "cli_pull_misbehaviour",
+                    ["server": source, "kind": evidence.kind.rawValue, "conclusion": evidence.conclusion, "path": path]))
             Foundation.exit(Self.misbehaviourStatus)
         } catch let error as LedgerClientError {
             throw CLIError("\(error)")
         } catch let error as LedgerError {
             guard case .corrupted = error else { throw error }
-            throw IntegrityFailure(description: "the replica \(ledger) fails a check: \(error); run `chainledger verify --ledger \(ledger)`")
+            throw IntegrityFailure(description: text("cli_pull_replica_damaged", ["ledger": ledger, "reason": "\(error)"]))
         }
     }
 
     /// Pulls, then follows until SIGINT or SIGTERM ends it gracefully.
-    func following(_ replica: Replica<CLIDomain>) async throws {
+    func following(_ replica: Replica<CLIDomain>, _ text: CommandText) async throws {
         let quiet = quiet
         let follower = ReplicaFollower(replica: replica) { report in
-            if !quiet { Self.describe(report) }
+            if !quiet { Self.describe(report, text) }
         } onReconnect: { reason in
-            if !quiet { Terminal.printError("connection to the server lost (\(reason)); reconnecting") }
+            if !quiet { Terminal.printError(text("cli_pull_reconnecting", ["reason": "\(reason)"])) }
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -114,16 +118,12 @@ struct PullCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    static func describe(_ report: PullReport) {
-        if report.trustedOnFirstUse {
-            Terminal.printError(
-                "warning: no --verifier-key given; the replica trusts the key the ledger's genesis names. "
-                    + "Compare it with the key the coalition published (it is kept beside the ledger file).")
-        }
+    static func describe(_ report: PullReport, _ text: CommandText) {
+        if report.trustedOnFirstUse { Terminal.printError(text["cli_pull_trusted_on_first_use"]) }
         let added = report.size - report.before
         let checkpoint = report.checkpoint.flatMap { try? Checkpoint(text: SignedNote(parsing: $0).text) }
-        let root = checkpoint.map { ", root \($0.root.base64)" } ?? ""
-        Terminal.print("replica holds \(report.size) entries (\(added) new)\(root)")
+        let held = text("cli_pull_held", ["size": "\(report.size)", "added": "\(added)"])
+        Terminal.print(held + (checkpoint.map { text("cli_pull_root", ["root": $0.root.base64]) } ?? ""))
     }
 
 }

@@ -5,23 +5,25 @@ import ChainProjections
 
 /// A command that answers one question from the read models: brought up to date, asked for the
 /// chain and the moment given, and printed as JSON or as text.
-protocol ReadModelCommand: AsyncParsableCommand {
+protocol ReadModelCommand: AsyncParsableCommand, SpeaksLanguage {
     associatedtype Report: Encodable
     var options: ReadOptions { get }
     /// The answer, from read models that are up to date.
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> Report
-    /// Prints the answer as text.
-    func show(_ report: Report)
+    /// Prints the answer as text, in the language of `text`.
+    func show(_ report: Report, _ text: CommandText)
     /// The answer's tables, for `--format csv|csv-nl` (`ReportTables`).
     func tables(_ report: Report) -> [ReportTable]
 }
 
 extension ReadModelCommand {
+    var languageOption: LanguageOption { options.languageOption }
+
     func run() async throws {
         let report = try await report(from: options.projectionOptions.readModels(), chain: options.chain, asOf: options.asOf)
         if options.json || options.format == .json { return try Show.json(report) }
         if let dialect = options.format.dialect { return try TableExport.write(tables(report), named: options.table, dialect) }
-        show(report)
+        show(report, options.languageOption.text)
     }
 }
 
@@ -29,7 +31,7 @@ struct StatusCommand: ReadModelCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "The KPI tree of each chain: latest value, target, status and trend of every KPI.",
-        discussion: "Statuses read green, amber, red, no-data or no-target (in words, not only colour).")
+        discussion: "Statuses are written in words (green, amber, red, no data, no target), not only as colour.")
     @OptionGroup var options: ReadOptions
 
     func tables(_ trees: [KpiTree]) -> [ReportTable] { [ReportTables.kpis(trees)] }
@@ -38,19 +40,23 @@ struct StatusCommand: ReadModelCommand {
         if let chain { [try await models.kpiTree(chain: chain, asOf: asOf)] } else { try await models.kpiTrees(asOf: asOf) }
     }
 
-    func show(_ trees: [KpiTree]) {
+    func show(_ trees: [KpiTree], _ text: CommandText) {
         for tree in trees {
-            Terminal.print("\(tree.chain) — \(tree.name) (\(Show.moment(tree.moment)))")
-            var table = TextTable("level", "kpi", "period", "value", "target", "red", "status", "trend", "contributors", "contributes to")
+            Terminal.print("\(tree.chain) — \(tree.name) (\(text.moment(tree.moment)))")
+            var table = TextTable(
+                text["col_level"], text["col_kpi"], text["col_period"], text["col_value"], text["col_target"], text["col_red"],
+                text["col_status"], text["col_trend"], text["cli_col_contributors"], text["cli_col_contributes_to"])
             for kpi in tree.kpis {
                 table.add(
-                    kpi.level.rawValue, kpi.kpi, kpi.period ?? "–",
-                    Show.number(kpi.value) + (kpi.observation.contains("P") ? " (P)" : "") + (kpi.corrections > 0 ? " *" : ""),
-                    Show.number(kpi.target), Show.number(kpi.red), kpi.status.rawValue, kpi.trend.rawValue,
-                    kpi.contributors.map { "\($0.kpi):\($0.status.rawValue)" }.joined(separator: " "),
-                    (kpi.contributesTo + kpi.goals).joined(separator: " "))
+                    text.word("level_", kpi.level.rawValue), kpi.kpi, text.local.period(kpi.period),
+                    text.number(kpi.value) + (kpi.observation.contains("P") ? " " + text["cli_mark_provisional"] : "")
+                        + (kpi.corrections > 0 ? " *" : ""),
+                    text.number(kpi.target), text.number(kpi.red), text.word("status_", kpi.status.rawValue),
+                    text.word("trend_", kpi.trend.rawValue),
+                    kpi.contributors.map { "\($0.kpi): \(text.word("status_", $0.status.rawValue))" }.joined(separator: ", "),
+                    (kpi.contributesTo + kpi.goals).joined(separator: ", "))
             }
-            Terminal.print(table.text + "\n(P) provisional value   * corrected value\n")
+            Terminal.print(table.text + "\n" + text["cli_status_legend"] + "\n")
         }
     }
 }
@@ -69,30 +75,35 @@ struct ResponsibilitiesCommand: ReadModelCommand {
         try await models.responsibilities(chain: chain, asOf: asOf)
     }
 
-    func show(_ report: Responsibilities) {
-        Terminal.print("Responsibilities \(Show.moment(report.moment)); coordinators: \(report.coordinators.joined(separator: ", "))\n")
+    func show(_ report: Responsibilities, _ text: CommandText) {
+        Terminal.print(
+            text(
+                "cli_responsibilities_heading",
+                ["moment": text.moment(report.moment), "coordinators": report.coordinators.joined(separator: ", ")]) + "\n")
         for chain in report.chains {
-            Terminal.print("\(chain.chain) — \(chain.name)\(chain.parent.map { " (part of \($0))" } ?? "")")
-            var owners = TextTable("owner", "since", "until", "reason", "decision")
+            Terminal.print("\(chain.chain) — \(chain.name)\(chain.parent.map { " (\(text["part_of"]) \($0))" } ?? "")")
+            var owners = TextTable(text["col_owner"], text["cli_col_since"], text["col_until"], text["col_reason"], text["col_decision"])
             for owner in chain.history {
                 owners.add(
-                    "\(owner.owner)", "\(owner.since) (\(owner.sinceTime))", owner.until.map(String.init) ?? "now", owner.reason, owner.decision ?? ""
-                )
+                    "\(owner.owner)", "\(owner.since) (\(text.local.time(owner.sinceTime)))", owner.until.map(String.init) ?? text["now"],
+                    owner.reason, owner.decision ?? "")
             }
             Terminal.print(owners.text)
-            var kpis = TextTable("kpi", "owner", "reporters")
+            var kpis = TextTable(text["col_kpi"], text["col_owner"], text["col_reported_by"])
             for kpi in chain.kpis { kpis.add(kpi.kpi, "\(kpi.owner)", kpi.reporters.joined(separator: ", ")) }
             Terminal.print(kpis.text)
             if !chain.agreements.isEmpty {
-                var parties = TextTable("agreement", "party", "obligations on")
+                var parties = TextTable(text["cli_col_agreement"], text["col_party"], text["cli_col_obligations_on"])
                 for party in chain.agreements { parties.add(party.agreement, party.party, party.obligations.joined(separator: ", ")) }
                 Terminal.print(parties.text)
             }
             Terminal.print("")
         }
-        var members = TextTable("member", "name", "management team", "roles")
+        var members = TextTable(text["col_member"], text["col_name"], text["col_management_team"], text["col_roles"])
         for member in report.members {
-            members.add("\(member.member)", member.name, member.managementTeam ? "yes" : "no", member.roles.joined(separator: ", "))
+            members.add(
+                "\(member.member)", member.name, text.yesNo(member.managementTeam),
+                member.roles.map { text.messages.messages["role_" + $0] ?? $0 }.joined(separator: ", "))
         }
         Terminal.print(members.text)
     }
@@ -112,21 +123,26 @@ struct AgreementsCommand: ReadModelCommand {
         try await models.agreements(chain: chain, asOf: asOf)
     }
 
-    func show(_ report: AgreementsReport) {
-        Terminal.print("Agreements \(Show.moment(report.moment))")
-        var table = TextTable("agreement", "state", "version", "valid", "awaiting", "obligation", "met", "missed", "no data")
+    func show(_ report: AgreementsReport, _ text: CommandText) {
+        Terminal.print(text("cli_agreements_heading", ["moment": text.moment(report.moment)]))
+        var table = TextTable(
+            text["cli_col_agreement"], text["cli_col_state"], text["version"], text["valid"], text["cli_col_awaiting"],
+            text["cli_col_obligation"], text["col_met"], text["col_missed"], text["col_no_data"])
         for agreement in report.agreements {
-            let version = agreement.activeVersion.map { "\($0) of \(agreement.latestVersion)" } ?? "– of \(agreement.latestVersion)"
-            let valid = "\(agreement.validFrom)…\(agreement.validUntil)"
+            let version = text(
+                "cli_version_of", ["version": agreement.activeVersion.map(String.init) ?? "–", "latest": "\(agreement.latestVersion)"])
+            let valid = "\(text.local.day(agreement.validFrom)) – \(text.local.day(agreement.validUntil))"
+            let state = text.word("agreement_", agreement.state.rawValue)
             if agreement.obligations.isEmpty {
-                table.add(
-                    agreement.agreement, agreement.state.rawValue, version, valid, agreement.awaiting.joined(separator: ", "), "(none)", "", "", "")
+                table.add(agreement.agreement, state, version, valid, agreement.awaiting.joined(separator: ", "), "(\(text["none"]))", "", "", "")
             }
             for (index, obligation) in agreement.obligations.enumerated() {
+                let first = index == 0
                 table.add(
-                    index == 0 ? agreement.agreement : "", index == 0 ? agreement.state.rawValue : "", index == 0 ? version : "",
-                    index == 0 ? valid : "", index == 0 ? agreement.awaiting.joined(separator: ", ") : "",
-                    "\(obligation.party): \(obligation.kpi) \(Show.number(obligation.target)) (\(obligation.from)…\(obligation.until))",
+                    first ? agreement.agreement : "", first ? state : "", first ? version : "", first ? valid : "",
+                    first ? agreement.awaiting.joined(separator: ", ") : "",
+                    "\(obligation.party): \(obligation.kpi) \(text.number(obligation.target)) "
+                        + "(\(text.local.period(obligation.from)) – \(text.local.period(obligation.until)))",
                     "\(obligation.met)", "\(obligation.missed)", "\(obligation.missing)")
             }
         }
@@ -148,22 +164,27 @@ struct DecisionsCommand: ReadModelCommand {
         try await models.dialogues(chain: chain, asOf: asOf)
     }
 
-    func show(_ report: DialoguesReport) {
-        Terminal.print("Dialogues and decisions \(Show.moment(report.moment))\n")
+    func show(_ report: DialoguesReport, _ text: CommandText) {
+        Terminal.print(text("cli_dialogues_heading", ["moment": text.moment(report.moment)]) + "\n")
         for chain in report.chains {
             Terminal.print(
-                "\(chain.chain): \(chain.dialogues.count) \(chain.cadence.rawValue) dialogues, last \(chain.lastHeld ?? "never"); next due \(chain.nextDue)\(chain.overdue ? " — OVERDUE" : "")"
-            )
-            var decisions = TextTable("decision", "position", "decided by", "text", "evidence")
+                text(
+                    "cli_dialogues_line",
+                    [
+                        "chain": chain.chain, "count": "\(chain.dialogues.count)", "cadence": text.word("cadence_", chain.cadence.rawValue),
+                        "last": chain.lastHeld.map(text.local.day) ?? text["never"], "due": text.local.day(chain.nextDue),
+                    ]) + (chain.overdue ? text["cli_overdue_mark"] : ""))
+            var decisions = TextTable(text["col_decision"], text["col_position"], text["col_decided_by"], text["col_text"], text["col_evidence"])
             for decision in chain.decisions {
                 decisions.add(
                     decision.decision, "\(decision.position)", "\(decision.decidedBy)", decision.text,
                     (decision.evidenceKpis + decision.evidencePositions.map { "@\($0)" }).joined(separator: " "))
             }
             if !chain.decisions.isEmpty { Terminal.print(decisions.text) }
-            var actions = TextTable("action", "owner", "due", "done", "text")
+            var actions = TextTable(text["col_action"], text["col_owner"], text["col_due"], text["col_done"], text["col_text"])
             for action in chain.actions {
-                actions.add(action.action, "\(action.owner)", action.due, action.doneOn ?? (action.overdue ? "OVERDUE" : "open"), action.text)
+                let done = action.doneOn.map(text.local.day) ?? (action.overdue ? text["cli_overdue"] : text["open"])
+                actions.add(action.action, "\(action.owner)", text.local.day(action.due), done, action.text)
             }
             if !chain.actions.isEmpty { Terminal.print(actions.text) }
             Terminal.print("")
@@ -183,15 +204,18 @@ struct HealthCommand: ReadModelCommand {
         try await models.health(chain: chain, asOf: asOf)
     }
 
-    func show(_ report: MethodHealth) {
-        Terminal.print("Method health \(Show.moment(report.moment)): \(report.warnings.count) warnings")
-        var table = TextTable("chain", "rule", "concerns", "detail")
-        for warning in report.warnings { table.add(warning.chain ?? "(coalition)", warning.rule, warning.subject, warning.detail) }
+    func show(_ report: MethodHealth, _ text: CommandText) {
+        Terminal.print(text("cli_health_heading", ["moment": text.moment(report.moment), "count": "\(report.warnings.count)"]))
+        var table = TextTable(text["col_chain"], text["col_rule"], text["col_concerns"], text["col_detail"])
+        for warning in report.warnings {
+            table.add(
+                warning.chain ?? "(\(text["coalition"]))", text.local.healthRule(warning), warning.subject, text.local.healthDetail(warning))
+        }
         Terminal.print(table.text)
     }
 }
 
-struct AuditCommand: AsyncParsableCommand {
+struct AuditCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "A decision, the KPIs exactly as the ledger knew them when it was recorded, the same KPIs now, and every correction since.")
@@ -200,6 +224,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("text, json, csv or csv-nl (see `status --help`).", valueName: "FORMAT")) var format: ReportFormat = .text
     @Option(help: ArgumentHelp("With --format csv or csv-nl: kpis (default), corrections or late.", valueName: "TABLE")) var table: String?
     @Flag(help: "Print JSON instead of a table (the same as --format json).") var json = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
         let audit = try await projectionOptions.readModels().audit(decision: decision)
@@ -208,34 +233,57 @@ struct AuditCommand: AsyncParsableCommand {
             return try TableExport.write(
                 [ReportTables.auditKpis(audit), ReportTables.auditCorrections(audit), ReportTables.auditLate(audit)], named: table, dialect)
         }
-        let item = audit.decision
-        Terminal.print(
-            """
-            Decision \(item.decision) of dialogue \(item.dialogue) on chain \(audit.chain), recorded at position \(item.position) (\(item.recordedAt))
-              "\(item.text)" — decided by \(item.decidedBy)
-              rationale: \(item.rationale)
-              evidence: \((item.evidenceKpis + item.evidencePositions.map { "position \($0)" }).joined(separator: ", "))
-            The dialogue reviewed the ledger at size \(audit.reviewedPosition); below, THEN is the ledger at size \(audit.then.size), NOW at size \(audit.now.size).
+        show(audit, languageOption.text)
+    }
 
-            """)
-        var table = TextTable("kpi", "evidence", "period then", "value then", "status then", "same period now", "status now", "latest now")
+    private func show(_ audit: DecisionAudit, _ text: CommandText) {
+        let item = audit.decision
+        let evidence = item.evidenceKpis + item.evidencePositions.map { text("cli_position", ["position": "\($0)"]) }
+        Terminal.print(
+            [
+                text(
+                    "cli_audit_heading",
+                    [
+                        "decision": item.decision, "dialogue": item.dialogue, "chain": audit.chain, "position": "\(item.position)",
+                        "recorded": text.local.time(item.recordedAt),
+                    ]),
+                text("cli_audit_decided_by", ["text": item.text, "by": "\(item.decidedBy)"]),
+                text("cli_audit_rationale", ["rationale": item.rationale]),
+                text("cli_audit_evidence", ["evidence": evidence.joined(separator: ", ")]),
+                text("cli_audit_then_now", ["reviewed": "\(audit.reviewedPosition)", "then": "\(audit.then.size)", "now": "\(audit.now.size)"]),
+                "",
+            ].joined(separator: "\n"))
+        var table = TextTable(
+            text["col_kpi"], text["col_evidence"], text["col_period_then"], text["col_value_then"], text["col_status_then"],
+            text["col_same_period_now"], text["col_status_now"], text["col_latest_now"])
         for kpi in audit.kpis {
             table.add(
-                kpi.kpi, kpi.evidence ? "yes" : "", kpi.then.period ?? "–", Show.number(kpi.then.value), kpi.then.status.rawValue,
-                Show.number(kpi.samePeriodNow), kpi.samePeriodStatusNow.rawValue,
-                "\(kpi.now.period ?? "–"): \(Show.number(kpi.now.value)) \(kpi.now.status.rawValue)")
+                kpi.kpi, kpi.evidence ? text["yes"] : "", text.local.period(kpi.then.period), text.number(kpi.then.value),
+                text.word("status_", kpi.then.status.rawValue), text.number(kpi.samePeriodNow),
+                text.word("status_", kpi.samePeriodStatusNow.rawValue),
+                "\(text.local.period(kpi.now.period)): \(text.number(kpi.now.value)) \(text.word("status_", kpi.now.status.rawValue))")
         }
         Terminal.print(table.text)
-        Terminal.print("\nCorrections since the decision:" + (audit.corrections.isEmpty ? " none" : ""))
+        Terminal.print("\n" + text["cli_audit_corrections"] + (audit.corrections.isEmpty ? " " + text["none"] : ""))
         for correction in audit.corrections {
             Terminal.print(
-                "  position \(correction.position) (\(correction.recordedAt)): \(correction.organisation) corrected \(correction.kpi) \(correction.period) from \(Show.number(correction.previousValue)) to \(Show.number(correction.value)) — \(correction.reason)"
-            )
+                text(
+                    "cli_audit_correction",
+                    [
+                        "position": "\(correction.position)", "recorded": text.local.time(correction.recordedAt),
+                        "organisation": correction.organisation, "kpi": correction.kpi, "period": text.local.period(correction.period),
+                        "previous": text.number(correction.previousValue), "value": text.number(correction.value), "reason": correction.reason,
+                    ]))
         }
-        Terminal.print("Late figures (recorded after the decision for periods that had ended):" + (audit.late.isEmpty ? " none" : ""))
+        Terminal.print(text["cli_audit_late"] + (audit.late.isEmpty ? " " + text["none"] : ""))
         for late in audit.late {
             Terminal.print(
-                "  position \(late.position) (\(late.recordedAt)): \(late.organisation) \(late.kpi) \(late.period) = \(Show.number(late.value))")
+                text(
+                    "cli_audit_late_figure",
+                    [
+                        "position": "\(late.position)", "recorded": text.local.time(late.recordedAt), "organisation": late.organisation,
+                        "kpi": late.kpi, "period": text.local.period(late.period), "value": text.number(late.value),
+                    ]))
         }
     }
 }

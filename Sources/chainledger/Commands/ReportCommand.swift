@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// A chain's dashboard page as a PDF to hand out at a meeting: the page a coordinator sees,
 /// printed by headless Chromium with the dashboard's print style sheet (no navigation, the
 /// moment in the header, tables that break cleanly).
-struct ReportCommand: AsyncParsableCommand {
+struct ReportCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print a chain's dashboard page to PDF through headless Chromium (Debian's `chromium`).",
@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
         name: .customLong("as-of"),
         help: ArgumentHelp("The moment: a position, a date (end of that day, UTC) or an RFC 3339 time (default: now).", valueName: "DATE|POSITION"))
     var asOf: String?
-    @Option(help: ArgumentHelp("nl or en (default: from LC_ALL, LC_MESSAGES or LANG, else nl).", valueName: "LANG")) var lang: Language?
+    @OptionGroup var languageOption: LanguageOption
     @Option(help: ArgumentHelp("Where to write the PDF.", valueName: "FILE.pdf")) var out: String
     @Option(help: ArgumentHelp("The Chromium to use (default: chromium, chromium-browser or google-chrome on PATH).", valueName: "PATH"))
     var chromium: String?
@@ -40,7 +40,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let language = lang ?? Language.of(environment: ProcessInfo.processInfo.environment) ?? .dutch
+        let text = languageOption.text
+        let language = text.language
         let source = ledgerOptions.source
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("chainledger-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -87,7 +88,13 @@ struct ReportCommand: AsyncParsableCommand {
             try await tasks.waitForAll()
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
-        Terminal.print("wrote \(output.path) (\(size) bytes): chain \(chain)\(asOf.map { " as of \($0)" } ?? ""), \(language.rawValue)")
+        Terminal.print(
+            text(
+                "cli_report_written",
+                [
+                    "file": output.path, "bytes": "\(size)", "chain": chain, "language": language.rawValue,
+                    "moment": asOf.map { text("cli_report_as_of", ["moment": $0]) } ?? "",
+                ]))
     }
 
     /// Prints `url` to `output` with headless Chromium.

@@ -3,7 +3,7 @@ import ChainDomain
 import Foundation
 import LedgerCore
 
-struct VerifyCommand: AsyncParsableCommand {
+struct VerifyCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Recompute the whole ledger from its stored bytes.",
@@ -29,6 +29,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
     @Flag(help: "No progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
 
     func run() async throws {
         // The store alone, not a `Ledger`: opening one reads the state from the log, and any
@@ -46,15 +47,16 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let report: VerificationReport
         let total = try await store.size()
-        let progress = ProgressDisplay("progress_verify", quiet: quiet)
+        let text = languageOption.text
+        let progress = ProgressDisplay("progress_verify", quiet: quiet, language: text.language)
         defer { progress.finish() }
         do {
             report = try await LedgerVerifier(store: store, domain: CLIDomain()).run { progress.update($0, of: total) }
         } catch let error as LedgerError {
-            throw IntegrityFailure(description: "verification failed: \(error)")
+            throw IntegrityFailure(description: text("cli_verify_failed", ["reason": "\(error)"]))
         }
         progress.finish()
-        let kept = try await checkKept(store: store, report: report)
+        let kept = try await checkKept(store: store, report: report, text)
         if json {
             var line = JSONLine()
             line.bool("ok", true)
@@ -67,15 +69,19 @@ struct VerifyCommand: AsyncParsableCommand {
             Terminal.print(line.text)
         } else {
             Terminal.print(
-                "ok: \(report.size) entries in \(report.commits) commits, \(report.checkpoints) signed checkpoints and \(report.nodes) Merkle nodes recomputed; root \(report.root.base64)"
-            )
-            for file in against { Terminal.print("holds the tree of \(file)") }
+                text(
+                    "cli_verify_ok",
+                    [
+                        "size": "\(report.size)", "commits": "\(report.commits)", "checkpoints": "\(report.checkpoints)",
+                        "nodes": "\(report.nodes)", "root": report.root.base64,
+                    ]))
+            for file in against { Terminal.print(text("cli_verify_holds", ["file": file])) }
         }
     }
 
     /// Checks the ledger against the checkpoints a partner kept; returns how many it holds, or
     /// throws with the evidence written beside the ledger.
-    private func checkKept(store: any LedgerStore, report: VerificationReport) async throws -> Int {
+    private func checkKept(store: any LedgerStore, report: VerificationReport, _ text: CommandText) async throws -> Int {
         guard !against.isEmpty else { return 0 }
         guard let key = report.checkpointKey else { throw CLIError("the ledger names no checkpoint key to check kept checkpoints with") }
         for file in against {
@@ -103,9 +109,9 @@ struct VerifyCommand: AsyncParsableCommand {
             if let evidence {
                 let path = try evidence.write(besideLedger: try ledgerOptions.sidecar())
                 throw IntegrityFailure(
-                    description:
-                        "verification failed: the ledger does not hold the tree of \(file) (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence written to \(path)"
-                )
+                    description: text(
+                        "cli_verify_not_held",
+                        ["file": file, "kind": evidence.kind.rawValue, "conclusion": evidence.conclusion, "path": path]))
             }
         }
         return against.count

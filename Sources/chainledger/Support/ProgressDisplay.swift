@@ -2,10 +2,9 @@ import ChainPresentation
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Progress of long work on standard error, in the language of `LC_ALL`, `LC_MESSAGES` or `LANG`
-/// (English when they name neither Dutch nor English): on a terminal one line redrawn in place,
-/// a bar with done / total, the rate and the time left; otherwise a plain line at each tenth, so
-/// that logs stay short. Nothing when `quiet`. Standard output stays the command's result.
+/// Progress of long work on standard error, in the command's language (`LanguageOption`): on a
+/// terminal one line redrawn in place, a bar with done / total, the rate and the time left;
+/// otherwise a plain line at each tenth, so that logs stay short. Nothing when `quiet`. Standard output stays the command's result.
 final class ProgressDisplay: Sendable {
     private struct State {
         var lastTenth = -1
@@ -21,8 +20,8 @@ final class ProgressDisplay: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// `task` is the catalogue key of the work's name (`progress_verify`, …).
-    init(_ task: String, quiet: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        messages = .shipped(Language.of(environment: environment) ?? .english)
+    init(_ task: String, quiet: Bool, language: Language = LanguageOption.ofEnvironment) {
+        messages = .shipped(language)
         self.task = messages[task]
         self.quiet = quiet
         onTerminal = isatty(STDERR_FILENO) == 1

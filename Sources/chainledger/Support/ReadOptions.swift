@@ -56,6 +56,8 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of a table (the same as --format json).")
     var json = false
 
+    @OptionGroup var languageOption: LanguageOption
+
     func validate() throws {
         if table != nil, format.dialect == nil {
             throw ValidationError("--table chooses a table to export: use it with --format csv or --format csv-nl")

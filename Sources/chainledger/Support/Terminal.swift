@@ -1,4 +1,6 @@
 import ArgumentParser
+import ChainPresentation
+import ChainProjections
 import Foundation
 import LedgerCore
 
@@ -15,8 +17,12 @@ enum Terminal {
     /// Ends the process for an error a command threw: one line on standard error, with exit
     /// status 2 for a ledger that failed a check and 1 for every refusal. argument-parser's own
     /// errors (an exit code, a request for help, a usage error) end as argument-parser ends them.
-    static func exit(for error: any Error) -> Never {
+    static func exit(for error: any Error, in language: Language = LanguageOption.ofEnvironment) -> Never {
         switch error {
+        case let error as ReadModelError:
+            let key = "cli_error_" + error.code
+            let text = CommandText(language)
+            fail(text.messages.messages[key] == nil ? error.description : text(key, error.facts), status: 1)
         case let failure as IntegrityFailure:
             fail(failure.description, status: 2)
         case let unknown as UnknownOutcome:

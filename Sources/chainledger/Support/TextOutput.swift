@@ -28,13 +28,4 @@ enum Show {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         Terminal.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
-
-    static func number(_ value: Double?) -> String {
-        guard let value else { return "–" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.1f", value)
-    }
-
-    static func moment(_ moment: Moment) -> String {
-        "as of position \(moment.size)" + (moment.recordedAt.map { " (recorded \($0))" } ?? "") + ", day \(moment.day)"
-    }
 }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import ChainPresentation
+import ChainProjections
+import Foundation
+
+/// `--lang`: the language of what a command prints for people to read. JSON and CSV stay
+/// language-neutral.
+struct LanguageOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "nl or en for the text printed (default: from LC_ALL, LC_MESSAGES or LANG; English when they name neither).",
+            valueName: "LANG"))
+    var lang: Language?
+
+    /// `--lang`, else the locale's language, else English (the language of the POSIX locale).
+    var language: Language { lang ?? Self.ofEnvironment }
+
+    /// The texts and formats of `language`.
+    var text: CommandText { CommandText(language) }
+
+    /// The language of `LC_ALL`, `LC_MESSAGES` or `LANG`; English when they name neither.
+    static var ofEnvironment: Language { Language.of(environment: ProcessInfo.processInfo.environment) ?? .english }
+}
+
+/// A command whose text, refusals included, is printed in the language it was asked for.
+protocol SpeaksLanguage {
+    var languageOption: LanguageOption { get }
+}
+
+/// What a command prints for people, in one language: texts from the catalogue, numbers, days
+/// and periods written as a reader of that language writes them.
+struct CommandText: Sendable {
+    let messages: MessageCatalogue
+    let local: LocalFormat
+
+    init(_ language: Language) {
+        messages = .shipped(language)
+        local = LocalFormat(messages)
+    }
+
+    var language: Language { messages.language }
+
+    /// The text of `key`.
+    subscript(key: String) -> String { messages[key] }
+
+    /// The text of `key` with its `{name}`s filled in.
+    func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String { messages.format(key, values) }
+
+    /// A word of the domain's enums: `word("status_", "green")` is "groen" in Dutch.
+    func word(_ prefix: String, _ value: String) -> String { messages.word(prefix, value) }
+
+    /// A number with a decimal comma in Dutch, "–" for none.
+    func number(_ value: Double?) -> String { local.number(value) }
+
+    /// A whole count, a position or a size.
+    func count(_ value: some BinaryInteger) -> String { "\(value)" }
+
+    /// "yes" / "ja".
+    func yesNo(_ value: Bool) -> String { messages[value ? "yes" : "no"] }
+
+    /// The moment a read model answers for: "as of position 40 (recorded 31 March 2026 09:00
+    /// UTC), day 31 March 2026".
+    func moment(_ moment: Moment) -> String {
+        if let recorded = moment.recordedAt {
+            return self(
+                "cli_moment", ["size": "\(moment.size)", "recorded": local.time(recorded), "day": local.day(moment.day)])
+        }
+        return self("cli_moment_no_time", ["size": "\(moment.size)", "day": local.day(moment.day)])
+    }
+}
