@@ -34,6 +34,7 @@ PAGES = [
     ("/agreements", "agreements", ["agreements_title"], ["Housing First homes 2025–2027", "homes-offered"]),
     ("/decisions", "decisions", ["decisions_title"], ["Agree two extra homes with Hoeksteen"]),
     ("/audit/hf-2025-10-extra-homes", "audit", ["audit_title"], []),
+    ("/chains/street-to-home/brief?as_of=2026-03-14", "brief", ["brief_title", "brief_changes", "brief_participants"], []),
     ("/?as_of=20", "overview-as-of-20", ["overview_title", "asof_choose"], ["20"]),
 ]
 

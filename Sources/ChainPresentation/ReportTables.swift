@@ -8,25 +8,28 @@ public import ChainProjections
 public enum ReportTables {
     /// Every KPI of every tree, a row each.
     public static func kpis(_ trees: [KpiTree]) -> ReportTable {
+        kpis("kpis", trees.flatMap { tree in tree.kpis.map { (tree.chain, $0) } })
+    }
+
+    /// KPI states, a row each, in a table named `name`.
+    static func kpis(_ name: String, _ states: [(chain: String, kpi: KpiState)]) -> ReportTable {
         var table = ReportTable(
-            "kpis",
+            name,
             columns: [
                 "chain", "level", "kpi", "name", "step", "unit", "direction", "grain", "period", "value", "provisional", "corrections",
                 "target", "red_threshold", "status", "trend", "previous_value", "owner_organisation", "owner_person", "reporters",
                 "contributes_to", "goals", "contributors",
             ])
-        for tree in trees {
-            for kpi in tree.kpis {
-                table.add([
-                    .text(tree.chain), .text(kpi.level.rawValue), .text(kpi.kpi), .text(kpi.name), .text(kpi.step), .text(kpi.unit),
-                    .text(kpi.direction.rawValue), .text(kpi.grain.rawValue), .text(kpi.period), .number(kpi.value),
-                    .flag(kpi.observation.contains("P")), .count(kpi.corrections), .number(kpi.target), .number(kpi.red),
-                    .text(kpi.status.rawValue), .text(kpi.trend.rawValue), .number(kpi.previousValue), .text(kpi.owner.organisation),
-                    .text(kpi.owner.person), .text(kpi.reporters.joined(separator: " ")), .text(kpi.contributesTo.joined(separator: " ")),
-                    .text(kpi.goals.joined(separator: " ")),
-                    .text(kpi.contributors.map { "\($0.kpi):\($0.status.rawValue)" }.joined(separator: " ")),
-                ])
-            }
+        for (chain, kpi) in states {
+            table.add([
+                .text(chain), .text(kpi.level.rawValue), .text(kpi.kpi), .text(kpi.name), .text(kpi.step), .text(kpi.unit),
+                .text(kpi.direction.rawValue), .text(kpi.grain.rawValue), .text(kpi.period), .number(kpi.value),
+                .flag(kpi.observation.contains("P")), .count(kpi.corrections), .number(kpi.target), .number(kpi.red),
+                .text(kpi.status.rawValue), .text(kpi.trend.rawValue), .number(kpi.previousValue), .text(kpi.owner.organisation),
+                .text(kpi.owner.person), .text(kpi.reporters.joined(separator: " ")), .text(kpi.contributesTo.joined(separator: " ")),
+                .text(kpi.goals.joined(separator: " ")),
+                .text(kpi.contributors.map { "\($0.kpi):\($0.status.rawValue)" }.joined(separator: " ")),
+            ])
         }
         return table
     }
@@ -76,9 +79,11 @@ public enum ReportTables {
     }
 
     /// The method's warning signs.
-    public static func warnings(_ health: MethodHealth) -> ReportTable {
+    public static func warnings(_ health: MethodHealth) -> ReportTable { warnings(health.warnings) }
+
+    static func warnings(_ warnings: [MethodHealth.Warning]) -> ReportTable {
         var table = ReportTable("warnings", columns: ["chain", "code", "rule", "subject", "detail"])
-        for warning in health.warnings {
+        for warning in warnings {
             table.add([.text(warning.chain), .text(warning.code), .text(warning.rule), .text(warning.subject), .text(warning.detail)])
         }
         return table
@@ -216,15 +221,17 @@ public enum ReportTables {
 
     /// Every action agreed.
     public static func actions(_ report: DialoguesReport) -> ReportTable {
+        actions(report.chains.flatMap { chain in chain.actions.map { (chain.chain, $0) } })
+    }
+
+    static func actions(_ actions: [(chain: String, action: DialoguesReport.ActionRow)]) -> ReportTable {
         var table = ReportTable(
             "actions", columns: ["chain", "action", "dialogue", "owner_organisation", "owner_person", "due", "done_on", "overdue", "text"])
-        for chain in report.chains {
-            for action in chain.actions {
-                table.add([
-                    .text(chain.chain), .text(action.action), .text(action.dialogue), .text(action.owner.organisation),
-                    .text(action.owner.person), .text(action.due), .text(action.doneOn), .flag(action.overdue), .text(action.text),
-                ])
-            }
+        for (chain, action) in actions {
+            table.add([
+                .text(chain), .text(action.action), .text(action.dialogue), .text(action.owner.organisation), .text(action.owner.person),
+                .text(action.due), .text(action.doneOn), .flag(action.overdue), .text(action.text),
+            ])
         }
         return table
     }
@@ -248,10 +255,13 @@ public enum ReportTables {
     }
 
     /// The corrections since a decision.
-    public static func auditCorrections(_ audit: DecisionAudit) -> ReportTable {
+    public static func auditCorrections(_ audit: DecisionAudit) -> ReportTable { corrections(audit.corrections) }
+
+    /// Corrections, oldest first.
+    static func corrections(_ corrections: [DecisionAudit.Correction]) -> ReportTable {
         var table = ReportTable(
             "corrections", columns: ["position", "recorded_at", "organisation", "kpi", "period", "previous_value", "value", "reason"])
-        for correction in audit.corrections {
+        for correction in corrections {
             table.add([
                 .count(correction.position), .text(correction.recordedAt), .text(correction.organisation), .text(correction.kpi),
                 .text(correction.period), .number(correction.previousValue), .number(correction.value), .text(correction.reason),

@@ -53,6 +53,16 @@ extension APIRoutes {
         }
     }
 
+    func brief(request: Request, context: LedgerRequestContext) async throws -> Response {
+        guard request.uri.queryParameters.get("chain").map({ !$0.isEmpty }) == true else {
+            _ = try context.requireReader()
+            throw APIError(.badRequest, "missing-parameter", "the brief is about one chain: give ?chain=street-to-home")
+        }
+        return try await readModel(request, context) { models, asOf, chain in
+            try JSON.bytes(try await models.brief(chain: chain ?? "", asOf: asOf))
+        }
+    }
+
     /// One read-model request: any member may read; `as_of` and `chain` come from the query
     /// (empty, as a form sends them, means now and every chain); an unknown chain or a position beyond the log is a 404. The moment is resolved first and
     /// the answer cached under it: the log only grows, so an answer about a moment never changes.

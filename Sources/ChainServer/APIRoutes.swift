@@ -39,6 +39,7 @@ struct APIRoutes {
         api.get("decisions", use: decisions)
         api.get("audit/{decision}", use: audit)
         api.get("method-health", use: health)
+        api.get("brief", use: brief)
         api.get("tokens", use: tokens)
         api.post("login-links", use: loginLink)
         api.get("replica", use: replicaState)

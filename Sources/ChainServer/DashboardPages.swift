@@ -145,6 +145,7 @@ struct ChainView {
     struct Nested { let href: String, name: String }
 
     let name: String
+    let briefHref: String
     let profile: Profile?
     let drawing: KpiTreeDrawing
     let kpis: [Kpi]
@@ -152,6 +153,7 @@ struct ChainView {
     init(_ tree: KpiTree, profile: ChainProfile?, organisations: [String: String], format: LocalFormat, link: (String) -> String) {
         let catalogue = format.catalogue
         name = tree.name
+        briefHref = link("/chains/\(tree.chain)/brief")
         drawing = KpiTreeDrawing(tree, format: format) { link("/kpis/\($0)") }
         kpis = tree.kpis.map { kpi in
             Kpi(
@@ -338,6 +340,7 @@ struct AgreementsView {
 struct DecisionsView {
     struct Chain {
         let chainName: String
+        let briefHref: String
         /// "12 monthly dialogues; last held 3 March 2026; next due 8 April 2026".
         let summary: String
         let overdue: Bool
@@ -365,7 +368,7 @@ struct DecisionsView {
         let catalogue = format.catalogue
         chains = report.chains.map { chain in
             Chain(
-                chainName: names[chain.chain] ?? chain.chain,
+                chainName: names[chain.chain] ?? chain.chain, briefHref: link("/chains/\(chain.chain)/brief"),
                 summary: catalogue.format(
                     "dialogues_summary",
                     [
@@ -446,16 +449,25 @@ struct AuditView {
                 nowValue: format.number(kpi.now.value), nowStatus: StatusView(kpi.now.status))
         }
         hasCorrections = !audit.corrections.isEmpty
-        corrections = audit.corrections.map {
-            Correction(
-                position: "\($0.position)", recordedAt: format.time($0.recordedAt), organisation: $0.organisation, kpi: $0.kpi,
-                period: format.period($0.period), previousValue: format.number($0.previousValue), value: format.number($0.value), reason: $0.reason)
-        }
+        corrections = audit.corrections.map { Correction($0, format) }
         hasLate = !audit.late.isEmpty
-        late = audit.late.map {
-            Late(
-                position: "\($0.position)", organisation: $0.organisation, kpi: $0.kpi, period: format.period($0.period),
-                value: format.number($0.value))
-        }
+        late = audit.late.map { Late($0, format) }
+    }
+}
+
+extension AuditView.Correction {
+    init(_ correction: DecisionAudit.Correction, _ format: LocalFormat) {
+        self.init(
+            position: "\(correction.position)", recordedAt: format.time(correction.recordedAt), organisation: correction.organisation,
+            kpi: correction.kpi, period: format.period(correction.period), previousValue: format.number(correction.previousValue),
+            value: format.number(correction.value), reason: correction.reason)
+    }
+}
+
+extension AuditView.Late {
+    init(_ row: MeasurementRow, _ format: LocalFormat) {
+        self.init(
+            position: "\(row.position)", organisation: row.organisation, kpi: row.kpi, period: format.period(row.period),
+            value: format.number(row.value))
     }
 }

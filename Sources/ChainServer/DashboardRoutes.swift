@@ -19,6 +19,7 @@ struct DashboardRoutes {
         router.post("login", use: signIn)
         router.get("/", use: overview)
         router.get("chains/{chain}", use: chain)
+        router.get("chains/{chain}/brief", use: brief)
         router.get("kpis/{kpi}", use: kpi)
         router.get("responsibilities", use: responsibilities)
         router.get("agreements", use: agreements)
@@ -108,6 +109,14 @@ struct DashboardRoutes {
                 format: format
             ) { link($0, request) }
             return Page(view, tree.moment, [ReportTables.kpis([tree])])
+        }
+    }
+
+    func brief(request: Request, context: LedgerRequestContext) async throws -> Response {
+        let id = context.parameters.get("chain") ?? ""
+        return try await page("brief", request, context, about: id) { models, asOf, format in
+            let brief = try await models.brief(chain: id, asOf: asOf)
+            return Page(BriefView(brief, format: format) { link($0, request) }, brief.moment, ReportTables.brief(brief))
         }
     }
 

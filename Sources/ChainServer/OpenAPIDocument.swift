@@ -122,6 +122,17 @@ enum OpenAPIDocument {
                     "chain": string, "decision": anyObject, "then": ref("Moment"), "now": ref("Moment"), "kpis": array(anyObject),
                     "corrections": array(anyObject), "late": array(anyObject), "reviewedPosition": integer,
                 ], required: ["chain", "decision", "then", "now", "kpis", "corrections", "late"]),
+            "DialogueBrief": object(
+                [
+                    "chain": string, "name": string, "moment": ref("Moment"), "previous": anyObject, "since": ref("Moment"),
+                    "statusChanges": array(anyObject), "attention": array(anyObject), "corrections": array(anyObject), "late": array(anyObject),
+                    "actions": array(anyObject), "missedObligations": array(anyObject), "warnings": array(anyObject), "nextDue": string,
+                    "overdue": boolean, "participants": array(anyObject),
+                ],
+                required: [
+                    "chain", "name", "moment", "since", "statusChanges", "attention", "corrections", "late", "actions", "missedObligations",
+                    "warnings", "nextDue", "overdue", "participants",
+                ]),
             "MethodHealth": object([
                 "moment": ref("Moment"),
                 "warnings": array(object(["rule": string, "chain": string, "subject": string, "detail": string], required: ["rule", "detail"])),
@@ -269,6 +280,9 @@ enum OpenAPIDocument {
                 method: "get", path: "/api/method-health", summary: "The method's silo warning signs", parameters: [chain, asOf],
                 responses: readModel("MethodHealth")),
             Operation(
+                method: "get", path: "/api/brief", summary: "The brief for a chain's next performance dialogue",
+                parameters: [query("chain", "The chain (required)", string), asOf], responses: readModel("DialogueBrief")),
+            Operation(
                 method: "get", path: "/api/tokens", summary: "Issued access tokens (coordinators only)",
                 responses: [200: .ok(.json(ref("Tokens"))), 403: Answer("Not a coordinator")]),
             Operation(
@@ -351,6 +365,9 @@ enum OpenAPIDocument {
             Operation(
                 method: "get", path: "/chains/{chain}", summary: "Dashboard: a chain's KPI tree", parameters: [path("chain", "The chain id"), asOf],
                 responses: page),
+            Operation(
+                method: "get", path: "/chains/{chain}/brief", summary: "Dashboard: the brief for a chain's next performance dialogue",
+                parameters: [path("chain", "The chain id"), asOf], responses: page),
             Operation(
                 method: "get", path: "/kpis/{kpi}", summary: "Dashboard: a KPI's trend", parameters: [path("kpi", "The KPI id"), asOf],
                 responses: page),

@@ -32,7 +32,8 @@ struct ChainLedgerCommand: AsyncParsableCommand {
             CommandGroup(
                 name: "Read model",
                 subcommands: [
-                    StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, AuditCommand.self,
+                    StatusCommand.self, ResponsibilitiesCommand.self, AgreementsCommand.self, DecisionsCommand.self, BriefCommand.self,
+                    AuditCommand.self,
                     HealthCommand.self, ProjectionsCommand.self, RebuildCommand.self,
                 ]),
             CommandGroup(name: "Server", subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self, ReportCommand.self]),

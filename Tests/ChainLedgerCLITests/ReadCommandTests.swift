@@ -100,4 +100,24 @@ struct ReadCommandTests {
     static let chromium = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
         FileManager.default.isExecutableFile(atPath: "\($0)/chromium")
     }
+
+    @Test func theBriefComparesWithThePreviousDialogue() throws {
+        let cli = try DomainCommandTests.sample()
+        let ledger = ["--ledger", "hf.db", "--chain", "street-to-home", "--as-of", "2026-03-14"]
+        let brief = try cli.ok(["brief"] + ledger + ["--json"]).json
+        #expect((brief["previous"] as? [String: Any])?["dialogue"] as? String == "hf-dialogue-2026-01")
+        let text = try cli.ok(["brief"] + ledger).stdout
+        #expect(text.hasPrefix("Brief for the next performance dialogue: street-to-home — "), "\(text)")
+        #expect(text.contains("Previous dialogue: hf-dialogue-2026-01, held 15 February 2026") && text.contains("KPIs whose status changed (2)"))
+        let dutch = try cli.ok(["brief"] + ledger + ["--lang", "nl"]).stdout
+        #expect(dutch.contains("Vorig prestatiegesprek: hf-dialogue-2026-01, gehouden op 15 februari 2026") && !dutch.contains("⟦"))
+        let csv = try cli.ok(["brief"] + ledger + ["--format", "csv", "--table", "participants"]).stdout
+        #expect(csv.hasPrefix("chain,organisation,roles,at_previous_dialogue\r\n"), "\(csv)")
+        let changes = try cli.ok(["brief"] + ledger + ["--format", "csv"]).stdout
+        #expect(changes.hasPrefix("chain,kpi,name,level,status_before,") && changes.contains("debt-plan-3m"), "\(changes)")
+        let noChain = try cli.run(["brief", "--ledger", "hf.db"])
+        #expect(noChain.status != 0 && noChain.stderr.contains("--chain"), "\(noChain.stderr)")
+        let unknown = try cli.run(["brief", "--ledger", "hf.db", "--chain", "nope"])
+        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("chainledger: there is no chain nope"), "\(unknown.stderr)")
+    }
 }

@@ -186,6 +186,12 @@ struct APITests {
             #expect(unknownChain.status == .notFound)
             let unknownDecision = try await client.execute(uri: "/api/audit/nope", method: .get, headers: headers)
             #expect(unknownDecision.status == .notFound && unknownDecision.text.contains("there is no decision nope"))
+            let brief = try await client.execute(uri: "/api/brief?chain=street-to-home&as_of=2026-03-14", method: .get, headers: headers)
+            #expect(brief.status == .ok && brief.text.contains("\"dialogue\":\"hf-dialogue-2026-01\""), "\(brief.text.prefix(300))")
+            let briefWithoutChain = try await client.execute(uri: "/api/brief", method: .get, headers: headers)
+            #expect(briefWithoutChain.status == .badRequest && briefWithoutChain.errorCode == "missing-parameter")
+            let briefOfNothing = try await client.execute(uri: "/api/brief?chain=nope", method: .get, headers: headers)
+            #expect(briefOfNothing.status == .notFound)
         }
     }
 

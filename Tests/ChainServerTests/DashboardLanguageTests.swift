@@ -18,7 +18,8 @@ struct DashboardLanguageTests {
         let trees = try await models.kpiTrees()
         let decisions = try await models.dialogues().chains.flatMap(\.decisions)
         return ["/", "/responsibilities", "/agreements", "/decisions", "/?as_of=2025-06-30", "/chains/street-to-home?as_of=2025-10-31"]
-            + trees.map { "/chains/\($0.chain)" } + trees.flatMap(\.kpis).map { "/kpis/\($0.kpi)" }
+            + trees.map { "/chains/\($0.chain)" } + trees.map { "/chains/\($0.chain)/brief" } + ["/chains/street-to-home/brief?as_of=2026-03-14"]
+            + trees.flatMap(\.kpis).map { "/kpis/\($0.kpi)" }
             + decisions.map { "/audit/\($0.decision)" }
     }
 
@@ -128,6 +129,10 @@ struct DashboardLanguageTests {
                 ("/", ["chains", "warnings", "organisations"]), ("/kpis/intake-14d", ["measurements", "periods"]),
                 ("/responsibilities", ["owners", "kpi_owners", "members"]), ("/agreements", ["agreements", "obligations", "obligation_periods"]),
                 ("/decisions", ["dialogues", "decisions", "actions"]), ("/audit/hf-2025-10-extra-homes", ["kpis"]),
+                (
+                    "/chains/street-to-home/brief?as_of=2026-03-14",
+                    ["status_changes", "attention", "corrections", "late", "actions", "missed_obligations", "warnings", "participants"]
+                ),
             ] {
                 for table in tables {
                     let answer = try await client.execute(

@@ -105,6 +105,10 @@ struct DashboardTests {
             ("/agreements", ["<h1>Agreements</h1>", "State: <strong>"]),
             ("/decisions", ["Dialogues and decisions", "dialogues; last held"]),
             ("/audit/hf-2025-10-extra-homes", ["Decision audit: hf-2025-10-extra-homes", "Corrections since the decision"]),
+            (
+                "/chains/street-to-home/brief?as_of=2026-03-14",
+                ["Brief for the performance dialogue: street-to-home", "Previous dialogue: hf-dialogue-2026-01", "Who should be at the table"]
+            ),
         ]
         try await fixture.app.test(.router) { client in
             for (uri, expected) in pages {

@@ -81,37 +81,20 @@ extension ReadModels {
                         now: current))
             }
             let kpis = audited.map(\.kpi)
-            let marks = kpis.map { _ in "?" }.joined(separator: ",")
-            var corrections: [DecisionAudit.Correction] = []
+            let corrections = try Self.corrections(of: kpis, from: decision.position, to: now.size, db)
             var late: [MeasurementRow] = []
-            if !kpis.isEmpty {
+            for kpi in audited {
+                guard let text = kpi.then.period, let period = Period(text) else { continue }
                 for row in try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT m.*, old.value AS previous_value FROM measurements m LEFT JOIN measurements old
-                          ON old.kpi = m.kpi AND old.first_day = m.first_day AND old.organisation = m.organisation AND old.valid_to = m.valid_from
-                        WHERE m.kpi IN (\(marks)) AND m.valid_from >= ? AND m.supersedes IS NOT NULL ORDER BY m.valid_from
-                        """, arguments: StatementArguments(kpis + [Int64(decision.position)] as [any DatabaseValueConvertible]))
+                        SELECT * FROM measurements WHERE kpi = ? AND valid_from >= ? AND supersedes IS NULL AND first_day <= ? ORDER BY valid_from
+                        """, arguments: [kpi.kpi, Int64(decision.position), period.days.lowerBound.description])
                 {
-                    corrections.append(
-                        .init(
-                            kpi: row["kpi"], period: row["period"], organisation: row["organisation"], previousValue: row["previous_value"],
-                            value: row["value"], position: UInt64(row["valid_from"] as Int64),
-                            recordedAt: Timestamp(milliseconds: row["recorded_at"]).description, reason: row["reason"] ?? ""))
+                    late.append(Self.measurement(row, size: now.size))
                 }
-                for kpi in audited {
-                    guard let text = kpi.then.period, let period = Period(text) else { continue }
-                    for row in try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT * FROM measurements WHERE kpi = ? AND valid_from >= ? AND supersedes IS NULL AND first_day <= ? ORDER BY valid_from
-                            """, arguments: [kpi.kpi, Int64(decision.position), period.days.lowerBound.description])
-                    {
-                        late.append(Self.measurement(row, size: now.size))
-                    }
-                }
-                late.sort { $0.position < $1.position }
             }
+            late.sort { $0.position < $1.position }
             return DecisionAudit(
                 decision: decision, chain: chain, then: then, reviewedPosition: UInt64(reviewed), now: now,
                 kpis: audited, corrections: corrections, late: late)

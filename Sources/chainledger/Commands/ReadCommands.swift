@@ -93,7 +93,7 @@ struct ResponsibilitiesCommand: ReadModelCommand {
             for kpi in chain.kpis { kpis.add(kpi.kpi, "\(kpi.owner)", kpi.reporters.joined(separator: ", ")) }
             Terminal.print(kpis.text)
             if !chain.agreements.isEmpty {
-                var parties = TextTable(text["cli_col_agreement"], text["col_party"], text["cli_col_obligations_on"])
+                var parties = TextTable(text["col_agreement"], text["col_party"], text["cli_col_obligations_on"])
                 for party in chain.agreements { parties.add(party.agreement, party.party, party.obligations.joined(separator: ", ")) }
                 Terminal.print(parties.text)
             }
@@ -126,7 +126,7 @@ struct AgreementsCommand: ReadModelCommand {
     func show(_ report: AgreementsReport, _ text: CommandText) {
         Terminal.print(text("cli_agreements_heading", ["moment": text.moment(report.moment)]))
         var table = TextTable(
-            text["cli_col_agreement"], text["cli_col_state"], text["version"], text["valid"], text["cli_col_awaiting"],
+            text["col_agreement"], text["cli_col_state"], text["version"], text["valid"], text["cli_col_awaiting"],
             text["cli_col_obligation"], text["col_met"], text["col_missed"], text["col_no_data"])
         for agreement in report.agreements {
             let version = text(
@@ -267,23 +267,12 @@ struct AuditCommand: AsyncParsableCommand, SpeaksLanguage {
         Terminal.print("\n" + text["cli_audit_corrections"] + (audit.corrections.isEmpty ? " " + text["none"] : ""))
         for correction in audit.corrections {
             Terminal.print(
-                text(
-                    "cli_audit_correction",
-                    [
-                        "position": "\(correction.position)", "recorded": text.local.time(correction.recordedAt),
-                        "organisation": correction.organisation, "kpi": correction.kpi, "period": text.local.period(correction.period),
-                        "previous": text.number(correction.previousValue), "value": text.number(correction.value), "reason": correction.reason,
-                    ]))
+                text.correctionLine(correction))
         }
         Terminal.print(text["cli_audit_late"] + (audit.late.isEmpty ? " " + text["none"] : ""))
         for late in audit.late {
             Terminal.print(
-                text(
-                    "cli_audit_late_figure",
-                    [
-                        "position": "\(late.position)", "recorded": text.local.time(late.recordedAt), "organisation": late.organisation,
-                        "kpi": late.kpi, "period": text.local.period(late.period), "value": text.number(late.value),
-                    ]))
+                text.lateLine(late))
         }
     }
 }

@@ -67,4 +67,25 @@ struct CommandText: Sendable {
         }
         return self("cli_moment_no_time", ["size": "\(moment.size)", "day": local.day(moment.day)])
     }
+
+    /// "  position 186 (…): gemeente-heuvelstad corrected … from 95.5 to 95.7 — reason".
+    func correctionLine(_ correction: DecisionAudit.Correction) -> String {
+        self(
+            "cli_audit_correction",
+            [
+                "position": "\(correction.position)", "recorded": local.time(correction.recordedAt), "organisation": correction.organisation,
+                "kpi": correction.kpi, "period": local.period(correction.period), "previous": number(correction.previousValue),
+                "value": number(correction.value), "reason": correction.reason,
+            ])
+    }
+
+    /// "  position 140 (…): stichting-opvang-heuvelstad intake-14d September 2025 = 80.5".
+    func lateLine(_ late: MeasurementRow) -> String {
+        self(
+            "cli_audit_late_figure",
+            [
+                "position": "\(late.position)", "recorded": local.time(late.recordedAt), "organisation": late.organisation, "kpi": late.kpi,
+                "period": local.period(late.period), "value": number(late.value),
+            ])
+    }
 }

@@ -1,0 +1,39 @@
+import ChainDomain
+public import ChainProjections
+
+extension ReportTables {
+    /// The brief's tables: `status_changes` first, then `attention`, `corrections`, `late`,
+    /// `actions`, `missed_obligations`, `warnings` and `participants`.
+    public static func brief(_ brief: DialogueBrief) -> [ReportTable] {
+        var changes = ReportTable(
+            "status_changes",
+            columns: ["chain", "kpi", "name", "level", "status_before", "period_before", "value_before", "status_now", "period_now", "value_now"])
+        for change in brief.statusChanges {
+            changes.add([
+                .text(brief.chain), .text(change.kpi), .text(change.name), .text(change.level.rawValue), .text(change.before.rawValue),
+                .text(change.periodBefore), .number(change.valueBefore), .text(change.now.rawValue), .text(change.periodNow),
+                .number(change.valueNow),
+            ])
+        }
+        let attention = kpis("attention", brief.attention.map { (brief.chain, $0) })
+        let late = measurements(brief.late)
+        var missed = ReportTable("missed_obligations", columns: ["chain", "agreement", "party", "kpi", "period", "target", "value", "result"])
+        for obligation in brief.missedObligations {
+            missed.add([
+                .text(brief.chain), .text(obligation.agreement), .text(obligation.party), .text(obligation.kpi), .text(obligation.period),
+                .number(obligation.target), .number(obligation.value), .text(obligation.result),
+            ])
+        }
+        var participants = ReportTable("participants", columns: ["chain", "organisation", "roles", "at_previous_dialogue"])
+        for participant in brief.participants {
+            participants.add([
+                .text(brief.chain), .text(participant.organisation), .text(participant.roles.joined(separator: " ")),
+                .flag(participant.atPrevious),
+            ])
+        }
+        return [
+            changes, attention, corrections(brief.corrections), ReportTable("late", columns: late.columns, rows: late.rows),
+            actions(brief.actions.map { (brief.chain, $0) }), missed, warnings(brief.warnings), participants,
+        ]
+    }
+}

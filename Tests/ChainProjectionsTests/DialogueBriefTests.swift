@@ -1,0 +1,76 @@
+import ChainDomain
+import ChainProjections
+import LedgerCore
+import Testing
+
+/// The brief for a chain's next performance dialogue compares the ledger now with what the
+/// previous dialogue reviewed.
+struct DialogueBriefTests {
+    @Test func theBriefComparesWithWhatThePreviousDialogueReviewed() async throws {
+        let models = try await ReadModelTests.housingFirst.projector.readModels
+        let brief = try await models.brief(chain: "street-to-home", asOf: .time(Timestamp(rfc3339: "2026-03-14T12:00:00Z")!))
+        let previous = try #require(brief.previous)
+        #expect(previous.dialogue == "hf-dialogue-2026-01" && previous.heldOn == "2026-02-15")
+        #expect(previous.reviewed.size == 180 && brief.since == previous.reviewed)
+
+        // Status changes are exactly the KPIs whose status differs between the two trees.
+        let then = try await models.kpiTree(chain: "street-to-home", asOf: .moment(previous.reviewed))
+        let now = try await models.kpiTree(chain: "street-to-home", asOf: .moment(brief.moment))
+        let changed = now.kpis.filter { kpi in (then.kpis.first { $0.kpi == kpi.kpi }?.status ?? .noData) != kpi.status }
+        #expect(brief.statusChanges.map(\.kpi) == changed.map(\.kpi))
+        #expect(Set(brief.statusChanges.map(\.kpi)) == ["debt-plan-3m", "income-before-move-in"])
+        let debt = try #require(brief.statusChanges.first { $0.kpi == "debt-plan-3m" })
+        #expect(debt.before == .amber && debt.now == .green && debt.periodBefore == "2026-01" && debt.periodNow == "2026-02")
+
+        // Red first, then amber; nothing else.
+        #expect(brief.attention.map(\.kpi) == (now.kpis.filter { $0.status == .red } + now.kpis.filter { $0.status == .amber }).map(\.kpi))
+        #expect(!brief.attention.isEmpty && brief.attention.allSatisfy { $0.status == .red || $0.status == .amber })
+
+        // Corrections and late figures fall between the review and the moment.
+        #expect(brief.corrections.map(\.kpi).contains("income-before-move-in"))
+        #expect(brief.corrections.allSatisfy { $0.position >= 180 && $0.position < brief.moment.size })
+        for late in brief.late {
+            #expect(late.position >= 180 && late.position < brief.moment.size && late.supersedes == nil)
+            #expect(try #require(Period(late.period)).days.upperBound < previous.reviewed.day, "\(late.kpi) \(late.period)")
+        }
+        #expect(brief.actions.allSatisfy { $0.doneOn == nil })
+        for missed in brief.missedObligations {
+            #expect(missed.result != "met" && (Period(missed.period)?.days.upperBound ?? .today) >= previous.reviewed.day)
+        }
+
+        // The owner first, then everyone with a step, a KPI or an obligation in the chain.
+        let responsibilities = try await models.responsibilities(chain: "street-to-home", asOf: .moment(brief.moment))
+        let owner = try #require(responsibilities.chains.first?.owner?.owner.organisation)
+        #expect(brief.participants.first?.organisation == owner && brief.participants.first?.roles.first == "owner")
+        let profile = try await models.chainProfile(chain: "street-to-home", asOf: .moment(brief.moment))
+        let organisations = Set(brief.participants.map(\.organisation))
+        #expect(Set(profile.steps.map(\.organisation)).isSubset(of: organisations))
+        #expect(Set(now.kpis.flatMap(\.reporters)).isSubset(of: organisations))
+        #expect(Set(brief.participants.map(\.organisation)).count == brief.participants.count, "each organisation once")
+    }
+
+    @Test func beforeTheFirstDialogueTheBriefComparesWithTheEmptyLedger() async throws {
+        let models = try await ReadModelTests.housingFirst.projector.readModels
+        let dialogues = try await models.dialogues(chain: "street-to-home", asOf: .position(140)).chains.first
+        #expect(dialogues?.dialogues.isEmpty == false, "the sample held its first dialogue by 140")
+        var first: UInt64 = 140
+        while first > 0, try await !models.dialogues(chain: "street-to-home", asOf: .position(first - 1)).chains[0].dialogues.isEmpty {
+            first -= 1
+        }
+        let brief = try await models.brief(chain: "street-to-home", asOf: .position(first - 1))
+        #expect(brief.previous == nil && brief.since.size == 0 && brief.late.isEmpty)
+        #expect(brief.participants.allSatisfy { !$0.atPrevious })
+        let tree = try await models.kpiTree(chain: "street-to-home", asOf: .position(first - 1))
+        #expect(brief.statusChanges.map(\.kpi) == tree.kpis.filter { $0.status != .noData }.map(\.kpi))
+    }
+
+    @Test func anUnknownChainIsNamed() async throws {
+        let models = try await ReadModelTests.housingFirst.projector.readModels
+        do {
+            _ = try await models.brief(chain: "nope")
+            Issue.record("a brief for a chain that does not exist")
+        } catch let error as ReadModelError {
+            #expect(error.code == "no-chain" && error.facts["chain"] == "nope")
+        }
+    }
+}
