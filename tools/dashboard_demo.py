@@ -25,14 +25,14 @@ LANGUAGES = ["nl", "en"]
 # (page, name, message keys whose text (before any {placeholder}) the page must show, literal texts)
 PAGES = [
     ("/", "overview", ["overview_title", "kpi_tree_of", "method_health"],
-     ["From the street to a lasting home", "Gemeente Heuvelstad"]),
+     ["Van de straat naar een duurzaam thuis", "Gemeente Heuvelstad"]),
     ("/chains/street-to-home", "chain", ["chain_title", "steps_and_handovers", "col_trend"],
-     ["Median days from intake to own home"]),
+     ["Mediaan aantal dagen van intake tot eigen woning"]),
     ("/kpis/median-days-to-home", "kpi", ["every_value", "trend_table"], []),
     ("/kpis/intake-14d", "kpi-corrected", ["every_value", "corrected"], []),
     ("/responsibilities", "responsibilities", ["responsibilities_title", "members_and_roles"], []),
-    ("/agreements", "agreements", ["agreements_title"], ["Housing First homes 2025–2027", "homes-offered"]),
-    ("/decisions", "decisions", ["decisions_title"], ["Agree two extra homes with Hoeksteen"]),
+    ("/agreements", "agreements", ["agreements_title"], ["Woningen Wonen Eerst 2025–2027", "homes-offered"]),
+    ("/decisions", "decisions", ["decisions_title"], ["Met het verhuurteam van Hoeksteen twee extra woningen"]),
     ("/audit/hf-2025-10-extra-homes", "audit", ["audit_title"], []),
     ("/chains/street-to-home/brief?as_of=2026-03-14", "brief", ["brief_title", "brief_changes", "brief_participants"], []),
     ("/?as_of=20", "overview-as-of-20", ["overview_title", "asof_choose"], ["20"]),

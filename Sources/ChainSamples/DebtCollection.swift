@@ -28,78 +28,83 @@ enum DebtCollection {
             [
                 .missionDefined(
                     MissionDefined(
-                        mission: "Public creditors in Rivierstad collect what is owed without deepening anyone's debts.",
+                        mission: "Publieke schuldeisers in Rivierstad innen wat openstaat, zonder dat iemand dieper in de schulden raakt.",
                         goals: [
-                            Goal(goal: "g1-fewer-problem-debts", title: "Fewer households with problematic debts"),
-                            Goal(goal: "g2-no-escalation", title: "Collection without escalation"),
+                            Goal(goal: "g1-fewer-problem-debts", title: "Minder huishoudens met problematische schulden"),
+                            Goal(goal: "g2-no-escalation", title: "Innen zonder escalatie"),
                         ])),
-                member(municipality, "dir-income", "Director of work and income", managementTeam: true),
-                member(municipality, "early-signals-lead", "Team lead early signals", managementTeam: true, department: "schuldhulpverlening"),
+                member(municipality, "dir-income", "Directeur werk en inkomen", managementTeam: true),
+                member(municipality, "early-signals-lead", "Teamleider vroegsignalering", managementTeam: true, department: "schuldhulpverlening"),
             ])
         for organisation in [waterBoard, taxes, housing, uwv] {
-            try await builder.commit(by: organisation, [member(organisation, "collections-manager", "Manager collections", managementTeam: true)])
+            try await builder.commit(by: organisation, [member(organisation, "collections-manager", "Manager incasso", managementTeam: true)])
         }
         try await builder.commit(
             by: municipality,
             [
                 .chainDefined(
                     ChainDefinition(
-                        chain: chain, name: "Fair collection",
-                        customerNeed: "A household that owes public creditors needs to pay what it can without sliding into problematic debt.",
-                        customer: "Households with arrears to public creditors", parent: nil, partners: partners, cadence: .monthly,
+                        chain: chain, name: "Eerlijk innen",
+                        customerNeed:
+                            "Een huishouden met schulden bij publieke schuldeisers wil betalen wat het kan, zonder in problematische schulden te raken.",
+                        customer: "Huishoudens met achterstanden bij publieke schuldeisers", parent: nil, partners: partners, cadence: .monthly,
                         steps: [
                             ChainStep(
-                                step: "first-reminder", name: "First reminder with an offer to arrange payment", organisation: taxes, department: nil,
+                                step: "first-reminder", name: "Eerste herinnering met aanbod betalingsregeling", organisation: taxes,
+                                department: nil,
                                 customerVisible: true),
                             ChainStep(
-                                step: "signal", name: "Arrears signalled to the municipality", organisation: housing, department: nil,
+                                step: "signal", name: "Achterstand gemeld bij de gemeente", organisation: housing, department: nil,
                                 customerVisible: false),
                             ChainStep(
-                                step: "arrangement", name: "Payment arrangement", organisation: waterBoard, department: nil, customerVisible: true),
+                                step: "arrangement", name: "Betalingsregeling", organisation: waterBoard, department: nil, customerVisible: true),
                             ChainStep(
-                                step: "settled", name: "Debt settled or referred to debt help", organisation: municipality, department: nil,
+                                step: "settled", name: "Schuld betaald of doorverwezen naar schuldhulp", organisation: municipality, department: nil,
                                 customerVisible: true),
                         ])),
                 .chainDefined(
                     ChainDefinition(
-                        chain: subChain, name: "Early signals",
-                        customerNeed: "A household falling behind needs someone to call before the debt grows.",
-                        customer: "Households with fresh payment arrears", parent: chain, partners: [municipality, housing, waterBoard, uwv],
+                        chain: subChain, name: "Vroegsignalering",
+                        customerNeed: "Een huishouden dat achterloopt met betalen heeft iemand nodig die contact opneemt voordat de schuld groeit.",
+                        customer: "Huishoudens met een nieuwe betalingsachterstand", parent: chain,
+                        partners: [municipality, housing, waterBoard, uwv],
                         cadence: .fortnightly,
                         steps: [
                             ChainStep(
-                                step: "signal-sent", name: "Creditor sends the signal", organisation: housing, department: nil, customerVisible: false
+                                step: "signal-sent", name: "Schuldeiser stuurt het signaal", organisation: housing, department: nil,
+                                customerVisible: false
                             ),
                             ChainStep(
-                                step: "contact", name: "Outreach visit or call", organisation: municipality, department: "schuldhulpverlening",
+                                step: "contact", name: "Huisbezoek of telefoontje", organisation: municipality, department: "schuldhulpverlening",
                                 customerVisible: true),
                         ])),
                 .chainOwnerAssigned(
-                    ChainOwnerAssigned(chain: chain, owner: person(municipality, "dir-income"), reason: "Coalition start", decision: nil)),
+                    ChainOwnerAssigned(chain: chain, owner: person(municipality, "dir-income"), reason: "Start van de coalitie", decision: nil)),
                 .chainOwnerAssigned(
-                    ChainOwnerAssigned(chain: subChain, owner: person(municipality, "early-signals-lead"), reason: "Coalition start", decision: nil)),
+                    ChainOwnerAssigned(
+                        chain: subChain, owner: person(municipality, "early-signals-lead"), reason: "Start van de coalitie", decision: nil)),
             ])
         try await builder.commit(
             by: municipality,
             [
                 kpi(
-                    "problem-debts", chain: chain, name: "Households with problematic debts", level: .result, unit: "households",
+                    "problem-debts", chain: chain, name: "Huishoudens met problematische schulden", level: .result, unit: "households",
                     direction: .lower, grain: .year, aggregation: .last, owner: person(municipality, "dir-income"), reporters: [municipality],
                     goals: ["g1-fewer-problem-debts"]),
                 kpi(
-                    "settled-without-bailiff", chain: chain, name: "Collections settled without a bailiff", level: .chain, unit: "%",
+                    "settled-without-bailiff", chain: chain, name: "Vorderingen geregeld zonder deurwaarder", level: .chain, unit: "%",
                     direction: .higher, grain: .quarter, owner: person(municipality, "dir-income"), reporters: [waterBoard, taxes, housing],
                     contributesTo: ["problem-debts"]),
                 kpi(
-                    "arrangement-offered", chain: chain, name: "Arrangements offered with the first reminder", level: .process,
+                    "arrangement-offered", chain: chain, name: "Regeling aangeboden bij eerste herinnering", level: .process,
                     step: "first-reminder", unit: "%", direction: .higher, grain: .month, owner: person(taxes, "collections-manager"),
                     reporters: [taxes, waterBoard], contributesTo: ["settled-without-bailiff"]),
                 kpi(
-                    "signals-contacted-14d", chain: subChain, name: "Signals followed by contact within 14 days", level: .process,
+                    "signals-contacted-14d", chain: subChain, name: "Signalen met contact binnen 14 dagen", level: .process,
                     step: "contact", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "early-signals-lead"),
                     reporters: [municipality], contributesTo: ["settled-without-bailiff"]),
                 kpi(
-                    "signals-received", chain: subChain, name: "Early signals received", level: .process, step: "signal-sent",
+                    "signals-received", chain: subChain, name: "Ontvangen vroegsignalen", level: .process, step: "signal-sent",
                     unit: "signals", direction: .higher, grain: .month, aggregation: .sum, owner: person(housing, "collections-manager"),
                     reporters: [housing, waterBoard, uwv], contributesTo: ["signals-contacted-14d"]),
                 target("settled-without-bailiff", from: "2025-Q1", target: 90, red: 80),
@@ -109,7 +114,7 @@ enum DebtCollection {
             ])
         let agreement = AgreementTerms(
             agreement: "early-signals-covenant", version: 1, title: "Convenant vroegsignalering Rivierstad",
-            terms: "Creditors send a signal after the first missed payment; the municipality contacts the household within 14 days.",
+            terms: "Schuldeisers sturen een signaal na de eerste gemiste betaling; de gemeente neemt binnen 14 dagen contact op met het huishouden.",
             parties: [municipality, housing, waterBoard, uwv],
             obligations: [
                 Obligation(party: municipality, kpi: "signals-contacted-14d", target: 75, from: Period("2025-01")!, until: Period("2025-12")!)
@@ -122,7 +127,7 @@ enum DebtCollection {
         var month = Period("2025-01")!
         for index in 0..<12 {
             builder.date = month.days.upperBound.addingDays(4)
-            let source = "collections report \(month)"
+            let source = "incassorapportage \(month)"
             try await builder.commit(
                 by: taxes, [measurement("arrangement-offered", month, taxes, SampleBuilder.round(builder.uniform(88...99)), source: source)])
             try await builder.commit(
@@ -138,7 +143,7 @@ enum DebtCollection {
                 [
                     measurement(
                         "signals-contacted-14d", month, municipality, SampleBuilder.round(builder.uniform(index < 4 ? 55...72 : 70...88)),
-                        source: "outreach log")
+                        source: "contactregistratie")
                 ])
             if month.index % 3 == 0 {
                 let quarter = Period.containing(month.days.lowerBound, grain: .quarter)!
@@ -163,8 +168,8 @@ enum DebtCollection {
                             decisions: index == 2
                                 ? [
                                     Decision(
-                                        decision: "fc-2025-04-outreach", text: "Add two outreach workers to the early-signals team.",
-                                        rationale: "Fewer than 60 % of signals get a contact within 14 days.",
+                                        decision: "fc-2025-04-outreach", text: "Twee outreachmedewerkers toevoegen aan het team vroegsignalering.",
+                                        rationale: "Bij minder dan 60 % van de signalen is er binnen 14 dagen contact.",
                                         decidedBy: person(municipality, "dir-income"),
                                         evidence: Evidence(positions: [], kpis: ["signals-contacted-14d"]))
                                 ] : [],
@@ -177,7 +182,7 @@ enum DebtCollection {
             by: municipality,
             [
                 measurement(
-                    "problem-debts", Period("2025")!, municipality, 1950, status: .provisional, source: "CBS schuldenproblematiek, first estimate")
+                    "problem-debts", Period("2025")!, municipality, 1950, status: .provisional, source: "CBS schuldenproblematiek, eerste raming")
             ])
     }
 }

@@ -29,45 +29,45 @@ enum HousingFirst {
             [
                 .missionDefined(
                     MissionDefined(
-                        mission: "Nobody sleeps rough in Heuvelstad; homelessness ends before 2030.",
+                        mission: "Niemand slaapt op straat in Heuvelstad; vóór 2030 beëindigen we dakloosheid.",
                         goals: [
-                            Goal(goal: "g1-fewer-homeless", title: "Fewer homeless residents"),
-                            Goal(goal: "g2-lasting-tenancies", title: "Tenancies that last"),
-                            Goal(goal: "g3-income-and-debts", title: "Income and debts under control"),
+                            Goal(goal: "g1-fewer-homeless", title: "Minder dakloze inwoners"),
+                            Goal(goal: "g2-lasting-tenancies", title: "Huurcontracten die standhouden"),
+                            Goal(goal: "g3-income-and-debts", title: "Inkomen en schulden op orde"),
                         ])),
                 .policySet(.defaults),
-                member(municipality, "dir-social", "Director of social affairs", managementTeam: true),
-                member(municipality, "hf-coordinator", "Housing First programme coordinator", managementTeam: false),
-                member(municipality, "debt-team-lead", "Team lead debt help", managementTeam: false, department: "schuldhulpverlening"),
-                member(municipality, "contact-centre", "Head of the contact centre", managementTeam: false, department: "klantcontactcentrum"),
+                member(municipality, "dir-social", "Directeur sociaal domein", managementTeam: true),
+                member(municipality, "hf-coordinator", "Programmacoördinator Wonen Eerst", managementTeam: false),
+                member(municipality, "debt-team-lead", "Teamleider schuldhulpverlening", managementTeam: false, department: "schuldhulpverlening"),
+                member(municipality, "contact-centre", "Hoofd klantcontactcentrum", managementTeam: false, department: "klantcontactcentrum"),
             ])
         try await builder.commit(
             by: shelter,
             [
-                member(shelter, "director", "Director", managementTeam: true),
-                member(shelter, "intake-lead", "Head of intake", managementTeam: false),
+                member(shelter, "director", "Directeur", managementTeam: true),
+                member(shelter, "intake-lead", "Hoofd intake", managementTeam: false),
             ])
-        try await builder.commit(by: hoeksteen, [member(hoeksteen, "director", "Director", managementTeam: true)])
-        try await builder.commit(by: rivierland, [member(rivierland, "director", "Director", managementTeam: true)])
-        try await builder.commit(by: care, [member(care, "fact-manager", "Manager FACT team", managementTeam: true)])
+        try await builder.commit(by: hoeksteen, [member(hoeksteen, "director", "Directeur", managementTeam: true)])
+        try await builder.commit(by: rivierland, [member(rivierland, "director", "Directeur", managementTeam: true)])
+        try await builder.commit(by: care, [member(care, "fact-manager", "Manager FACT-team", managementTeam: true)])
         try await builder.commit(
             by: municipality,
             [
                 .roleGranted(
                     RoleChange(
                         organisation: municipality, person: "hf-coordinator", role: .coordinator, scope: nil,
-                        reason: "linking pin between the leading coalition and the chain"))
+                        reason: "linking pin tussen de leidende coalitie en de keten"))
             ])
 
         let steps = [
-            ChainStep(step: "intake", name: "Intake and registration", organisation: shelter, department: nil, customerVisible: true),
+            ChainStep(step: "intake", name: "Intake en inschrijving", organisation: shelter, department: nil, customerVisible: true),
             ChainStep(
-                step: "income-and-id", name: "Income and ID arranged", organisation: municipality, department: "werk-en-inkomen",
+                step: "income-and-id", name: "Inkomen en ID-bewijs geregeld", organisation: municipality, department: "werk-en-inkomen",
                 customerVisible: true),
-            ChainStep(step: "home-offered", name: "Home offered", organisation: hoeksteen, department: nil, customerVisible: true),
-            ChainStep(step: "move-in-support", name: "Move-in with support", organisation: care, department: nil, customerVisible: true),
+            ChainStep(step: "home-offered", name: "Woning aangeboden", organisation: hoeksteen, department: nil, customerVisible: true),
+            ChainStep(step: "move-in-support", name: "Verhuizen met begeleiding", organisation: care, department: nil, customerVisible: true),
             ChainStep(
-                step: "debts-stabilised", name: "Debts stabilised", organisation: municipality, department: "schuldhulpverlening",
+                step: "debts-stabilised", name: "Schulden stabiel", organisation: municipality, department: "schuldhulpverlening",
                 customerVisible: false),
         ]
         try await builder.commit(
@@ -75,14 +75,14 @@ enum HousingFirst {
             [
                 .chainDefined(
                     ChainDefinition(
-                        chain: chain, name: "From the street to a lasting home",
-                        customerNeed: "A homeless resident needs a home of their own with the support to keep it.",
-                        customer: "Homeless residents of Heuvelstad", parent: nil,
+                        chain: chain, name: "Van de straat naar een duurzaam thuis",
+                        customerNeed: "Een dakloze inwoner heeft een eigen woning nodig, met de begeleiding om die te houden.",
+                        customer: "Dakloze inwoners van Heuvelstad", parent: nil,
                         partners: [municipality, shelter, hoeksteen, rivierland, care], cadence: .monthly, steps: steps)),
                 .chainOwnerAssigned(
                     ChainOwnerAssigned(
                         chain: chain, owner: person(shelter, "director"),
-                        reason: "The shelter runs Housing First day to day", decision: nil)),
+                        reason: "De opvang voert Wonen Eerst dagelijks uit", decision: nil)),
             ])
 
         let shelterDirector = person(shelter, "director")
@@ -90,46 +90,46 @@ enum HousingFirst {
             by: shelter,
             [
                 kpi(
-                    "homeless-count", chain: chain, name: "Homeless residents counted", level: .result, unit: "residents",
+                    "homeless-count", chain: chain, name: "Aantal dakloze inwoners", level: .result, unit: "residents",
                     direction: .lower, grain: .quarter, aggregation: .last, owner: person(municipality, "dir-social"),
                     reporters: [municipality], goals: ["g1-fewer-homeless"]),
                 kpi(
-                    "not-homeless-2y", chain: chain, name: "Housed through Housing First, not homeless again after 2 years",
+                    "not-homeless-2y", chain: chain, name: "Via Wonen Eerst gehuisvest, na 2 jaar niet opnieuw dakloos",
                     level: .result, unit: "%", direction: .higher, grain: .year, owner: shelterDirector, reporters: [shelter],
                     goals: ["g2-lasting-tenancies"]),
                 kpi(
-                    "median-days-to-home", chain: chain, name: "Median days from intake to own home", level: .chain, unit: "days",
+                    "median-days-to-home", chain: chain, name: "Mediaan aantal dagen van intake tot eigen woning", level: .chain, unit: "days",
                     direction: .lower, grain: .month, owner: shelterDirector, reporters: [shelter], contributesTo: ["homeless-count"]),
                 kpi(
-                    "tenancies-12m", chain: chain, name: "Tenancies still running after 12 months", level: .chain, unit: "%",
+                    "tenancies-12m", chain: chain, name: "Huurcontracten na 12 maanden nog lopend", level: .chain, unit: "%",
                     direction: .higher, grain: .quarter, owner: person(hoeksteen, "director"), reporters: [hoeksteen, rivierland],
                     contributesTo: ["not-homeless-2y"]),
                 kpi(
-                    "client-satisfaction", chain: chain, name: "Client satisfaction", level: .chain, unit: "score",
+                    "client-satisfaction", chain: chain, name: "Klanttevredenheid", level: .chain, unit: "score",
                     direction: .higher, grain: .halfYear, owner: shelterDirector, reporters: [shelter], contributesTo: ["not-homeless-2y"]),
                 kpi(
-                    "intake-14d", chain: chain, name: "Intakes completed within 14 days", level: .process, step: "intake", unit: "%",
+                    "intake-14d", chain: chain, name: "Intakes afgerond binnen 14 dagen", level: .process, step: "intake", unit: "%",
                     direction: .higher, grain: .month, owner: person(shelter, "intake-lead"), reporters: [shelter],
                     contributesTo: ["median-days-to-home"]),
                 kpi(
-                    "income-before-move-in", chain: chain, name: "Clients with income before move-in", level: .process,
+                    "income-before-move-in", chain: chain, name: "Klanten met inkomen vóór verhuizing", level: .process,
                     step: "income-and-id", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "dir-social"),
                     reporters: [municipality], contributesTo: ["median-days-to-home"]),
                 kpi(
-                    "homes-offered", chain: chain, name: "Homes offered to Housing First", level: .process, step: "home-offered",
+                    "homes-offered", chain: chain, name: "Woningen aangeboden aan Wonen Eerst", level: .process, step: "home-offered",
                     unit: "homes", direction: .higher, grain: .quarter, aggregation: .sum, owner: person(hoeksteen, "director"),
                     reporters: [hoeksteen, rivierland], contributesTo: ["median-days-to-home"]),
                 kpi(
-                    "support-7d", chain: chain, name: "Support in place within 7 days of move-in", level: .process,
+                    "support-7d", chain: chain, name: "Begeleiding binnen 7 dagen na verhuizing", level: .process,
                     step: "move-in-support", unit: "%", direction: .higher, grain: .month, owner: person(care, "fact-manager"),
                     reporters: [care], contributesTo: ["tenancies-12m"]),
                 kpi(
-                    "debt-plan-3m", chain: chain, name: "Clients with a debt plan within 3 months", level: .process,
+                    "debt-plan-3m", chain: chain, name: "Klanten met schuldenplan binnen 3 maanden", level: .process,
                     step: "debts-stabilised", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "debt-team-lead"),
                     reporters: [municipality], contributesTo: ["tenancies-12m"]),
                 // A department's own KPI that contributes to nothing: the "organogram KPI" method health points at.
                 kpi(
-                    "calls-answered-30s", chain: chain, name: "Calls answered within 30 seconds", level: .process,
+                    "calls-answered-30s", chain: chain, name: "Telefoon binnen 30 seconden opgenomen", level: .process,
                     step: "income-and-id", unit: "%", direction: .higher, grain: .month, owner: person(municipality, "contact-centre"),
                     reporters: [municipality]),
                 target("intake-14d", from: "2025-01", target: 90, red: 80),
@@ -146,9 +146,9 @@ enum HousingFirst {
 
         // Agreements: proposed by one party, valid once every party has signed.
         let homes = AgreementTerms(
-            agreement: "hf-homes-2025-2027", version: 1, title: "Housing First homes 2025–2027",
+            agreement: "hf-homes-2025-2027", version: 1, title: "Woningen Wonen Eerst 2025–2027",
             terms:
-                "Each corporation offers six homes a quarter to Housing First clients (yearly slices); the municipality guarantees the rent for the first year of every tenancy.",
+                "Elke corporatie biedt per kwartaal zes woningen aan voor klanten van Wonen Eerst (in jaarschijven); de gemeente staat garant voor de huur in het eerste jaar van elk huurcontract.",
             parties: [municipality, hoeksteen, rivierland],
             obligations: [
                 Obligation(party: hoeksteen, kpi: "homes-offered", target: 6, from: Period("2025-Q1")!, until: Period("2027-Q4")!),
@@ -160,8 +160,8 @@ enum HousingFirst {
             try await builder.commit(by: party, [.agreementSigned(AgreementSigned(agreement: homes.agreement, version: 1, party: party))])
         }
         let support = AgreementTerms(
-            agreement: "support-on-time", version: 1, title: "Support on time",
-            terms: "The FACT team puts support in place within seven days of every move-in the shelter announces.",
+            agreement: "support-on-time", version: 1, title: "Begeleiding op tijd",
+            terms: "Het FACT-team regelt binnen zeven dagen begeleiding bij elke verhuizing die de opvang meldt.",
             parties: [shelter, care],
             obligations: [Obligation(party: care, kpi: "support-7d", target: 85, from: Period("2025-01")!, until: Period("2026-12")!)],
             validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!, reason: nil)
@@ -182,7 +182,7 @@ enum HousingFirst {
         for index in 0..<24 {
             let reportDay = month.days.upperBound.addingDays(5)
             builder.date = reportDay
-            let source = "monthly export \(month)"
+            let source = "maandexport \(month)"
 
             // The shelter's monthly figures (intake dips in the autumn of 2025).
             let intake = SampleBuilder.round(index == 9 ? 93.0 : index >= 7 && index <= 10 ? builder.uniform(78...86) : builder.uniform(86...97))
@@ -200,9 +200,9 @@ enum HousingFirst {
             let municipal = try await builder.commit(
                 by: municipality,
                 [
-                    measurement("income-before-move-in", month, municipality, income, status: .provisional, source: "Suite4Sociaal, first cut"),
-                    measurement("debt-plan-3m", month, municipality, SampleBuilder.round(builder.uniform(62...88)), source: "schuldhulp register"),
-                    measurement("calls-answered-30s", month, municipality, SampleBuilder.round(builder.uniform(70...95)), source: "telephony system"),
+                    measurement("income-before-move-in", month, municipality, income, status: .provisional, source: "Suite4Sociaal, eerste stand"),
+                    measurement("debt-plan-3m", month, municipality, SampleBuilder.round(builder.uniform(62...88)), source: "registratie schuldhulp"),
+                    measurement("calls-answered-30s", month, municipality, SampleBuilder.round(builder.uniform(70...95)), source: "telefooncentrale"),
                 ])
             provisional[month] = municipal.first
             if let previousPosition = provisional[month.previous!] {
@@ -212,14 +212,14 @@ enum HousingFirst {
                     [
                         correction(
                             "income-before-move-in", month.previous!, municipality, final, supersedes: previousPosition,
-                            reason: "final figure after the monthly reconciliation", source: "Suite4Sociaal, final")
+                            reason: "definitief cijfer na de maandelijkse afstemming", source: "Suite4Sociaal, definitief")
                     ])
             }
             try await builder.commit(
                 by: care,
                 [
                     measurement(
-                        "support-7d", month, care, SampleBuilder.round(builder.uniform(index >= 15 ? 82...94 : 76...92)), source: "FACT registration")
+                        "support-7d", month, care, SampleBuilder.round(builder.uniform(index >= 15 ? 82...94 : 76...92)), source: "FACT-registratie")
                 ])
 
             // Quarterly, half-yearly and yearly figures.
@@ -229,15 +229,15 @@ enum HousingFirst {
                     by: hoeksteen,
                     [
                         measurement(
-                            "homes-offered", quarter, hoeksteen, Double(index == 8 ? 8 : builder.integer(5...7)), source: "allocation system"),
-                        measurement("tenancies-12m", quarter, hoeksteen, SampleBuilder.round(builder.uniform(78...92)), source: "tenancy records"),
+                            "homes-offered", quarter, hoeksteen, Double(index == 8 ? 8 : builder.integer(5...7)), source: "toewijzingssysteem"),
+                        measurement("tenancies-12m", quarter, hoeksteen, SampleBuilder.round(builder.uniform(78...92)), source: "huuradministratie"),
                     ])
                 let rivierlandHomes = index == 8 ? 2.0 : Double(index >= 14 ? builder.integer(4...6) : builder.integer(5...7))
                 let corporation = try await builder.commit(
                     by: rivierland,
                     [
-                        measurement("homes-offered", quarter, rivierland, rivierlandHomes, source: "allocation system"),
-                        measurement("tenancies-12m", quarter, rivierland, SampleBuilder.round(builder.uniform(72...90)), source: "tenancy records"),
+                        measurement("homes-offered", quarter, rivierland, rivierlandHomes, source: "toewijzingssysteem"),
+                        measurement("tenancies-12m", quarter, rivierland, SampleBuilder.round(builder.uniform(72...90)), source: "huuradministratie"),
                     ])
                 if index == 8 { rivierlandQ3 = corporation.first }
                 try await builder.commit(
@@ -245,7 +245,7 @@ enum HousingFirst {
                     [
                         measurement(
                             "homeless-count", quarter, municipality, Double(max(20, 68 - index * 2 + builder.integer(-3...3))),
-                            source: "quarterly street count")
+                            source: "straattelling per kwartaal")
                     ])
             }
             if month.index % 6 == 0 {
@@ -253,7 +253,7 @@ enum HousingFirst {
                 try await builder.commit(
                     by: shelter,
                     [
-                        measurement("client-satisfaction", half, shelter, SampleBuilder.round(builder.uniform(7.8...9.1)), source: "client survey")
+                        measurement("client-satisfaction", half, shelter, SampleBuilder.round(builder.uniform(7.8...9.1)), source: "klantonderzoek")
                     ])
             }
             if month.index == 12 {
@@ -262,7 +262,7 @@ enum HousingFirst {
                     [
                         measurement(
                             "not-homeless-2y", Period("\(month.year)")!, shelter, SampleBuilder.round(builder.uniform(79...86)),
-                            source: "cohort follow-up")
+                            source: "cohortonderzoek")
                     ])
             }
 
@@ -273,16 +273,16 @@ enum HousingFirst {
                     [
                         correction(
                             "intake-14d", Period("2025-10")!, shelter, 88.9, supersedes: october,
-                            reason: "a client was counted twice in the October intake report", source: "monthly export 2025-10, corrected")
+                            reason: "een klant is twee keer geteld in de intakerapportage van oktober", source: "maandexport 2025-10, gecorrigeerd")
                     ])
             }
 
             // Month 14 (February 2026): Rivierland renovates; the homes agreement is amended and signed again.
             if index == 13 {
                 let amended = AgreementTerms(
-                    agreement: "hf-homes-2025-2027", version: 2, title: "Housing First homes 2025–2027",
+                    agreement: "hf-homes-2025-2027", version: 2, title: "Woningen Wonen Eerst 2025–2027",
                     terms:
-                        "Hoeksteen offers six homes a quarter, Rivierland five during its renovation programme (yearly slices); the municipality guarantees the rent for the first year of every tenancy.",
+                        "Hoeksteen biedt per kwartaal zes woningen aan, Rivierland vijf zolang zijn renovatieprogramma loopt (in jaarschijven); de gemeente staat garant voor de huur in het eerste jaar van elk huurcontract.",
                     parties: [municipality, hoeksteen, rivierland],
                     obligations: [
                         Obligation(party: hoeksteen, kpi: "homes-offered", target: 6, from: Period("2025-Q1")!, until: Period("2027-Q4")!),
@@ -290,7 +290,7 @@ enum HousingFirst {
                         Obligation(party: rivierland, kpi: "homes-offered", target: 5, from: Period("2026-Q1")!, until: Period("2027-Q4")!),
                     ],
                     validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2027, 12, 31)!,
-                    reason: "Rivierland's renovation programme takes 40 homes out of letting in 2026–2027")
+                    reason: "Het renovatieprogramma van Rivierland haalt in 2026–2027 40 woningen uit de verhuur")
                 try await builder.commit(by: rivierland, [.agreementAmended(amended)])
                 for party in [rivierland, municipality, hoeksteen] {
                     try await builder.commit(by: party, [.agreementSigned(AgreementSigned(agreement: amended.agreement, version: 2, party: party))])
@@ -308,19 +308,20 @@ enum HousingFirst {
                     // Month 9: Rivierland offered 2 homes in Q3; median days to home is red.
                     decisions.append(
                         Decision(
-                            decision: "hf-2025-10-extra-homes", text: "Ask Hoeksteen to offer two extra homes in the fourth quarter.",
-                            rationale: "Rivierland offered 2 homes in Q3 instead of 6 and the median days to a home is red.",
+                            decision: "hf-2025-10-extra-homes", text: "Hoeksteen vragen om in het vierde kwartaal twee extra woningen aan te bieden.",
+                            rationale:
+                                "Rivierland bood in het derde kwartaal 2 woningen aan in plaats van 6, en het mediaan aantal dagen tot een woning staat op rood.",
                             decidedBy: owner, evidence: Evidence(positions: [rivierlandQ3], kpis: ["homes-offered", "median-days-to-home"])))
                     actions.append(
                         Action(
-                            action: "hf-2025-10-ask-hoeksteen", text: "Agree two extra homes with Hoeksteen's allocation team.",
+                            action: "hf-2025-10-ask-hoeksteen", text: "Met het verhuurteam van Hoeksteen twee extra woningen afspreken.",
                             owner: person(hoeksteen, "director"), due: builder.date.addingDays(42)))
                 }
                 if index == 14 {
                     decisions.append(
                         Decision(
-                            decision: "hf-2026-03-ownership", text: "Chain ownership moves to the municipality's director of social affairs.",
-                            rationale: "With the rent guarantee and debt help at the municipality, most of the chain's bottlenecks now sit there.",
+                            decision: "hf-2026-03-ownership", text: "De directeur sociaal domein van de gemeente wordt keteneigenaar.",
+                            rationale: "Huurgarantie en schuldhulp liggen bij de gemeente; daar zitten nu de meeste knelpunten van de keten.",
                             decidedBy: person(municipality, "dir-social"),
                             evidence: Evidence(positions: [], kpis: ["debt-plan-3m", "income-before-move-in"])))
                 }
@@ -341,7 +342,7 @@ enum HousingFirst {
                             .chainOwnerAssigned(
                                 ChainOwnerAssigned(
                                     chain: chain, owner: owner,
-                                    reason: "Coalition decision in the March 2026 dialogue", decision: "hf-2026-03-ownership"))
+                                    reason: "Besluit van de coalitie in het prestatiegesprek van maart 2026", decision: "hf-2026-03-ownership"))
                         ])
                 }
                 if index == 10 {
@@ -351,7 +352,7 @@ enum HousingFirst {
                             .actionCompleted(
                                 ActionCompleted(
                                     dialogue: "hf-dialogue-2025-09", action: "hf-2025-10-ask-hoeksteen",
-                                    completedOn: builder.date, note: "Two extra homes agreed for Q4"))
+                                    completedOn: builder.date, note: "Twee extra woningen afgesproken voor het vierde kwartaal"))
                         ])
                 }
             }

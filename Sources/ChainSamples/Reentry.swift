@@ -24,7 +24,7 @@ enum Reentry {
         let founder = municipality(towns[0])
         builder.date = CalendarDate(2024, 11, 4)!
         try await builder.found(
-            coalition: "Re-entry Zuidwest", origin: "ledger.example/reentry-zuidwest", founder: founder,
+            coalition: "Re-integratie Zuidwest", origin: "ledger.example/reentry-zuidwest", founder: founder,
             name: "Gemeente Havenstad", kind: "municipality", checkpointKey: checkpointKey)
         try await builder.admit(prison, name: "PI Zuidwest", kind: "prison", by: founder)
         for town in towns.dropFirst() {
@@ -35,22 +35,23 @@ enum Reentry {
             [
                 .missionDefined(
                     MissionDefined(
-                        mission: "Everyone leaving prison in the region starts with an ID, a roof, an income and help with debts.",
+                        mission:
+                            "Iedereen die in de regio uit detentie komt, start met een ID-bewijs, een dak boven het hoofd, een inkomen en hulp bij schulden.",
                         goals: [
-                            Goal(goal: "g1-less-reoffending", title: "Less re-offending"),
-                            Goal(goal: "g2-basics-at-release", title: "The basics in place at release"),
+                            Goal(goal: "g1-less-reoffending", title: "Minder recidive"),
+                            Goal(goal: "g2-basics-at-release", title: "Basisvoorwaarden op orde bij vrijlating"),
                         ])),
-                member(founder, "dir-safety", "Director of public safety", managementTeam: true),
+                member(founder, "dir-safety", "Directeur openbare orde en veiligheid", managementTeam: true),
             ])
         try await builder.commit(
             by: prison,
             [
-                member(prison, "director", "Director", managementTeam: true),
-                member(prison, "reentry-lead", "Head of re-entry", managementTeam: false),
+                member(prison, "director", "Directeur", managementTeam: true),
+                member(prison, "reentry-lead", "Hoofd re-integratie", managementTeam: false),
             ])
         for town in towns.dropFirst() {
             try await builder.commit(
-                by: municipality(town), [member(municipality(town), "reentry-contact", "Re-entry contact", managementTeam: false)])
+                by: municipality(town), [member(municipality(town), "reentry-contact", "Contactpersoon re-integratie", managementTeam: false)])
         }
         let everyone = [prison] + towns.map(municipality)
         try await builder.commit(
@@ -58,55 +59,57 @@ enum Reentry {
             [
                 .chainDefined(
                     ChainDefinition(
-                        chain: chain, name: "From release to participation",
-                        customerNeed: "A detainee about to be released needs an ID, housing, an income and debt help arranged before the gate opens.",
-                        customer: "Detainees from the region and their home towns", parent: nil, partners: everyone, cadence: .quarterly,
+                        chain: chain, name: "Van vrijlating naar meedoen",
+                        customerNeed:
+                            "Een gedetineerde die bijna vrijkomt, heeft een ID-bewijs, huisvesting, inkomen en schuldhulp nodig, geregeld voordat de poort opengaat.",
+                        customer: "Gedetineerden uit de regio en hun woongemeenten", parent: nil, partners: everyone, cadence: .quarterly,
                         steps: [
-                            ChainStep(step: "release-plan", name: "Release planning", organisation: prison, department: nil, customerVisible: true),
                             ChainStep(
-                                step: "id-document", name: "ID document arranged", organisation: founder, department: "burgerzaken",
+                                step: "release-plan", name: "Vrijlating voorbereiden", organisation: prison, department: nil, customerVisible: true),
+                            ChainStep(
+                                step: "id-document", name: "ID-bewijs geregeld", organisation: founder, department: "burgerzaken",
                                 customerVisible: true),
-                            ChainStep(step: "housing", name: "Housing arranged", organisation: founder, department: nil, customerVisible: true),
+                            ChainStep(step: "housing", name: "Huisvesting geregeld", organisation: founder, department: nil, customerVisible: true),
                             ChainStep(
-                                step: "income", name: "Income arranged", organisation: founder, department: "werk-en-inkomen", customerVisible: true),
+                                step: "income", name: "Inkomen geregeld", organisation: founder, department: "werk-en-inkomen", customerVisible: true),
                             ChainStep(
-                                step: "debt-help", name: "Debt help started", organisation: founder, department: "schuldhulpverlening",
+                                step: "debt-help", name: "Schuldhulp gestart", organisation: founder, department: "schuldhulpverlening",
                                 customerVisible: false),
                         ])),
                 .chainOwnerAssigned(
                     ChainOwnerAssigned(
                         chain: chain, owner: person(prison, "director"),
-                        reason: "The prison sees every release first", decision: nil)),
+                        reason: "De PI ziet elke vrijlating als eerste", decision: nil)),
             ])
         let municipalities = towns.map(municipality)
         try await builder.commit(
             by: prison,
             [
                 kpi(
-                    "reoffending-2y", chain: chain, name: "Re-offending within two years", level: .result, unit: "%", direction: .lower,
+                    "reoffending-2y", chain: chain, name: "Recidive binnen twee jaar", level: .result, unit: "%", direction: .lower,
                     grain: .year, owner: person(prison, "director"), reporters: [prison], goals: ["g1-less-reoffending"]),
                 kpi(
-                    "basics-at-release", chain: chain, name: "Released with all four basics arranged", level: .chain, unit: "%",
+                    "basics-at-release", chain: chain, name: "Vrijgelaten met alle vier basisvoorwaarden", level: .chain, unit: "%",
                     direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
                     contributesTo: ["reoffending-2y"]),
                 kpi(
-                    "release-plans", chain: chain, name: "Release plans shared three months ahead", level: .process, step: "release-plan",
+                    "release-plans", chain: chain, name: "Vrijlatingsplan drie maanden vooraf gedeeld", level: .process, step: "release-plan",
                     unit: "%", direction: .higher, grain: .quarter, owner: person(prison, "reentry-lead"), reporters: [prison],
                     contributesTo: ["basics-at-release"]),
                 kpi(
-                    "id-at-release", chain: chain, name: "ID document ready at release", level: .process, step: "id-document", unit: "%",
+                    "id-at-release", chain: chain, name: "ID-bewijs klaar bij vrijlating", level: .process, step: "id-document", unit: "%",
                     direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
                     contributesTo: ["basics-at-release"]),
                 kpi(
-                    "housing-at-release", chain: chain, name: "Housing arranged at release", level: .process, step: "housing", unit: "%",
+                    "housing-at-release", chain: chain, name: "Huisvesting geregeld bij vrijlating", level: .process, step: "housing", unit: "%",
                     direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
                     contributesTo: ["basics-at-release"]),
                 kpi(
-                    "income-at-release", chain: chain, name: "Income arranged at release", level: .process, step: "income", unit: "%",
+                    "income-at-release", chain: chain, name: "Inkomen geregeld bij vrijlating", level: .process, step: "income", unit: "%",
                     direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
                     contributesTo: ["basics-at-release"]),
                 kpi(
-                    "debt-help-at-release", chain: chain, name: "Debt help started at release", level: .process, step: "debt-help",
+                    "debt-help-at-release", chain: chain, name: "Schuldhulp gestart bij vrijlating", level: .process, step: "debt-help",
                     unit: "%", direction: .higher, grain: .quarter, owner: person(founder, "dir-safety"), reporters: municipalities,
                     contributesTo: ["basics-at-release"]),
                 target("reoffending-2y", from: "2025", target: 35, red: 45),
@@ -121,9 +124,9 @@ enum Reentry {
         for town in towns {
             let partner = municipality(town)
             let agreement = AgreementTerms(
-                agreement: "reentry-\(town)", version: 1, title: "Re-entry agreement PI Zuidwest – \(town.capitalized)",
+                agreement: "reentry-\(town)", version: 1, title: "Ketenafspraak re-integratie PI Zuidwest – \(town.capitalized)",
                 terms:
-                    "The prison shares every release plan three months ahead; the municipality arranges an ID, housing, an income and debt help before release.",
+                    "De PI deelt elk vrijlatingsplan drie maanden vooraf; de gemeente regelt vóór de vrijlating een ID-bewijs, huisvesting, inkomen en schuldhulp.",
                 parties: [prison, partner],
                 obligations: [
                     Obligation(party: partner, kpi: "id-at-release", target: 95, from: Period("2025-Q1")!, until: Period("2026-Q4")!),
@@ -141,7 +144,7 @@ enum Reentry {
         var quarter = Period("2025-Q1")!
         for index in 0..<8 {
             builder.date = quarter.days.upperBound.addingDays(10)
-            let source = "re-entry register \(quarter)"
+            let source = "registratie re-integratie \(quarter)"
             for (number, town) in towns.enumerated() {
                 let strength = Double(number % 7) * 2.0
                 try await builder.commit(
@@ -169,7 +172,7 @@ enum Reentry {
                     by: prison,
                     [
                         measurement(
-                            "reoffending-2y", Period("\(quarter.year)")!, prison, SampleBuilder.round(builder.uniform(36...44)), source: "WODC cohort"
+                            "reoffending-2y", Period("\(quarter.year)")!, prison, SampleBuilder.round(builder.uniform(36...44)), source: "WODC-cohort"
                         )
                     ])
             }
@@ -179,8 +182,8 @@ enum Reentry {
             if index == 3 {
                 decisions.append(
                     Decision(
-                        decision: "reentry-2026-01-housing-pool", text: "Set up a regional housing pool for released detainees.",
-                        rationale: "Housing at release stays below target in most municipalities for a whole year.",
+                        decision: "reentry-2026-01-housing-pool", text: "Een regionale woningpool opzetten voor ex-gedetineerden.",
+                        rationale: "Huisvesting bij vrijlating blijft in de meeste gemeenten een heel jaar onder de norm.",
                         decidedBy: person(prison, "director"), evidence: Evidence(positions: [], kpis: ["housing-at-release"])))
             }
             try await builder.commit(

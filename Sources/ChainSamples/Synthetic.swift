@@ -66,10 +66,10 @@ public struct SyntheticCoalition: Sendable {
         // one has begun (a ledger records a figure once its period has begun).
         builder.date = CalendarDate(dayOf: .now())
         try await builder.found(
-            coalition: "Synthetic coalition \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
-            name: "Organisation 0", kind: "municipality", checkpointKey: checkpointKey)
+            coalition: "Synthetische coalitie \(seed)", origin: "ledger.example/synthetic-\(seed)", founder: founder,
+            name: "Organisatie 0", kind: "municipality", checkpointKey: checkpointKey)
         for index in 1..<organisations {
-            try await builder.admit(Self.organisation(index), name: "Organisation \(index)", kind: "municipality", by: founder)
+            try await builder.admit(Self.organisation(index), name: "Organisatie \(index)", kind: "municipality", by: founder)
         }
         for index in 0..<organisations {
             try await builder.commit(
@@ -87,12 +87,12 @@ public struct SyntheticCoalition: Sendable {
                 [
                     .chainDefined(
                         ChainDefinition(
-                            chain: chain, name: "Chain \(chainIndex)", customerNeed: "Need \(chainIndex)", customer: "Customers \(chainIndex)",
+                            chain: chain, name: "Keten \(chainIndex)", customerNeed: "Behoefte \(chainIndex)", customer: "Klanten \(chainIndex)",
                             parent: nil, partners: partners, cadence: .monthly,
                             steps: partners.enumerated().map {
-                                ChainStep(step: "step-\($0.offset)", name: "Step \($0.offset)", organisation: $0.element, customerVisible: true)
+                                ChainStep(step: "step-\($0.offset)", name: "Stap \($0.offset)", organisation: $0.element, customerVisible: true)
                             })),
-                    .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: owner, reason: "synthetic")),
+                    .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: owner, reason: "synthetisch")),
                 ])
             var definitions: [ChainEvent] = []
             for kpiIndex in 0..<kpisPerChain {

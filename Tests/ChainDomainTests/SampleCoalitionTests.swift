@@ -48,7 +48,7 @@ struct SampleCoalitionTests {
                 == .measurementRecorded(
                     Measurement(
                         kpi: "homes-offered", period: Period("2025-Q3")!, organisation: "woonbedrijf-rivierland",
-                        value: 2, status: .normal, source: "allocation system")))
+                        value: 2, status: .normal, source: "toewijzingssysteem")))
     }
 
     @Test func reentryHasSixtyMunicipalitiesAndAgreements() async throws {

@@ -27,13 +27,13 @@ struct DomainCommandTests {
         let position = try #require(recorded["first"] as? Int)
         let again = try cli.run(["record"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92"])
         #expect(again.status == 1 && again.stderr.contains("already recorded (position \(position)); use `chainledger correct`"))
-        try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92", "--reason", "final figure"])
+        try cli.ok(["correct"] + Self.shelter + ["--kpi", "intake-14d", "--period", "2024-01", "--value", "92", "--reason", "definitief cijfer"])
         let stream = try cli.ok(["log", "--ledger", "hf.db", "--stream", "measurement/intake-14d/2024-01/stichting-opvang-heuvelstad", "--json"])
             .jsonLines
         #expect(stream.map { $0["type"] as? String } == ["MeasurementRecorded", "MeasurementCorrected"])
         let correction = try #require(stream.last?["data"] as? [String: Any])
         #expect(
-            correction["supersedes"] as? Int == position && correction["reason"] as? String == "final figure"
+            correction["supersedes"] as? Int == position && correction["reason"] as? String == "definitief cijfer"
                 && correction["status"] as? String == "A")
 
         let imported = try cli.ok(["import"] + Self.shelter + [Self.csv("shelter-2024-03.csv")]).json
@@ -76,20 +76,20 @@ struct DomainCommandTests {
         let refused = try cli.run(
             ["assign-owner"] + Self.hoeksteen + [
                 "--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
-                "--person", "director", "--reason", "rotation",
+                "--person", "director", "--reason", "wisseling",
             ])
         #expect(refused.status == 1 && refused.stderr.contains("only coordinators assign chain owners"))
         try cli.ok(
             ["assign-owner"] + Self.municipality + [
                 "--chain", "street-to-home", "--owner-org", "woonstichting-hoeksteen",
-                "--person", "director", "--reason", "rotation agreed in the coalition",
+                "--person", "director", "--reason", "wisseling afgesproken in de coalitie",
             ])
 
         // An agreement: proposed (and signed) by Hoeksteen, then signed by Rivierland, amended, terminated.
         try cli.write(
             "agreement.json",
             """
-            {"agreement":"extra-homes-2027","title":"Extra homes 2027","terms":"Two extra homes a quarter.",
+            {"agreement":"extra-homes-2027","title":"Extra woningen 2027","terms":"Twee extra woningen per kwartaal.",
              "parties":["woonstichting-hoeksteen","woonbedrijf-rivierland"],
              "obligations":[{"party":"woonbedrijf-rivierland","kpi":"homes-offered","target":2,"from":"2027-Q1","until":"2027-Q4"}],
              "validFrom":"2027-01-01","validUntil":"2027-12-31"}
@@ -98,11 +98,11 @@ struct DomainCommandTests {
         let forOther = try cli.run(["agreement", "sign"] + Self.shelter + ["--agreement", "extra-homes-2027"])
         #expect(forOther.status == 1 && forOther.stderr.contains("only parties sign agreement extra-homes-2027"))
         try cli.ok(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
-        try cli.ok(["agreement", "amend"] + Self.rivierland + ["--reason", "one home instead of two", "agreement.json"])
+        try cli.ok(["agreement", "amend"] + Self.rivierland + ["--reason", "één woning in plaats van twee", "agreement.json"])
         try cli.ok(["agreement", "sign"] + Self.hoeksteen + ["--agreement", "extra-homes-2027"])
         try cli.ok(
             ["agreement", "terminate"] + Self.hoeksteen + [
-                "--agreement", "extra-homes-2027", "--reason", "renovation over", "--effective", "2027-06-30",
+                "--agreement", "extra-homes-2027", "--reason", "renovatie klaar", "--effective", "2027-06-30",
             ])
         let afterEnd = try cli.run(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2027"])
         #expect(afterEnd.status == 1 && afterEnd.stderr.contains("was terminated"))
@@ -121,9 +121,9 @@ struct DomainCommandTests {
             """
             {"dialogue":"hf-dialogue-2027-01","chain":"street-to-home","date":"2027-01-15",
              "participants":[{"organisation":"woonstichting-hoeksteen","person":"director"}],
-             "decisions":[{"decision":"hf-2027-01-pool","text":"Pool the corporations' offers.","rationale":"Fewer vacancies.",
+             "decisions":[{"decision":"hf-2027-01-pool","text":"Aanbod van de corporaties bundelen.","rationale":"Minder leegstand.",
                            "decidedBy":{"organisation":"woonstichting-hoeksteen","person":"director"},"evidence":{"positions":[100],"kpis":["homes-offered"]}}],
-             "actions":[{"action":"hf-2027-01-pool-plan","text":"Draft the pool.","owner":{"organisation":"woonbedrijf-rivierland","person":"director"},"due":"2027-02-15"}]}
+             "actions":[{"action":"hf-2027-01-pool-plan","text":"Plan voor de pool opstellen.","owner":{"organisation":"woonbedrijf-rivierland","person":"director"},"due":"2027-02-15"}]}
             """)
         let notOwner = try cli.run(["dialogue", "record"] + Self.shelter + ["dialogue.json"])
         #expect(notOwner.status == 1 && notOwner.stderr.contains("only the owner of chain street-to-home"))

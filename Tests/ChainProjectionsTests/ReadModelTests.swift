@@ -127,7 +127,7 @@ struct ReadModelTests {
         // The October intake was corrected after the decision: who, when, why.
         let intake = try #require(audit.corrections.first { $0.kpi == "intake-14d" && $0.period == "2025-10" })
         #expect(intake.organisation == "stichting-opvang-heuvelstad" && intake.previousValue == 93 && intake.value == 88.9)
-        #expect(intake.reason == "a client was counted twice in the October intake report" && intake.position > audit.decision.position)
+        #expect(intake.reason == "een klant is twee keer geteld in de intakerapportage van oktober" && intake.position > audit.decision.position)
     }
 }
 

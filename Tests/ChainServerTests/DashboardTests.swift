@@ -95,11 +95,11 @@ struct DashboardTests {
             (
                 "/",
                 [
-                    "<h1>Coalition overview</h1>", "From the street to a lasting home", "<title id=\"tree-street-to-home-title\">KPI tree of ",
+                    "<h1>Coalition overview</h1>", "Van de straat naar een duurzaam thuis", "<title id=\"tree-street-to-home-title\">KPI tree of ",
                     "Method health", "Woonstichting Hoeksteen",
                 ]
             ),
-            ("/chains/street-to-home", ["Median days from intake to own home", ">trend</th>", "href=\"/kpis/median-days-to-home\""]),
+            ("/chains/street-to-home", ["Mediaan aantal dagen van intake tot eigen woning", ">trend</th>", "href=\"/kpis/median-days-to-home\""]),
             ("/kpis/intake-14d", ["aria-labelledby=\"trend-title\"", "Every value, corrections included", "stroke-dasharray"]),
             ("/responsibilities", ["Responsibilities over time", ">owner</th>", "Members and roles"]),
             ("/agreements", ["<h1>Agreements</h1>", "State: <strong>"]),
@@ -136,9 +136,9 @@ struct DashboardTests {
             let early = try await client.execute(uri: "/?as_of=20", method: .get, headers: headers)
             #expect(early.text.contains("Showing the ledger at position 20"))
             #expect(early.text.contains("href=\"/responsibilities?as_of=20\""))
-            #expect(!early.text.contains("From the street to a lasting home"), "the chain did not exist at position 20")
+            #expect(!early.text.contains("Van de straat naar een duurzaam thuis"), "the chain did not exist at position 20")
             let now = try await client.execute(uri: "/", method: .get, headers: headers)
-            #expect(now.text.contains("From the street to a lasting home"))
+            #expect(now.text.contains("Van de straat naar een duurzaam thuis"))
             // The ledger records when it appended each commit: today, in this test.
             let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
             let chain = try await client.execute(uri: "/chains/street-to-home?as_of=\(today)", method: .get, headers: headers)
