@@ -134,14 +134,19 @@ public struct SyntheticCoalition: Sendable {
         return (organisation, events)
     }
 
-    /// Writes the structure and then `events` measurements in commits of `batch`.
-    public mutating func write(_ builder: SampleBuilder, checkpointKey: VerifierKey, events: Int, batch: Int = 1000) async throws {
+    /// Writes the structure and then `events` measurements in commits of `batch`; `progress`
+    /// hears how many measurements of `events` are written after each commit.
+    public mutating func write(
+        _ builder: SampleBuilder, checkpointKey: VerifierKey, events: Int, batch: Int = 1000,
+        progress: (_ written: Int, _ of: Int) -> Void = { _, _ in }
+    ) async throws {
         try await setUp(builder, checkpointKey: checkpointKey)
         var written = 0
         while written < events {
             let (organisation, measurements) = nextMeasurements(count: min(batch, events - written))
             try await builder.commit(by: organisation, measurements)
             written += measurements.count
+            progress(written, events)
         }
     }
 }

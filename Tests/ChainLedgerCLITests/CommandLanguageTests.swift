@@ -37,7 +37,7 @@ struct CommandLanguageTests {
         #expect(!quietRebuild.stderr.contains("herbouwen"), "\(quietRebuild.stderr)")
     }
 
-    @Test func importAndExportShowProgress() throws {
+    @Test func importExportAndSyntheticSamplesShowProgress() throws {
         let cli = try DomainCommandTests.sample()
         let imported = try cli.run(["import"] + DomainCommandTests.shelter + [DomainCommandTests.csv("shelter-2024-03.csv")], environment: Self.dutch)
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -46,6 +46,10 @@ struct CommandLanguageTests {
         let exported = try cli.run(["export", "--ledger", "hf.db", "--format", "jsonl"])
         #expect(exported.status == 0 && exported.stdout.split(separator: "\n").count == size)
         #expect(exported.stderr.contains("exporting: \(size) of \(size) entries (100 %)"), "\(exported.stderr)")
+        let synthetic = try cli.run(["sample", "synthetic", "--ledger", "synthetic.db", "--keys", "synthetic-keys", "--events", "3000"])
+        #expect(synthetic.status == 0 && synthetic.stderr.contains("writing: 3000 of 3000 entries (100 %)"), "\(synthetic.stderr)")
+        let story = try cli.run(["sample", "reentry", "--ledger", "reentry.db", "--keys", "reentry-keys"])
+        #expect(story.status == 0 && story.stderr.isEmpty, "a story sample is quick and says nothing: \(story.stderr)")
         let window = try cli.run(["export", "--ledger", "hf.db", "--format", "csv", "--from", "10", "--to", "19", "--quiet"])
         #expect(window.stdout.split(separator: "\n").count == 11 && window.stderr.isEmpty, "\(window.stderr)")
     }

@@ -5,7 +5,7 @@ import Foundation
 import LedgerCore
 import LedgerSQLite
 
-struct SampleCommand: AsyncParsableCommand {
+struct SampleCommand: AsyncParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Write a sample coalition into a new ledger.",
@@ -30,6 +30,9 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The random seed for the generated figures.", valueName: "SEED"))
     var seed: UInt64 = 2025
 
+    @Flag(help: "synthetic only: no progress on standard error.") var quiet = false
+    @OptionGroup var languageOption: LanguageOption
+
     func validate() throws {
         guard Samples.names.contains(name) || name == "synthetic" else {
             throw CLIError("there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", "))")
@@ -46,7 +49,12 @@ struct SampleCommand: AsyncParsableCommand {
             let checkpointKey = try SigningKey.generate(name: "ledger.example/\(name)")
             try KeyFile.write(checkpointKey, to: files.checkpointKey)
             let store = try SQLiteLedgerStore(path: files.ledger)
-            let organisationKeys = try await Samples.write(name, into: store, checkpointKey: checkpointKey, seed: seed, syntheticEvents: events)
+            let progress = ProgressDisplay("progress_synthetic", quiet: quiet || name != "synthetic", language: languageOption.language)
+            defer { progress.finish() }
+            let organisationKeys = try await Samples.write(
+                name, into: store, checkpointKey: checkpointKey, seed: seed, syntheticEvents: events
+            ) { progress.update(UInt64($0), of: UInt64($1)) }
+            progress.finish()
             let ledger = try await Ledger(store: store, domain: CLIDomain())
             try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
             for (organisation, key) in organisationKeys.sorted(by: { $0.key < $1.key }) {
