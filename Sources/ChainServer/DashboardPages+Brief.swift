@@ -57,7 +57,8 @@ struct BriefView {
     let hasWarnings: Bool
     let participants: [Participant]
 
-    init(_ brief: DialogueBrief, format: LocalFormat, link: (String) -> String) {
+    /// `names`: the chain's KPI names by id, for the contributors.
+    init(_ brief: DialogueBrief, names: [String: String], format: LocalFormat, link: (String) -> String) {
         let catalogue = format.catalogue
         chainName = brief.name
         chainHref = link("/chains/\(brief.chain)")
@@ -73,7 +74,6 @@ struct BriefView {
         }
         nextDue = catalogue.format("brief_next_due", ["due": format.day(brief.nextDue)])
         overdue = brief.overdue
-        let names = Dictionary(brief.attention.map { ($0.kpi, $0.name) }, uniquingKeysWith: { first, _ in first })
         changes = brief.statusChanges.map { change in
             Change(
                 href: link("/kpis/\(change.kpi)"), name: change.name, before: StatusView(change.before),

@@ -116,7 +116,9 @@ struct DashboardRoutes {
         let id = context.parameters.get("chain") ?? ""
         return try await page("brief", request, context, about: id) { models, asOf, format in
             let brief = try await models.brief(chain: id, asOf: asOf)
-            return Page(BriefView(brief, format: format) { link($0, request) }, brief.moment, ReportTables.brief(brief))
+            let tree = try await models.kpiTree(chain: id, asOf: .moment(brief.moment))
+            let names = Dictionary(tree.kpis.map { ($0.kpi, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return Page(BriefView(brief, names: names, format: format) { link($0, request) }, brief.moment, ReportTables.brief(brief))
         }
     }
 

@@ -107,7 +107,10 @@ struct DashboardTests {
             ("/audit/hf-2025-10-extra-homes", ["Decision audit: hf-2025-10-extra-homes", "Corrections since the decision"]),
             (
                 "/chains/street-to-home/brief?as_of=2026-03-14",
-                ["Brief for the performance dialogue: street-to-home", "Previous dialogue: hf-dialogue-2026-01", "Who should be at the table"]
+                [
+                    "Brief for the performance dialogue: street-to-home", "Previous dialogue: hf-dialogue-2026-01", "Who should be at the table",
+                    "href=\"/kpis/median-days-to-home?as_of=2026-03-14\">Mediaan aantal dagen van intake tot eigen woning</a>",
+                ]
             ),
         ]
         try await fixture.app.test(.router) { client in
