@@ -57,9 +57,10 @@ struct KpiTreeDrawing {
         var y = 20.0
         for row in rows {
             let rowHeight = row.map(nodeHeight).max() ?? 0
-            let step = width / Double(row.count + 1)
+            // Equal gaps between the nodes and at both ends, so that nodes never overlap.
+            let gap = (width - Double(row.count) * nodeWidth) / Double(row.count + 1)
             for (index, kpi) in row.enumerated() {
-                positions[kpi] = (max(4, step * Double(index + 1) - nodeWidth / 2), y, nodeHeight(kpi))
+                positions[kpi] = (gap + Double(index) * (nodeWidth + gap), y, nodeHeight(kpi))
             }
             y += rowHeight + 60
         }

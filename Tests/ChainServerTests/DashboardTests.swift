@@ -1,3 +1,6 @@
+import ChainDomain
+import ChainPresentation
+import ChainProjections
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -126,6 +129,25 @@ struct DashboardTests {
                 #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer" && page.headers[.xContentTypeOptions] == "nosniff")
                 for text in expected {
                     #expect(page.text.contains(text), "\(uri) shows \(text)")
+                }
+            }
+        }
+    }
+
+    /// The KPI tree's nodes lie side by side without overlapping, inside the drawing, however
+    /// many a row holds (the housing-first chain has six process KPIs in one row).
+    @Test func kpiTreeNodesDoNotOverlap() async throws {
+        let fixture = try await ServerFixture.make()
+        let trees = try await DashboardLanguageTests.readModels(fixture).kpiTrees()
+        #expect(trees.contains { tree in tree.kpis.count { $0.level == .process } >= 6 }, "a row of six")
+        for tree in trees {
+            let drawing = KpiTreeDrawing(tree, format: LocalFormat(.shipped(.dutch))) { "/kpis/\($0)" }
+            let width = try #require(Double(drawing.width))
+            for (_, row) in Dictionary(grouping: drawing.nodes, by: \.y) {
+                let spans = row.map { (Double($0.x)!, Double($0.x)! + Double($0.width)!) }.sorted { $0.0 < $1.0 }
+                #expect(spans.first!.0 >= 0 && spans.last!.1 <= width, "\(tree.chain): inside the drawing")
+                for (left, right) in zip(spans, spans.dropFirst()) {
+                    #expect(left.1 < right.0, "\(tree.chain): a node ending at \(left.1) overlaps the next at \(right.0)")
                 }
             }
         }
