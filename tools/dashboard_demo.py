@@ -33,7 +33,7 @@ PAGES = [
     ("/responsibilities", "responsibilities", ["responsibilities_title", "members_and_roles"], []),
     ("/agreements", "agreements", ["agreements_title"], ["Woningen Wonen Eerst 2025–2027", "homes-offered"]),
     ("/decisions", "decisions", ["decisions_title"], ["Met het verhuurteam van Hoeksteen twee extra woningen"]),
-    ("/audit/hf-2025-10-extra-homes", "audit", ["audit_title"], []),
+    ("/audit/hf-2025-10-extra-homes", "audit", ["audit_title", "audit_agenda", "audit_reds_not_discussed"], []),
     ("/chains/street-to-home/brief?as_of=2026-03-14", "brief", ["brief_title", "brief_changes", "brief_participants"], []),
     ("/?as_of=20", "overview-as-of-20", ["overview_title", "asof_choose"], ["20"]),
 ]

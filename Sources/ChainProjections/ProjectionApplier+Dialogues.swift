@@ -2,15 +2,20 @@ import ChainDomain
 import LedgerCore
 import SQLiteSupport
 
-// The dialogues' tables: the dialogues held, their decisions, and their actions (closed when done).
+// The dialogues' tables: the preparations (agendas), the dialogues held, their decisions, and their actions
+// (closed when done).
 
 extension ProjectionApplier {
     mutating func applyDialogueHeld(_ dialogue: DialogueHeld, at position: UInt64, recordedAt: Timestamp) throws {
         try run(
-            "INSERT INTO dialogues@ (dialogue, chain, day, reviewed_position, participants, valid_from) VALUES (?, ?, ?, ?, ?, ?)",
+            """
+            INSERT INTO dialogues@ (dialogue, chain, day, reviewed_position, participants, valid_from, preparation)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
             [
                 .text(dialogue.dialogue), .text(dialogue.chain), .text(dialogue.date.description), Self.integer(dialogue.reviewedPosition),
                 try Self.json(encoded: dialogue.participants, what: "the participants of dialogue \(dialogue.dialogue)"), Self.integer(position),
+                Self.text(dialogue.preparation),
             ])
         for decision in dialogue.decisions {
             try run(
@@ -35,6 +40,19 @@ extension ProjectionApplier {
                     .text(action.owner.person), .text(action.due.description), Self.integer(position),
                 ])
         }
+    }
+
+    mutating func applyDialoguePrepared(_ prepared: DialoguePrepared, at position: UInt64, recordedAt: Timestamp) throws {
+        try run(
+            """
+            INSERT INTO dialogue_preparations@ (preparation, chain, planned_on, agenda, invited, recorded_at, valid_from)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(prepared.preparation), .text(prepared.chain), .text(prepared.plannedOn.description),
+                try Self.json(encoded: prepared.agenda, what: "the agenda of \(prepared.preparation)"), Self.json(prepared.invited),
+                .integer(recordedAt.milliseconds), Self.integer(position),
+            ])
     }
 
     mutating func applyActionCompleted(_ completion: ActionCompleted, at position: UInt64) throws {

@@ -166,6 +166,7 @@ struct ProjectionApplier {
         case .agreementTerminated(let termination): try applyAgreementTerminated(termination, at: position)
         case .dialogueHeld(let dialogue): try applyDialogueHeld(dialogue, at: position, recordedAt: recordedAt)
         case .actionCompleted(let completion): try applyActionCompleted(completion, at: position)
+        case .dialoguePrepared(let preparation): try applyDialoguePrepared(preparation, at: position, recordedAt: recordedAt)
         }
     }
 }

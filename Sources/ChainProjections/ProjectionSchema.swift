@@ -133,8 +133,14 @@ public enum ProjectionSchema {
                     name: "dialogues",
                     columns: """
                         dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
-                        participants TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        participants TEXT NOT NULL, valid_from INTEGER NOT NULL, preparation TEXT
                         """, orderBy: "dialogue", indexes: ["chain, day", "dialogue"]),
+                Table(
+                    name: "dialogue_preparations",
+                    columns: """
+                        preparation TEXT NOT NULL, chain TEXT NOT NULL, planned_on TEXT NOT NULL, agenda TEXT NOT NULL,
+                        invited TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "preparation", indexes: ["preparation", "chain, planned_on"]),
                 Table(
                     name: "decisions",
                     columns: """
@@ -248,6 +254,20 @@ public enum ProjectionSchema {
                         detail TEXT                  -- the drift or the error
                     )
                     """)
+        }
+        // Dialogue preparations (`DialoguePrepared`) and the preparation a dialogue cites. Files made
+        // before get the empty table and the column; no event of theirs held either.
+        migrator.registerMigration("projections-v4-dialogue-preparations") { db in
+            // A file made by this version already has both (from projections-v1).
+            if try !db.columns(in: "dialogues").contains(where: { $0.name == "preparation" }) {
+                try db.execute(sql: "ALTER TABLE dialogues ADD COLUMN preparation TEXT")
+            }
+            let preparations = tables.first { $0.name == "dialogue_preparations" }!
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS dialogue_preparations (\(preparations.columns))")
+            for (number, index) in preparations.indexes.enumerated() {
+                try db.execute(
+                    sql: "CREATE INDEX IF NOT EXISTS \(indexName(preparations, number, "0")) ON dialogue_preparations \(definition(index))")
+            }
         }
         return migrator
     }

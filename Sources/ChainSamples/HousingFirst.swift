@@ -299,6 +299,33 @@ enum HousingFirst {
 
             // The monthly performance dialogue (none in the summer holiday of 2026).
             if index != 19 {
+                // From the first autumn on, the chain owner signs the agenda five days before.
+                var preparation: String?
+                if index >= 8 {
+                    builder.date = reportDay.addingDays(5)
+                    var agenda = [
+                        AgendaItem(
+                            item: "Stand van de KPI-boom: doorlooptijd tot een woning en huurders na een jaar",
+                            kpis: ["median-days-to-home", "tenancies-12m"]),
+                        AgendaItem(item: "Openstaande actiepunten en de ketenafspraken", agreements: ["hf-homes-2025-2027"]),
+                    ]
+                    if index == 8 {
+                        agenda[0] = AgendaItem(item: "Aanbod van woningen in het derde kwartaal", kpis: ["homes-offered", "median-days-to-home"])
+                    }
+                    if index == 14 {
+                        agenda.append(
+                            AgendaItem(item: "Schuldhulp en inkomen vóór verhuizing: wie stuurt?", kpis: ["debt-plan-3m", "income-before-move-in"]))
+                    }
+                    preparation = "hf-agenda-\(month)"
+                    try await builder.commit(
+                        by: owner.organisation,
+                        [
+                            .dialoguePrepared(
+                                DialoguePrepared(
+                                    preparation: "hf-agenda-\(month)", chain: chain, plannedOn: reportDay.addingDays(10), agenda: agenda,
+                                    invited: [municipality, shelter, hoeksteen, rivierland, care]))
+                        ])
+                }
                 builder.date = reportDay.addingDays(10)
                 let participants = [owner, person(municipality, "hf-coordinator"), person(hoeksteen, "director"), person(care, "fact-manager")]
                 var decisions: [Decision] = []
@@ -332,7 +359,7 @@ enum HousingFirst {
                         .dialogueHeld(
                             DialogueHeld(
                                 dialogue: dialogueID, chain: chain, date: builder.date, participants: participants,
-                                reviewedPosition: size, decisions: decisions, actions: actions))
+                                reviewedPosition: size, decisions: decisions, actions: actions, preparation: preparation))
                     ])
                 if index == 14 {
                     owner = person(municipality, "dir-social")

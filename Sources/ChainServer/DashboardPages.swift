@@ -428,9 +428,30 @@ struct AuditView {
     let corrections: [Correction]
     let hasLate: Bool
     let late: [Late]
+    let agenda: Agenda?
+    let hasReds: Bool
+    let reds: [String]
+
+    struct Agenda {
+        struct Item { let item: String, concerns: String }
+        let signed: String
+        let items: [Item]
+    }
 
     init(_ audit: DecisionAudit, format: LocalFormat) {
         let catalogue = format.catalogue
+        agenda = audit.agenda.map { agenda in
+            Agenda(
+                signed: catalogue.format(
+                    "audit_agenda_signed",
+                    [
+                        "position": "\(agenda.position)", "recorded": format.time(agenda.recordedAt), "planned": format.day(agenda.plannedOn),
+                        "invited": agenda.invited.joined(separator: ", "),
+                    ]),
+                items: agenda.items.map { .init(item: $0.item, concerns: ($0.kpis + $0.agreements + $0.actions).joined(separator: ", ")) })
+        }
+        hasReds = !audit.redsNotDiscussed.isEmpty
+        reds = audit.redsNotDiscussed
         text = audit.decision.text
         decidedLine = catalogue.format(
             "audit_decided",

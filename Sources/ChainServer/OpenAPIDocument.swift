@@ -120,8 +120,9 @@ enum OpenAPIDocument {
             "Audit": object(
                 [
                     "chain": string, "decision": anyObject, "then": ref("Moment"), "now": ref("Moment"), "kpis": array(anyObject),
-                    "corrections": array(anyObject), "late": array(anyObject), "reviewedPosition": integer,
-                ], required: ["chain", "decision", "then", "now", "kpis", "corrections", "late"]),
+                    "corrections": array(anyObject), "late": array(anyObject), "reviewedPosition": integer, "agenda": anyObject,
+                    "redsNotDiscussed": array(string),
+                ], required: ["chain", "decision", "then", "now", "kpis", "corrections", "late", "redsNotDiscussed"]),
             "DialogueBrief": object(
                 [
                     "chain": string, "name": string, "moment": ref("Moment"), "previous": anyObject, "since": ref("Moment"),

@@ -20,6 +20,10 @@ struct AuthorisationTests {
         agreement: "homes-2026", version: 1, title: "Homes 2026", terms: "Six homes a quarter.", parties: ["gemeente", "hoeksteen"],
         obligations: [Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2026-Q1")!, until: Period("2026-Q4")!)],
         validFrom: CalendarDate(2026, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!)
+    static let preparation = DialoguePrepared(
+        preparation: "p1", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!,
+        agenda: [AgendaItem(item: "Intake on time?", kpis: ["intake"])], invited: ["opvang", "hoeksteen"])
+
     static let dialogue = DialogueHeld(
         dialogue: "d1", chain: "hf", date: CalendarDate(2026, 3, 1)!, participants: [director], reviewedPosition: 10,
         decisions: [
@@ -107,6 +111,9 @@ struct AuthorisationTests {
         Case(
             description: "DialogueHeld", events: [.dialogueHeld(dialogue)],
             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "DialoguePrepared", events: [.dialoguePrepared(preparation)],
+            allowed: ["opvang"], forbidden: ["gemeente", "hoeksteen", "buiten", "rekenkamer"]),
         Case(
             description: "ActionCompleted", setup: [("opvang", [.dialogueHeld(dialogue)])],
             events: [.actionCompleted(ActionCompleted(dialogue: "d1", action: "a1", completedOn: CalendarDate(2026, 3, 20)!, note: nil))],

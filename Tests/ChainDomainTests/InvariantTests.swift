@@ -131,6 +131,71 @@ struct InvariantTests {
             ],
             message: "breaks rule \"decision ids are unique\": decision d1-homes already exists"),
         Case(
+            description: "an agenda has items", signer: "opvang",
+            events: [
+                .dialoguePrepared(
+                    DialoguePrepared(preparation: "p2", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!, agenda: [], invited: ["opvang"]))
+            ],
+            message: "breaks rule \"an agenda has items\": the agenda is empty"),
+        Case(
+            description: "the agenda points at the ledger", signer: "opvang",
+            events: [
+                .dialoguePrepared(
+                    DialoguePrepared(
+                        preparation: "p2", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!,
+                        agenda: [AgendaItem(item: "Waiting times", kpis: ["waiting-time"])], invited: ["opvang"]))
+            ],
+            message: "breaks rule \"the agenda points at the ledger\": KPI waiting-time does not exist"),
+        Case(
+            description: "invitees are members", signer: "opvang",
+            events: [
+                .dialoguePrepared(
+                    DialoguePrepared(
+                        preparation: "p2", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!, agenda: [AgendaItem(item: "Intake")],
+                        invited: ["opvang", "elders"]))
+            ],
+            message: "\"elders\" is not a member of the coalition"),
+        Case(
+            description: "a dialogue follows a preparation that exists", signer: "opvang",
+            events: [
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: "d9", chain: "hf", date: CalendarDate(2026, 1, 5)!, participants: [director], reviewedPosition: 1,
+                        decisions: [], actions: [], preparation: "p-none"))
+            ],
+            message: "breaks rule \"a dialogue follows its preparation\": there is no preparation p-none"),
+        Case(
+            description: "a preparation is followed once",
+            setup: [
+                ("opvang", [.dialoguePrepared(AuthorisationTests.preparation)]),
+                (
+                    "opvang",
+                    [
+                        .dialogueHeld(
+                            DialogueHeld(
+                                dialogue: "d8", chain: "hf", date: CalendarDate(2026, 3, 1)!, participants: [director], reviewedPosition: 1,
+                                decisions: [], actions: [], preparation: "p1"))
+                    ]
+                ),
+            ],
+            signer: "opvang",
+            events: [
+                .dialogueHeld(
+                    DialogueHeld(
+                        dialogue: "d9", chain: "hf", date: CalendarDate(2026, 3, 2)!, participants: [director], reviewedPosition: 1,
+                        decisions: [], actions: [], preparation: "p1"))
+            ],
+            message: "breaks rule \"a dialogue follows its preparation\": preparation p1 was followed by dialogue d8 already"),
+        Case(
+            description: "preparation ids are dialogue ids", setup: [("opvang", [.dialogueHeld(AuthorisationTests.dialogue)])], signer: "opvang",
+            events: [
+                .dialoguePrepared(
+                    DialoguePrepared(
+                        preparation: "d1", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!, agenda: [AgendaItem(item: "Intake")],
+                        invited: ["opvang"]))
+            ],
+            message: "breaks rule \"dialogue ids are unique\": dialogue d1 already exists"),
+        Case(
             description: "ids are well-formed", signer: "gemeente",
             events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],
             message: "person \"jan_jansen\" is not an id"),

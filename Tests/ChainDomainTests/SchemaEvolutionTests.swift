@@ -1,5 +1,6 @@
 import ChainDomain
 import ChainTestSupport
+import Foundation
 import LedgerConformance
 import LedgerCore
 import LedgerSQLite
@@ -38,6 +39,37 @@ struct SchemaEvolutionTests {
         #expect(await reopened.domainState.kpis["intake"] != nil)
         let report = try await LedgerVerifier(store: fixture.store, domain: ChainRules()).run()
         #expect(report.size == (try await fixture.store.size()))
+    }
+
+    /// `DialogueHeld` schema 1 has no `preparation`: it still reads (as citing none), and a schema-1
+    /// event that names one is refused; schema 2 cites a preparation.
+    @Test func aDialogueOfSchemaOneCitesNoPreparation() async throws {
+        var fixture = try await DomainFixture.make()
+        let held =
+            #"{"actions":[],"chain":"hf","date":"2026-01-05","decisions":[],"dialogue":"d5","participants":[{"organisation":"opvang","person":"directeur"}],"reviewedPosition":1}"#
+        let old = try EventLine(stream: "dialogue/d5", expectedVersion: 0, type: "DialogueHeld", schema: 1, data: Array(held.utf8))
+        let receipt = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [old]))
+        let stored = try #require(try await fixture.store.entries(from: receipt.first, limit: 1).first)
+        guard case .dialogueHeld(let dialogue) = try ChainEvent.decode(try stored.entry().event) else {
+            Issue.record("not a dialogue")
+            return
+        }
+        #expect(dialogue.preparation == nil && dialogue.dialogue == "d5")
+
+        try await fixture.accept(by: "opvang", [.dialoguePrepared(AuthorisationTests.preparation)])
+        let citing = String(held.replacingOccurrences(of: "\"d5\"", with: "\"d6\"").dropLast()) + #","preparation":"p1"}"#
+        let before = try await fixture.fingerprint()
+        let schemaOne = try EventLine(stream: "dialogue/d6", expectedVersion: 0, type: "DialogueHeld", schema: 1, data: Array(citing.utf8))
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [schemaOne]))
+            Issue.record("a schema-1 dialogue that cites a preparation")
+        } catch {
+            #expect("\(error)".contains("\"preparation\""), "\(error)")
+        }
+        #expect(try await fixture.fingerprint() == before)
+        let schemaTwo = try EventLine(stream: "dialogue/d6", expectedVersion: 0, type: "DialogueHeld", schema: 2, data: Array(citing.utf8))
+        _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [schemaTwo]))
+        #expect(await fixture.ledger.domainState.preparations["p1"]?.citedBy == "d6")
     }
 
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {

@@ -134,4 +134,53 @@ struct DomainCommandTests {
             ])
         try cli.ok(["verify", "--ledger", "hf.db"])
     }
+
+    /// The chain owner signs the agenda before the dialogue; the dialogue cites it; the audit shows
+    /// the agenda and the red KPIs nobody discussed. Refused preparations change nothing.
+    @Test func aDialogueFollowsItsSignedAgenda() throws {
+        let cli = try Self.sample()
+        try cli.write(
+            "agenda.json",
+            """
+            {"preparation":"hf-agenda-2027-01","chain":"street-to-home","plannedOn":"2027-01-20",
+             "agenda":[{"item":"Woningaanbod in het vierde kwartaal","kpis":["homes-offered"]}],
+             "invited":["gemeente-heuvelstad","woonstichting-hoeksteen"]}
+            """)
+        let before = try cli.ledgerBytes("hf.db")
+        let notOwner = try cli.run(["dialogue", "prepare"] + Self.hoeksteen + ["agenda.json"])
+        #expect(notOwner.status == 1 && notOwner.stderr.contains("only the owner of chain street-to-home"), "\(notOwner.stderr)")
+        try cli.write(
+            "bad-agenda.json",
+            #"{"preparation":"hf-agenda-x","chain":"street-to-home","plannedOn":"2027-01-20","agenda":[],"invited":["gemeente-heuvelstad"]}"#)
+        let empty = try cli.run(["dialogue", "prepare"] + Self.municipality + ["bad-agenda.json"])
+        #expect(empty.status == 1 && empty.stderr.contains("the agenda is empty"), "\(empty.stderr)")
+        #expect(try cli.ledgerBytes("hf.db") == before, "refused preparations leave the ledger unchanged")
+        try cli.ok(["dialogue", "prepare"] + Self.municipality + ["agenda.json"])
+
+        try cli.write(
+            "held.json",
+            """
+            {"dialogue":"hf-dialogue-2027-01b","chain":"street-to-home","date":"2027-01-20","preparation":"hf-agenda-2027-01",
+             "participants":[{"organisation":"gemeente-heuvelstad","person":"dir-social"}],
+             "decisions":[{"decision":"hf-2027-01-homes","text":"Twee woningen extra vragen.","rationale":"Aanbod blijft achter.",
+                           "decidedBy":{"organisation":"gemeente-heuvelstad","person":"dir-social"},"evidence":{"positions":[],"kpis":["homes-offered"]}}]}
+            """)
+        try cli.ok(["dialogue", "record"] + Self.municipality + ["held.json"])
+        let again = try cli.run(["dialogue", "record"] + Self.municipality + ["held.json"])
+        #expect(again.status == 1, "a dialogue is recorded once")
+
+        let audit = try cli.ok(["audit", "hf-2027-01-homes", "--ledger", "hf.db", "--json"]).json
+        let agenda = try #require(audit["agenda"] as? [String: Any])
+        #expect(agenda["preparation"] as? String == "hf-agenda-2027-01" && agenda["plannedOn"] as? String == "2027-01-20")
+        let reds = try #require(audit["redsNotDiscussed"] as? [String])
+        let statuses = try #require(audit["kpis"] as? [[String: Any]]).compactMap { kpi -> String? in
+            ((kpi["then"] as? [String: Any])?["status"] as? String) == "red" ? kpi["kpi"] as? String : nil
+        }
+        #expect(!reds.isEmpty && reds == statuses.filter { $0 != "homes-offered" }.sorted(), "every red then but the one discussed: \(reds)")
+        let text = try cli.ok(["audit", "hf-2027-01-homes", "--ledger", "hf.db"]).stdout
+        #expect(
+            text.contains("Agenda hf-agenda-2027-01, signed at position ")
+                && text.contains("Red KPIs neither on the agenda nor cited by a decision: \(reds.joined(separator: ", "))"))
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
 }

@@ -52,6 +52,27 @@ struct ProjectionMechanicsTests {
         #expect(try await reopened.digests().digests.map(\.digest) == digest)
     }
 
+    /// A projections file made before dialogue preparations gets their table and the dialogues'
+    /// `preparation` column when opened; catching up with a log that holds preparations then fills
+    /// them as a rebuild does.
+    @Test func anOlderProjectionsFileGetsTheDialoguePreparationsWhenOpened() async throws {
+        let store = try await Ledgers.sample("housing-first")
+        let database = try DatabaseQueue()
+        _ = try Projector(database: database, store: store)
+        try await database.write { db in
+            try db.execute(sql: "DROP TABLE dialogue_preparations; ALTER TABLE dialogues DROP COLUMN preparation")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v4-dialogue-preparations'")
+        }
+        let reopened = try Projector(database: database, store: store)
+        try await reopened.catchUp()
+        let prepared = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dialogue_preparations") ?? 0 }
+        let cited = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dialogues WHERE preparation IS NOT NULL") ?? 0 }
+        #expect(prepared > 0 && cited == prepared, "every preparation of the sample is cited by its dialogue")
+        let rebuilt = try Ledgers.projector(store)
+        try await rebuilt.rebuild()
+        #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
+    }
+
     @Test func digestsChangeWhenContentChanges() async throws {
         let store = try await Ledgers.sample("debt-collection")
         let projector = try Ledgers.projector(store)

@@ -107,7 +107,13 @@ struct DashboardTests {
             ("/responsibilities", ["Responsibilities over time", ">owner</th>", "Members and roles"]),
             ("/agreements", ["<h1>Agreements</h1>", "State: <strong>"]),
             ("/decisions", ["Dialogues and decisions", "dialogues; last held"]),
-            ("/audit/hf-2025-10-extra-homes", ["Decision audit: hf-2025-10-extra-homes", "Corrections since the decision"]),
+            (
+                "/audit/hf-2025-10-extra-homes",
+                [
+                    "Decision audit: hf-2025-10-extra-homes", "Corrections since the decision", "Signed by the chain owner at position ",
+                    "Aanbod van woningen in het derde kwartaal", "Reds not discussed",
+                ]
+            ),
             (
                 "/chains/street-to-home/brief?as_of=2026-03-14",
                 [

@@ -29,6 +29,7 @@ extension ChainEvent {
         case .agreementTerminated: .agreementTerminated
         case .dialogueHeld: .dialogueHeld
         case .actionCompleted: .actionCompleted
+        case .dialoguePrepared: .dialoguePrepared
         }
     }
 
@@ -62,6 +63,7 @@ extension ChainEvent {
         case .agreementTerminated(let value): value
         case .dialogueHeld(let value): value
         case .actionCompleted(let value): value
+        case .dialoguePrepared(let value): value
         }
     }
 }

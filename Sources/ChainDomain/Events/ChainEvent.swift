@@ -28,6 +28,7 @@ public enum ChainEvent: Sendable, Equatable {
     case agreementTerminated(AgreementTerminated)
     case dialogueHeld(DialogueHeld)
     case actionCompleted(ActionCompleted)
+    case dialoguePrepared(DialoguePrepared)
 
     /// The fields each type's data may hold (unknown fields are refused, so that signed data means
     /// one thing).
@@ -56,8 +57,9 @@ public enum ChainEvent: Sendable, Equatable {
         .agreementSigned: ["agreement", "version", "party"],
         .agreementAmended: ["agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "reason"],
         .agreementTerminated: ["agreement", "reason", "effective"],
-        .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions"],
+        .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation"],
         .actionCompleted: ["dialogue", "action", "completedOn", "note"],
+        .dialoguePrepared: ["preparation", "chain", "plannedOn", "agenda", "invited"],
     ]
 
     /// Decodes an event of a domain type. `schema` older than the current one is upcast.
@@ -72,6 +74,9 @@ public enum ChainEvent: Sendable, Equatable {
         switch type {
         case .measurementRecorded, .measurementCorrected:
             return try decodeMeasurement(type, schema: event.schema, data: data)
+        case .dialogueHeld where event.schema == 1:
+            // Schema 1 predates the citation of a preparation.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "preparation" })
         default:
             _ = try JSONFields(data, allowed: fields[type])
         }
@@ -112,6 +117,7 @@ public enum ChainEvent: Sendable, Equatable {
         case .agreementTerminated: return .agreementTerminated(try value(AgreementTerminated.self))
         case .dialogueHeld: return .dialogueHeld(try value(DialogueHeld.self))
         case .actionCompleted: return .actionCompleted(try value(ActionCompleted.self))
+        case .dialoguePrepared: return .dialoguePrepared(try value(DialoguePrepared.self))
         case .measurementRecorded, .measurementCorrected: fatalError("decoded above")
         }
     }

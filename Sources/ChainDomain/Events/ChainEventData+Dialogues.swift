@@ -46,6 +46,9 @@ public struct Action: Sendable, Codable, Equatable {
 }
 
 /// The data of `DialogueHeld`: a performance dialogue on a chain, with its decisions and actions.
+///
+/// Schema 2 adds `preparation`: the `DialoguePrepared` the dialogue follows, if any. Schema 1
+/// data has none.
 public struct DialogueHeld: Sendable, Codable, Equatable {
     public let dialogue: String
     public let chain: String
@@ -55,10 +58,12 @@ public struct DialogueHeld: Sendable, Codable, Equatable {
     public let reviewedPosition: UInt64
     public let decisions: [Decision]
     public let actions: [Action]
+    /// The preparation (its agenda) the dialogue follows.
+    public let preparation: String?
 
     public init(
         dialogue: String, chain: String, date: CalendarDate, participants: [PersonRef], reviewedPosition: UInt64, decisions: [Decision],
-        actions: [Action]
+        actions: [Action], preparation: String? = nil
     ) {
         self.dialogue = dialogue
         self.chain = chain
@@ -67,6 +72,43 @@ public struct DialogueHeld: Sendable, Codable, Equatable {
         self.reviewedPosition = reviewedPosition
         self.decisions = decisions
         self.actions = actions
+        self.preparation = preparation
+    }
+}
+
+/// An item of a dialogue's agenda: what is to be discussed, and the KPIs, agreements (their
+/// obligations) and actions it concerns.
+public struct AgendaItem: Sendable, Codable, Equatable {
+    public let item: String
+    public let kpis: [String]
+    public let agreements: [String]
+    public let actions: [String]
+
+    public init(item: String, kpis: [String] = [], agreements: [String] = [], actions: [String] = []) {
+        self.item = item
+        self.kpis = kpis
+        self.agreements = agreements
+        self.actions = actions
+    }
+}
+
+/// The data of `DialoguePrepared`: the agenda of a performance dialogue, set before it by the
+/// chain owner's organisation, and the organisations invited. A `DialogueHeld` cites it by
+/// `preparation`.
+public struct DialoguePrepared: Sendable, Codable, Equatable {
+    public let preparation: String
+    public let chain: String
+    /// The day the dialogue is planned for.
+    public let plannedOn: CalendarDate
+    public let agenda: [AgendaItem]
+    public let invited: [String]
+
+    public init(preparation: String, chain: String, plannedOn: CalendarDate, agenda: [AgendaItem], invited: [String]) {
+        self.preparation = preparation
+        self.chain = chain
+        self.plannedOn = plannedOn
+        self.agenda = agenda
+        self.invited = invited
     }
 }
 

@@ -10,6 +10,7 @@
 /// | `measurement/<kpi>/<period>/<org>` | `MeasurementRecorded`, `MeasurementCorrected` |
 /// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementAmended`, `AgreementTerminated` |
 /// | `dialogue/<dialogue>` | `DialogueHeld`, `ActionCompleted` |
+/// | `dialogue/<preparation>` | `DialoguePrepared` |
 public enum ChainEventType: String, Sendable, CaseIterable {
     case missionDefined = "MissionDefined"
     case policySet = "PolicySet"
@@ -36,12 +37,13 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     case agreementTerminated = "AgreementTerminated"
     case dialogueHeld = "DialogueHeld"
     case actionCompleted = "ActionCompleted"
+    case dialoguePrepared = "DialoguePrepared"
 
     /// The current schema version of each event type. Older versions in the log are upcast when
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded: 2
+        case .measurementRecorded, .dialogueHeld: 2
         default: 1
         }
     }
@@ -56,7 +58,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
         case .kpiDefined, .kpiLinked, .kpiUnlinked, .kpiOwnerAssigned, .kpiReportersSet, .targetSet, .kpiRetired: .kpi
         case .measurementRecorded, .measurementCorrected: .measurement
         case .agreementProposed, .agreementSigned, .agreementAmended, .agreementTerminated: .agreement
-        case .dialogueHeld, .actionCompleted: .dialogue
+        case .dialogueHeld, .actionCompleted, .dialoguePrepared: .dialogue
         }
     }
 }

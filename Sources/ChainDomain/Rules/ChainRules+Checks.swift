@@ -34,6 +34,7 @@ extension Check {
         case .agreementTerminated(let termination): try validateAgreementTerminated(termination)
         case .dialogueHeld(let dialogue): try validateDialogueHeld(dialogue)
         case .actionCompleted(let completion): try validateActionCompleted(completion)
+        case .dialoguePrepared(let preparation): try validateDialoguePrepared(preparation)
         }
     }
 

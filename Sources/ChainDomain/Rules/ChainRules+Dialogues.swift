@@ -8,6 +8,18 @@ extension Check {
     /// new decisions and actions.
     func validateDialogueHeld(_ dialogue: DialogueHeld) throws(LedgerError) {
         try requireNew("dialogue", field: "dialogue", id: dialogue.dialogue, on: dialogue.chain)
+        if let cited = dialogue.preparation {
+            guard let preparation = state.preparations[cited] else {
+                throw rule("a dialogue follows its preparation", "there is no preparation \(cited)")
+            }
+            guard preparation.prepared.chain == dialogue.chain else {
+                throw rule(
+                    "a dialogue follows its preparation", "preparation \(cited) is for chain \(preparation.prepared.chain), not \(dialogue.chain)")
+            }
+            if let other = preparation.citedBy {
+                throw rule("a dialogue follows its preparation", "preparation \(cited) was followed by dialogue \(other) already")
+            }
+        }
         guard dialogue.reviewedPosition <= event.position else {
             throw rule("a dialogue reviews the past", "it cannot review position \(dialogue.reviewedPosition), beyond its own \(event.position)")
         }
@@ -34,6 +46,36 @@ extension Check {
             try text("action", action.text, limit: 500)
             try requireMember(action.owner, as: "action owner")
         }
+    }
+
+    /// `DialoguePrepared`: a new agenda for a chain's next dialogue, signed by the chain owner's
+    /// organisation, whose items point at the ledger's KPIs, agreements and actions, with invited
+    /// organisations of the coalition.
+    func validateDialoguePrepared(_ prepared: DialoguePrepared) throws(LedgerError) {
+        let chain = try existingChain(prepared.chain)
+        guard chain.owner?.organisation == signer else {
+            throw refuse(
+                "only the owner of chain \(prepared.chain) (\(chain.owner.map(\.description) ?? "none yet")) prepares its dialogues")
+        }
+        guard event.version == 1 else { throw rule("dialogue ids are unique", "dialogue \(prepared.preparation) already exists") }
+        try id("preparation", prepared.preparation)
+        guard !prepared.agenda.isEmpty else { throw rule("an agenda has items", "the agenda is empty") }
+        guard prepared.agenda.count <= 50 else { throw rule("an agenda has items", "at most 50 items, not \(prepared.agenda.count)") }
+        for item in prepared.agenda {
+            try text("agenda item", item.item, limit: 500)
+            for kpi in item.kpis where state.kpis[kpi] == nil {
+                throw rule("the agenda points at the ledger", "KPI \(kpi) does not exist")
+            }
+            for agreement in item.agreements where state.agreements[agreement] == nil {
+                throw rule("the agenda points at the ledger", "agreement \(agreement) does not exist")
+            }
+            for action in item.actions where state.actions[action] == nil {
+                throw rule("the agenda points at the ledger", "action \(action) does not exist")
+            }
+        }
+        guard !prepared.invited.isEmpty else { throw rule("a dialogue has invitees", "no organisation invited") }
+        try unique(prepared.invited, "invited organisation")
+        for organisation in prepared.invited { try requireOrganisation(organisation) }
     }
 
     /// `ActionCompleted`: an action of a dialogue, done once, by its owner, the chain owner or a coordinator.

@@ -14,6 +14,7 @@ public import LedgerCore
 /// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned` | a party, for itself |
 /// | `AgreementTerminated` | a party or a coordinator |
 /// | `ActionCompleted` | the action owner's organisation, the chain owner's organisation or a coordinator |
+/// | `DialoguePrepared` | the chain owner's organisation |
 ///
 /// Organisations of kind `auditor` only read: they sign nothing but their own members.
 public struct ChainRules: LedgerDomain {
@@ -153,6 +154,7 @@ struct Check {
         case .agreementTerminated(let termination): ChainStreams.agreement(termination.agreement)
         case .dialogueHeld(let dialogue): ChainStreams.dialogue(dialogue.dialogue)
         case .actionCompleted(let completion): ChainStreams.dialogue(completion.dialogue)
+        case .dialoguePrepared(let preparation): ChainStreams.dialogue(preparation.preparation)
         }
     }
 }

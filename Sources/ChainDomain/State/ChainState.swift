@@ -53,6 +53,11 @@ public struct ChainState: Sendable, Equatable {
         public var completedActions: Set<String>
     }
 
+    public struct Preparation: Sendable, Equatable {
+        public var prepared: DialoguePrepared
+        public var citedBy: String?
+    }
+
     public var mission: MissionDefined?
     public var policy = PolicySet.defaults
     /// Members by `organisation/person`.
@@ -61,6 +66,8 @@ public struct ChainState: Sendable, Equatable {
     public var kpis: [String: Kpi] = [:]
     public var agreements: [String: Agreement] = [:]
     public var dialogues: [String: Dialogue] = [:]
+    /// Every dialogue preparation, and the dialogue that cited it (nil until one did).
+    public var preparations: [String: Preparation] = [:]
     /// Every decision id, with its dialogue.
     public var decisions: [String: String] = [:]
     /// Every action id, with its dialogue.
@@ -104,6 +111,7 @@ public struct ChainState: Sendable, Equatable {
         case .agreementTerminated(let termination): applyAgreementTerminated(termination)
         case .dialogueHeld(let held): applyDialogueHeld(held)
         case .actionCompleted(let completion): applyActionCompleted(completion)
+        case .dialoguePrepared(let preparation): applyDialoguePrepared(preparation)
         }
     }
 }

@@ -43,6 +43,21 @@ public struct DecisionAudit: Sendable, Codable, Equatable {
     /// Values recorded after the decision for periods the decision could already review (up to
     /// each KPI's latest period then): figures that arrived late.
     public let late: [MeasurementRow]
+    /// The agenda the dialogue followed (`DialoguePrepared`), if it cited one.
+    public let agenda: Agenda?
+    /// KPIs red then that were neither on the agenda nor cited as evidence by any decision of
+    /// the dialogue.
+    public let redsNotDiscussed: [String]
+
+    /// A dialogue's agenda, as signed before it.
+    public struct Agenda: Sendable, Codable, Equatable {
+        public let preparation: String
+        public let plannedOn: String
+        public let items: [AgendaItem]
+        public let invited: [String]
+        public let position: UInt64
+        public let recordedAt: String
+    }
 }
 
 extension ReadModels {
@@ -95,9 +110,26 @@ extension ReadModels {
                 }
             }
             late.sort { $0.position < $1.position }
+            let agenda = try Self.agenda(of: decision.dialogue, db)
+            let cited = Set(
+                try String.fetchAll(db, sql: "SELECT evidence_kpis FROM decisions WHERE dialogue = ?", arguments: [decision.dialogue])
+                    .flatMap { decodeList($0, as: [String].self) ?? [] })
+            let onAgenda = Set(agenda?.items.flatMap(\.kpis) ?? [])
+            let reds = audited.filter { $0.then.status == .red && !cited.contains($0.kpi) && !onAgenda.contains($0.kpi) }.map(\.kpi)
             return DecisionAudit(
                 decision: decision, chain: chain, then: then, reviewedPosition: UInt64(reviewed), now: now,
-                kpis: audited, corrections: corrections, late: late)
+                kpis: audited, corrections: corrections, late: late, agenda: agenda, redsNotDiscussed: reds.sorted())
         }
+    }
+
+    /// The agenda dialogue `dialogue` cited, if any.
+    static func agenda(of dialogue: String, _ db: Database) throws -> DecisionAudit.Agenda? {
+        guard let preparation = try String.fetchOne(db, sql: "SELECT preparation FROM dialogues WHERE dialogue = ?", arguments: [dialogue]),
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM dialogue_preparations WHERE preparation = ?", arguments: [preparation])
+        else { return nil }
+        return DecisionAudit.Agenda(
+            preparation: preparation, plannedOn: row["planned_on"], items: decodeList(row["agenda"], as: [AgendaItem].self) ?? [],
+            invited: decodeList(row["invited"], as: [String].self) ?? [], position: UInt64(row["valid_from"] as Int64),
+            recordedAt: Timestamp(milliseconds: row["recorded_at"]).description)
     }
 }

@@ -133,8 +133,8 @@ struct AgreementCommand: AsyncParsableCommand {
 struct DialogueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dialogue",
-        abstract: "Record performance dialogues with their decisions and actions, and complete actions.",
-        subcommands: [Record.self, Complete.self])
+        abstract: "Prepare performance dialogues, record them with their decisions and actions, and complete actions.",
+        subcommands: [Prepare.self, Record.self, Complete.self])
 
     /// A dialogue file: `DialogueHeld`, the reviewed position optional (default: the ledger as it is now).
     struct DialogueFile: Decodable {
@@ -145,6 +145,47 @@ struct DialogueCommand: AsyncParsableCommand {
         let reviewedPosition: UInt64?
         let decisions: [Decision]?
         let actions: [Action]?
+        let preparation: String?
+    }
+
+    struct Prepare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a dialogue's agenda before it is held (by the chain owner's organisation).",
+            discussion: """
+                FILE is JSON: {"preparation" (an id; the dialogue held cites it), "chain", "plannedOn": "YYYY-MM-DD", \
+                "agenda": [{"item": "what to discuss", "kpis": [KPI…], "agreements": [AGREEMENT…], "actions": [ACTION…]}], \
+                "invited": [ORGANISATION…]}.
+                """)
+        @OptionGroup var target: TargetOptions
+        @Argument(help: ArgumentHelp("The preparation as JSON.", valueName: "FILE.json")) var file: String
+
+        /// The file: the event's data, where an item's lists may be left out.
+        struct PreparationFile: Decodable {
+            struct Item: Decodable {
+                let item: String
+                let kpis: [String]?
+                let agreements: [String]?
+                let actions: [String]?
+            }
+            let preparation: String
+            let chain: String
+            let plannedOn: CalendarDate
+            let agenda: [Item]
+            let invited: [String]
+        }
+
+        func run() async throws {
+            let input = try InputFile.json(file, as: PreparationFile.self)
+            let writer = try await CommitWriter(target)
+            let agenda = input.agenda.map {
+                AgendaItem(item: $0.item, kpis: $0.kpis ?? [], agreements: $0.agreements ?? [], actions: $0.actions ?? [])
+            }
+            try await writer.commit([
+                .dialoguePrepared(
+                    DialoguePrepared(
+                        preparation: input.preparation, chain: input.chain, plannedOn: input.plannedOn, agenda: agenda, invited: input.invited))
+            ])
+        }
     }
 
     struct Record: AsyncParsableCommand {
@@ -154,7 +195,8 @@ struct DialogueCommand: AsyncParsableCommand {
                 FILE is JSON: {"dialogue", "chain", "date", "participants": [{"organisation", "person"}], \
                 "reviewedPosition" (optional: the ledger size the dialogue looked at; default now), "decisions": \
                 [{"decision", "text", "rationale", "decidedBy": {…}, "evidence": {"positions": [P…], "kpis": [KPI…]}}], \
-                "actions": [{"action", "text", "owner": {…}, "due": "YYYY-MM-DD"}]}.
+                "actions": [{"action", "text", "owner": {…}, "due": "YYYY-MM-DD"}], "preparation" (optional: the \
+                `dialogue prepare` it follows)}.
                 """)
         @OptionGroup var target: TargetOptions
         @Argument(help: ArgumentHelp("The dialogue as JSON.", valueName: "FILE.json")) var file: String
@@ -167,7 +209,8 @@ struct DialogueCommand: AsyncParsableCommand {
                 .dialogueHeld(
                     DialogueHeld(
                         dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
-                        reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? []))
+                        reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? [],
+                        preparation: input.preparation))
             ])
         }
     }

@@ -269,6 +269,23 @@ struct AuditCommand: AsyncParsableCommand, SpeaksLanguage {
             Terminal.print(
                 text.correctionLine(correction))
         }
+        if let agenda = audit.agenda {
+            Terminal.print(
+                "\n"
+                    + text(
+                        "cli_audit_agenda",
+                        ["preparation": agenda.preparation, "position": "\(agenda.position)", "planned": text.local.day(agenda.plannedOn)]))
+            for item in agenda.items {
+                let refs = item.kpis + item.agreements + item.actions
+                Terminal.print("  - \(item.item)" + (refs.isEmpty ? "" : " (\(refs.joined(separator: ", ")))"))
+            }
+            Terminal.print(text("cli_audit_invited", ["invited": agenda.invited.joined(separator: ", ")]))
+        } else {
+            Terminal.print("\n" + text["cli_audit_no_agenda"])
+        }
+        Terminal.print(
+            text["cli_audit_reds_not_discussed"] + " "
+                + (audit.redsNotDiscussed.isEmpty ? text["none"] : audit.redsNotDiscussed.joined(separator: ", ")))
         Terminal.print(text["cli_audit_late"] + (audit.late.isEmpty ? " " + text["none"] : ""))
         for late in audit.late {
             Terminal.print(
