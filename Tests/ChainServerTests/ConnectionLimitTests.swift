@@ -132,7 +132,8 @@ final class RawConnection: @unchecked Sendable {
     }
 
     @Test func requestsOverAClientsRateGet429() async throws {
-        let limits = RequestLimits(perAddress: .init(perSecond: 1, burst: 30), perToken: .init(perSecond: 1, burst: 3))
+        // Buckets that refill once a minute: a slow, loaded machine cannot earn a request back mid-test.
+        let limits = RequestLimits(perAddress: .init(perSecond: 1.0 / 60, burst: 30), perToken: .init(perSecond: 1.0 / 60, burst: 3))
         try await serving(limits) { port, fixture in
             let client = HTTPClientForTests(port: port)
             // The token's burst, then 429 with Retry-After; another token still gets through.
