@@ -282,7 +282,8 @@ enum OpenAPIDocument {
                 responses: readModel("MethodHealth")),
             Operation(
                 method: "get", path: "/api/brief", summary: "The brief for a chain's next performance dialogue",
-                parameters: [query("chain", "The chain (required)", string), asOf], responses: readModel("DialogueBrief")),
+                parameters: [query("chain", "The chain", ["type": "string", "minLength": 1], required: true), asOf],
+                responses: readModel("DialogueBrief")),
             Operation(
                 method: "get", path: "/api/tokens", summary: "Issued access tokens (coordinators only)",
                 responses: [200: .ok(.json(ref("Tokens"))), 403: Answer("Not a coordinator")]),
