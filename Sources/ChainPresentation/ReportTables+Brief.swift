@@ -3,7 +3,7 @@ public import ChainProjections
 
 extension ReportTables {
     /// The brief's tables: `status_changes` first, then `attention`, `corrections`, `late`,
-    /// `actions`, `missed_obligations`, `warnings` and `participants`.
+    /// `actions`, `missed_obligations`, `warnings`, `participants` and `next_agenda`.
     public static func brief(_ brief: DialogueBrief) -> [ReportTable] {
         var changes = ReportTable(
             "status_changes",
@@ -31,9 +31,18 @@ extension ReportTables {
                 .flag(participant.atPrevious),
             ])
         }
+        var agenda = ReportTable("next_agenda", columns: ["chain", "preparation", "planned_on", "item", "kpis", "agreements", "actions"])
+        if let next = brief.nextAgenda {
+            for item in next.items {
+                agenda.add([
+                    .text(brief.chain), .text(next.preparation), .text(next.plannedOn), .text(item.item), .text(item.kpis.joined(separator: " ")),
+                    .text(item.agreements.joined(separator: " ")), .text(item.actions.joined(separator: " ")),
+                ])
+            }
+        }
         return [
             changes, attention, corrections(brief.corrections), ReportTable("late", columns: late.columns, rows: late.rows),
-            actions(brief.actions.map { (brief.chain, $0) }), missed, warnings(brief.warnings), participants,
+            actions(brief.actions.map { (brief.chain, $0) }), missed, warnings(brief.warnings), participants, agenda,
         ]
     }
 }

@@ -56,6 +56,7 @@ struct BriefView {
     let warnings: [String]
     let hasWarnings: Bool
     let participants: [Participant]
+    let nextAgenda: AuditView.Agenda?
 
     /// `names`: the chain's KPI names by id, for the contributors.
     init(_ brief: DialogueBrief, names: [String: String], format: LocalFormat, link: (String) -> String) {
@@ -104,6 +105,13 @@ struct BriefView {
         hasMissed = !missed.isEmpty
         warnings = brief.warnings.map { format.healthDetail($0) }
         hasWarnings = !warnings.isEmpty
+        nextAgenda = brief.nextAgenda.map { agenda in
+            AuditView.Agenda(
+                signed: catalogue.format(
+                    "brief_next_agenda_signed",
+                    ["preparation": agenda.preparation, "position": "\(agenda.position)", "planned": format.day(agenda.plannedOn)]),
+                items: agenda.items.map(AuditView.Agenda.Item.init))
+        }
         participants = brief.participants.map { participant in
             Participant(
                 organisation: participant.organisation,

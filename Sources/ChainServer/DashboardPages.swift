@@ -433,7 +433,16 @@ struct AuditView {
     let reds: [String]
 
     struct Agenda {
-        struct Item { let item: String, concerns: String }
+        struct Item {
+            let item: String
+            let concerns: String
+
+            /// What the item is about, and the KPIs, agreements and actions it points at.
+            init(_ item: AgendaItem) {
+                self.item = item.item
+                concerns = (item.kpis + item.agreements + item.actions).joined(separator: ", ")
+            }
+        }
         let signed: String
         let items: [Item]
     }
@@ -448,7 +457,7 @@ struct AuditView {
                         "position": "\(agenda.position)", "recorded": format.time(agenda.recordedAt), "planned": format.day(agenda.plannedOn),
                         "invited": agenda.invited.joined(separator: ", "),
                     ]),
-                items: agenda.items.map { .init(item: $0.item, concerns: ($0.kpis + $0.agreements + $0.actions).joined(separator: ", ")) })
+                items: agenda.items.map(Agenda.Item.init))
         }
         hasReds = !audit.redsNotDiscussed.isEmpty
         reds = audit.redsNotDiscussed

@@ -1,5 +1,6 @@
 import ChainDomain
 import ChainProjections
+import GRDB
 import LedgerCore
 import Testing
 
@@ -62,6 +63,32 @@ struct DialogueBriefTests {
         #expect(brief.participants.allSatisfy { !$0.atPrevious })
         let tree = try await models.kpiTree(chain: "street-to-home", asOf: .position(first - 1))
         #expect(brief.statusChanges.map(\.kpi) == tree.kpis.filter { $0.status != .noData }.map(\.kpi))
+    }
+
+    /// Between a preparation and the dialogue that follows it, the brief shows that agenda; once the
+    /// dialogue has cited it, no longer. For every prepared dialogue of the sample.
+    @Test func theBriefShowsTheAgendaSignedForTheNextDialogue() async throws {
+        let projector = try await ReadModelTests.housingFirst.projector
+        let models = projector.readModels
+        let pairs = try await projector.database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.preparation, p.valid_from AS prepared, d.valid_from AS held FROM dialogue_preparations p
+                    JOIN dialogues d ON d.preparation = p.preparation ORDER BY p.valid_from
+                    """
+            )
+            .map { (preparation: $0["preparation"] as String, prepared: UInt64($0["prepared"] as Int64), held: UInt64($0["held"] as Int64)) }
+        }
+        #expect(pairs.count >= 10, "the sample prepares its dialogues")
+        for pair in pairs {
+            let before = try await models.brief(chain: "street-to-home", asOf: .position(pair.prepared + 1))
+            #expect(before.nextAgenda?.preparation == pair.preparation, "\(pair.preparation) after it was signed")
+            #expect(before.nextAgenda?.items.isEmpty == false && before.nextAgenda?.position == pair.prepared)
+            let after = try await models.brief(chain: "street-to-home", asOf: .position(pair.held + 1))
+            #expect(after.nextAgenda == nil, "\(pair.preparation) after its dialogue")
+            #expect(after.previous?.reviewed.size ?? 0 > pair.prepared, "the dialogue reviewed the ledger with its agenda in it")
+        }
     }
 
     @Test func anUnknownChainIsNamed() async throws {

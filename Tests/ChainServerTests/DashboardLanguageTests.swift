@@ -131,7 +131,10 @@ struct DashboardLanguageTests {
                 ("/decisions", ["dialogues", "decisions", "actions"]), ("/audit/hf-2025-10-extra-homes", ["kpis"]),
                 (
                     "/chains/street-to-home/brief?as_of=2026-03-14",
-                    ["status_changes", "attention", "corrections", "late", "actions", "missed_obligations", "warnings", "participants"]
+                    [
+                        "status_changes", "attention", "corrections", "late", "actions", "missed_obligations", "warnings", "participants",
+                        "next_agenda",
+                    ]
                 ),
             ] {
                 for table in tables {

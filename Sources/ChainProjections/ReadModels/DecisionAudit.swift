@@ -124,8 +124,14 @@ extension ReadModels {
 
     /// The agenda dialogue `dialogue` cited, if any.
     static func agenda(of dialogue: String, _ db: Database) throws -> DecisionAudit.Agenda? {
-        guard let preparation = try String.fetchOne(db, sql: "SELECT preparation FROM dialogues WHERE dialogue = ?", arguments: [dialogue]),
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM dialogue_preparations WHERE preparation = ?", arguments: [preparation])
+        guard let preparation = try String.fetchOne(db, sql: "SELECT preparation FROM dialogues WHERE dialogue = ?", arguments: [dialogue])
+        else { return nil }
+        return try agenda(preparation: preparation, db)
+    }
+
+    /// Preparation `preparation`'s agenda.
+    static func agenda(preparation: String, _ db: Database) throws -> DecisionAudit.Agenda? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dialogue_preparations WHERE preparation = ?", arguments: [preparation])
         else { return nil }
         return DecisionAudit.Agenda(
             preparation: preparation, plannedOn: row["planned_on"], items: decodeList(row["agenda"], as: [AgendaItem].self) ?? [],

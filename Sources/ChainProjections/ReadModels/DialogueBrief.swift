@@ -71,6 +71,9 @@ public struct DialogueBrief: Sendable, Codable, Equatable {
     public let nextDue: String
     public let overdue: Bool
     public let participants: [Participant]
+    /// The agenda already signed for the next dialogue: the latest preparation of the chain that
+    /// no dialogue has cited yet.
+    public let nextAgenda: DecisionAudit.Agenda?
 }
 
 extension ReadModels {
@@ -107,6 +110,17 @@ extension ReadModels {
         }
         let attention = tree.kpis.filter { $0.status == .red } + tree.kpis.filter { $0.status == .amber }
         let kpis = tree.kpis.map(\.kpi)
+        let nextAgenda = try await database.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT preparation FROM dialogue_preparations p WHERE chain = ? AND valid_from < ?
+                    AND NOT EXISTS (SELECT 1 FROM dialogues d WHERE d.preparation = p.preparation AND d.valid_from < ?)
+                    ORDER BY valid_from DESC LIMIT 1
+                    """, arguments: [chain, Int64(moment.size), Int64(moment.size)]
+            )
+            .flatMap { try Self.agenda(preparation: $0, db) }
+        }
         let (corrections, late) = try await database.read { db in
             (
                 try Self.corrections(of: kpis, from: since.size, to: moment.size, db),
@@ -157,7 +171,8 @@ extension ReadModels {
         return DialogueBrief(
             chain: chain, name: tree.name, moment: moment, previous: previous, since: since, statusChanges: statusChanges,
             attention: attention, corrections: corrections, late: late, actions: actions, missedObligations: missed, warnings: warnings,
-            nextDue: dialogues?.nextDue ?? moment.day.description, overdue: dialogues?.overdue ?? false, participants: participants)
+            nextDue: dialogues?.nextDue ?? moment.day.description, overdue: dialogues?.overdue ?? false, participants: participants,
+            nextAgenda: nextAgenda)
     }
 
     /// Corrections of `kpis` recorded at positions `from ..< to`, oldest first.

@@ -41,6 +41,10 @@ struct BriefCommand: ReadModelCommand {
             lines.append(text["brief_no_previous"])
         }
         lines.append(text("brief_next_due", ["due": local.day(brief.nextDue)]) + (brief.overdue ? text["cli_overdue_mark"] : ""))
+        if let agenda = brief.nextAgenda {
+            lines.append(text("cli_brief_next_agenda", ["preparation": agenda.preparation, "planned": local.day(agenda.plannedOn)]))
+            lines += text.agendaLines(agenda.items)
+        }
         Terminal.print(lines.joined(separator: "\n") + "\n")
 
         section(text("cli_brief_status_changes", ["count": "\(brief.statusChanges.count)"]), brief.statusChanges.isEmpty, text) {

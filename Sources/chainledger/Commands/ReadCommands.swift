@@ -275,10 +275,7 @@ struct AuditCommand: AsyncParsableCommand, SpeaksLanguage {
                     + text(
                         "cli_audit_agenda",
                         ["preparation": agenda.preparation, "position": "\(agenda.position)", "planned": text.local.day(agenda.plannedOn)]))
-            for item in agenda.items {
-                let refs = item.kpis + item.agreements + item.actions
-                Terminal.print("  - \(item.item)" + (refs.isEmpty ? "" : " (\(refs.joined(separator: ", ")))"))
-            }
+            for line in text.agendaLines(agenda.items) { Terminal.print(line) }
             Terminal.print(text("cli_audit_invited", ["invited": agenda.invited.joined(separator: ", ")]))
         } else {
             Terminal.print("\n" + text["cli_audit_no_agenda"])

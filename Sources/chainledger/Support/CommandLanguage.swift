@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainDomain
 import ChainPresentation
 import ChainProjections
 import Foundation
@@ -87,5 +88,13 @@ struct CommandText: Sendable {
                 "position": "\(late.position)", "recorded": local.time(late.recordedAt), "organisation": late.organisation, "kpi": late.kpi,
                 "period": local.period(late.period), "value": number(late.value),
             ])
+    }
+
+    /// An agenda's items, a line each: "  - what (the KPIs, agreements and actions it points at)".
+    func agendaLines(_ items: [AgendaItem]) -> [String] {
+        items.map { item in
+            let refs = item.kpis + item.agreements + item.actions
+            return "  - \(item.item)" + (refs.isEmpty ? "" : " (\(refs.joined(separator: ", ")))")
+        }
     }
 }
