@@ -28,7 +28,7 @@ extension ReportTables {
         for participant in brief.participants {
             participants.add([
                 .text(brief.chain), .text(participant.organisation), .text(participant.roles.joined(separator: " ")),
-                .flag(participant.atPrevious),
+                brief.previous == nil ? .text("") : .flag(participant.atPrevious),
             ])
         }
         var agenda = ReportTable("next_agenda", columns: ["chain", "preparation", "planned_on", "item", "kpis", "agreements", "actions"])

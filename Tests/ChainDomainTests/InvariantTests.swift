@@ -147,6 +147,15 @@ struct InvariantTests {
             ],
             message: "breaks rule \"the agenda points at the ledger\": KPI waiting-time does not exist"),
         Case(
+            description: "an agenda item names a KPI once", signer: "opvang",
+            events: [
+                .dialoguePrepared(
+                    DialoguePrepared(
+                        preparation: "p2", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!,
+                        agenda: [AgendaItem(item: "Intake", kpis: ["intake", "intake"])], invited: ["opvang"]))
+            ],
+            message: "breaks rule \"agenda KPI ids are unique\": agenda KPI intake appears twice"),
+        Case(
             description: "invitees are members", signer: "opvang",
             events: [
                 .dialoguePrepared(
@@ -194,7 +203,7 @@ struct InvariantTests {
                         preparation: "d1", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!, agenda: [AgendaItem(item: "Intake")],
                         invited: ["opvang"]))
             ],
-            message: "breaks rule \"dialogue ids are unique\": dialogue d1 already exists"),
+            message: "breaks rule \"dialogue ids are unique\": d1 is already the id of a dialogue or a preparation"),
         Case(
             description: "ids are well-formed", signer: "gemeente",
             events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],

@@ -41,7 +41,7 @@ struct CommandLanguageTests {
         let cli = try DomainCommandTests.sample()
         let imported = try cli.run(["import"] + DomainCommandTests.shelter + [DomainCommandTests.csv("shelter-2024-03.csv")], environment: Self.dutch)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stderr.contains("nakijken: 2 van 2 posities (100 %)"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("inlezen: 2 van 2 posities (100 %)"), "\(imported.stderr)")
         let size = try #require(cli.ok(["verify", "--ledger", "hf.db", "--json"]).json["size"] as? Int)
         let exported = try cli.run(["export", "--ledger", "hf.db", "--format", "jsonl"])
         #expect(exported.status == 0 && exported.stdout.split(separator: "\n").count == size)

@@ -57,20 +57,35 @@ extension Check {
             throw refuse(
                 "only the owner of chain \(prepared.chain) (\(chain.owner.map(\.description) ?? "none yet")) prepares its dialogues")
         }
-        guard event.version == 1 else { throw rule("dialogue ids are unique", "dialogue \(prepared.preparation) already exists") }
+        guard event.version == 1 else {
+            throw rule(
+                "dialogue ids are unique",
+                "\(prepared.preparation) is already the id of a dialogue or a preparation; give the preparation an id of its own")
+        }
         try id("preparation", prepared.preparation)
         guard !prepared.agenda.isEmpty else { throw rule("an agenda has items", "the agenda is empty") }
         guard prepared.agenda.count <= 50 else { throw rule("an agenda has items", "at most 50 items, not \(prepared.agenda.count)") }
         for item in prepared.agenda {
             try text("agenda item", item.item, limit: 500)
-            for kpi in item.kpis where state.kpis[kpi] == nil {
-                throw rule("the agenda points at the ledger", "KPI \(kpi) does not exist")
+            try unique(item.kpis, "agenda KPI")
+            try unique(item.agreements, "agenda agreement")
+            try unique(item.actions, "agenda action")
+            for kpi in item.kpis {
+                guard let defined = state.kpis[kpi] else { throw rule("the agenda points at the ledger", "KPI \(kpi) does not exist") }
+                guard defined.definition.chain == prepared.chain else {
+                    throw rule("the agenda points at the ledger", "KPI \(kpi) belongs to chain \(defined.definition.chain), not \(prepared.chain)")
+                }
             }
             for agreement in item.agreements where state.agreements[agreement] == nil {
                 throw rule("the agenda points at the ledger", "agreement \(agreement) does not exist")
             }
-            for action in item.actions where state.actions[action] == nil {
-                throw rule("the agenda points at the ledger", "action \(action) does not exist")
+            for action in item.actions {
+                guard let dialogue = state.actions[action] else {
+                    throw rule("the agenda points at the ledger", "action \(action) does not exist")
+                }
+                guard let chain = state.dialogues[dialogue]?.held.chain, chain == prepared.chain else {
+                    throw rule("the agenda points at the ledger", "action \(action) was agreed for another chain, not \(prepared.chain)")
+                }
             }
         }
         guard !prepared.invited.isEmpty else { throw rule("a dialogue has invitees", "no organisation invited") }

@@ -45,8 +45,8 @@ public struct DecisionAudit: Sendable, Codable, Equatable {
     public let late: [MeasurementRow]
     /// The agenda the dialogue followed (`DialoguePrepared`), if it cited one.
     public let agenda: Agenda?
-    /// KPIs red then that were neither on the agenda nor cited as evidence by any decision of
-    /// the dialogue.
+    /// KPIs red in the ledger the dialogue reviewed that were neither on the agenda nor cited as
+    /// evidence by any decision of the dialogue.
     public let redsNotDiscussed: [String]
 
     /// A dialogue's agenda, as signed before it.
@@ -115,7 +115,10 @@ extension ReadModels {
                 try String.fetchAll(db, sql: "SELECT evidence_kpis FROM decisions WHERE dialogue = ?", arguments: [decision.dialogue])
                     .flatMap { decodeList($0, as: [String].self) ?? [] })
             let onAgenda = Set(agenda?.items.flatMap(\.kpis) ?? [])
-            let reds = audited.filter { $0.then.status == .red && !cited.contains($0.kpi) && !onAgenda.contains($0.kpi) }.map(\.kpi)
+            // Red in the ledger the dialogue reviewed: what it could have seen.
+            let reviewedTree = try? Self.kpiTree(chain: chain, moment: try Self.resolve(.position(UInt64(reviewed)), db), db)
+            let reds = (reviewedTree?.kpis ?? []).filter { $0.status == .red && !cited.contains($0.kpi) && !onAgenda.contains($0.kpi) }
+                .map(\.kpi)
             return DecisionAudit(
                 decision: decision, chain: chain, then: then, reviewedPosition: UInt64(reviewed), now: now,
                 kpis: audited, corrections: corrections, late: late, agenda: agenda, redsNotDiscussed: reds.sorted())

@@ -12,7 +12,7 @@ struct BriefCommand: ReadModelCommand {
             with its contributors, corrections and late figures since that review, open and overdue actions, \
             agreement obligations missed in the periods since, the chain's health warnings, and who should be at \
             the table. Tables for --format csv|csv-nl: status_changes, attention, corrections, late, actions, \
-            missed_obligations, warnings, participants.
+            missed_obligations, warnings, participants, next_agenda.
             """)
     @OptionGroup var options: ReadOptions
 
