@@ -86,12 +86,13 @@ extension ReadModels {
         let previous: DialogueBrief.PreviousDialogue?
         let previousParticipants: Set<String>
         if let last = dialogues?.dialogues.last, let heldOn = dialogues?.heldOn.last {
-            let row = try await database.read { db in
-                try Row.fetchOne(db, sql: "SELECT reviewed_position, participants FROM dialogues WHERE dialogue = ?", arguments: [last])
+            let (reviewedPosition, participants) = try await database.read { db -> (Int64?, String?) in
+                let row = try Row.fetchOne(db, sql: "SELECT reviewed_position, participants FROM dialogues WHERE dialogue = ?", arguments: [last])
+                return (row?["reviewed_position"], row?["participants"])
             }
-            let reviewed = min(UInt64(row?["reviewed_position"] as Int64? ?? 0), moment.size)
+            let reviewed = min(UInt64(reviewedPosition ?? 0), moment.size)
             previous = .init(dialogue: last, heldOn: heldOn, reviewed: try await resolve(.position(reviewed)))
-            previousParticipants = Set((decodeList(row?["participants"], as: [PersonRef].self) ?? []).map(\.organisation))
+            previousParticipants = Set((decodeList(participants, as: [PersonRef].self) ?? []).map(\.organisation))
         } else {
             previous = nil
             previousParticipants = []
