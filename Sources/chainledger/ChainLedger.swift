@@ -45,7 +45,7 @@ struct ChainLedgerCommand: AsyncParsableCommand {
 
     /// Parses the arguments and runs the command they name. Usage errors, help and `--version`
     /// are argument-parser's to report; every refusal, whether a `validate()` or a `run()` threw
-    /// it, is one line on standard error (see `Terminal.exit(for:)`).
+    /// it, is one line on standard error (see `Terminal.exit(for:in:)`).
     static func main() async {
         // A reader that has gone (`| head`) is a write error to handle, not a signal that kills.
         signal(SIGPIPE, SIG_IGN)

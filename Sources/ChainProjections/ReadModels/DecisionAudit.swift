@@ -116,7 +116,13 @@ extension ReadModels {
                     .flatMap { decodeList($0, as: [String].self) ?? [] })
             let onAgenda = Set(agenda?.items.flatMap(\.kpis) ?? [])
             // Red in the ledger the dialogue reviewed: what it could have seen.
-            let reviewedTree = try? Self.kpiTree(chain: chain, moment: try Self.resolve(.position(UInt64(reviewed)), db), db)
+            // A chain defined after the reviewed position had no KPIs to be red.
+            let reviewedTree: KpiTree?
+            do {
+                reviewedTree = try Self.kpiTree(chain: chain, moment: try Self.resolve(.position(UInt64(reviewed)), db), db)
+            } catch is ReadModelError {
+                reviewedTree = nil
+            }
             let reds = (reviewedTree?.kpis ?? []).filter { $0.status == .red && !cited.contains($0.kpi) && !onAgenda.contains($0.kpi) }
                 .map(\.kpi)
             return DecisionAudit(

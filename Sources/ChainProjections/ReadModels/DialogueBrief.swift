@@ -99,7 +99,9 @@ extension ReadModels {
         }
         let since: Moment
         if let reviewed = previous?.reviewed { since = reviewed } else { since = try await resolve(.position(0)) }
-        let before = try? await kpiTree(chain: chain, asOf: .moment(since))
+        // Before the chain existed there is no tree to compare with: every status is new.
+        let before: KpiTree?
+        do { before = try await kpiTree(chain: chain, asOf: .moment(since)) } catch is ReadModelError { before = nil }
 
         let statusChanges = tree.kpis.compactMap { kpi -> DialogueBrief.StatusChange? in
             let then = before?.kpis.first { $0.kpi == kpi.kpi }
@@ -111,22 +113,20 @@ extension ReadModels {
         }
         let attention = tree.kpis.filter { $0.status == .red } + tree.kpis.filter { $0.status == .amber }
         let kpis = tree.kpis.map(\.kpi)
-        let nextAgenda = try await database.read { db in
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT preparation FROM dialogue_preparations p WHERE chain = ? AND valid_from < ?
-                    AND NOT EXISTS (SELECT 1 FROM dialogues d WHERE d.preparation = p.preparation AND d.valid_from < ?)
-                    ORDER BY valid_from DESC LIMIT 1
-                    """, arguments: [chain, Int64(moment.size), Int64(moment.size)]
-            )
-            .flatMap { try Self.agenda(preparation: $0, db) }
-        }
-        let (corrections, late) = try await database.read { db in
+        let (corrections, late, nextAgenda) = try await database.read { db in
             (
                 try Self.corrections(of: kpis, from: since.size, to: moment.size, db),
                 // Without a review, no figure can have come late for it.
-                try previous.map { try Self.lateFigures(of: kpis, from: since.size, to: moment.size, endedBy: $0.reviewed.day, db) } ?? []
+                try previous.map { try Self.lateFigures(of: kpis, from: since.size, to: moment.size, endedBy: $0.reviewed.day, db) } ?? [],
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT preparation FROM dialogue_preparations p WHERE chain = ? AND valid_from < ?
+                        AND NOT EXISTS (SELECT 1 FROM dialogues d WHERE d.preparation = p.preparation AND d.valid_from < ?)
+                        ORDER BY valid_from DESC LIMIT 1
+                        """, arguments: [chain, Int64(moment.size), Int64(moment.size)]
+                )
+                .flatMap { try Self.agenda(preparation: $0, db) }
             )
         }
         let actions = (dialogues?.actions ?? []).filter { $0.doneOn == nil }.sorted { ($0.overdue ? 0 : 1, $0.due) < ($1.overdue ? 0 : 1, $1.due) }

@@ -53,9 +53,6 @@ struct CommandText: Sendable {
     /// A number with a decimal comma in Dutch, "–" for none.
     func number(_ value: Double?) -> String { local.number(value) }
 
-    /// A whole count, a position or a size.
-    func count(_ value: some BinaryInteger) -> String { "\(value)" }
-
     /// "yes" / "ja".
     func yesNo(_ value: Bool) -> String { messages[value ? "yes" : "no"] }
 

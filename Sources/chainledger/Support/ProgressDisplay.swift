@@ -4,7 +4,8 @@ import NIOConcurrencyHelpers
 
 /// Progress of long work on standard error, in the command's language (`LanguageOption`): on a
 /// terminal one line redrawn in place, a bar with done / total, the rate and the time left;
-/// otherwise a plain line at each tenth, so that logs stay short. Nothing when `quiet`. Standard output stays the command's result.
+/// otherwise a plain line at each tenth, so that logs stay short. Nothing when `quiet`. Standard
+/// output stays the command's result.
 final class ProgressDisplay: Sendable {
     private struct State {
         var lastTenth = -1
@@ -20,7 +21,7 @@ final class ProgressDisplay: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// `task` is the catalogue key of the work's name (`progress_verify`, …).
-    init(_ task: String, quiet: Bool, language: Language = LanguageOption.ofEnvironment) {
+    init(_ task: String, quiet: Bool, language: Language) {
         messages = .shipped(language)
         self.task = messages[task]
         self.quiet = quiet

@@ -17,7 +17,7 @@ enum Terminal {
     /// Ends the process for an error a command threw: one line on standard error, with exit
     /// status 2 for a ledger that failed a check and 1 for every refusal. argument-parser's own
     /// errors (an exit code, a request for help, a usage error) end as argument-parser ends them.
-    static func exit(for error: any Error, in language: Language = LanguageOption.ofEnvironment) -> Never {
+    static func exit(for error: any Error, in language: Language) -> Never {
         switch error {
         case let error as ReadModelError:
             let key = "cli_error_" + error.code
