@@ -28,9 +28,9 @@ public enum Samples {
         return builder.keys
     }
 
-    public enum SampleError: Error, CustomStringConvertible {
+    public enum SampleError: PhrasedError {
         case unknown(String)
-        public var description: String {
+        public var phrase: Phrase {
             switch self {
             case .unknown(let name): "there is no sample coalition \"\(name)\"; choose one of \(Samples.names.joined(separator: ", ")) or synthetic"
             }

@@ -182,7 +182,7 @@ struct ConsistencyView: Decodable {
 }
 
 /// What went wrong talking to a ledger server.
-public enum LedgerClientError: Error, Sendable, CustomStringConvertible {
+public enum LedgerClientError: Sendable, PhrasedError {
     /// No answer: the server could not be reached, or the connection broke.
     case unreachable(url: String, reason: String)
     /// The server answered with an error status; `body` is its answer (`{"error": …}` as a rule).
@@ -199,7 +199,7 @@ public enum LedgerClientError: Error, Sendable, CustomStringConvertible {
         return error["message"] as? String
     }
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"
         case .refused(let status, let body): "the server refused (\(status)): \(serverMessage ?? String(buffer: body))"

@@ -1,4 +1,5 @@
 public import Foundation
+public import LedgerCore
 public import PostgresNIO
 
 /// Where a PostgreSQL ledger lives: `postgres://USER@HOST:PORT/DATABASE` (or `postgresql://`),
@@ -61,12 +62,12 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 }
 
 /// Why PostgreSQL refused or failed, in words (the server's own message where it sent one).
-public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
+public enum PostgresStoreError: PhrasedError, Sendable {
     case message(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
-        case .message(let text): text
+        case .message(let text): Phrase(verbatim: text)
         }
     }
 

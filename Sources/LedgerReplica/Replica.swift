@@ -111,7 +111,7 @@ struct ReplicaSettings: Codable, Equatable {
 }
 
 /// Why a replica stopped.
-public enum ReplicaError: Error, Sendable, CustomStringConvertible {
+public enum ReplicaError: Sendable, PhrasedError {
     /// The server showed a history that is not an extension of the one held: nothing was appended,
     /// and the evidence was written to `path`.
     case misbehaviour(evidence: MisbehaviourEvidence, path: String)
@@ -127,7 +127,7 @@ public enum ReplicaError: Error, Sendable, CustomStringConvertible {
     /// a commit's events): nothing was appended.
     case unusable(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .misbehaviour(let evidence, let path):
             "the server showed another history (\(evidence.kind.rawValue)): \(evidence.conclusion) Evidence kept in \(path)"

@@ -92,10 +92,10 @@ public final class WitnessState: Sendable {
 }
 
 /// Why the witness's record cannot be used.
-public enum WitnessStateError: Error, CustomStringConvertible {
+public enum WitnessStateError: PhrasedError {
     case damaged(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .damaged(let detail): "the witness's record is damaged: \(detail)"
         }

@@ -131,7 +131,7 @@ struct AuthorisationTests {
                     Issue.record("\(test) by \(forbidden): expected an authorisation error, got \(error)")
                     continue
                 }
-                #expect(type == test.events[0].type.rawValue && organisation == forbidden && !reason.isEmpty)
+                #expect(type == test.events[0].type.rawValue && organisation == forbidden && !reason.description.isEmpty)
             }
             let before = try await fixture.store.size()
             try await fixture.accept(by: allowed, test.events)

@@ -1,5 +1,6 @@
 import ChainDomain
 import Foundation
+import LedgerCore
 import Testing
 
 /// How measurement CSV files are read (`chainledger import`); the command's own tests import

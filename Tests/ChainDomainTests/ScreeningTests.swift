@@ -88,8 +88,8 @@ struct ScreeningTests {
                 _ = try await ledger.append(commit)
             } throws: { error in
                 guard case .refusedCommit(let rule, let detail) = error as? LedgerError else { return false }
-                return rule == "signing-time" && detail.contains("signed at \(Timestamp(rfc3339: signed)!)")
-                    && detail.contains("at most 1 hours")
+                return rule == "signing-time" && detail.description.contains("signed at \(Timestamp(rfc3339: signed)!)")
+                    && detail.description.contains("at most 1 hours")
             }
             #expect(try await fixture.fingerprint() == before)
         }
@@ -112,7 +112,7 @@ struct ScreeningTests {
                 _ = try await ledger.append(fixture.coalition.sign(by: "opvang", lines))
             } throws: { error in
                 guard case .refusedCommit(let refused, let detail) = error as? LedgerError else { return false }
-                return refused == rule && detail.contains("split it")
+                return refused == rule && detail.description.contains("split it")
             }
         }
         #expect(try await fixture.fingerprint() == before)

@@ -101,4 +101,39 @@ struct CommandLanguageTests {
         #expect(badLanguage.status != 0 && badLanguage.stderr.contains("--lang"), "\(badLanguage.stderr)")
         #expect(try cli.ledgerBytes("hf.db") == before, "a refused read changes nothing")
     }
+
+    @Test func refusalsAreInTheLocalesLanguageAndChangeNothing() throws {
+        let cli = try DomainCommandTests.sample()
+        let before = try cli.ledgerBytes("hf.db")
+        let measure = ["--kpi", "intake-14d", "--period", "2026-03", "--value", "3"]
+        let foreign = try cli.run(["record"] + DomainCommandTests.municipality + measure, environment: Self.dutch)
+        #expect(foreign.status == 1)
+        #expect(
+            foreign.stderr.contains(
+                "gebeurtenis 1 (MeasurementRecorded): organisatie \"gemeente-heuvelstad\" mag dit niet doen: alleen de aanleverende organisaties van KPI intake-14d"
+            ),
+            "\(foreign.stderr)")
+        let english = try cli.run(["record"] + DomainCommandTests.municipality + measure)
+        #expect(
+            english.stderr.contains("event 1 (MeasurementRecorded): organisation \"gemeente-heuvelstad\" is not allowed to do this"),
+            "\(english.stderr)")
+
+        let unknown = try cli.run(
+            ["record"] + DomainCommandTests.shelter + ["--kpi", "no-such", "--period", "2026-03", "--value", "3"], environment: Self.dutch)
+        #expect(unknown.stderr.contains("gebeurtenis 1 overtreedt de regel \"de KPI bestaat\": KPI no-such bestaat niet"), "\(unknown.stderr)")
+
+        let file = cli.folder.appendingPathComponent("bad.csv")
+        try Data("kpi,period,value\nintake-14d,2026-99,3\nx,2026-03,abc\n".utf8).write(to: file)
+        let imported = try cli.run(["import"] + DomainCommandTests.shelter + ["--quiet", file.path], environment: Self.dutch)
+        #expect(
+            imported.stderr.contains("is niet geïmporteerd: regel 2: \"2026-99\" is geen periode; regel 3: onbekende KPI \"x\""), "\(imported.stderr)"
+        )
+
+        let missing = try cli.run(["status", "--ledger", "nothere.db"], environment: Self.dutch)
+        #expect(missing.status == 1 && missing.stderr.contains("er is geen grootboek op nothere.db"), "\(missing.stderr)")
+        for refused in [foreign, unknown, imported, missing] {
+            #expect(!refused.stderr.contains("⟦"))
+        }
+        #expect(try cli.ledgerBytes("hf.db") == before, "every refusal left the ledger unchanged")
+    }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import LedgerCore
 
 /// Measurement CSV files, as partners export them from their own systems: the columns
 /// `kpi,period,value[,note]` (a header line of those names is skipped), RFC 4180 quoting, UTF-8
@@ -12,9 +13,9 @@ public enum MeasurementCSV {
     }
 
     /// Why a file or a row cannot be imported, naming the line.
-    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        public let description: String
-        init(_ description: String) { self.description = description }
+    public struct Refusal: PhrasedError, Sendable, Equatable {
+        public let phrase: Phrase
+        init(_ phrase: Phrase) { self.phrase = phrase }
     }
 
     /// The data rows of a CSV file, with their line numbers (a header line is skipped).

@@ -21,7 +21,7 @@ extension Check {
         guard agreement.versions[agreement.latestVersion]?.parties.contains(signer) == true else {
             throw refuse("only a party amends an agreement")
         }
-        try text("reason", terms.reason ?? "", limit: 500)
+        try requireText("reason", terms.reason ?? "", limit: 500)
         try validateTerms(terms)
     }
 
@@ -47,7 +47,7 @@ extension Check {
         guard agreement.versions[agreement.latestVersion]?.parties.contains(signer) == true || isCoordinator else {
             throw refuse("only a party or a coordinator terminates an agreement")
         }
-        try text("reason", termination.reason, limit: 500)
+        try requireText("reason", termination.reason, limit: 500)
     }
 
     // MARK: - Helpers
@@ -61,9 +61,9 @@ extension Check {
     /// What holds for every version of an agreement's terms: two or more member parties, the signer among
     /// them, periods that run forward, obligations within each party's chains.
     func validateTerms(_ terms: AgreementTerms) throws(LedgerError) {
-        try id("agreement", terms.agreement)
-        try text("title", terms.title, limit: 200)
-        try text("terms", terms.terms, limit: 4000)
+        try requireID("agreement", terms.agreement)
+        try requireText("title", terms.title, limit: 200)
+        try requireText("terms", terms.terms, limit: 4000)
         guard Set(terms.parties).count == terms.parties.count, terms.parties.count >= 2 else {
             throw rule("agreements bind two or more parties", "name at least two different parties")
         }

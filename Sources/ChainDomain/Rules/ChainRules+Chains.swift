@@ -33,7 +33,7 @@ extension Check {
         guard chain.owner != assignment.owner else {
             throw rule("ownership changes hands", "\(assignment.owner) already owns chain \(chain.definition.chain)")
         }
-        try text("reason", assignment.reason, limit: 500)
+        try requireText("reason", assignment.reason, limit: 500)
         if let decision = assignment.decision, state.decisions[decision] == nil {
             throw rule("decisions referred to exist", "decision \(decision) is not in the ledger")
         }
@@ -43,7 +43,7 @@ extension Check {
     func validateChainRetired(_ retirement: Retirement) throws(LedgerError) {
         try requireCoordinator("only coordinators retire chains")
         _ = try existingChain(retirement.chain ?? "")
-        try text("reason", retirement.reason, limit: 500)
+        try requireText("reason", retirement.reason, limit: 500)
     }
 
     // MARK: - Helpers
@@ -57,21 +57,21 @@ extension Check {
     /// What creating a KPI or a dialogue on a chain needs: the chain active, its owner or a coordinator
     /// signing, and a new, valid id (`what` names the kind in messages, `field` the id's field).
     @discardableResult
-    func requireNew(_ what: String, field: String, id value: String, on chainID: String) throws(LedgerError) -> ChainState.Chain {
+    func requireNew(_ what: Phrase, field: Phrase, id value: String, on chainID: String) throws(LedgerError) -> ChainState.Chain {
         let chain = try existingChain(chainID)
         try requireChainOwnerOrCoordinator(chain)
         guard event.version == 1 else { throw rule("\(what) ids are unique", "\(what) \(value) already exists") }
-        try id(field, value)
+        try requireID(field, value)
         return chain
     }
 
     /// What holds for every chain definition: ids, texts, partners that are members, steps carried out by
     /// partners, and a parent without cycles.
     func validateChain(_ definition: ChainDefinition) throws(LedgerError) {
-        try id("chain", definition.chain)
-        try text("name", definition.name, limit: 200)
-        try text("customer need", definition.customerNeed, limit: 500)
-        try text("customer", definition.customer, limit: 200)
+        try requireID("chain", definition.chain)
+        try requireText("name", definition.name, limit: 200)
+        try requireText("customer need", definition.customerNeed, limit: 500)
+        try requireText("customer", definition.customer, limit: 200)
         guard !definition.partners.isEmpty else { throw rule("chains have partners", "chain \(definition.chain) names no partner") }
         for partner in definition.partners { try requireOrganisation(partner) }
         if let parent = definition.parent {
@@ -87,7 +87,7 @@ extension Check {
         guard !definition.steps.isEmpty else { throw rule("chains have steps", "chain \(definition.chain) names no step") }
         try unique(definition.steps.map(\.step), "step")
         for step in definition.steps {
-            try text("step name", step.name, limit: 200)
+            try requireText("step name", step.name, limit: 200)
             guard definition.partners.contains(step.organisation) else {
                 throw rule(
                     "steps are carried out by partners", "step \(step.step) is carried out by \(step.organisation), not a partner of the chain")

@@ -40,7 +40,7 @@ extension Check {
 
     // MARK: - Helpers shared by the concerns
 
-    func requireCoordinator(_ reason: String) throws(LedgerError) {
+    func requireCoordinator(_ reason: Phrase) throws(LedgerError) {
         guard isCoordinator else { throw refuse(reason) }
     }
 
@@ -57,7 +57,7 @@ extension Check {
         }
     }
 
-    func requireMember(_ person: PersonRef, as what: String) throws(LedgerError) {
+    func requireMember(_ person: PersonRef, as what: Phrase) throws(LedgerError) {
         guard state.member(person) != nil else {
             throw rule("people are registered members", "\(what) \(person) is not registered")
         }
@@ -71,22 +71,22 @@ extension Check {
         }
     }
 
-    func id(_ field: String, _ value: String) throws(LedgerError) {
+    func requireID(_ field: Phrase, _ value: String) throws(LedgerError) {
         guard DomainIdentifiers.isValid(value) else {
             throw .invalidEvent(index: index, reason: "\(field) \"\(value)\" is not an id (1–64 lowercase letters, digits, hyphens)")
         }
     }
 
-    func text(_ field: String, _ value: String, limit: Int) throws(LedgerError) {
+    func requireText(_ field: Phrase, _ value: String, limit: Int) throws(LedgerError) {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty, value.count <= limit else {
             throw .invalidEvent(index: index, reason: "\(field) must hold 1 to \(limit) characters")
         }
     }
 
-    func unique(_ ids: [String], _ what: String) throws(LedgerError) {
+    func unique(_ ids: [String], _ what: Phrase) throws(LedgerError) {
         var seen = Set<String>()
         for value in ids {
-            try id(what, value)
+            try requireID(what, value)
             guard seen.insert(value).inserted else { throw rule("\(what) ids are unique", "\(what) \(value) appears twice") }
         }
     }

@@ -7,12 +7,12 @@ extension Check {
     /// `MissionDefined`: a coordinator sets the mission and a few goals.
     func validateMissionDefined(_ mission: MissionDefined) throws(LedgerError) {
         try requireCoordinator("only coordinators set the coalition's mission and goals")
-        try text("mission", mission.mission, limit: 1000)
+        try requireText("mission", mission.mission, limit: 1000)
         guard (1...10).contains(mission.goals.count) else {
             throw rule("a few goals", "a mission has 1 to 10 goals, not \(mission.goals.count)")
         }
         try unique(mission.goals.map(\.goal), "goal")
-        for goal in mission.goals { try text("goal title", goal.title, limit: 200) }
+        for goal in mission.goals { try requireText("goal title", goal.title, limit: 200) }
     }
 
     /// `PolicySet`: a coordinator sets the policy, within bounds.
@@ -30,8 +30,8 @@ extension Check {
             throw refuse("an organisation registers its own members (or a coordinator does)")
         }
         try requireOrganisation(member.organisation)
-        try id("person", member.person)
-        try text("name", member.name, limit: 120)
+        try requireID("person", member.person)
+        try requireText("name", member.name, limit: 120)
         if registering, event.version != 1 {
             throw rule("members are registered once", "\(member.person) of \(member.organisation) is already registered")
         }

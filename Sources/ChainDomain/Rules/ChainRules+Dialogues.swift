@@ -31,8 +31,8 @@ extension Check {
             guard state.decisions[decision.decision] == nil else {
                 throw rule("decision ids are unique", "decision \(decision.decision) already exists")
             }
-            try text("decision", decision.text, limit: 1000)
-            try text("rationale", decision.rationale, limit: 1000)
+            try requireText("decision", decision.text, limit: 1000)
+            try requireText("rationale", decision.rationale, limit: 1000)
             try requireMember(decision.decidedBy, as: "decision maker")
             for position in decision.evidence.positions where position >= event.position {
                 throw rule("evidence comes from the ledger", "position \(position) is not yet in the ledger")
@@ -43,7 +43,7 @@ extension Check {
         }
         for action in dialogue.actions {
             guard state.actions[action.action] == nil else { throw rule("action ids are unique", "action \(action.action) already exists") }
-            try text("action", action.text, limit: 500)
+            try requireText("action", action.text, limit: 500)
             try requireMember(action.owner, as: "action owner")
         }
     }
@@ -62,11 +62,11 @@ extension Check {
                 "dialogue ids are unique",
                 "\(prepared.preparation) is already the id of a dialogue or a preparation; give the preparation an id of its own")
         }
-        try id("preparation", prepared.preparation)
+        try requireID("preparation", prepared.preparation)
         guard !prepared.agenda.isEmpty else { throw rule("an agenda has items", "the agenda is empty") }
         guard prepared.agenda.count <= 50 else { throw rule("an agenda has items", "at most 50 items, not \(prepared.agenda.count)") }
         for item in prepared.agenda {
-            try text("agenda item", item.item, limit: 500)
+            try requireText("agenda item", item.item, limit: 500)
             try unique(item.kpis, "agenda KPI")
             try unique(item.agreements, "agenda agreement")
             try unique(item.actions, "agenda action")
@@ -108,6 +108,6 @@ extension Check {
         guard !dialogue.completedActions.contains(completion.action) else {
             throw rule("actions are completed once", "action \(completion.action) is already done")
         }
-        if let note = completion.note { try text("note", note, limit: DomainIdentifiers.noteLimit) }
+        if let note = completion.note { try requireText("note", note, limit: DomainIdentifiers.noteLimit) }
     }
 }

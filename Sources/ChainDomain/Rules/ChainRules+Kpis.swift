@@ -7,8 +7,8 @@ extension Check {
     /// `KpiDefined`: a new KPI of an active chain, within the policy's limit per chain.
     func validateKpiDefined(_ definition: KpiDefinition) throws(LedgerError) {
         let chain = try requireNew("KPI", field: "kpi", id: definition.kpi, on: definition.chain)
-        try text("name", definition.name, limit: 200)
-        try text("unit", definition.unit, limit: 40)
+        try requireText("name", definition.name, limit: 200)
+        try requireText("unit", definition.unit, limit: 40)
         switch (definition.level, definition.step) {
         case (.process, nil):
             throw rule("process KPIs belong to a step", "process KPI \(definition.kpi) names no step")
@@ -55,7 +55,7 @@ extension Check {
         let kpi = try existingKpi(assignment.kpi)
         try requireChainOwnerOrCoordinator(try existingChain(kpi.definition.chain))
         try requireMember(assignment.owner, as: "KPI owner")
-        try text("reason", assignment.reason, limit: 500)
+        try requireText("reason", assignment.reason, limit: 500)
     }
 
     /// `KpiReportersSet`: the KPI's reporters, partners of its chain.
@@ -88,7 +88,7 @@ extension Check {
     func validateKpiRetired(_ retirement: Retirement) throws(LedgerError) {
         let kpi = try existingKpi(retirement.kpi ?? "")
         try requireChainOwnerOrCoordinator(try existingChain(kpi.definition.chain))
-        try text("reason", retirement.reason, limit: 500)
+        try requireText("reason", retirement.reason, limit: 500)
     }
 
     // MARK: - Helpers

@@ -33,7 +33,7 @@ extension Check {
                     "the latest value of \(measurement.kpi) for \(measurement.period) by \(signer) is at position \(previous), not \(measurement.supersedes ?? 0)"
                 )
             }
-            try text("reason", measurement.reason ?? "", limit: 500)
+            try requireText("reason", measurement.reason ?? "", limit: 500)
         } else {
             guard event.version == 1 else {
                 throw rule(

@@ -84,11 +84,11 @@ struct Check {
 
     var type: String { event.type }
 
-    func refuse(_ reason: String) -> LedgerError {
+    func refuse(_ reason: Phrase) -> LedgerError {
         .unauthorised(index: index, type: type, organisation: signer, reason: reason)
     }
 
-    func rule(_ name: String, _ detail: String) -> LedgerError {
+    func rule(_ name: Phrase, _ detail: Phrase) -> LedgerError {
         .ruleViolation(index: index, rule: name, detail: detail)
     }
 

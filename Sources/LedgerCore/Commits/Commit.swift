@@ -108,7 +108,7 @@ public struct CommitDocument: Sendable {
             do throws(FormatError) {
                 return try EventLine(parsing: eventLines[index])
             } catch {
-                throw .invalidEvent(index: index, reason: error.message)
+                throw .invalidEvent(index: index, reason: error.phrase)
             }
         }
         self.events = events

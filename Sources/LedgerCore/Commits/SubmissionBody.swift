@@ -9,13 +9,13 @@ package struct SubmissionBody: Equatable, Sendable {
     package let signature: [UInt8]
 
     /// Why a body is not a submission.
-    package enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Refusal: Equatable, Sendable, PhrasedError {
         /// Not the JSON object of the two members.
         case malformedJSON(FormatError)
         /// A member that is not canonical (standard, padded) base64.
         case malformedBase64
 
-        package var description: String {
+        package var phrase: Phrase {
             switch self {
             case .malformedJSON(let error):
                 "\(error): send {\"signed\": base64 of the commit document, \"signature\": base64 of its Ed25519 signature} and nothing else"

@@ -86,10 +86,10 @@ public struct CoalitionRegistry: Sendable, Equatable {
     /// Checks that `signer` may cause the core event at `index`, then applies it.
     /// `genesis` is the id of the commit when it is the genesis commit.
     mutating func admit(_ event: EventLine, index: Int, position: UInt64, signer: String, genesis: CommitID?) throws(LedgerError) {
-        func refuse(_ reason: String) -> LedgerError {
+        func refuse(_ reason: Phrase) -> LedgerError {
             .unauthorised(index: index, type: event.type, organisation: signer, reason: reason)
         }
-        func rule(_ name: String, _ detail: String) -> LedgerError {
+        func rule(_ name: Phrase, _ detail: Phrase) -> LedgerError {
             .ruleViolation(index: index, rule: name, detail: detail)
         }
         if event.type == CoreEvent.coalitionFounded, genesis == nil || index != 0 {
@@ -99,7 +99,7 @@ public struct CoalitionRegistry: Sendable, Equatable {
         do {
             change = try Change(event)
         } catch {
-            throw .invalidEvent(index: index, reason: error.message)
+            throw .invalidEvent(index: index, reason: error.phrase)
         }
         let isCoordinator = coordinators.contains(signer)
         switch change {

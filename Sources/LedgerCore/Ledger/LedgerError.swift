@@ -2,11 +2,11 @@
 /// in the ledger's own terms, what was wrong and, where the ledger can tell, what to do; the
 /// interfaces that report an error (the command line, the HTTP API) add how to do it there. A
 /// rejected commit never changes the ledger.
-public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum LedgerError: PhrasedError, Equatable, Sendable {
     /// The signed bytes are not a commit document.
-    case malformedCommit(String)
+    case malformedCommit(Phrase)
     /// One event of the commit is not acceptable as written.
-    case invalidEvent(index: Int, reason: String)
+    case invalidEvent(index: Int, reason: Phrase)
     /// The commit was made for another ledger.
     case wrongLedger(expected: String, found: String?)
     /// The ledger has no genesis yet; only a genesis commit can be appended.
@@ -26,22 +26,22 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The optimistic concurrency check failed.
     case versionConflict(stream: String, expected: UInt64, actual: UInt64)
     /// The signing organisation may not cause this event.
-    case unauthorised(index: Int, type: String, organisation: String, reason: String)
+    case unauthorised(index: Int, type: String, organisation: String, reason: Phrase)
     /// A rule of the coalition or of the domain refused an event.
-    case ruleViolation(index: Int, rule: String, detail: String)
+    case ruleViolation(index: Int, rule: Phrase, detail: Phrase)
     /// A limit or check of new appends refused the commit as a whole (its size, its number of
     /// events, its signing time: ``AdmissionLimits``).
-    case refusedCommit(rule: String, detail: String)
+    case refusedCommit(rule: String, detail: Phrase)
     /// Writing needs the ledger's checkpoint key, which was not given.
     case missingCheckpointKey
     /// The checkpoint key given is not the one the genesis commit registered.
     case wrongCheckpointKey(expected: String)
     /// A position or tree size outside the log.
-    case outOfRange(String)
+    case outOfRange(Phrase)
     /// The stored log is not what it should be (see `verify`).
-    case corrupted(position: UInt64?, reason: String)
+    case corrupted(position: UInt64?, reason: Phrase)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .malformedCommit(let detail):
             "malformed commit: \(detail)"

@@ -98,7 +98,7 @@ private struct VerificationRun<Domain: LedgerDomain> {
             checkpointKey: state.registry.checkpointKey, origin: state.registry.origin)
     }
 
-    private func corrupted(_ position: UInt64?, _ reason: String) -> LedgerError {
+    private func corrupted(_ position: UInt64?, _ reason: Phrase) -> LedgerError {
         .corrupted(position: position, reason: reason)
     }
 
@@ -306,7 +306,7 @@ extension LedgerVerifier {
     }
 
     /// Names what differs between a stored entry and the bytes its commit and position give.
-    static func difference(_ stored: StoredEntry, _ expected: LogEntry) -> String {
+    static func difference(_ stored: StoredEntry, _ expected: LogEntry) -> Phrase {
         guard let found = try? LogEntry(parsing: stored.bytes) else {
             return "the stored entry bytes were altered: they are not a readable entry"
         }

@@ -46,7 +46,7 @@ public struct MirrorReceipt: Sendable, Equatable {
 }
 
 /// Why a batch from the source was refused. Nothing of a refused batch is written.
-public enum MirrorRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+public enum MirrorRefusal: Sendable, Equatable, PhrasedError {
     /// The commits do not follow the log's end and each other, or go back in time.
     case notContiguous(String)
     /// A commit that the ledger's checks refuse, at the position the source gave it.
@@ -60,7 +60,7 @@ public enum MirrorRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The batch ends where no checkpoint covers it.
     case uncovered(size: UInt64)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .notContiguous(let detail): "the commits served do not follow one another: \(detail)"
         case .refusedCommit(let position, _, let reason): "the commit at position \(position) does not pass the ledger's checks: \(reason)"

@@ -11,12 +11,12 @@ public struct ReceiptBuilder: Sendable {
     }
 
     /// Why there is no receipt yet.
-    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Refusal: Sendable, Equatable, PhrasedError {
         case unknownCommit(String)
         /// No witnessed checkpoint covers the commit yet (`witnessed` is its size, 0 when none).
         case notYetWitnessed(last: UInt64, witnessed: UInt64)
 
-        public var description: String {
+        public var phrase: Phrase {
             switch self {
             case .unknownCommit(let id): "the ledger holds no commit \(id)"
             case .notYetWitnessed(let last, let witnessed):

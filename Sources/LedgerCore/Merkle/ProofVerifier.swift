@@ -1,5 +1,5 @@
 /// Why a Merkle proof did not verify.
-public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ProofError: Equatable, Sendable, PhrasedError {
     case indexOutOfRange(index: UInt64, size: UInt64)
     case invalidSizes(String)
     case invalidSubtree(start: UInt64, end: UInt64)
@@ -7,10 +7,10 @@ public enum ProofError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedHash(String)
     case rootMismatch(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .indexOutOfRange(let index, let size): "leaf index \(index) is not in a tree of \(size) leaves"
-        case .invalidSizes(let detail): detail
+        case .invalidSizes(let detail): Phrase(verbatim: detail)
         case .invalidSubtree(let start, let end): "[\(start), \(end)) is not a subtree of any Merkle tree"
         case .wrongProofLength(let got, let expected): "the proof has \(got) hashes; this tree shape needs \(expected)"
         case .malformedHash(let detail): "\(detail) is not a 32-byte SHA-256 hash"

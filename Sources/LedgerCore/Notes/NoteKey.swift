@@ -2,12 +2,12 @@ import Crypto
 public import Foundation
 
 /// Why a key string or key file could not be used.
-public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum KeyError: Equatable, Sendable, PhrasedError {
     case invalidName(String)
     case malformed(String)
     case hashMismatch(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .invalidName(let name):
             "\"\(name)\" is not a usable key name: it must be non-empty, without spaces or '+'"

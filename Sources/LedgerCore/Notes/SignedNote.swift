@@ -1,12 +1,12 @@
 public import Foundation
 
 /// Why a signed note or checkpoint was not accepted.
-public enum NoteError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum NoteError: Equatable, Sendable, PhrasedError {
     case malformed(String)
     case noSignatureBy(String)
     case badSignature(String)
 
-    public var description: String {
+    public var phrase: Phrase {
         switch self {
         case .malformed(let detail): "malformed signed note: \(detail)"
         case .noSignatureBy(let name): "the note carries no signature by \"\(name)\""

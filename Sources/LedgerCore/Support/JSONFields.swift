@@ -1,10 +1,11 @@
 /// Typed access to the top-level members of a validated JSON object, for formats whose fields
 /// are fixed: every getter says which field was missing or of the wrong type.
 /// A document that does not follow its format, with a message that names the field at fault.
-public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+public struct FormatError: PhrasedError, Equatable, Sendable {
+    public let phrase: Phrase
+    public init(message: Phrase) { phrase = message }
+    /// The message in English.
+    public var message: String { phrase.description }
 }
 
 package struct JSONFields {

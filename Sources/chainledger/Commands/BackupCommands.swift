@@ -29,7 +29,7 @@ enum LedgerBackup {
             return report
         } catch let error as LedgerError {
             NewLedgerFiles.remove(ledger: to)
-            throw IntegrityFailure(description: "the copy of \(from) does not verify: \(error)")
+            throw IntegrityFailure("the copy of \(from) does not verify: \(error)")
         } catch {
             NewLedgerFiles.remove(ledger: to)
             throw error

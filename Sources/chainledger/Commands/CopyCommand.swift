@@ -51,7 +51,7 @@ struct CopyCommand: AsyncParsableCommand, SpeaksLanguage {
         do {
             report = try await LedgerVerifier(store: target, domain: CLIDomain()).run()
         } catch let error as LedgerError {
-            throw IntegrityFailure(description: "the copy does not verify: \(error)")
+            throw IntegrityFailure("the copy does not verify: \(error)")
         }
         let sourceSize = try await source.size()
         guard report.size == sourceSize, signed.size == sourceSize, report.root == signed.root else {

@@ -98,7 +98,7 @@ struct ImportCommand: AsyncParsableCommand, SpeaksLanguage {
         defer { progress.finish() }
         let state = await writer.state
         let source = source ?? URL(fileURLWithPath: file).lastPathComponent
-        var problems: [String] = []
+        var problems: [Phrase] = []
         var events: [ChainEvent] = []
         var seen: [String: Int] = [:]
         for (index, row) in rows.enumerated() {
@@ -116,12 +116,13 @@ struct ImportCommand: AsyncParsableCommand, SpeaksLanguage {
                 }
                 events.append(.measurementRecorded(measurement))
             } catch {
-                problems.append("line \(row.line): \(error)")
+                problems.append(Phrase("line \(row.line): \(error)"))
             }
         }
         guard problems.isEmpty else {
-            let shown = problems.prefix(10).joined(separator: "; ")
-            throw CLIError("\(file) was not imported: \(shown)\(problems.count > 10 ? "; and \(problems.count - 10) more" : "")")
+            let shown = Phrase.joined(problems.prefix(10), separator: "; ")
+            if problems.count > 10 { throw CLIError("\(file) was not imported: \(shown); and \(problems.count - 10) more") }
+            throw CLIError("\(file) was not imported: \(shown)")
         }
         guard !events.isEmpty else { throw CLIError("\(file) holds no measurements") }
         do {
@@ -142,7 +143,7 @@ enum MeasurementImport {
         do {
             return try MeasurementCSV.rows(from: data)
         } catch {
-            throw CLIError(error.description)
+            throw CLIError(Phrase(describing: error))
         }
     }
 
@@ -150,25 +151,25 @@ enum MeasurementImport {
         do {
             return try MeasurementCSV.measurement(row, organisation: organisation, status: status, source: source, state: state)
         } catch {
-            throw CLIError(error.description)
+            throw CLIError(Phrase(describing: error))
         }
     }
 
     /// A server's refusal ("event N of the commit …"), told as the CSV line it came from.
-    static func locate(_ message: String, rows: [Row]) -> String {
+    static func locate(_ message: String, rows: [Row]) -> Phrase {
         guard message.hasPrefix("event "), let number = Int(message.dropFirst(6).prefix { $0.isNumber }), rows.indices.contains(number - 1) else {
-            return message
+            return Phrase(verbatim: message)
         }
         return "line \(rows[number - 1].line): \(message)"
     }
 
     /// A ledger refusal of event N, told as the CSV line it came from.
-    static func locate(_ error: LedgerError, rows: [Row]) -> String {
+    static func locate(_ error: LedgerError, rows: [Row]) -> Phrase {
         switch error {
         case .ruleViolation(let index, _, _), .unauthorised(let index, _, _, _), .invalidEvent(let index, _):
             if rows.indices.contains(index) { return "line \(rows[index].line): \(error)" }
         default: break
         }
-        return "\(error)"
+        return error.phrase
     }
 }

@@ -96,7 +96,7 @@ struct PullCommand: AsyncParsableCommand, SpeaksLanguage {
             throw CLIError("\(error)")
         } catch let error as LedgerError {
             guard case .corrupted = error else { throw error }
-            throw IntegrityFailure(description: text("cli_pull_replica_damaged", ["ledger": ledger, "reason": "\(error)"]))
+            throw IntegrityFailure(description: text("cli_pull_replica_damaged", ["ledger": ledger, "reason": text.say(error.phrase)]))
         }
     }
 

@@ -378,7 +378,7 @@ struct ListenOptions: ParsableArguments {
             do {
                 return try ServerTLS(certificateFile: tlsCert, keyFile: tlsKey)
             } catch {
-                throw CLIError(error.description)
+                throw CLIError(Phrase(describing: error))
             }
         }
     }

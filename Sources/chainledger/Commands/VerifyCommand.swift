@@ -53,7 +53,7 @@ struct VerifyCommand: AsyncParsableCommand, SpeaksLanguage {
         do {
             report = try await LedgerVerifier(store: store, domain: CLIDomain()).run { progress.update($0, of: total) }
         } catch let error as LedgerError {
-            throw IntegrityFailure(description: text("cli_verify_failed", ["reason": "\(error)"]))
+            throw IntegrityFailure(description: text("cli_verify_failed", ["reason": text.say(error.phrase)]))
         }
         progress.finish()
         let kept = try await checkKept(store: store, report: report, text)

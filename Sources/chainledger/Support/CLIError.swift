@@ -1,9 +1,9 @@
 import LedgerCore
 
-/// A refusal: printed as one line on standard error, exit status 1.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A refusal: printed as one line on standard error, in the command's language, exit status 1.
+struct CLIError: PhrasedError {
+    let phrase: Phrase
+    init(_ phrase: Phrase) { self.phrase = phrase }
 
     /// The ledger named `name` holds nothing yet.
     static func emptyLedger(_ name: String) -> CLIError {
@@ -19,13 +19,16 @@ struct UnknownOutcome: Error, CustomStringConvertible {
 }
 
 /// An integrity failure found by `verify` or `copy`: exit status 2.
-struct IntegrityFailure: Error, CustomStringConvertible {
-    let description: String
+struct IntegrityFailure: PhrasedError {
+    let phrase: Phrase
+    init(_ phrase: Phrase) { self.phrase = phrase }
+    /// A failure already written in the command's language.
+    init(description: String) { phrase = Phrase(verbatim: description) }
 }
 
 extension LedgerError {
     /// What to do about the error with this tool, where the ledger's own message cannot say it.
-    var commandLineAdvice: String? {
+    var commandLineAdvice: Phrase? {
         switch self {
         case .notInitialised: "create it with `chainledger init`"
         case .missingCheckpointKey: "pass the file `init` wrote next to the ledger with --ledger-key"

@@ -3,6 +3,7 @@ import ChainDomain
 import ChainPresentation
 import ChainProjections
 import Foundation
+import LedgerCore
 
 /// `--lang`: the language of what a command prints for people to read. JSON and CSV stay
 /// language-neutral.
@@ -40,6 +41,9 @@ struct CommandText: Sendable {
     }
 
     var language: Language { messages.language }
+
+    /// The ledger's own sentence (a refusal, an error) in this language.
+    func say(_ phrase: Phrase) -> String { messages.say(phrase) }
 
     /// The text of `key`.
     subscript(key: String) -> String { messages[key] }

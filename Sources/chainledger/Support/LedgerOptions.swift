@@ -134,8 +134,8 @@ struct LedgerSource {
             do {
                 return try SQLiteLedgerStore(path: path)
             } catch {
-                let message = "\(path) cannot be opened as a ledger: \(error)"
-                if damageIsIntegrityFailure { throw IntegrityFailure(description: "verification failed: " + message) }
+                let message: Phrase = "\(path) cannot be opened as a ledger: \(error)"
+                if damageIsIntegrityFailure { throw IntegrityFailure("verification failed: \(message)") }
                 throw CLIError(message)
             }
         case .postgres(let location):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerCore
 
 /// Options of the commands that write a new SQLite ledger (`init`, `sample`): the file, and where
 /// its checkpoint key goes.

@@ -24,13 +24,16 @@ enum Terminal {
             let text = CommandText(language)
             fail(text.messages.messages[key] == nil ? error.description : text(key, error.facts), status: 1)
         case let failure as IntegrityFailure:
-            fail(failure.description, status: 2)
+            fail(CommandText(language).messages.say(failure.phrase), status: 2)
         case let unknown as UnknownOutcome:
             fail(unknown.description, status: 75)
         case let error as LedgerError:
-            fail(error.commandLineAdvice.map { "\(error); \($0)" } ?? "\(error)", status: 1)
+            let said = CommandText(language).messages.say(error.commandLineAdvice.map { "\(error); \($0)" } ?? error.phrase)
+            fail(said, status: 1)
         case is ExitCode, is CleanExit, is ValidationError:
             ChainLedgerCommand.exit(withError: error)
+        case let error as any PhrasedError:
+            fail(CommandText(language).messages.say(error.phrase), status: 1)
         default:
             fail("\(error)", status: 1)
         }
