@@ -75,7 +75,16 @@ enum OpenAPIDocument {
     static var schemas: [String: Schema] {
         [
             "Error": object([
-                "error": object(["status": ["type": "integer"], "code": string, "message": string])
+                "error": object(
+                    [
+                        "status": ["type": "integer"], "code": string, "message": string,
+                        "phrase": [
+                            "description":
+                                "The message as a template with numbered places and the values that fill them, for clients that say it in another language",
+                            "type": "object", "properties": ["template": string, "values": ["type": "array"]],
+                            "required": ["template", "values"],
+                        ],
+                    ], required: ["status", "code", "message"])
             ]),
             "Moment": object(
                 ["size": integer, "day": string, "recordedAt": string], required: ["size"]),

@@ -44,34 +44,42 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
 
 /// Every error the API returns: a status and a JSON body that says what was wrong.
 ///
-/// `{"error": {"status": 409, "code": "version-conflict", "message": "…"}}`
+/// `{"error": {"status": 409, "code": "version-conflict", "message": "…", "phrase": {…}}}`: the
+/// message in English, and for a ledger's refusal the same as a ``Phrase``, for clients that say
+/// it in another language.
 public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    public let phrase: Phrase?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.init(status, code, phrase: Phrase(verbatim: message))
+    }
+
+    init(_ status: HTTPResponse.Status, _ code: String, phrase: Phrase) {
         self.status = status
         self.code = code
-        self.message = message
+        self.message = phrase.description
+        if phrase.template == "{1}", case .text = phrase.values.first { self.phrase = nil } else { self.phrase = phrase }
     }
 
     /// The one place where ledger errors become HTTP statuses.
     public init(_ error: LedgerError) {
         switch error {
-        case .malformedCommit: self.init(.badRequest, "malformed-commit", "\(error)")
-        case .invalidEvent: self.init(.unprocessableContent, "invalid-event", "\(error)")
-        case .wrongLedger: self.init(.unprocessableContent, "wrong-ledger", "\(error)")
-        case .notInitialised, .alreadyInitialised: self.init(.conflict, "genesis", "\(error)")
+        case .malformedCommit: self.init(.badRequest, "malformed-commit", phrase: error.phrase)
+        case .invalidEvent: self.init(.unprocessableContent, "invalid-event", phrase: error.phrase)
+        case .wrongLedger: self.init(.unprocessableContent, "wrong-ledger", phrase: error.phrase)
+        case .notInitialised, .alreadyInitialised: self.init(.conflict, "genesis", phrase: error.phrase)
         case .unknownOrganisation, .unknownKey, .foreignKey, .revokedKey, .badSignature:
-            self.init(.forbidden, "signature", "\(error)")
-        case .unauthorised: self.init(.forbidden, "unauthorised", "\(error)")
-        case .versionConflict: self.init(.conflict, "version-conflict", "\(error)")
-        case .ruleViolation: self.init(.unprocessableContent, "rule", "\(error)")
-        case .refusedCommit(let rule, _) where rule == "commit-size": self.init(.contentTooLarge, "too-large", "\(error)")
-        case .refusedCommit: self.init(.unprocessableContent, "commit-refused", "\(error)")
-        case .outOfRange: self.init(.notFound, "out-of-range", "\(error)")
-        case .missingCheckpointKey, .wrongCheckpointKey, .corrupted: self.init(.internalServerError, "ledger", "\(error)")
+            self.init(.forbidden, "signature", phrase: error.phrase)
+        case .unauthorised: self.init(.forbidden, "unauthorised", phrase: error.phrase)
+        case .versionConflict: self.init(.conflict, "version-conflict", phrase: error.phrase)
+        case .ruleViolation: self.init(.unprocessableContent, "rule", phrase: error.phrase)
+        case .refusedCommit(let rule, _) where rule == "commit-size": self.init(.contentTooLarge, "too-large", phrase: error.phrase)
+        case .refusedCommit: self.init(.unprocessableContent, "commit-refused", phrase: error.phrase)
+        case .outOfRange: self.init(.notFound, "out-of-range", phrase: error.phrase)
+        case .missingCheckpointKey, .wrongCheckpointKey, .corrupted: self.init(.internalServerError, "ledger", phrase: error.phrase)
         }
     }
 
@@ -95,9 +103,11 @@ public struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
-    /// `{"error":{"status":…,"code":…,"message":…}}`.
+    /// `{"error":{"status":…,"code":…,"message":…[,"phrase":…]}}`.
     var body: ByteBuffer {
-        ByteBuffer(string: #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))}}"#)
+        let phrased = phrase.flatMap { try? JSONEncoder().encode($0) }.map { ",\"phrase\":" + String(decoding: $0, as: UTF8.self) } ?? ""
+        return ByteBuffer(
+            string: #"{"error":{"status":\#(status.code),"code":\#(JSONString(code)),"message":\#(JSONString(message))\#(phrased)}}"#)
     }
 }
 

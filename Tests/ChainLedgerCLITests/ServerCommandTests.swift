@@ -67,6 +67,12 @@ struct ServerCommandTests {
 
         let notReporter = try cli.run(["record"] + shelter + ["--kpi", "debt-plan-3m", "--period", "2024-01", "--value", "60"])
         #expect(notReporter.status == 1 && notReporter.stderr.contains("403"), "\(notReporter.stderr)")
+        let dutch = try cli.run(
+            ["record"] + shelter + ["--kpi", "debt-plan-3m", "--period", "2024-01", "--value", "60"], environment: CommandLanguageTests.dutch)
+        #expect(
+            dutch.status == 1 && dutch.stderr.contains("de server weigerde (403)")
+                && dutch.stderr.contains("organisatie \"stichting-opvang-heuvelstad\" mag dit niet doen"),
+            "the server's refusal, said in Dutch from its phrase: \(dutch.stderr)")
         let auditor = ["--server", url, "--token", auditorToken, "--org", "zorggroep-de-brug", "--key", "keys/zorggroep-de-brug.key"]
         let readOnly = try cli.run(["record"] + auditor + ["--kpi", "support-7d", "--period", "2024-01", "--value", "90"])
         #expect(readOnly.status == 1 && readOnly.stderr.contains("auditor"), "\(readOnly.stderr)")

@@ -83,6 +83,11 @@ struct APITests {
                 #expect(response.errorCode == code, "\(name): \(response.text.prefix(200))")
                 let message = ((try? response.json())?["error"] as? [String: Any])?["message"] as? String ?? ""
                 #expect(!message.isEmpty, "\(name) says why")
+                if ["unauthorised", "rule", "version-conflict", "commit-refused"].contains(code) {
+                    let phrase = try JSONDecoder().decode(
+                        Phrase.self, from: try JSONSerialization.data(withJSONObject: EdgeRequestTests.errorField(response, "phrase")))
+                    #expect(phrase.description == message, "\(name): the phrase says the message")
+                }
             }
         }
         #expect(try await fixture.fingerprint() == before)
@@ -355,5 +360,9 @@ struct EdgeRequestTests {
             let put = try await client.execute(uri: "/api/commits", method: .put, headers: headers)
             #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET, POST")
         }
+    }
+
+    static func errorField(_ response: TestResponse, _ field: String) throws -> Any {
+        try #require(((try response.json())["error"] as? [String: Any])?[field], "the error has \(field)")
     }
 }

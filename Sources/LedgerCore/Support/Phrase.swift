@@ -191,3 +191,42 @@ public protocol PhrasedError: Error, CustomStringConvertible {
 extension PhrasedError {
     public var description: String { phrase.description }
 }
+
+/// A phrase in JSON, as the HTTP API sends it beside an error's English message, so that a client
+/// can say the refusal in its reader's language: `{"template": "KPI {1} does not exist",
+/// "values": [{"text": "intake-14d"}]}`; a value is `{"text": …}`, `{"number": …}` or
+/// `{"phrase": {…}}`.
+extension Phrase: Codable {
+    private enum Keys: String, CodingKey { case template, values, text, number, phrase }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        var values: [Value] = []
+        var list = try container.nestedUnkeyedContainer(forKey: .values)
+        while !list.isAtEnd {
+            let value = try list.nestedContainer(keyedBy: Keys.self)
+            if let text = try value.decodeIfPresent(String.self, forKey: .text) {
+                values.append(.text(text))
+            } else if let number = try value.decodeIfPresent(Double.self, forKey: .number) {
+                values.append(.number(number))
+            } else {
+                values.append(.phrase(try value.decode(Phrase.self, forKey: .phrase)))
+            }
+        }
+        self.init(template: try container.decode(String.self, forKey: .template), values: values)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(template, forKey: .template)
+        var list = container.nestedUnkeyedContainer(forKey: .values)
+        for value in values {
+            var entry = list.nestedContainer(keyedBy: Keys.self)
+            switch value {
+            case .text(let text): try entry.encode(text, forKey: .text)
+            case .number(let number): try entry.encode(number, forKey: .number)
+            case .phrase(let phrase): try entry.encode(phrase, forKey: .phrase)
+            }
+        }
+    }
+}

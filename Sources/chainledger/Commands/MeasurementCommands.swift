@@ -130,7 +130,7 @@ struct ImportCommand: AsyncParsableCommand, SpeaksLanguage {
         } catch let error as LedgerError {
             throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error, rows: rows))")
         } catch let error as RemoteLedger.RemoteError {
-            throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error.message, rows: rows))")
+            throw CLIError("\(file) was not imported: \(MeasurementImport.locate(error.message, error.reason, rows: rows))")
         }
     }
 }
@@ -156,11 +156,11 @@ enum MeasurementImport {
     }
 
     /// A server's refusal ("event N of the commit …"), told as the CSV line it came from.
-    static func locate(_ message: String, rows: [Row]) -> Phrase {
+    static func locate(_ message: String, _ reason: Phrase, rows: [Row]) -> Phrase {
         guard message.hasPrefix("event "), let number = Int(message.dropFirst(6).prefix { $0.isNumber }), rows.indices.contains(number - 1) else {
-            return Phrase(verbatim: message)
+            return reason
         }
-        return "line \(rows[number - 1].line): \(message)"
+        return "line \(rows[number - 1].line): \(reason)"
     }
 
     /// A ledger refusal of event N, told as the CSV line it came from.

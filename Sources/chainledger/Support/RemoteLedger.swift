@@ -36,19 +36,26 @@ struct RemoteLedger: CommitTarget {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             struct Failure: Decodable {
-                struct Body: Decodable { let message: String }
+                struct Body: Decodable {
+                    let message: String
+                    let phrase: Phrase?
+                }
                 let error: Body
             }
-            let message = (try? JSONDecoder().decode(Failure.self, from: data))?.error.message ?? String(decoding: data.prefix(300), as: UTF8.self)
-            throw RemoteError(status: status, message: message)
+            let failure = (try? JSONDecoder().decode(Failure.self, from: data))?.error
+            let message = failure?.message ?? String(decoding: data.prefix(300), as: UTF8.self)
+            throw RemoteError(status: status, message: message, reason: failure?.phrase ?? Phrase(verbatim: message))
         }
         return (data, status)
     }
 
-    struct RemoteError: Error, CustomStringConvertible {
+    /// A server's refusal: its message in English, and the same as a phrase where the server sent
+    /// one, said in the command's language.
+    struct RemoteError: PhrasedError {
         let status: Int
         let message: String
-        var description: String { "the server refused (\(status)): \(message)" }
+        let reason: Phrase
+        var phrase: Phrase { "the server refused (\(status)): \(reason)" }
     }
 
     private struct Page: Decodable {
