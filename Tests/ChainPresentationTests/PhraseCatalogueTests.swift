@@ -77,7 +77,7 @@ struct PhraseCatalogueTests {
             enum Failure { case broken(Phrase) }
             func rule(_ name: Phrase, _ detail: Phrase, count: Int) {}
             func refuse(reason: Phrase, code: String) {}
-            struct Outcome { init(_ text: Phrase) {} }
+            struct Outcome { enum Kind { case plain } init(_ text: Phrase) {} }
             var phrase: Phrase { if x { "the {braced} \\(a) of \\(f(b, "inner"))" } else { other } }
             let a = rule("a rule", "KPI \\(kpi) is " + "measured per \\(grain)", count: 3)
             let b = refuse(reason: "only \\(owner) may", code: "not-this")

@@ -45,12 +45,26 @@ struct PhraseSources {
     // MARK: - Declarations
 
     private mutating func collectDeclarations(_ tokens: [Token]) {
-        var typeName: String?
+        // The types being declared, innermost last, each with the brace depth of its body.
+        var types: [(name: String, depth: Int)] = []
+        var pending: String?
+        var depth = 0
         for index in tokens.indices {
+            switch tokens[index] {
+            case .mark("{"):
+                depth += 1
+                if let name = pending { types.append((name, depth)) }
+                pending = nil
+            case .mark("}"):
+                if types.last?.depth == depth { types.removeLast() }
+                depth -= 1
+            default: break
+            }
+            let typeName = types.last?.name
             guard case .word(let word) = tokens[index] else { continue }
             switch word {
             case "struct", "enum", "class", "actor", "extension":
-                if index + 1 < tokens.count, case .word(let name) = tokens[index + 1] { typeName = name }
+                if index + 1 < tokens.count, case .word(let name) = tokens[index + 1] { pending = name }
             case "func", "case":
                 guard index + 2 < tokens.count, case .word(let name) = tokens[index + 1], tokens[index + 2] == .mark("(") else { continue }
                 if let parameters = Self.parameters(tokens, openingAt: index + 2) { declarations[name, default: []].append(parameters) }

@@ -47,8 +47,13 @@ extension Check {
     func requireChainOwnerOrCoordinator(_ chain: ChainState.Chain) throws(LedgerError) {
         guard isCoordinator || chain.owner?.organisation == signer else {
             throw refuse(
-                "only the owner of chain \(chain.definition.chain) (\(chain.owner.map(\.description) ?? "none yet")) or a coordinator changes it")
+                "only the owner of chain \(chain.definition.chain) (\(Self.ownerName(chain))) or a coordinator changes it")
         }
+    }
+
+    /// The chain owner as a refusal names it: the person, or "none yet".
+    static func ownerName(_ chain: ChainState.Chain) -> Phrase {
+        chain.owner.map { Phrase(verbatim: $0.description) } ?? Phrase("none yet")
     }
 
     func requireOrganisation(_ organisation: String) throws(LedgerError) {

@@ -55,7 +55,7 @@ extension Check {
         let chain = try existingChain(prepared.chain)
         guard chain.owner?.organisation == signer else {
             throw refuse(
-                "only the owner of chain \(prepared.chain) (\(chain.owner.map(\.description) ?? "none yet")) prepares its dialogues")
+                "only the owner of chain \(prepared.chain) (\(Self.ownerName(chain))) prepares its dialogues")
         }
         guard event.version == 1 else {
             throw rule(
