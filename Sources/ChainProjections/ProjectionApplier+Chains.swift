@@ -3,7 +3,7 @@ import GRDB
 import LedgerCore
 import SQLiteSupport
 
-// The chains' tables: their definitions (with retirement) and owners.
+// The chains' tables: their definitions (with retirement), owners and values.
 
 extension ProjectionApplier {
     /// A chain defined or changed: a new version of its row, keeping when it was first defined.
@@ -35,6 +35,18 @@ extension ProjectionApplier {
                 .text(assignment.chain), .text(assignment.owner.organisation), .text(assignment.owner.person), .text(assignment.reason),
                 Self.text(assignment.decision), .integer(recordedAt.milliseconds), Self.integer(position),
             ])
+    }
+
+    /// The chain's values replaced by the ones just set, in the owner's order.
+    mutating func applyCustomerValuesSet(_ values: CustomerValuesSet, at position: UInt64) throws {
+        try close("chain_values", "chain = ?", [.text(values.chain)], at: position)
+        for (kind, list) in [("customer", values.customerValues), ("internal", values.internalValues)] {
+            for (ordinal, value) in list.enumerated() {
+                try run(
+                    "INSERT INTO chain_values@ (chain, kind, value, name, ordinal, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                    [.text(values.chain), .text(kind), .text(value.value), .text(value.name), Self.integer(ordinal), Self.integer(position)])
+            }
+        }
     }
 
     mutating func applyChainRetired(_ retirement: Retirement, at position: UInt64) throws {

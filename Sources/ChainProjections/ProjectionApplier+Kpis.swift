@@ -1,7 +1,8 @@
 import ChainDomain
 import SQLiteSupport
 
-// The KPIs' tables: their definitions (with owners, reporters and retirement), links and targets.
+// The KPIs' tables: their definitions (with owners, reporters and retirement), links (with their hypotheses),
+// the chain values they measure, and targets.
 
 extension ProjectionApplier {
     /// A new KPI, with the links its definition names.
@@ -24,8 +25,14 @@ extension ProjectionApplier {
         }
     }
 
+    /// A new link, or a link restated with another hypothesis or lag (its earlier version closed).
     mutating func applyKpiLinked(_ link: KpiLink, at position: UInt64) throws {
-        try insertLink(link.kpi, kind: link.to == nil ? "goal" : "kpi", target: link.to ?? link.goal ?? "", at: position)
+        let kind = link.to == nil ? "goal" : "kpi"
+        let target = link.to ?? link.goal ?? ""
+        if link.hypothesis != nil || link.lag != nil {
+            try close("kpi_links", "kpi = ? AND target_kind = ? AND target = ?", [.text(link.kpi), .text(kind), .text(target)], at: position)
+        }
+        try insertLink(link.kpi, kind: kind, target: target, hypothesis: link.hypothesis, lag: link.lag, at: position)
     }
 
     mutating func applyKpiUnlinked(_ link: KpiLink, at position: UInt64) throws {
@@ -35,10 +42,22 @@ extension ProjectionApplier {
     }
 
     /// A link from `kpi` to a KPI (`kind` "kpi") or a goal ("goal").
-    private mutating func insertLink(_ kpi: String, kind: String, target: String, at position: UInt64) throws {
+    private mutating func insertLink(
+        _ kpi: String, kind: String, target: String, hypothesis: String? = nil, lag: Int? = nil, at position: UInt64
+    ) throws {
         try run(
-            "INSERT INTO kpi_links@ (kpi, target_kind, target, valid_from, valid_to) VALUES (?, ?, ?, ?, NULL)",
-            [.text(kpi), .text(kind), .text(target), Self.integer(position)])
+            "INSERT INTO kpi_links@ (kpi, target_kind, target, valid_from, valid_to, hypothesis, lag) VALUES (?, ?, ?, ?, NULL, ?, ?)",
+            [.text(kpi), .text(kind), .text(target), Self.integer(position), Self.text(hypothesis), lag.map { Self.integer($0) } ?? .null])
+    }
+
+    /// The chain values the KPI measures, replacing the ones it measured.
+    mutating func applyKpiValuesSet(_ change: KpiValuesSet, at position: UInt64) throws {
+        try close("kpi_values", "kpi = ?", [.text(change.kpi)], at: position)
+        for value in change.values {
+            try run(
+                "INSERT INTO kpi_values@ (kpi, value, valid_from, valid_to) VALUES (?, ?, ?, NULL)",
+                [.text(change.kpi), .text(value), Self.integer(position)])
+        }
     }
 
     mutating func applyKpiOwnerAssigned(_ assignment: KpiOwnerAssigned, at position: UInt64) throws {

@@ -152,11 +152,13 @@ struct ProjectionApplier {
         case .chainDefined(let chain), .chainChanged(let chain): try applyChainDefinition(chain, at: position)
         case .chainOwnerAssigned(let assignment): try applyChainOwnerAssigned(assignment, at: position, recordedAt: recordedAt)
         case .chainRetired(let retirement): try applyChainRetired(retirement, at: position)
+        case .customerValuesSet(let values): try applyCustomerValuesSet(values, at: position)
         case .kpiDefined(let kpi): try applyKpiDefined(kpi, at: position)
         case .kpiLinked(let link): try applyKpiLinked(link, at: position)
         case .kpiUnlinked(let link): try applyKpiUnlinked(link, at: position)
         case .kpiOwnerAssigned(let assignment): try applyKpiOwnerAssigned(assignment, at: position)
         case .kpiReportersSet(let change): try applyKpiReportersSet(change, at: position)
+        case .kpiValuesSet(let change): try applyKpiValuesSet(change, at: position)
         case .kpiRetired(let retirement): try applyKpiRetired(retirement, at: position)
         case .targetSet(let target): try applyTargetSet(target, at: position)
         case .measurementRecorded(let measurement), .measurementCorrected(let measurement):

@@ -36,8 +36,14 @@ public enum ProjectionSchema {
                 Table(
                     name: "kpi_links",
                     columns: """
-                        kpi TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        kpi TEXT NOT NULL, target_kind TEXT NOT NULL, target TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER,
+                        hypothesis TEXT, lag INTEGER
                         """, orderBy: "kpi, target_kind, target, valid_from", indexes: ["kpi, valid_from", "target, valid_from"]),
+                Table(
+                    name: "kpi_values",
+                    columns: """
+                        kpi TEXT NOT NULL, value TEXT NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "kpi, valid_from, value", indexes: ["kpi, valid_from"]),
                 Table(
                     name: "targets",
                     columns: """
@@ -103,6 +109,12 @@ public enum ProjectionSchema {
                         chain TEXT NOT NULL, owner_organisation TEXT NOT NULL, owner_person TEXT NOT NULL, reason TEXT NOT NULL,
                         decision TEXT, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER
                         """, orderBy: "chain, valid_from", indexes: ["chain, valid_from"]),
+                Table(
+                    name: "chain_values",
+                    columns: """
+                        chain TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, name TEXT NOT NULL, ordinal INTEGER NOT NULL,
+                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        """, orderBy: "chain, valid_from, kind, ordinal", indexes: ["chain, valid_from"]),
             ]),
         Projection(
             name: "agreements",
@@ -259,16 +271,35 @@ public enum ProjectionSchema {
         // before get the empty table and the column; no event of theirs held either.
         migrator.registerMigration("projections-v4-dialogue-preparations") { db in
             // A file made by this version already has both (from projections-v1).
-            if try !db.columns(in: "dialogues").contains(where: { $0.name == "preparation" }) {
-                try db.execute(sql: "ALTER TABLE dialogues ADD COLUMN preparation TEXT")
-            }
-            let preparations = tables.first { $0.name == "dialogue_preparations" }!
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS dialogue_preparations (\(preparations.columns))")
-            for (number, index) in preparations.indexes.enumerated() {
-                try db.execute(
-                    sql: "CREATE INDEX IF NOT EXISTS \(indexName(preparations, number, "0")) ON dialogue_preparations \(definition(index))")
-            }
+            try addColumnIfMissing("preparation TEXT", to: "dialogues", db)
+            try createIfMissing("dialogue_preparations", db)
+        }
+        // Customer values (`CustomerValuesSet`), the values chain KPIs measure (`KpiValuesSet`) and the
+        // links' hypotheses and lags (`KpiLinked` schema 2). Files made before held none of them.
+        migrator.registerMigration("projections-v5-values-and-hypotheses") { db in
+            try addColumnIfMissing("hypothesis TEXT", to: "kpi_links", db)
+            try addColumnIfMissing("lag INTEGER", to: "kpi_links", db)
+            try createIfMissing("chain_values", db)
+            try createIfMissing("kpi_values", db)
         }
         return migrator
+    }
+
+    /// For a migration: adds `column` (its name and type) to a live table made before it had it. A file
+    /// made by a later version has it from projections-v1.
+    private static func addColumnIfMissing(_ column: String, to table: String, _ db: Database) throws {
+        let name = String(column.prefix { !$0.isWhitespace })
+        if try !db.columns(in: table).contains(where: { $0.name == name }) {
+            try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(column)")
+        }
+    }
+
+    /// For a migration: creates a live table, and its indexes, that a file made before it lacks.
+    private static func createIfMissing(_ name: String, _ db: Database) throws {
+        let table = tables.first { $0.name == name }!
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(name) (\(table.columns))")
+        for (number, index) in table.indexes.enumerated() {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, number, "0")) ON \(name) \(definition(index))")
+        }
     }
 }

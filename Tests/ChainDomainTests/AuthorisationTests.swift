@@ -20,6 +20,9 @@ struct AuthorisationTests {
         agreement: "homes-2026", version: 1, title: "Homes 2026", terms: "Six homes a quarter.", parties: ["gemeente", "hoeksteen"],
         obligations: [Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2026-Q1")!, until: Period("2026-Q4")!)],
         validFrom: CalendarDate(2026, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!)
+    static let values = CustomerValuesSet(
+        chain: "hf", customerValues: [ChainValue(value: "quick", name: "Quickly a home"), ChainValue(value: "own", name: "A home of my own")],
+        internalValues: [ChainValue(value: "affordable", name: "Affordable care")])
     static let preparation = DialoguePrepared(
         preparation: "p1", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!,
         agenda: [AgendaItem(item: "Intake on time?", kpis: ["intake"])], invited: ["opvang", "hoeksteen"])
@@ -84,6 +87,17 @@ struct AuthorisationTests {
                         grain: .month,
                         aggregation: .sum, owner: director, reporters: ["hoeksteen"], contributesTo: ["days"], goals: []))
             ],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "CustomerValuesSet", events: [.customerValuesSet(values)],
+            allowed: ["opvang"], forbidden: ["gemeente", "hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "KpiValuesSet", setup: [("opvang", [.customerValuesSet(values)])],
+            events: [.kpiValuesSet(KpiValuesSet(kpi: "days", values: ["quick"]))],
+            allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "KpiLinked with a hypothesis",
+            events: [.kpiLinked(KpiLink(kpi: "intake", to: "days", hypothesis: "A quick intake shortens the stay.", lag: 1))],
             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
         Case(
             description: "TargetSet", events: [.targetSet(TargetSet(kpi: "intake", from: Period("2026-01")!, until: nil, target: 90, red: 80))],

@@ -23,6 +23,8 @@ struct InvariantTests {
                 aggregation: .average, owner: director, reporters: ["opvang"], contributesTo: contributesTo, goals: goals))
     }
 
+    static func value(_ id: String) -> ChainValue { ChainValue(value: id, name: "Value \(id)") }
+
     static func agreement(_ parties: [String], obligation: Obligation, from: CalendarDate = CalendarDate(2026, 1, 1)!) -> ChainEvent {
         .agreementProposed(
             AgreementTerms(
@@ -204,6 +206,59 @@ struct InvariantTests {
                         invited: ["opvang"]))
             ],
             message: "breaks rule \"dialogue ids are unique\": d1 is already the id of a dialogue or a preparation"),
+        Case(
+            description: "a chain serves customer values", signer: "opvang",
+            events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: [], internalValues: [value("safe")]))],
+            message: "breaks rule \"a chain serves customer values\": chain hf names no customer value"),
+        Case(
+            description: "a chain holds a few values", signer: "opvang",
+            events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: (1...11).map { value("v\($0)") }))],
+            message: "breaks rule \"a chain holds a few values\": at most 10 customer values per chain, not 11"),
+        Case(
+            description: "value ids are unique across both lists", signer: "opvang",
+            events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: [value("quick")], internalValues: [value("quick")]))],
+            message: "breaks rule \"value ids are unique\": value quick appears twice"),
+        Case(
+            description: "a value has a name", signer: "opvang",
+            events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: [ChainValue(value: "quick", name: " ")]))],
+            message: "value name must hold 1 to 200 characters"),
+        Case(
+            description: "a measured value stays",
+            setup: [
+                ("opvang", [.customerValuesSet(AuthorisationTests.values), .kpiValuesSet(KpiValuesSet(kpi: "days", values: ["quick"]))])
+            ],
+            signer: "opvang",
+            events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: [value("own")]))],
+            message: "breaks rule \"measured values stay\": KPI days measures value quick; set the KPI's values first"),
+        Case(
+            description: "only chain KPIs measure values", setup: [("opvang", [.customerValuesSet(AuthorisationTests.values)])],
+            signer: "opvang", events: [.kpiValuesSet(KpiValuesSet(kpi: "intake", values: ["quick"]))],
+            message: "breaks rule \"chain KPIs measure the chain's values\": process KPI intake is not a chain KPI"),
+        Case(
+            description: "a KPI measures the chain's own values", setup: [("opvang", [.customerValuesSet(AuthorisationTests.values)])],
+            signer: "opvang", events: [.kpiValuesSet(KpiValuesSet(kpi: "days", values: ["quick", "cheap"]))],
+            message: "breaks rule \"chain KPIs measure the chain's values\": chain hf has no value cheap"),
+        Case(
+            description: "a goal link carries no hypothesis", signer: "opvang",
+            events: [.kpiLinked(KpiLink(kpi: "homeless", goal: "g1", hypothesis: "Fewer homeless, a better city."))],
+            message: "breaks rule \"hypotheses belong to links between KPIs\": the link of homeless to goal g1 carries a hypothesis or lag"),
+        Case(
+            description: "a lag stays within two years of periods", signer: "opvang",
+            events: [.kpiLinked(KpiLink(kpi: "intake", to: "days", lag: 25))],
+            message: "breaks rule \"a lag is 0 to 24 periods\": the link of intake has a lag of 25"),
+        Case(
+            description: "a hypothesis is one sentence", signer: "opvang",
+            events: [.kpiLinked(KpiLink(kpi: "intake", to: "days", hypothesis: String(repeating: "h", count: 301)))],
+            message: "hypothesis must hold 1 to 300 characters"),
+        Case(
+            description: "a hypothesis is restated only when it changes",
+            setup: [("opvang", [.kpiLinked(KpiLink(kpi: "intake", to: "days", hypothesis: "A quick intake shortens the stay.", lag: 1))])],
+            signer: "opvang", events: [.kpiLinked(KpiLink(kpi: "intake", to: "days", hypothesis: "A quick intake shortens the stay.", lag: 1))],
+            message: "breaks rule \"links are made once\": intake is already linked to days with this hypothesis and lag"),
+        Case(
+            description: "a new link with a hypothesis still runs upward", signer: "opvang",
+            events: [.kpiLinked(KpiLink(kpi: "homeless", to: "intake", hypothesis: "Backwards."))],
+            message: "breaks rule \"links run upward\": result KPI homeless cannot contribute to process KPI intake"),
         Case(
             description: "ids are well-formed", signer: "gemeente",
             events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],

@@ -72,6 +72,35 @@ struct SchemaEvolutionTests {
         #expect(await fixture.ledger.domainState.preparations["p1"]?.citedBy == "d6")
     }
 
+    /// `KpiLinked` schema 1 has no hypothesis or lag: it still reads, and a schema-1 link that carries
+    /// either is refused and changes nothing; schema 2 carries them.
+    @Test func aLinkOfSchemaOneCarriesNoHypothesis() async throws {
+        var fixture = try await DomainFixture.make()
+        let stream = "kpi/homes"
+        func line(schema: UInt64, _ json: String) throws -> EventLine {
+            try EventLine(
+                stream: stream, expectedVersion: fixture.factory.versions[stream] ?? 0, type: "KpiLinked", schema: schema, data: Array(json.utf8))
+        }
+        let claiming = #"{"hypothesis":"More homes, fewer homeless.","kpi":"homes","lag":2,"to":"homeless"}"#
+        let before = try await fixture.fingerprint()
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [try line(schema: 1, claiming)]))
+            Issue.record("a schema-1 link with a hypothesis")
+        } catch {
+            #expect("\(error)".contains("\"hypothesis\""), "\(error)")
+        }
+        #expect(try await fixture.fingerprint() == before)
+
+        _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [try line(schema: 1, #"{"kpi":"homes","to":"homeless"}"#)]))
+        fixture.factory.versions[stream, default: 0] += 1
+        var homes = try #require(await fixture.ledger.domainState.kpis["homes"])
+        #expect(homes.contributesTo.contains("homeless") && homes.hypotheses["homeless"] == nil)
+
+        _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [try line(schema: 2, claiming)]))
+        homes = try #require(await fixture.ledger.domainState.kpis["homes"])
+        #expect(homes.hypotheses["homeless"]?.hypothesis == "More homes, fewer homeless." && homes.hypotheses["homeless"]?.lag == 2)
+    }
+
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
         let line = try EventLine(

@@ -30,6 +30,8 @@ extension ChainEvent {
         case .dialogueHeld: .dialogueHeld
         case .actionCompleted: .actionCompleted
         case .dialoguePrepared: .dialoguePrepared
+        case .customerValuesSet: .customerValuesSet
+        case .kpiValuesSet: .kpiValuesSet
         }
     }
 
@@ -64,6 +66,8 @@ extension ChainEvent {
         case .dialogueHeld(let value): value
         case .actionCompleted(let value): value
         case .dialoguePrepared(let value): value
+        case .customerValuesSet(let value): value
+        case .kpiValuesSet(let value): value
         }
     }
 }

@@ -29,6 +29,8 @@ public enum ChainEvent: Sendable, Equatable {
     case dialogueHeld(DialogueHeld)
     case actionCompleted(ActionCompleted)
     case dialoguePrepared(DialoguePrepared)
+    case customerValuesSet(CustomerValuesSet)
+    case kpiValuesSet(KpiValuesSet)
 
     /// The fields each type's data may hold (unknown fields are refused, so that signed data means
     /// one thing).
@@ -47,7 +49,7 @@ public enum ChainEvent: Sendable, Equatable {
             "kpi", "chain", "name", "level", "step", "unit", "direction", "grain", "aggregation", "owner",
             "reporters", "contributesTo", "goals",
         ],
-        .kpiLinked: ["kpi", "to", "goal"],
+        .kpiLinked: ["kpi", "to", "goal", "hypothesis", "lag"],
         .kpiUnlinked: ["kpi", "to", "goal"],
         .kpiOwnerAssigned: ["kpi", "owner", "reason"],
         .kpiReportersSet: ["kpi", "reporters"],
@@ -60,6 +62,8 @@ public enum ChainEvent: Sendable, Equatable {
         .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation"],
         .actionCompleted: ["dialogue", "action", "completedOn", "note"],
         .dialoguePrepared: ["preparation", "chain", "plannedOn", "agenda", "invited"],
+        .customerValuesSet: ["chain", "customerValues", "internalValues"],
+        .kpiValuesSet: ["kpi", "values"],
     ]
 
     /// Decodes an event of a domain type. `schema` older than the current one is upcast.
@@ -77,6 +81,9 @@ public enum ChainEvent: Sendable, Equatable {
         case .dialogueHeld where event.schema == 1:
             // Schema 1 predates the citation of a preparation.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "preparation" })
+        case .kpiLinked where event.schema == 1:
+            // Schema 1 predates hypotheses and lags.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "hypothesis" && $0 != "lag" })
         default:
             _ = try JSONFields(data, allowed: fields[type])
         }
@@ -118,6 +125,8 @@ public enum ChainEvent: Sendable, Equatable {
         case .dialogueHeld: return .dialogueHeld(try value(DialogueHeld.self))
         case .actionCompleted: return .actionCompleted(try value(ActionCompleted.self))
         case .dialoguePrepared: return .dialoguePrepared(try value(DialoguePrepared.self))
+        case .customerValuesSet: return .customerValuesSet(try value(CustomerValuesSet.self))
+        case .kpiValuesSet: return .kpiValuesSet(try value(KpiValuesSet.self))
         case .measurementRecorded, .measurementCorrected: fatalError("decoded above")
         }
     }

@@ -63,3 +63,34 @@ public struct ChainOwnerAssigned: Sendable, Codable, Equatable {
         self.decision = decision
     }
 }
+
+/// One of a chain's values: what its customers hold (a *klantwaarde*) or the chain itself (an
+/// *interne waarde*), under an id the chain's KPIs refer to.
+public struct ChainValue: Sendable, Codable, Equatable {
+    public let value: String
+    public let name: String
+
+    public init(value: String, name: String) {
+        self.value = value
+        self.name = name
+    }
+}
+
+/// The data of `CustomerValuesSet`: the chain's customer values and internal values from now on, as
+/// its owner sets them, each list in the owner's order.
+public struct CustomerValuesSet: Sendable, Codable, Equatable {
+    public let chain: String
+    /// What the chain's customers value (*klantwaarden*).
+    public let customerValues: [ChainValue]
+    /// What the chain itself must safeguard (*interne waarden*).
+    public let internalValues: [ChainValue]
+
+    public init(chain: String, customerValues: [ChainValue], internalValues: [ChainValue] = []) {
+        self.chain = chain
+        self.customerValues = customerValues
+        self.internalValues = internalValues
+    }
+
+    /// Both lists, customer values first.
+    public var all: [ChainValue] { customerValues + internalValues }
+}

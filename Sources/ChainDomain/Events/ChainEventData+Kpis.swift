@@ -42,17 +42,38 @@ public struct KpiDefinition: Sendable, Codable, Equatable {
 }
 
 /// The data of `KpiLinked` and `KpiUnlinked`: a KPI's contribution to another KPI or to a goal.
+///
+/// From `KpiLinked` schema 2 on, a link to a KPI may say why it should hold (`hypothesis`) and after
+/// how many periods of the KPI it feeds the effect shows (`lag`). `KpiUnlinked` carries neither.
 public struct KpiLink: Sendable, Codable, Equatable {
     public let kpi: String
     /// A KPI higher up (or at the same level), or…
     public let to: String?
     /// …one of the coalition's goals (result KPIs).
     public let goal: String?
+    /// Why this KPI should move the one it feeds: one sentence, to be questioned.
+    public let hypothesis: String?
+    /// The periods (of the fed KPI's grain) after which the effect is expected; 0 when absent.
+    public let lag: Int?
 
-    public init(kpi: String, to: String? = nil, goal: String? = nil) {
+    public init(kpi: String, to: String? = nil, goal: String? = nil, hypothesis: String? = nil, lag: Int? = nil) {
         self.kpi = kpi
         self.to = to
         self.goal = goal
+        self.hypothesis = hypothesis
+        self.lag = lag
+    }
+}
+
+/// The data of `KpiValuesSet`: the chain's values (`CustomerValuesSet`) a chain KPI measures from now on.
+public struct KpiValuesSet: Sendable, Codable, Equatable {
+    public let kpi: String
+    /// Ids of the chain's customer or internal values.
+    public let values: [String]
+
+    public init(kpi: String, values: [String]) {
+        self.kpi = kpi
+        self.values = values
     }
 }
 

@@ -5,8 +5,8 @@
 /// | `mission` | `MissionDefined` |
 /// | `policy` | `PolicySet` |
 /// | `member/<org>/<person>` | `MemberRegistered`, `MemberChanged`, `RoleGranted`, `RoleRevoked` |
-/// | `chain/<chain>` | `ChainDefined`, `ChainChanged`, `ChainOwnerAssigned`, `ChainRetired` |
-/// | `kpi/<kpi>` | `KpiDefined`, `KpiLinked`, `KpiUnlinked`, `KpiOwnerAssigned`, `KpiReportersSet`, `TargetSet`, `KpiRetired` |
+/// | `chain/<chain>` | `ChainDefined`, `ChainChanged`, `ChainOwnerAssigned`, `ChainRetired`, `CustomerValuesSet` |
+/// | `kpi/<kpi>` | `KpiDefined`, `KpiLinked`, `KpiUnlinked`, `KpiOwnerAssigned`, `KpiReportersSet`, `KpiValuesSet`, `TargetSet`, `KpiRetired` |
 /// | `measurement/<kpi>/<period>/<org>` | `MeasurementRecorded`, `MeasurementCorrected` |
 /// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementAmended`, `AgreementTerminated` |
 /// | `dialogue/<dialogue>` | `DialogueHeld`, `ActionCompleted` |
@@ -38,12 +38,14 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     case dialogueHeld = "DialogueHeld"
     case actionCompleted = "ActionCompleted"
     case dialoguePrepared = "DialoguePrepared"
+    case customerValuesSet = "CustomerValuesSet"
+    case kpiValuesSet = "KpiValuesSet"
 
     /// The current schema version of each event type. Older versions in the log are upcast when
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded, .dialogueHeld: 2
+        case .measurementRecorded, .dialogueHeld, .kpiLinked: 2
         default: 1
         }
     }
@@ -54,8 +56,8 @@ public enum ChainEventType: String, Sendable, CaseIterable {
         case .missionDefined: .mission
         case .policySet: .policy
         case .memberRegistered, .memberChanged, .roleGranted, .roleRevoked: .member
-        case .chainDefined, .chainChanged, .chainOwnerAssigned, .chainRetired: .chain
-        case .kpiDefined, .kpiLinked, .kpiUnlinked, .kpiOwnerAssigned, .kpiReportersSet, .targetSet, .kpiRetired: .kpi
+        case .chainDefined, .chainChanged, .chainOwnerAssigned, .chainRetired, .customerValuesSet: .chain
+        case .kpiDefined, .kpiLinked, .kpiUnlinked, .kpiOwnerAssigned, .kpiReportersSet, .kpiValuesSet, .targetSet, .kpiRetired: .kpi
         case .measurementRecorded, .measurementCorrected: .measurement
         case .agreementProposed, .agreementSigned, .agreementAmended, .agreementTerminated: .agreement
         case .dialogueHeld, .actionCompleted, .dialoguePrepared: .dialogue

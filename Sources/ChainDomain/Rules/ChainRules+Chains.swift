@@ -1,6 +1,6 @@
 import LedgerCore
 
-// The rules of chains: coordinators define, staff and retire them; their owners change them.
+// The rules of chains: coordinators define, staff and retire them; their owners change them and set their values.
 
 extension Check {
     /// `ChainDefined`: a coordinator defines a chain under a new id.
@@ -38,6 +38,38 @@ extension Check {
             throw rule("decisions referred to exist", "decision \(decision) is not in the ledger")
         }
     }
+
+    /// `CustomerValuesSet`: the chain's owner sets its customer values (at least one) and internal values,
+    /// each list short, every id unique across both, and none dropped that an active KPI still measures.
+    func validateCustomerValuesSet(_ values: CustomerValuesSet) throws(LedgerError) {
+        let chain = try existingChain(values.chain)
+        guard chain.owner?.organisation == signer else {
+            throw refuse("only the owner of chain \(values.chain) (\(Self.ownerName(chain))) sets its values")
+        }
+        guard !values.customerValues.isEmpty else {
+            throw rule("a chain serves customer values", "chain \(values.chain) names no customer value")
+        }
+        guard values.customerValues.count <= Self.valuesPerList else {
+            throw rule(
+                "a chain holds a few values", "at most \(Self.valuesPerList) customer values per chain, not \(values.customerValues.count)")
+        }
+        guard values.internalValues.count <= Self.valuesPerList else {
+            throw rule(
+                "a chain holds a few values", "at most \(Self.valuesPerList) internal values per chain, not \(values.internalValues.count)")
+        }
+        try unique(values.all.map(\.value), "value")
+        for value in values.all { try requireText("value name", value.name, limit: 200) }
+        let kept = Set(values.all.map(\.value))
+        for kpi in state.activeKpis(of: values.chain).sorted(by: { $0.definition.kpi < $1.definition.kpi }) {
+            if let dropped = kpi.measures.first(where: { !kept.contains($0) }) {
+                throw rule(
+                    "measured values stay", "KPI \(kpi.definition.kpi) measures value \(dropped); set the KPI's values first")
+            }
+        }
+    }
+
+    /// The most values of each kind a chain holds: the method asks for a few, not a list.
+    static let valuesPerList = 10
 
     /// `ChainRetired`: a coordinator retires a chain.
     func validateChainRetired(_ retirement: Retirement) throws(LedgerError) {

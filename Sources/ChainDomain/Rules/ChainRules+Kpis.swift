@@ -1,7 +1,7 @@
 import LedgerCore
 
-// The rules of KPIs: their definitions, links, owners, reporters and targets, set by the chain's owner or a
-// coordinator.
+// The rules of KPIs: their definitions, links (with their hypotheses), owners, reporters, the values they
+// measure and targets, set by the chain's owner or a coordinator.
 
 extension Check {
     /// `KpiDefined`: a new KPI of an active chain, within the policy's limit per chain.
@@ -33,7 +33,8 @@ extension Check {
     }
 
     /// `KpiLinked` (`linking`) and `KpiUnlinked`: a link to a KPI or a goal, made once, removed only when it
-    /// exists.
+    /// exists. A link to a KPI may carry a hypothesis and a lag; a `KpiLinked` that restates an existing
+    /// link changes them.
     func validateKpiLink(_ link: KpiLink, linking: Bool) throws(LedgerError) {
         let kpi = try existingKpi(link.kpi)
         try requireChainOwnerOrCoordinator(try existingChain(kpi.definition.chain))
@@ -41,12 +42,49 @@ extension Check {
             throw .invalidEvent(index: index, reason: "\(type) names either a KPI (\"to\") or a goal, not both or neither")
         }
         let linked = link.to.map(kpi.contributesTo.contains) ?? link.goal.map(kpi.goals.contains) ?? false
+        let claims = link.hypothesis != nil || link.lag != nil
         if !linking {
             guard linked else { throw rule("only existing links are removed", "\(link.kpi) has no such link") }
         } else {
-            guard !linked else { throw rule("links are made once", "\(link.kpi) is already linked there") }
-            if let to = link.to { try validateLink(from: link.kpi, level: kpi.definition.level, to: to) }
+            if claims { try validateHypothesis(link) }
+            if linked {
+                guard claims, let to = link.to else { throw rule("links are made once", "\(link.kpi) is already linked there") }
+                guard kpi.hypotheses[to] != link else {
+                    throw rule("links are made once", "\(link.kpi) is already linked to \(to) with this hypothesis and lag")
+                }
+            }
+            if !linked, let to = link.to { try validateLink(from: link.kpi, level: kpi.definition.level, to: to) }
             if let goal = link.goal { try validateGoalLink(level: kpi.definition.level, goal: goal) }
+        }
+    }
+
+    /// A link's hypothesis (one sentence) and lag (0 to 24 periods), on a link to a KPI only.
+    private func validateHypothesis(_ link: KpiLink) throws(LedgerError) {
+        guard link.to != nil else {
+            throw rule("hypotheses belong to links between KPIs", "the link of \(link.kpi) to goal \(link.goal ?? "") carries a hypothesis or lag")
+        }
+        if let hypothesis = link.hypothesis { try requireText("hypothesis", hypothesis, limit: 300) }
+        if let lag = link.lag, !(0...Self.longestLag).contains(lag) {
+            throw rule("a lag is 0 to \(Self.longestLag) periods", "the link of \(link.kpi) has a lag of \(lag)")
+        }
+    }
+
+    /// The longest lag a link may expect, in periods of the KPI it feeds.
+    static let longestLag = 24
+
+    /// `KpiValuesSet`: the values a chain KPI measures, among its chain's values.
+    func validateKpiValuesSet(_ change: KpiValuesSet) throws(LedgerError) {
+        let kpi = try existingKpi(change.kpi)
+        let chain = try existingChain(kpi.definition.chain)
+        try requireChainOwnerOrCoordinator(chain)
+        guard kpi.definition.level == .chain else {
+            throw rule(
+                "chain KPIs measure the chain's values", "\(kpi.definition.level.rawValue) KPI \(change.kpi) is not a chain KPI")
+        }
+        try unique(change.values, "value")
+        let values = Set(chain.values?.all.map(\.value) ?? [])
+        for value in change.values where !values.contains(value) {
+            throw rule("chain KPIs measure the chain's values", "chain \(chain.definition.chain) has no value \(value)")
         }
     }
 

@@ -14,7 +14,8 @@ public import LedgerCore
 /// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned` | a party, for itself |
 /// | `AgreementTerminated` | a party or a coordinator |
 /// | `ActionCompleted` | the action owner's organisation, the chain owner's organisation or a coordinator |
-/// | `DialoguePrepared` | the chain owner's organisation |
+/// | `DialoguePrepared`, `CustomerValuesSet` | the chain owner's organisation |
+/// | `KpiValuesSet` | the chain owner's organisation or a coordinator (part of the KPI tree) |
 ///
 /// Organisations of kind `auditor` only read: they sign nothing but their own members.
 public struct ChainRules: LedgerDomain {
@@ -141,10 +142,12 @@ struct Check {
         case .chainDefined(let chain), .chainChanged(let chain): ChainStreams.chain(chain.chain)
         case .chainOwnerAssigned(let assignment): ChainStreams.chain(assignment.chain)
         case .chainRetired(let retirement): ChainStreams.chain(retirement.chain ?? "")
+        case .customerValuesSet(let values): ChainStreams.chain(values.chain)
         case .kpiDefined(let kpi): ChainStreams.kpi(kpi.kpi)
         case .kpiLinked(let link), .kpiUnlinked(let link): ChainStreams.kpi(link.kpi)
         case .kpiOwnerAssigned(let assignment): ChainStreams.kpi(assignment.kpi)
         case .kpiReportersSet(let change): ChainStreams.kpi(change.kpi)
+        case .kpiValuesSet(let change): ChainStreams.kpi(change.kpi)
         case .targetSet(let target): ChainStreams.kpi(target.kpi)
         case .kpiRetired(let retirement): ChainStreams.kpi(retirement.kpi ?? "")
         case .measurementRecorded(let measurement), .measurementCorrected(let measurement):

@@ -1,4 +1,4 @@
-// Chains as the state keeps them: their definitions, owners and retirement.
+// Chains as the state keeps them: their definitions, owners, values and retirement.
 
 extension ChainState {
     /// A new chain, without an owner yet.
@@ -14,6 +14,10 @@ extension ChainState {
     mutating func applyChainOwnerAssigned(_ assignment: ChainOwnerAssigned, at position: UInt64) {
         chains[assignment.chain]?.owner = assignment.owner
         chains[assignment.chain]?.ownerHistory.append((position, assignment))
+    }
+
+    mutating func applyCustomerValuesSet(_ values: CustomerValuesSet) {
+        chains[values.chain]?.values = values
     }
 
     mutating func applyChainRetired(_ retirement: Retirement) {

@@ -1,4 +1,5 @@
-// KPIs as the state keeps them: definitions, links, owners, reporters, targets and retirement.
+// KPIs as the state keeps them: definitions, links, owners, reporters, the values they measure, targets and
+// retirement.
 
 extension ChainState {
     /// A new KPI, with the owner, reporters and links its definition names.
@@ -11,10 +12,16 @@ extension ChainState {
     /// A link to a KPI or a goal made (`linked`) or removed.
     mutating func applyKpiLink(_ link: KpiLink, linked: Bool) {
         if linked {
-            if let to = link.to { kpis[link.kpi]?.contributesTo.insert(to) }
+            if let to = link.to {
+                kpis[link.kpi]?.contributesTo.insert(to)
+                kpis[link.kpi]?.hypotheses[to] = link.hypothesis == nil && link.lag == nil ? nil : link
+            }
             if let goal = link.goal { kpis[link.kpi]?.goals.insert(goal) }
         } else {
-            if let to = link.to { kpis[link.kpi]?.contributesTo.remove(to) }
+            if let to = link.to {
+                kpis[link.kpi]?.contributesTo.remove(to)
+                kpis[link.kpi]?.hypotheses[to] = nil
+            }
             if let goal = link.goal { kpis[link.kpi]?.goals.remove(goal) }
         }
     }
@@ -25,6 +32,10 @@ extension ChainState {
 
     mutating func applyKpiReportersSet(_ change: KpiReportersSet) {
         kpis[change.kpi]?.reporters = change.reporters
+    }
+
+    mutating func applyKpiValuesSet(_ change: KpiValuesSet) {
+        kpis[change.kpi]?.measures = change.values
     }
 
     mutating func applyTargetSet(_ target: TargetSet) {

@@ -18,9 +18,11 @@ public struct ChainState: Sendable, Equatable {
         public var ownerHistory: [(position: UInt64, assignment: ChainOwnerAssigned)]
         public var retired: Bool
         public var definedAt: UInt64
+        /// The customer and internal values its owner set last (none until `CustomerValuesSet`).
+        public var values: CustomerValuesSet?
 
         public static func == (lhs: Chain, rhs: Chain) -> Bool {
-            lhs.definition == rhs.definition && lhs.owner == rhs.owner && lhs.retired == rhs.retired
+            lhs.definition == rhs.definition && lhs.owner == rhs.owner && lhs.retired == rhs.retired && lhs.values == rhs.values
                 && lhs.ownerHistory.map(\.position) == rhs.ownerHistory.map(\.position)
         }
     }
@@ -34,6 +36,10 @@ public struct ChainState: Sendable, Equatable {
         public var goals: Set<String>
         public var targets: [TargetSet]
         public var retired: Bool
+        /// The chain values it measures (`KpiValuesSet`).
+        public var measures: [String] = []
+        /// The latest `KpiLinked` to each KPI it feeds that says a hypothesis or a lag, by that KPI.
+        public var hypotheses: [String: KpiLink] = [:]
     }
 
     public struct Agreement: Sendable, Equatable {
@@ -97,11 +103,13 @@ public struct ChainState: Sendable, Equatable {
         case .chainChanged(let definition): applyChainChanged(definition)
         case .chainOwnerAssigned(let assignment): applyChainOwnerAssigned(assignment, at: position)
         case .chainRetired(let retirement): applyChainRetired(retirement)
+        case .customerValuesSet(let values): applyCustomerValuesSet(values)
         case .kpiDefined(let definition): applyKpiDefined(definition)
         case .kpiLinked(let link): applyKpiLink(link, linked: true)
         case .kpiUnlinked(let link): applyKpiLink(link, linked: false)
         case .kpiOwnerAssigned(let assignment): applyKpiOwnerAssigned(assignment)
         case .kpiReportersSet(let change): applyKpiReportersSet(change)
+        case .kpiValuesSet(let change): applyKpiValuesSet(change)
         case .targetSet(let target): applyTargetSet(target)
         case .kpiRetired(let retirement): applyKpiRetired(retirement)
         // Measurements are checked through their stream versions, not kept in memory.
