@@ -30,12 +30,19 @@ public struct KpiState: Sendable, Codable, Equatable {
     /// KPIs this one contributes to, and goals.
     public let contributesTo: [String]
     public let goals: [String]
+    /// The chain's values (`ChainProfile.customerValues`, `internalValues`) this KPI measures, by id.
+    public let measures: [String]
     /// Statuses of the KPIs that contribute to this one.
     public let contributors: [Contributor]
 
+    /// A KPI that feeds this one, with its status and what its link claims.
     public struct Contributor: Sendable, Codable, Equatable {
         public let kpi: String
         public let status: KpiStatus
+        /// Why the contributor should move this KPI, when its link says so.
+        public let hypothesis: String?
+        /// After how many periods of this KPI the effect is expected (nil: not said, read as 0).
+        public let lag: Int?
     }
 }
 
@@ -80,7 +87,7 @@ extension ReadModels {
     }
 
     /// The position of the last entry before `moment` that changed anything a chain's KPI tree
-    /// shows: the chain, its KPIs, their links, targets and measurements. Two moments with the
+    /// shows: the chain, its KPIs, their links, the values they measure, targets and measurements. Two moments with the
     /// same revision have the same tree but for the moment itself, so a tree computed for one
     /// serves the other. Nil when the chain has never existed before the moment.
     public func kpiTreeRevision(chain: String, moment: Moment) async throws -> UInt64? {
@@ -113,6 +120,8 @@ extension ReadModels {
                         UNION ALL SELECT MAX(valid_to) FROM kpis WHERE chain = ?1 AND valid_to < ?2
                         UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_from < ?2)) FROM chain_kpis k
                         UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_links l WHERE l.kpi = k.kpi AND l.valid_to < ?2)) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM kpi_values v WHERE v.kpi = k.kpi AND v.valid_from < ?2)) FROM chain_kpis k
+                        UNION ALL SELECT MAX((SELECT MAX(valid_to) FROM kpi_values v WHERE v.kpi = k.kpi AND v.valid_to < ?2)) FROM chain_kpis k
                         UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM targets t WHERE t.kpi = k.kpi AND t.valid_from < ?2)) FROM chain_kpis k
                         UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.originals))) FROM chain_kpis k
                         UNION ALL SELECT MAX((SELECT MAX(valid_from) FROM measurements m WHERE m.kpi = k.kpi AND m.valid_from < ?2 AND \(ProjectionSchema.corrections))) FROM chain_kpis k
@@ -207,29 +216,43 @@ extension ReadModels {
         let kpiRows = try Row.fetchAll(
             db, sql: "SELECT * FROM kpis WHERE chain = ? AND \(current) AND retired = 0",
             arguments: [chain, size, size])
-        var links: [String: [(kind: String, target: String)]] = [:]
+        var links: [String: [Link]] = [:]
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT l.kpi, l.target_kind, l.target FROM kpi_links l JOIN kpis k ON k.kpi = l.kpi
+                SELECT l.kpi, l.target_kind, l.target, l.hypothesis, l.lag FROM kpi_links l JOIN kpis k ON k.kpi = l.kpi
                 WHERE k.chain = ? AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
                   AND l.valid_from < ? AND (l.valid_to IS NULL OR l.valid_to >= ?)
                 """, arguments: [chain, size, size, size, size])
         {
-            links[row["kpi"], default: []].append((row["target_kind"], row["target"]))
+            links[row["kpi"], default: []].append(
+                Link(kind: row["target_kind"], target: row["target"], hypothesis: row["hypothesis"], lag: row["lag"]))
+        }
+        var measures: [String: [String]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT v.kpi, v.value FROM kpi_values v JOIN kpis k ON k.kpi = v.kpi
+                WHERE k.chain = ? AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
+                  AND v.valid_from < ? AND (v.valid_to IS NULL OR v.valid_to >= ?)
+                ORDER BY v.kpi, v.value
+                """, arguments: [chain, size, size, size, size])
+        {
+            measures[row["kpi"], default: []].append(row["value"])
         }
         var states: [String: KpiState] = [:]
         let latest = try LatestPeriods(size: moment.size, db)
         for row in kpiRows {
             let kpi: String = row["kpi"]
-            let base = try kpiState(row, links: links[kpi] ?? [], moment: moment, latest: latest, db)
+            let base = try kpiState(row, links: links[kpi] ?? [], measures: measures[kpi] ?? [], moment: moment, latest: latest, db)
             states[kpi] = base
         }
         // Each KPI with the statuses of what contributes to it.
         var contributors: [String: [KpiState.Contributor]] = [:]
         for state in states.values {
-            for target in state.contributesTo {
-                contributors[target, default: []].append(.init(kpi: state.kpi, status: state.status))
+            for link in links[state.kpi] ?? [] where link.kind == "kpi" {
+                contributors[link.target, default: []].append(
+                    .init(kpi: state.kpi, status: state.status, hypothesis: link.hypothesis, lag: link.lag))
             }
         }
         let ordered = states.values.map { state in
@@ -238,7 +261,7 @@ extension ReadModels {
                 direction: state.direction, grain: state.grain, owner: state.owner, reporters: state.reporters, period: state.period,
                 value: state.value, observation: state.observation, target: state.target, red: state.red, status: state.status,
                 previousValue: state.previousValue, trend: state.trend, corrections: state.corrections,
-                contributesTo: state.contributesTo, goals: state.goals,
+                contributesTo: state.contributesTo, goals: state.goals, measures: state.measures,
                 contributors: (contributors[state.kpi] ?? []).sorted { $0.kpi < $1.kpi })
         }.sorted { ($1.level, $0.kpi) < ($0.level, $1.kpi) }
         return KpiTree(chain: chain, name: chainRow["name"], moment: moment, kpis: ordered)
@@ -246,7 +269,7 @@ extension ReadModels {
 
     /// The state of one KPI: its latest period with a value as of the moment.
     static func kpiState(
-        _ row: Row, links: [(kind: String, target: String)], moment: Moment, latest: LatestPeriods,
+        _ row: Row, links: [Link], measures: [String], moment: Moment, latest: LatestPeriods,
         _ db: Database
     ) throws -> KpiState {
         let kpi: String = row["kpi"]
@@ -286,7 +309,15 @@ extension ReadModels {
             status: KpiStatus.evaluate(value: value, target: target?.0, red: target?.1, direction: direction),
             previousValue: previousValue, trend: Trend.between(previous: previousValue, current: value, direction: direction),
             corrections: corrections, contributesTo: links.filter { $0.kind == "kpi" }.map(\.target).sorted(),
-            goals: links.filter { $0.kind == "goal" }.map(\.target).sorted(), contributors: [])
+            goals: links.filter { $0.kind == "goal" }.map(\.target).sorted(), measures: measures, contributors: [])
+    }
+
+    /// A current row of `kpi_links`: a KPI's link to a KPI or a goal, with what a link to a KPI claims.
+    struct Link {
+        let kind: String
+        let target: String
+        let hypothesis: String?
+        let lag: Int?
     }
 
     struct Value {

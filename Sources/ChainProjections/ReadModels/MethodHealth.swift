@@ -38,6 +38,7 @@ extension ReadModels {
             {
                 members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
             }
+            let chainValues = try Self.chainValues(moment, db)
             for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
                 let id = chain.chain
                 if let owner = try Row.fetchOne(
@@ -94,6 +95,32 @@ extension ReadModels {
                                 id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi, "KPI \(kpi.kpi) has never been reported",
                                 ["kpi": kpi.kpi, "name": kpi.name])
                         }
+                    }
+                }
+                for kpi in tree.kpis where kpi.level == .chain && kpi.measures.isEmpty {
+                    warn(
+                        id, "chain-kpi-measures-value", "chain KPIs measure a customer value", kpi.kpi,
+                        "chain KPI \(kpi.kpi) (\(kpi.name)) measures none of the chain's values", ["kpi": kpi.kpi, "name": kpi.name])
+                }
+                let measured = Set(tree.kpis.flatMap(\.measures))
+                if let values = chainValues[id] {
+                    for value in values.customer + values.internal where !measured.contains(value.value) {
+                        warn(
+                            id, "value-measured", "every value is measured", value.value,
+                            "no chain KPI measures value \(value.value) (\(value.name))", ["value": value.value, "name": value.name])
+                    }
+                }
+                for link in try Self.questionedLinks(tree, size: moment.size, db) {
+                    let contributors = link.kpi.contributors.map(\.kpi).joined(separator: ", ")
+                    let facts = ["kpi": link.kpi.kpi, "name": link.kpi.name, "period": link.period.description, "contributors": contributors]
+                    if link.contributors == .green {
+                        warn(
+                            id, "contributors-green-kpi-red", "everyone green, chain red: a link may not hold", link.kpi.kpi,
+                            "KPI \(link.kpi.kpi) is red for \(link.period) while \(contributors), which feed it, were all green", facts)
+                    } else {
+                        warn(
+                            id, "contributors-red-kpi-green", "everyone red, chain green: a link may not hold", link.kpi.kpi,
+                            "KPI \(link.kpi.kpi) is green for \(link.period) while \(contributors), which feed it, were all red", facts)
                     }
                 }
                 let dialogues = try Self.dialogues(of: chain, moment: moment, db)
