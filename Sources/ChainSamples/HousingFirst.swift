@@ -385,5 +385,48 @@ enum HousingFirst {
             }
             month = month.next! // the samples stay within 2024–2027
         }
+        try await values(builder, owner: owner)
+    }
+
+    /// After two years, the chain's owner names what its customers value (*klantwaarden*) and what the
+    /// chain itself must safeguard, says which chain KPI measures which, and writes down the
+    /// hypotheses behind the tree's main links with the lag after which each should show. One
+    /// internal value stays unmeasured, as method health then says.
+    static func values(_ builder: SampleBuilder, owner: PersonRef) async throws {
+        let values = CustomerValuesSet(
+            chain: chain,
+            customerValues: [
+                ChainValue(value: "snel-thuis", name: "Snel van de straat naar een eigen huis"),
+                ChainValue(value: "eigen-woning", name: "Een eigen woning die ik kan houden"),
+                ChainValue(value: "een-plan", name: "Eén plan en één vast contactpersoon"),
+            ],
+            internalValues: [
+                ChainValue(value: "duurzaam", name: "Niemand keert terug op straat"),
+                ChainValue(value: "doelmatig", name: "Zorg en geld doelmatig ingezet"),
+            ])
+        try await builder.commit(
+            by: owner.organisation,
+            [
+                .customerValuesSet(values),
+                .kpiValuesSet(KpiValuesSet(kpi: "median-days-to-home", values: ["snel-thuis"])),
+                .kpiValuesSet(KpiValuesSet(kpi: "tenancies-12m", values: ["eigen-woning", "duurzaam"])),
+                .kpiValuesSet(KpiValuesSet(kpi: "client-satisfaction", values: ["een-plan"])),
+                .kpiLinked(
+                    KpiLink(
+                        kpi: "intake-14d", to: "median-days-to-home",
+                        hypothesis: "Wie binnen 14 dagen een intake heeft, staat eerder ingeschreven en krijgt eerder een woning.", lag: 2)),
+                .kpiLinked(
+                    KpiLink(
+                        kpi: "homes-offered", to: "median-days-to-home", hypothesis: "Elke aangeboden woning verkort de wachtrij in de opvang.",
+                        lag: 1)),
+                .kpiLinked(
+                    KpiLink(
+                        kpi: "support-7d", to: "tenancies-12m",
+                        hypothesis: "Begeleiding in de eerste week voorkomt huurachterstand in het eerste jaar.", lag: 2)),
+                .kpiLinked(
+                    KpiLink(
+                        kpi: "median-days-to-home", to: "homeless-count",
+                        hypothesis: "Wie sneller een woning heeft, telt bij de volgende telling niet meer als dakloos.", lag: 1)),
+            ])
     }
 }

@@ -129,6 +129,26 @@ struct ChainView {
         let flow: ChainFlowDrawing?
         let hasNested: Bool
         let nested: [Nested]
+        let hasValues: Bool
+        let values: [Value]
+    }
+
+    /// A customer or internal value with the chain KPIs that measure it.
+    struct Value {
+        let kind: String
+        let name: String
+        let kpis: [StepKpi]
+    }
+
+    /// A link between two KPIs of the tree, with what it claims and what the measurements say of it.
+    struct Link {
+        let fromHref: String
+        let from: String
+        let toHref: String
+        let to: String
+        let hypothesis: String
+        let lag: String
+        let questioned: String?
     }
 
     struct Step {
@@ -149,12 +169,31 @@ struct ChainView {
     let profile: Profile?
     let drawing: KpiTreeDrawing
     let kpis: [Kpi]
+    let hasLinks: Bool
+    let links: [Link]
 
-    init(_ tree: KpiTree, profile: ChainProfile?, organisations: [String: String], format: LocalFormat, link: (String) -> String) {
+    /// `health`: the chain's warnings, for the links the measurements question.
+    init(
+        _ tree: KpiTree, profile: ChainProfile?, health: MethodHealth, organisations: [String: String], format: LocalFormat,
+        link: (String) -> String
+    ) {
         let catalogue = format.catalogue
         name = tree.name
         briefHref = link("/chains/\(tree.chain)/brief")
         drawing = KpiTreeDrawing(tree, format: format) { link("/kpis/\($0)") }
+        let byId = Dictionary(tree.kpis.map { ($0.kpi, $0) }, uniquingKeysWith: { first, _ in first })
+        let questioned = Dictionary(
+            health.warnings.filter { $0.code.hasPrefix("contributors-") }.map { ($0.subject, format.healthDetail($0)) },
+            uniquingKeysWith: { first, _ in first })
+        links = tree.kpis.flatMap { fed in
+            fed.contributors.map { contributor in
+                Link(
+                    fromHref: link("/kpis/\(contributor.kpi)"), from: byId[contributor.kpi]?.name ?? contributor.kpi,
+                    toHref: link("/kpis/\(fed.kpi)"), to: fed.name, hypothesis: contributor.hypothesis ?? "–",
+                    lag: contributor.lag.map { "\($0)" } ?? "–", questioned: questioned[fed.kpi])
+            }
+        }
+        hasLinks = !links.isEmpty
         kpis = tree.kpis.map { kpi in
             Kpi(
                 level: catalogue["level_" + kpi.level.rawValue], href: link("/kpis/\(kpi.kpi)"), name: kpi.name, period: format.period(kpi.period),
@@ -182,7 +221,17 @@ struct ChainView {
                 customer: profile.customer, need: profile.customerNeed, parentHref: profile.parent.map { link("/chains/\($0.chain)") },
                 parentName: profile.parent?.name, hasSteps: !steps.isEmpty, steps: steps,
                 flow: profile.steps.isEmpty ? nil : ChainFlowDrawing(profile, tree: tree, organisations: organisations, format: format, link: link),
-                hasNested: !profile.nested.isEmpty, nested: profile.nested.map { Nested(href: link("/chains/\($0.chain)"), name: $0.name) })
+                hasNested: !profile.nested.isEmpty, nested: profile.nested.map { Nested(href: link("/chains/\($0.chain)"), name: $0.name) },
+                hasValues: !profile.customerValues.isEmpty,
+                values: [("customer", profile.customerValues), ("internal", profile.internalValues)].flatMap { kind, values in
+                    values.map { value in
+                        Value(
+                            kind: catalogue["value_kind_" + kind], name: value.name,
+                            kpis: value.kpis.compactMap { byId[$0] }.map {
+                                StepKpi(href: link("/kpis/\($0.kpi)"), name: $0.name, status: StatusView($0.status))
+                            })
+                    }
+                })
         }
     }
 }

@@ -104,8 +104,10 @@ struct DashboardRoutes {
             let tree = try await models.kpiTree(chain: id, asOf: asOf)
             let profile = try await models.chainProfile(chain: id, asOf: asOf)
             let organisations = try await models.coalition(asOf: asOf).organisations
+            let health = try await models.health(chain: id, asOf: .moment(tree.moment))
             let view = ChainView(
-                tree, profile: profile, organisations: Dictionary(organisations.map { ($0.organisation, $0.name) }, uniquingKeysWith: { a, _ in a }),
+                tree, profile: profile, health: health,
+                organisations: Dictionary(organisations.map { ($0.organisation, $0.name) }, uniquingKeysWith: { a, _ in a }),
                 format: format
             ) { link($0, request) }
             return Page(view, tree.moment, [ReportTables.kpis([tree])])

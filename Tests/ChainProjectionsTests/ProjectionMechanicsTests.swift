@@ -73,6 +73,32 @@ struct ProjectionMechanicsTests {
         #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
     }
 
+    /// A projections file made before customer values and link hypotheses gets their tables and
+    /// columns when opened, and the next catch-up fills them as a rebuild would.
+    @Test func anOlderProjectionsFileGetsValuesAndHypothesesWhenOpened() async throws {
+        let store = try await Ledgers.sample("housing-first")
+        let database = try DatabaseQueue()
+        _ = try Projector(database: database, store: store)
+        try await database.write { db in
+            try db.execute(sql: "DROP TABLE chain_values; DROP TABLE kpi_values")
+            try db.execute(sql: "ALTER TABLE kpi_links DROP COLUMN hypothesis; ALTER TABLE kpi_links DROP COLUMN lag")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v5-values-and-hypotheses'")
+        }
+        let reopened = try Projector(database: database, store: store)
+        try await reopened.catchUp()
+        let counts = try await database.read { db in
+            [
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chain_values WHERE valid_to IS NULL") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kpi_values WHERE valid_to IS NULL") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kpi_links WHERE hypothesis IS NOT NULL AND valid_to IS NULL") ?? 0,
+            ]
+        }
+        #expect(counts == [5, 4, 4], "the sample's five values, four measured, four hypotheses")
+        let rebuilt = try Ledgers.projector(store)
+        try await rebuilt.rebuild()
+        #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
+    }
+
     @Test func digestsChangeWhenContentChanges() async throws {
         let store = try await Ledgers.sample("debt-collection")
         let projector = try Ledgers.projector(store)

@@ -115,6 +115,11 @@ struct ReadModelTests {
         let organogram = health.warnings.filter { $0.rule.hasPrefix("organogram KPI") }
         #expect(organogram.map(\.subject) == ["calls-answered-30s"])
         #expect(!health.warnings.contains { $0.rule == "every chain has an owner" })
+        // The sample names five values and leaves one internal value unmeasured; every chain KPI measures one.
+        #expect(health.warnings.filter { $0.code == "value-measured" }.map(\.subject) == ["doelmatig"])
+        #expect(!health.warnings.contains { $0.code == "chain-kpi-measures-value" })
+        let before = try await Self.housingFirst.projector.readModels.health(chain: "street-to-home", asOf: .position(250))
+        #expect(before.warnings.filter { $0.code == "chain-kpi-measures-value" }.count == 3, "before the values, none of the three was measured")
     }
 
     @Test func theDecisionAuditShowsWhatWasKnownThenAndEveryCorrectionSince() async throws {

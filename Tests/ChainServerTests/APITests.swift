@@ -101,7 +101,8 @@ struct APITests {
             let page = try await client.execute(uri: "/api/log?from=10&limit=5", method: .get, headers: headers).json()
             #expect((page["entries"] as? [[String: Any]])?.map { $0["position"] as? Int } == [10, 11, 12, 13, 14] && page["next"] as? Int == 15)
             let stream = try await client.execute(uri: "/api/stream?id=chain/street-to-home", method: .get, headers: headers).json()
-            #expect((stream["entries"] as? [[String: Any]])?.count == 3 && stream["version"] as? Int == 3)
+            // Defined, two owners, its values.
+            #expect((stream["entries"] as? [[String: Any]])?.count == 4 && stream["version"] as? Int == 4)
             let note = try await client.execute(uri: "/api/checkpoint", method: .get, headers: headers).text
             let key = try #require(await fixture.service.ledger.registry.checkpointKey)
             let checkpoint = try Checkpoint.open(note, verifier: key)

@@ -140,6 +140,38 @@ struct DashboardTests {
         }
     }
 
+    /// The chain's page lists its customer and internal values with the KPIs that measure them (or
+    /// none), and under the tree each link with its hypothesis and lag; before the owner set them,
+    /// neither shows. In Dutch, in the method's words.
+    @Test func theChainPageShowsValuesAndTheLinksHypotheses() async throws {
+        let fixture = try await ServerFixture.make()
+        let english = ServerFixture.english(ServerFixture.bearer(fixture.coordinator))
+        var asked = ServerFixture.bearer(fixture.coordinator)
+        asked[.acceptLanguage] = "nl"
+        let dutch = asked
+        try await fixture.app.test(.router) { client in
+            let page = try await client.execute(uri: "/chains/street-to-home", method: .get, headers: english).text
+            for expected in [
+                "<h2>Customer values</h2>", "<td>customer value</td><td class=\"text\">Snel van de straat naar een eigen huis</td>",
+                "<td>internal value</td><td class=\"text\">Zorg en geld doelmatig ingezet</td>\n<td class=\"text\">no chain KPI</td>",
+                "Cause and effect: each link of the tree", "Elke aangeboden woning verkort de wachtrij in de opvang.</td><td class=\"number\">1</td>",
+            ] {
+                #expect(page.contains(expected), "\(expected)")
+            }
+            let measuredBy = try #require(page.range(of: "Snel van de straat naar een eigen huis</td>"))
+            #expect(page[measuredBy.upperBound...].prefix(200).contains("href=\"/kpis/median-days-to-home\""))
+
+            let before = try await client.execute(uri: "/chains/street-to-home?as_of=2026-03-14", method: .get, headers: english).text
+            #expect(!before.contains("<h2>Customer values</h2>") && before.contains("Cause and effect"))
+            #expect(!before.contains("Elke aangeboden woning"), "the hypotheses came later")
+
+            let nederlands = try await client.execute(uri: "/chains/street-to-home", method: .get, headers: dutch).text
+            for expected in ["<h2>Klantwaarden</h2>", "<td>klantwaarde</td>", "<td>interne waarde</td>", "Oorzaak en gevolg", ">hypothese</th>"] {
+                #expect(nederlands.contains(expected), "\(expected)")
+            }
+        }
+    }
+
     /// The KPI tree's nodes lie side by side without overlapping, inside the drawing, however
     /// many a row holds (the housing-first chain has six process KPIs in one row).
     @Test func kpiTreeNodesDoNotOverlap() async throws {
