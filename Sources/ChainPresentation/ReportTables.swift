@@ -141,7 +141,7 @@ public enum ReportTables {
             "agreements",
             columns: [
                 "agreement", "title", "state", "parties", "active_version", "latest_version", "valid_from", "valid_until", "terminated_on",
-                "awaiting",
+                "awaiting", "declined_by", "decision",
             ])
         for agreement in report.agreements {
             table.add([
@@ -149,6 +149,8 @@ public enum ReportTables {
                 .text(agreement.parties.joined(separator: " ")), .count(agreement.activeVersion),
                 .count(agreement.latestVersion), .text(agreement.validFrom), .text(agreement.validUntil), .text(agreement.terminatedOn),
                 .text(agreement.awaiting.joined(separator: " ")),
+                .text(agreement.declines.filter { $0.version == agreement.latestVersion }.map(\.party).joined(separator: " ")),
+                .text(agreement.decision),
             ])
         }
         return table

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import SQLiteSupport
 
-// The agreements' tables: every version with its obligations, the signatures, the active version and
-// termination.
+// The agreements' tables: every version with its obligations (and the decision an amendment cites), the
+// signatures and declines, the active version and termination.
 
 extension ProjectionApplier {
     /// A proposal or an amendment: a new version of the agreement's row (keeping the active
@@ -17,12 +17,12 @@ extension ProjectionApplier {
         try run(
             """
             INSERT INTO agreements@ (agreement, latest_version, active_version, title, terms, parties, valid_from_day, valid_until_day,
-            terminated_on, termination_reason, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)
+            terminated_on, termination_reason, valid_from, valid_to, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, ?)
             """,
             [
                 .text(terms.agreement), Self.integer(terms.version), active.map { .integer($0) } ?? .null, .text(terms.title),
                 .text(terms.terms), Self.json(terms.parties), .text(terms.validFrom.description), .text(terms.validUntil.description),
-                Self.integer(position),
+                Self.integer(position), terms.decision.map { .text($0) } ?? .null,
             ])
         for obligation in terms.obligations {
             try run(
@@ -56,6 +56,13 @@ extension ProjectionApplier {
                 "agreements", "agreement = ?", [.text(signature.agreement)],
                 changing: ["active_version": Self.integer(signature.version)], at: position)
         }
+    }
+
+    /// A party's no to a version, with its reason.
+    mutating func applyAgreementDeclined(_ decline: AgreementDeclined, at position: UInt64) throws {
+        try run(
+            "INSERT INTO agreement_declines@ (agreement, version, party, reason, valid_from) VALUES (?, ?, ?, ?, ?)",
+            [.text(decline.agreement), Self.integer(decline.version), .text(decline.party), .text(decline.reason), Self.integer(position)])
     }
 
     mutating func applyAgreementTerminated(_ termination: AgreementTerminated, at position: UInt64) throws {

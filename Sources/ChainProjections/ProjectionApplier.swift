@@ -165,6 +165,7 @@ struct ProjectionApplier {
             try applyMeasurement(measurement, at: position, recordedAt: recordedAt)
         case .agreementProposed(let terms), .agreementAmended(let terms): try applyAgreementTerms(terms, at: position)
         case .agreementSigned(let signature): try applyAgreementSigned(signature, at: position)
+        case .agreementDeclined(let decline): try applyAgreementDeclined(decline, at: position)
         case .agreementTerminated(let termination): try applyAgreementTerminated(termination, at: position)
         case .dialogueHeld(let dialogue): try applyDialogueHeld(dialogue, at: position, recordedAt: recordedAt)
         case .actionCompleted(let completion): try applyActionCompleted(completion, at: position)

@@ -124,12 +124,17 @@ public enum ProjectionSchema {
                     columns: """
                         agreement TEXT NOT NULL, latest_version INTEGER NOT NULL, active_version INTEGER, title TEXT NOT NULL,
                         terms TEXT NOT NULL, parties TEXT NOT NULL, valid_from_day TEXT NOT NULL, valid_until_day TEXT NOT NULL,
-                        terminated_on TEXT, termination_reason TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
+                        terminated_on TEXT, termination_reason TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER, decision TEXT
                         """, orderBy: "agreement, valid_from", indexes: ["agreement, valid_from"]),
                 Table(
                     name: "agreement_signatures",
                     columns: """
                         agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "agreement, version, valid_from", indexes: ["agreement, version"]),
+                Table(
+                    name: "agreement_declines",
+                    columns: """
+                        agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, reason TEXT NOT NULL, valid_from INTEGER NOT NULL
                         """, orderBy: "agreement, version, valid_from", indexes: ["agreement, version"]),
                 Table(
                     name: "obligations",
@@ -281,6 +286,12 @@ public enum ProjectionSchema {
             try addColumnIfMissing("lag INTEGER", to: "kpi_links", db)
             try createIfMissing("chain_values", db)
             try createIfMissing("kpi_values", db)
+        }
+        // Declined agreements (`AgreementDeclined`) and the decision an amendment cites (`AgreementAmended`
+        // schema 2).
+        migrator.registerMigration("projections-v6-agreement-declines") { db in
+            try addColumnIfMissing("decision TEXT", to: "agreements", db)
+            try createIfMissing("agreement_declines", db)
         }
         return migrator
     }

@@ -20,6 +20,11 @@ enum Reentry {
 
     static func municipality(_ town: String) -> String { "gemeente-\(town)" }
 
+    /// The towns that decline the first agreement: without money for housing, they *geven nul op
+    /// rekest*; the second quarter's dialogue decides to offer them one without the housing obligation.
+    static let declining = ["kerkdriel", "moerdal", "zeedijk"]
+    static let declineDecision = "reentry-2025-q2-declined-towns"
+
     static func write(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         let founder = municipality(towns[0])
         builder.date = CalendarDate(2024, 11, 4)!
@@ -120,7 +125,8 @@ enum Reentry {
                 target("income-at-release", from: "2025-Q1", target: 85, red: 70),
                 target("debt-help-at-release", from: "2025-Q1", target: 60, red: 40),
             ])
-        // One agreement between the prison and every municipality.
+        // One agreement between the prison and every municipality; three of them decline it.
+        var declines: [UInt64] = []
         for town in towns {
             let partner = municipality(town)
             let agreement = AgreementTerms(
@@ -139,7 +145,19 @@ enum Reentry {
                 [
                     .agreementProposed(agreement), .agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: prison)),
                 ])
-            try await builder.commit(by: partner, [.agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: partner))])
+            if declining.contains(town) {
+                let receipt = try await builder.commit(
+                    by: partner,
+                    [
+                        .agreementDeclined(
+                            AgreementDeclined(
+                                agreement: agreement.agreement, version: 1, party: partner,
+                                reason: "Geen budget om vóór elke vrijlating huisvesting te garanderen; zonder die dekking tekenen wij niet."))
+                    ])
+                declines.append(receipt.first)
+            } else {
+                try await builder.commit(by: partner, [.agreementSigned(AgreementSigned(agreement: agreement.agreement, version: 1, party: partner))])
+            }
         }
         var quarter = Period("2025-Q1")!
         for index in 0..<8 {
@@ -179,6 +197,15 @@ enum Reentry {
             builder.date = builder.date.addingDays(14)
             let size = try await builder.size()
             var decisions: [Decision] = []
+            if index == 1 {
+                decisions.append(
+                    Decision(
+                        decision: declineDecision,
+                        text:
+                            "Kerkdriel, Moerdal en Zeedijk een aangepaste ketenafspraak aanbieden zonder huisvestingsverplichting; de PI zoekt voor hun inwoners huisvesting via de regio.",
+                        rationale: "Drie gemeenten wezen de ketenafspraak af omdat zij huisvesting bij vrijlating niet kunnen betalen.",
+                        decidedBy: person(prison, "director"), evidence: Evidence(positions: declines, kpis: ["housing-at-release"])))
+            }
             if index == 3 {
                 decisions.append(
                     Decision(
@@ -195,7 +222,29 @@ enum Reentry {
                             participants: [person(prison, "director"), person(founder, "dir-safety")],
                             reviewedPosition: size, decisions: decisions, actions: []))
                 ])
+            if index == 1 { try await amendDeclined(builder) }
             quarter = quarter.next! // the samples stay within 2024–2027
+        }
+    }
+
+    /// The amendment the dialogue decided on, proposed by the prison and signed by both.
+    static func amendDeclined(_ builder: SampleBuilder) async throws {
+        for town in declining {
+            let partner = municipality(town)
+            let amended = AgreementTerms(
+                agreement: "reentry-\(town)", version: 2, title: "Ketenafspraak re-integratie PI Zuidwest – \(town.capitalized)",
+                terms:
+                    "De PI deelt elk vrijlatingsplan drie maanden vooraf en zoekt huisvesting via de regio; de gemeente regelt vóór de vrijlating een ID-bewijs en inkomen.",
+                parties: [prison, partner],
+                obligations: [
+                    Obligation(party: partner, kpi: "id-at-release", target: 95, from: Period("2025-Q3")!, until: Period("2026-Q4")!),
+                    Obligation(party: partner, kpi: "income-at-release", target: 85, from: Period("2025-Q3")!, until: Period("2026-Q4")!),
+                ],
+                validFrom: CalendarDate(2025, 7, 1)!, validUntil: CalendarDate(2026, 12, 31)!,
+                reason: "Zonder huisvestingsverplichting, zoals besloten in het prestatiegesprek van het tweede kwartaal.", decision: declineDecision)
+            try await builder.commit(
+                by: prison, [.agreementAmended(amended), .agreementSigned(AgreementSigned(agreement: amended.agreement, version: 2, party: prison))])
+            try await builder.commit(by: partner, [.agreementSigned(AgreementSigned(agreement: amended.agreement, version: 2, party: partner))])
         }
     }
 }

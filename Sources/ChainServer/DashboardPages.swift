@@ -339,10 +339,15 @@ struct AgreementsView {
         let signatures: [Signature]
         let hasAwaiting: Bool
         let awaiting: String
+        let declines: [Decline]
+        let decision: String?
+        let decisionHref: String?
         let obligations: [Obligation]
     }
 
     struct Signature { let party: String, version: String, position: String }
+
+    struct Decline { let party: String, version: String, position: String, reason: String }
 
     struct Obligation {
         let party: String
@@ -360,7 +365,7 @@ struct AgreementsView {
 
     let agreements: [Agreement]
 
-    init(_ report: AgreementsReport, format: LocalFormat) {
+    init(_ report: AgreementsReport, format: LocalFormat, link: (String) -> String) {
         let catalogue = format.catalogue
         agreements = report.agreements.map { agreement in
             Agreement(
@@ -370,6 +375,9 @@ struct AgreementsView {
                 terminatedOn: agreement.terminatedOn.map(format.day),
                 signatures: agreement.signatures.map { Signature(party: $0.party, version: "\($0.version)", position: "\($0.position)") },
                 hasAwaiting: !agreement.awaiting.isEmpty, awaiting: agreement.awaiting.joined(separator: ", "),
+                declines: agreement.declines.map {
+                    Decline(party: $0.party, version: "\($0.version)", position: "\($0.position)", reason: $0.reason)
+                }, decision: agreement.decision, decisionHref: agreement.decision.map { link("/audit/\($0)") },
                 obligations: agreement.obligations.map { obligation in
                     Obligation(
                         party: obligation.party, kpi: obligation.kpi, target: format.number(obligation.target), from: format.period(obligation.from),

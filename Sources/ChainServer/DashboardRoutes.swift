@@ -162,7 +162,7 @@ struct DashboardRoutes {
         try await page("agreements", request, context) { models, asOf, format in
             let report = try await models.agreements(asOf: asOf)
             return Page(
-                AgreementsView(report, format: format), report.moment,
+                AgreementsView(report, format: format) { link($0, request) }, report.moment,
                 [ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report)])
         }
     }

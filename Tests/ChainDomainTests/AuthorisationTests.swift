@@ -23,6 +23,10 @@ struct AuthorisationTests {
     static let values = CustomerValuesSet(
         chain: "hf", customerValues: [ChainValue(value: "quick", name: "Quickly a home"), ChainValue(value: "own", name: "A home of my own")],
         internalValues: [ChainValue(value: "affordable", name: "Affordable care")])
+    static let amendment = AgreementTerms(
+        agreement: "homes-2026", version: 2, title: "Homes 2026", terms: "Four homes a quarter.", parties: ["gemeente", "hoeksteen"],
+        obligations: [Obligation(party: "hoeksteen", kpi: "homes", target: 4, from: Period("2026-Q2")!, until: Period("2026-Q4")!)],
+        validFrom: CalendarDate(2026, 4, 1)!, validUntil: CalendarDate(2026, 12, 31)!, reason: "Fewer homes free.", decision: "d1-homes")
     static let preparation = DialoguePrepared(
         preparation: "p1", chain: "hf", plannedOn: CalendarDate(2026, 3, 1)!,
         agenda: [AgendaItem(item: "Intake on time?", kpis: ["intake"])], invited: ["opvang", "hoeksteen"])
@@ -118,6 +122,15 @@ struct AuthorisationTests {
             description: "AgreementSigned", setup: [("gemeente", [.agreementProposed(proposal)])],
             events: [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))],
             allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang", "rekenkamer"]),
+        Case(
+            description: "AgreementDeclined", setup: [("gemeente", [.agreementProposed(proposal)])],
+            events: [.agreementDeclined(AgreementDeclined(agreement: "homes-2026", version: 1, party: "hoeksteen", reason: "Geen woningen vrij."))],
+            allowed: ["hoeksteen"], forbidden: ["gemeente", "opvang", "buiten", "rekenkamer"]),
+        Case(
+            description: "AgreementAmended citing a decision",
+            setup: [("gemeente", [.agreementProposed(proposal)]), ("opvang", [.dialogueHeld(dialogue)])],
+            events: [.agreementAmended(amendment)],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
         Case(
             description: "AgreementTerminated", setup: [("gemeente", [.agreementProposed(proposal)])],
             events: [.agreementTerminated(AgreementTerminated(agreement: "homes-2026", reason: "stopped", effective: CalendarDate(2026, 6, 30)!))],

@@ -25,6 +25,19 @@ struct InvariantTests {
 
     static func value(_ id: String) -> ChainValue { ChainValue(value: id, name: "Value \(id)") }
 
+    static let declined = ("hoeksteen", [decline(version: 1)])
+
+    static func decline(version: Int) -> ChainEvent {
+        .agreementDeclined(AgreementDeclined(agreement: "homes-2026", version: version, party: "hoeksteen", reason: "Geen woningen vrij."))
+    }
+
+    static func amendment(decision: String?) -> AgreementTerms {
+        let terms = AuthorisationTests.amendment
+        return AgreementTerms(
+            agreement: terms.agreement, version: terms.version, title: terms.title, terms: terms.terms, parties: terms.parties,
+            obligations: terms.obligations, validFrom: terms.validFrom, validUntil: terms.validUntil, reason: terms.reason, decision: decision)
+    }
+
     static func agreement(_ parties: [String], obligation: Obligation, from: CalendarDate = CalendarDate(2026, 1, 1)!) -> ChainEvent {
         .agreementProposed(
             AgreementTerms(
@@ -259,6 +272,40 @@ struct InvariantTests {
             description: "a new link with a hypothesis still runs upward", signer: "opvang",
             events: [.kpiLinked(KpiLink(kpi: "homeless", to: "intake", hypothesis: "Backwards."))],
             message: "breaks rule \"links run upward\": result KPI homeless cannot contribute to process KPI intake"),
+        Case(
+            description: "a declined version is not signed", setup: [("gemeente", [.agreementProposed(AuthorisationTests.proposal)]), declined],
+            signer: "hoeksteen", events: [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))],
+            message: "breaks rule \"a party signs or declines\": hoeksteen declined version 1; an amendment asks again"),
+        Case(
+            description: "a party answers once", setup: [("gemeente", [.agreementProposed(AuthorisationTests.proposal)]), declined],
+            signer: "hoeksteen", events: [decline(version: 1)],
+            message: "breaks rule \"a party signs or declines\": hoeksteen already answered version 1"),
+        Case(
+            description: "a signed version is not declined",
+            setup: [
+                ("gemeente", [.agreementProposed(AuthorisationTests.proposal)]),
+                ("hoeksteen", [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))]),
+            ],
+            signer: "hoeksteen", events: [decline(version: 1)],
+            message: "breaks rule \"a party signs or declines\": hoeksteen already answered version 1"),
+        Case(
+            description: "only the latest version is declined",
+            setup: [("gemeente", [.agreementProposed(AuthorisationTests.proposal), .agreementAmended(amendment(decision: nil))])],
+            signer: "hoeksteen", events: [decline(version: 1)],
+            message: "breaks rule \"only the latest version is signed\": version 1 was superseded by version 2"),
+        Case(
+            description: "a decline says why", setup: [("gemeente", [.agreementProposed(AuthorisationTests.proposal)])],
+            signer: "hoeksteen",
+            events: [.agreementDeclined(AgreementDeclined(agreement: "homes-2026", version: 1, party: "hoeksteen", reason: " "))],
+            message: "reason must hold 1 to 500 characters"),
+        Case(
+            description: "a declined agreement exists", signer: "hoeksteen",
+            events: [.agreementDeclined(AgreementDeclined(agreement: "homes-2099", version: 1, party: "hoeksteen", reason: "Nee."))],
+            message: "breaks rule \"agreements exist\": agreement homes-2099 does not exist"),
+        Case(
+            description: "an amendment cites a decision in the ledger", setup: [("gemeente", [.agreementProposed(AuthorisationTests.proposal)])],
+            signer: "gemeente", events: [.agreementAmended(amendment(decision: "d-none"))],
+            message: "breaks rule \"decisions referred to exist\": decision d-none is not in the ledger"),
         Case(
             description: "ids are well-formed", signer: "gemeente",
             events: [.memberRegistered(MemberRegistered(organisation: "gemeente", person: "jan_jansen", name: "X", managementTeam: false))],

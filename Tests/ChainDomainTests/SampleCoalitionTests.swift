@@ -55,7 +55,12 @@ struct SampleCoalitionTests {
         let (_, ledger, _) = try await Self.load("reentry")
         let state = await ledger.domainState
         #expect(await ledger.registry.organisations.values.filter { $0.kind == "municipality" }.count == 60)
-        #expect(state.agreements.count == 60 && state.agreements.values.allSatisfy { $0.activeVersion == 1 })
+        #expect(state.agreements.count == 60)
+        // Three towns declined the first version and signed the amendment the dialogue decided on.
+        let declined = state.agreements.filter { !($0.value.declines[1] ?? [:]).isEmpty }
+        #expect(Set(declined.keys) == ["reentry-kerkdriel", "reentry-moerdal", "reentry-zeedijk"])
+        #expect(declined.values.allSatisfy { $0.activeVersion == 2 && $0.versions[2]?.decision == "reentry-2025-q2-declined-towns" })
+        #expect(state.agreements.values.filter { $0.activeVersion == 1 }.count == 57)
     }
 
     @Test func debtCollectionNestsASubChain() async throws {

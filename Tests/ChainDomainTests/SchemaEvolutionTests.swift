@@ -101,6 +101,31 @@ struct SchemaEvolutionTests {
         #expect(homes.hypotheses["homeless"]?.hypothesis == "More homes, fewer homeless." && homes.hypotheses["homeless"]?.lag == 2)
     }
 
+    /// `AgreementAmended` schema 1 cites no decision: one that does is refused and changes nothing; the
+    /// same amendment in schema 2 stands, with the decision it cites.
+    @Test func anAmendmentOfSchemaOneCitesNoDecision() async throws {
+        var fixture = try await DomainFixture.make()
+        try await fixture.accept(by: "gemeente", [.agreementProposed(AuthorisationTests.proposal)])
+        try await fixture.accept(by: "opvang", [.dialogueHeld(AuthorisationTests.dialogue)])
+        let stream = "agreement/homes-2026"
+        let data = try ChainEvent.agreementAmended(AuthorisationTests.amendment).data()
+        #expect(String(decoding: data, as: UTF8.self).contains(#""decision":"d1-homes""#))
+        func line(schema: UInt64) throws -> EventLine {
+            try EventLine(
+                stream: stream, expectedVersion: fixture.factory.versions[stream] ?? 0, type: "AgreementAmended", schema: schema, data: data)
+        }
+        let before = try await fixture.fingerprint()
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try line(schema: 1)]))
+            Issue.record("a schema-1 amendment that cites a decision")
+        } catch {
+            #expect("\(error)".contains("\"decision\""), "\(error)")
+        }
+        #expect(try await fixture.fingerprint() == before)
+        _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try line(schema: 2)]))
+        #expect(await fixture.ledger.domainState.agreements["homes-2026"]?.versions[2]?.decision == "d1-homes")
+    }
+
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
         let line = try EventLine(

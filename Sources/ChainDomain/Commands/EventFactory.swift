@@ -26,6 +26,7 @@ extension ChainEvent {
         case .agreementProposed: .agreementProposed
         case .agreementSigned: .agreementSigned
         case .agreementAmended: .agreementAmended
+        case .agreementDeclined: .agreementDeclined
         case .agreementTerminated: .agreementTerminated
         case .dialogueHeld: .dialogueHeld
         case .actionCompleted: .actionCompleted
@@ -62,6 +63,7 @@ extension ChainEvent {
         case .measurementRecorded(let value), .measurementCorrected(let value): value
         case .agreementProposed(let value), .agreementAmended(let value): value
         case .agreementSigned(let value): value
+        case .agreementDeclined(let value): value
         case .agreementTerminated(let value): value
         case .dialogueHeld(let value): value
         case .actionCompleted(let value): value

@@ -25,6 +25,7 @@ public enum ChainEvent: Sendable, Equatable {
     case agreementProposed(AgreementTerms)
     case agreementSigned(AgreementSigned)
     case agreementAmended(AgreementTerms)
+    case agreementDeclined(AgreementDeclined)
     case agreementTerminated(AgreementTerminated)
     case dialogueHeld(DialogueHeld)
     case actionCompleted(ActionCompleted)
@@ -57,7 +58,10 @@ public enum ChainEvent: Sendable, Equatable {
         .kpiRetired: ["kpi", "reason"],
         .agreementProposed: ["agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil"],
         .agreementSigned: ["agreement", "version", "party"],
-        .agreementAmended: ["agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "reason"],
+        .agreementAmended: [
+            "agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "reason", "decision",
+        ],
+        .agreementDeclined: ["agreement", "version", "party", "reason"],
         .agreementTerminated: ["agreement", "reason", "effective"],
         .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation"],
         .actionCompleted: ["dialogue", "action", "completedOn", "note"],
@@ -81,6 +85,9 @@ public enum ChainEvent: Sendable, Equatable {
         case .dialogueHeld where event.schema == 1:
             // Schema 1 predates the citation of a preparation.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "preparation" })
+        case .agreementAmended where event.schema == 1:
+            // Schema 1 predates the citation of a decision.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "decision" })
         case .kpiLinked where event.schema == 1:
             // Schema 1 predates hypotheses and lags.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "hypothesis" && $0 != "lag" })
@@ -121,6 +128,7 @@ public enum ChainEvent: Sendable, Equatable {
         case .agreementProposed: return .agreementProposed(try value(AgreementTerms.self))
         case .agreementSigned: return .agreementSigned(try value(AgreementSigned.self))
         case .agreementAmended: return .agreementAmended(try value(AgreementTerms.self))
+        case .agreementDeclined: return .agreementDeclined(try value(AgreementDeclined.self))
         case .agreementTerminated: return .agreementTerminated(try value(AgreementTerminated.self))
         case .dialogueHeld: return .dialogueHeld(try value(DialogueHeld.self))
         case .actionCompleted: return .actionCompleted(try value(ActionCompleted.self))

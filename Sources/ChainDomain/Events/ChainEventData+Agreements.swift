@@ -31,10 +31,12 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
     public let validUntil: CalendarDate
     /// Why it was amended (amendments only).
     public let reason: String?
+    /// The decision of a performance dialogue that led to this amendment (`AgreementAmended` schema 2 on).
+    public let decision: String?
 
     public init(
         agreement: String, version: Int, title: String, terms: String, parties: [String], obligations: [Obligation], validFrom: CalendarDate,
-        validUntil: CalendarDate, reason: String? = nil
+        validUntil: CalendarDate, reason: String? = nil, decision: String? = nil
     ) {
         self.agreement = agreement
         self.version = version
@@ -45,6 +47,7 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.reason = reason
+        self.decision = decision
     }
 }
 
@@ -58,6 +61,23 @@ public struct AgreementSigned: Sendable, Codable, Equatable {
         self.agreement = agreement
         self.version = version
         self.party = party
+    }
+}
+
+/// The data of `AgreementDeclined`: a party says no to a version of an agreement, with its reason
+/// (the municipality that *geeft nul op rekest*). That version can no longer come into force; an
+/// amendment asks again.
+public struct AgreementDeclined: Sendable, Codable, Equatable {
+    public let agreement: String
+    public let version: Int
+    public let party: String
+    public let reason: String
+
+    public init(agreement: String, version: Int, party: String, reason: String) {
+        self.agreement = agreement
+        self.version = version
+        self.party = party
+        self.reason = reason
     }
 }
 

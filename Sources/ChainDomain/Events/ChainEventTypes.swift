@@ -8,7 +8,7 @@
 /// | `chain/<chain>` | `ChainDefined`, `ChainChanged`, `ChainOwnerAssigned`, `ChainRetired`, `CustomerValuesSet` |
 /// | `kpi/<kpi>` | `KpiDefined`, `KpiLinked`, `KpiUnlinked`, `KpiOwnerAssigned`, `KpiReportersSet`, `KpiValuesSet`, `TargetSet`, `KpiRetired` |
 /// | `measurement/<kpi>/<period>/<org>` | `MeasurementRecorded`, `MeasurementCorrected` |
-/// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementAmended`, `AgreementTerminated` |
+/// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementDeclined`, `AgreementAmended`, `AgreementTerminated` |
 /// | `dialogue/<dialogue>` | `DialogueHeld`, `ActionCompleted` |
 /// | `dialogue/<preparation>` | `DialoguePrepared` |
 public enum ChainEventType: String, Sendable, CaseIterable {
@@ -34,6 +34,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     case agreementProposed = "AgreementProposed"
     case agreementSigned = "AgreementSigned"
     case agreementAmended = "AgreementAmended"
+    case agreementDeclined = "AgreementDeclined"
     case agreementTerminated = "AgreementTerminated"
     case dialogueHeld = "DialogueHeld"
     case actionCompleted = "ActionCompleted"
@@ -45,7 +46,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded, .dialogueHeld, .kpiLinked: 2
+        case .measurementRecorded, .dialogueHeld, .kpiLinked, .agreementAmended: 2
         default: 1
         }
     }
@@ -59,7 +60,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
         case .chainDefined, .chainChanged, .chainOwnerAssigned, .chainRetired, .customerValuesSet: .chain
         case .kpiDefined, .kpiLinked, .kpiUnlinked, .kpiOwnerAssigned, .kpiReportersSet, .kpiValuesSet, .targetSet, .kpiRetired: .kpi
         case .measurementRecorded, .measurementCorrected: .measurement
-        case .agreementProposed, .agreementSigned, .agreementAmended, .agreementTerminated: .agreement
+        case .agreementProposed, .agreementSigned, .agreementAmended, .agreementDeclined, .agreementTerminated: .agreement
         case .dialogueHeld, .actionCompleted, .dialoguePrepared: .dialogue
         }
     }

@@ -1,7 +1,7 @@
 import LedgerCore
 
-// The rules of agreements: parties propose, amend and sign them, for themselves; a party or a coordinator
-// terminates them.
+// The rules of agreements: parties propose, amend, sign and decline them, for themselves; a party or a
+// coordinator terminates them.
 
 extension Check {
     /// `AgreementProposed`: version 1 of a new agreement.
@@ -22,23 +22,46 @@ extension Check {
             throw refuse("only a party amends an agreement")
         }
         try requireText("reason", terms.reason ?? "", limit: 500)
+        if let decision = terms.decision, state.decisions[decision] == nil {
+            throw rule("decisions referred to exist", "decision \(decision) is not in the ledger")
+        }
         try validateTerms(terms)
+    }
+
+    /// The agreement whose latest `version` the signer answers (signs or declines) for itself, as one
+    /// of its parties.
+    private func answerable(_ id: String, version: Int, party: String, verb: String) throws(LedgerError) -> ChainState.Agreement {
+        let agreement = try existingAgreement(id)
+        guard party == signer else { throw refuse("a party \(verb)s only for itself, not for \(party)") }
+        guard let terms = agreement.versions[version] else {
+            throw rule("signatures name a version", "agreement \(id) has no version \(version)")
+        }
+        guard terms.parties.contains(signer) else { throw refuse("only parties \(verb) agreement \(id)") }
+        guard version == agreement.latestVersion else {
+            throw rule("only the latest version is signed", "version \(version) was superseded by version \(agreement.latestVersion)")
+        }
+        return agreement
     }
 
     /// `AgreementSigned`: a party signs the latest version, once.
     func validateAgreementSigned(_ signature: AgreementSigned) throws(LedgerError) {
-        let agreement = try existingAgreement(signature.agreement)
-        guard signature.party == signer else { throw refuse("a party signs only for itself, not for \(signature.party)") }
-        guard let terms = agreement.versions[signature.version] else {
-            throw rule("signatures name a version", "agreement \(signature.agreement) has no version \(signature.version)")
-        }
-        guard terms.parties.contains(signer) else { throw refuse("only parties sign agreement \(signature.agreement)") }
-        guard signature.version == agreement.latestVersion else {
-            throw rule("only the latest version is signed", "version \(signature.version) was superseded by version \(agreement.latestVersion)")
-        }
+        let agreement = try answerable(signature.agreement, version: signature.version, party: signature.party, verb: "sign")
         guard agreement.signatures[signature.version]?.contains(signer) != true else {
             throw rule("a party signs once", "\(signer) already signed version \(signature.version)")
         }
+        guard agreement.declines[signature.version]?[signer] == nil else {
+            throw rule("a party signs or declines", "\(signer) declined version \(signature.version); an amendment asks again")
+        }
+    }
+
+    /// `AgreementDeclined`: a party declines the latest version, for itself, once, with its reason, and
+    /// not after signing it.
+    func validateAgreementDeclined(_ decline: AgreementDeclined) throws(LedgerError) {
+        let agreement = try answerable(decline.agreement, version: decline.version, party: decline.party, verb: "decline")
+        guard agreement.signatures[decline.version]?.contains(signer) != true, agreement.declines[decline.version]?[signer] == nil else {
+            throw rule("a party signs or declines", "\(signer) already answered version \(decline.version)")
+        }
+        try requireText("reason", decline.reason, limit: 500)
     }
 
     /// `AgreementTerminated`: a party or a coordinator ends an agreement.

@@ -33,6 +33,7 @@ extension Check {
         case .agreementProposed(let terms): try validateAgreementProposed(terms)
         case .agreementAmended(let terms): try validateAgreementAmended(terms)
         case .agreementSigned(let signature): try validateAgreementSigned(signature)
+        case .agreementDeclined(let decline): try validateAgreementDeclined(decline)
         case .agreementTerminated(let termination): try validateAgreementTerminated(termination)
         case .dialogueHeld(let dialogue): try validateDialogueHeld(dialogue)
         case .actionCompleted(let completion): try validateActionCompleted(completion)

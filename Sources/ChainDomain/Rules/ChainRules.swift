@@ -11,7 +11,7 @@ public import LedgerCore
 /// | `MemberRegistered`, `MemberChanged` | the member's own organisation or a coordinator |
 /// | `ChainChanged`, KPI tree and targets (`Kpi…`, `TargetSet`), `DialogueHeld` | the chain owner's organisation or a coordinator |
 /// | `MeasurementRecorded`, `MeasurementCorrected` | a reporting organisation of the KPI, for itself |
-/// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned` | a party, for itself |
+/// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned`, `AgreementDeclined` | a party, for itself |
 /// | `AgreementTerminated` | a party or a coordinator |
 /// | `ActionCompleted` | the action owner's organisation, the chain owner's organisation or a coordinator |
 /// | `DialoguePrepared`, `CustomerValuesSet` | the chain owner's organisation |
@@ -154,6 +154,7 @@ struct Check {
             ChainStreams.measurement(kpi: measurement.kpi, period: measurement.period, organisation: measurement.organisation)
         case .agreementProposed(let terms), .agreementAmended(let terms): ChainStreams.agreement(terms.agreement)
         case .agreementSigned(let signature): ChainStreams.agreement(signature.agreement)
+        case .agreementDeclined(let decline): ChainStreams.agreement(decline.agreement)
         case .agreementTerminated(let termination): ChainStreams.agreement(termination.agreement)
         case .dialogueHeld(let dialogue): ChainStreams.dialogue(dialogue.dialogue)
         case .actionCompleted(let completion): ChainStreams.dialogue(completion.dialogue)

@@ -47,6 +47,8 @@ public struct ChainState: Sendable, Equatable {
         public var versions: [Int: AgreementTerms]
         /// Parties that signed each version.
         public var signatures: [Int: Set<String>]
+        /// Parties that declined each version, with their reasons.
+        public var declines: [Int: [String: String]] = [:]
         /// The latest fully signed version.
         public var activeVersion: Int?
         public var terminated: AgreementTerminated?
@@ -116,6 +118,7 @@ public struct ChainState: Sendable, Equatable {
         case .measurementRecorded, .measurementCorrected: break
         case .agreementProposed(let terms), .agreementAmended(let terms): applyAgreementTerms(terms)
         case .agreementSigned(let signature): applyAgreementSigned(signature)
+        case .agreementDeclined(let decline): agreements[decline.agreement]?.declines[decline.version, default: [:]][decline.party] = decline.reason
         case .agreementTerminated(let termination): applyAgreementTerminated(termination)
         case .dialogueHeld(let held): applyDialogueHeld(held)
         case .actionCompleted(let completion): applyActionCompleted(completion)

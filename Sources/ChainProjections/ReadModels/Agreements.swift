@@ -9,11 +9,21 @@ public struct AgreementState: Sendable, Codable, Equatable {
         case proposed
         case partiallySigned = "partially-signed"
         case active, amended, terminated, expired
+        /// A party declined the latest version, and no earlier version is in force.
+        case declined
     }
 
     public struct Signature: Sendable, Codable, Equatable {
         public let version: Int
         public let party: String
+        public let position: UInt64
+    }
+
+    /// A party's no to a version, with its reason.
+    public struct Decline: Sendable, Codable, Equatable {
+        public let version: Int
+        public let party: String
+        public let reason: String
         public let position: UInt64
     }
 
@@ -47,8 +57,11 @@ public struct AgreementState: Sendable, Codable, Equatable {
     public let validUntil: String
     public let terminatedOn: String?
     public let signatures: [Signature]
-    /// Parties that have yet to sign the latest version.
+    public let declines: [Decline]
+    /// Parties that have yet to sign or decline the latest version.
     public let awaiting: [String]
+    /// The dialogue decision the latest version's amendment cites, if any.
+    public let decision: String?
     public let obligations: [ObligationState]
 }
 
@@ -77,7 +90,15 @@ extension ReadModels {
                 ).map {
                     AgreementState.Signature(version: $0["version"], party: $0["party"], position: UInt64($0["valid_from"] as Int64))
                 }
+                let declines = try Row.fetchAll(
+                    db, sql: "SELECT * FROM agreement_declines WHERE agreement = ? AND valid_from < ? ORDER BY valid_from",
+                    arguments: [agreement, size]
+                ).map {
+                    AgreementState.Decline(
+                        version: $0["version"], party: $0["party"], reason: $0["reason"], position: UInt64($0["valid_from"] as Int64))
+                }
                 let signedLatest = Set(signatures.filter { $0.version == latest }.map(\.party))
+                let declinedLatest = Set(declines.filter { $0.version == latest }.map(\.party))
                 let terminatedOn: String? = row["terminated_on"]
                 let validUntil: String = row["valid_until_day"]
                 let state: AgreementState.State
@@ -87,6 +108,8 @@ extension ReadModels {
                     state = .expired
                 } else if let active {
                     state = active == latest ? .active : .amended
+                } else if !declinedLatest.isEmpty {
+                    state = .declined
                 } else {
                     state = signedLatest.isEmpty ? .proposed : .partiallySigned
                 }
@@ -105,7 +128,8 @@ extension ReadModels {
                     AgreementState(
                         agreement: agreement, title: row["title"], state: state, parties: parties, latestVersion: latest, activeVersion: active,
                         validFrom: row["valid_from_day"], validUntil: validUntil, terminatedOn: terminatedOn, signatures: signatures,
-                        awaiting: parties.filter { !signedLatest.contains($0) }, obligations: obligations))
+                        declines: declines, awaiting: parties.filter { !signedLatest.contains($0) && !declinedLatest.contains($0) },
+                        decision: row["decision"], obligations: obligations))
             }
             return AgreementsReport(moment: moment, agreements: result)
         }
