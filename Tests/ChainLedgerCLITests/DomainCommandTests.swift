@@ -135,6 +135,50 @@ struct DomainCommandTests {
         try cli.ok(["verify", "--ledger", "hf.db"])
     }
 
+    /// A party declines with its reason; it cannot then sign or decline again, and a refusal changes
+    /// nothing; an amendment citing a dialogue's decision asks it again, and then it signs.
+    @Test func aPartyDeclinesAndAnAmendmentCitesTheDecision() throws {
+        let cli = try Self.sample()
+        try cli.write(
+            "agreement.json",
+            """
+            {"agreement":"extra-homes-2028","title":"Extra woningen 2028","terms":"Vier extra woningen per kwartaal.",
+             "parties":["woonstichting-hoeksteen","woonbedrijf-rivierland"],
+             "obligations":[{"party":"woonbedrijf-rivierland","kpi":"homes-offered","target":4,"from":"2028-Q1","until":"2028-Q4"}],
+             "validFrom":"2028-01-01","validUntil":"2028-12-31"}
+            """)
+        try cli.ok(["agreement", "propose"] + Self.hoeksteen + ["agreement.json"])
+        let notParty = try cli.run(["agreement", "decline"] + Self.shelter + ["--agreement", "extra-homes-2028", "--reason", "niet van ons"])
+        #expect(notParty.status == 1 && notParty.stderr.contains("only parties decline agreement extra-homes-2028"))
+        try cli.ok(
+            ["agreement", "decline"] + Self.rivierland + [
+                "--agreement", "extra-homes-2028", "--reason", "Vier woningen per kwartaal hebben wij niet.",
+            ])
+        let before = try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2028", "--json"]).stdout
+        let signAfter = try cli.run(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2028"])
+        #expect(signAfter.status == 1 && signAfter.stderr.contains("declined version 1; an amendment asks again"))
+        let declineAgain = try cli.run(
+            ["agreement", "decline"] + Self.rivierland + ["--agreement", "extra-homes-2028", "--reason", "nog steeds niet"])
+        #expect(declineAgain.status == 1 && declineAgain.stderr.contains("a party signs or declines"))
+        let unknownDecision = try cli.run(
+            ["agreement", "amend"] + Self.hoeksteen + ["--reason", "twee woningen", "--decision", "no-such-decision", "agreement.json"])
+        #expect(unknownDecision.status == 1 && unknownDecision.stderr.contains("decision no-such-decision is not in the ledger"))
+        #expect(try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2028", "--json"]).stdout == before)
+
+        try cli.ok(
+            ["agreement", "amend"] + Self.hoeksteen + ["--reason", "twee woningen", "--decision", "hf-2025-10-extra-homes", "agreement.json"])
+        try cli.ok(["agreement", "sign"] + Self.rivierland + ["--agreement", "extra-homes-2028"])
+        let history = try cli.ok(["log", "--ledger", "hf.db", "--stream", "agreement/extra-homes-2028", "--json"]).jsonLines
+        #expect(
+            history.map { $0["type"] as? String } == [
+                "AgreementProposed", "AgreementSigned", "AgreementDeclined", "AgreementAmended", "AgreementSigned", "AgreementSigned",
+            ])
+        let declined = try #require(history[2]["data"] as? [String: Any])
+        #expect(declined["reason"] as? String == "Vier woningen per kwartaal hebben wij niet." && declined["version"] as? Int == 1)
+        #expect((history[3]["data"] as? [String: Any])?["decision"] as? String == "hf-2025-10-extra-homes")
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
+
     /// The chain owner signs the agenda before the dialogue; the dialogue cites it; the audit shows
     /// the agenda and the red KPIs nobody discussed. Refused preparations change nothing.
     @Test func aDialogueFollowsItsSignedAgenda() throws {

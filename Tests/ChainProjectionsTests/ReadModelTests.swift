@@ -110,6 +110,35 @@ struct ReadModelTests {
         #expect(pending?.state == .amended && pending?.activeVersion == 1 && pending?.awaiting.count == 3)
     }
 
+    /// Re-entry: three towns decline version 1; the agreement reads declined (awaiting nobody who
+    /// declined) until the amendment that cites the dialogue's decision, which both then sign.
+    @Test func aDeclinedAgreementAndTheAmendmentThatCitesTheDecision() async throws {
+        let store = try await Ledgers.sample("reentry")
+        let projector = try Ledgers.projector(store)
+        try await projector.catchUp()
+        let stream = try await store.entries(stream: "agreement/reentry-kerkdriel", fromVersion: 1, limit: 10)
+        let declinedAt = try #require(stream.first { $0.type == "AgreementDeclined" }?.position)
+        let amendedAt = try #require(stream.first { $0.type == "AgreementAmended" }?.position)
+
+        let then = try #require(
+            try await projector.readModels.agreements(asOf: .position(declinedAt + 1)).agreements.first { $0.agreement == "reentry-kerkdriel" })
+        #expect(then.state == .declined && then.activeVersion == nil && then.awaiting.isEmpty && then.decision == nil)
+        #expect(then.obligations.map(\.kpi).contains("housing-at-release"))
+        #expect(then.declines.map(\.party) == ["gemeente-kerkdriel"] && then.declines.first?.version == 1)
+        #expect(then.declines.first?.reason.hasPrefix("Geen budget om vóór elke vrijlating huisvesting") == true)
+
+        let amended = try #require(
+            try await projector.readModels.agreements(asOf: .position(amendedAt + 1)).agreements.first { $0.agreement == "reentry-kerkdriel" })
+        #expect(amended.decision == "reentry-2025-q2-declined-towns" && amended.state != .declined)
+
+        let now = try await projector.readModels.agreements().agreements
+        #expect(now.filter { $0.state == .declined }.isEmpty)
+        #expect(now.filter { !$0.declines.isEmpty }.map(\.agreement).sorted() == ["reentry-kerkdriel", "reentry-moerdal", "reentry-zeedijk"])
+        let kerkdriel = try #require(now.first { $0.agreement == "reentry-kerkdriel" })
+        #expect(
+            kerkdriel.state == .active && kerkdriel.activeVersion == 2 && kerkdriel.obligations.map(\.kpi) == ["id-at-release", "income-at-release"])
+    }
+
     @Test func healthPointsAtTheOrganogramKpi() async throws {
         let health = try await Self.housingFirst.projector.readModels.health(chain: "street-to-home")
         let organogram = health.warnings.filter { $0.rule.hasPrefix("organogram KPI") }

@@ -30,13 +30,17 @@ extension Check {
 
     /// The agreement whose latest `version` the signer answers (signs or declines) for itself, as one
     /// of its parties.
-    private func answerable(_ id: String, version: Int, party: String, verb: String) throws(LedgerError) -> ChainState.Agreement {
+    private func answerable(_ id: String, version: Int, party: String, signing: Bool) throws(LedgerError) -> ChainState.Agreement {
         let agreement = try existingAgreement(id)
-        guard party == signer else { throw refuse("a party \(verb)s only for itself, not for \(party)") }
+        guard party == signer else {
+            throw signing ? refuse("a party signs only for itself, not for \(party)") : refuse("a party declines only for itself, not for \(party)")
+        }
         guard let terms = agreement.versions[version] else {
             throw rule("signatures name a version", "agreement \(id) has no version \(version)")
         }
-        guard terms.parties.contains(signer) else { throw refuse("only parties \(verb) agreement \(id)") }
+        guard terms.parties.contains(signer) else {
+            throw signing ? refuse("only parties sign agreement \(id)") : refuse("only parties decline agreement \(id)")
+        }
         guard version == agreement.latestVersion else {
             throw rule("only the latest version is signed", "version \(version) was superseded by version \(agreement.latestVersion)")
         }
@@ -45,7 +49,7 @@ extension Check {
 
     /// `AgreementSigned`: a party signs the latest version, once.
     func validateAgreementSigned(_ signature: AgreementSigned) throws(LedgerError) {
-        let agreement = try answerable(signature.agreement, version: signature.version, party: signature.party, verb: "sign")
+        let agreement = try answerable(signature.agreement, version: signature.version, party: signature.party, signing: true)
         guard agreement.signatures[signature.version]?.contains(signer) != true else {
             throw rule("a party signs once", "\(signer) already signed version \(signature.version)")
         }
@@ -57,7 +61,7 @@ extension Check {
     /// `AgreementDeclined`: a party declines the latest version, for itself, once, with its reason, and
     /// not after signing it.
     func validateAgreementDeclined(_ decline: AgreementDeclined) throws(LedgerError) {
-        let agreement = try answerable(decline.agreement, version: decline.version, party: decline.party, verb: "decline")
+        let agreement = try answerable(decline.agreement, version: decline.version, party: decline.party, signing: false)
         guard agreement.signatures[decline.version]?.contains(signer) != true, agreement.declines[decline.version]?[signer] == nil else {
             throw rule("a party signs or declines", "\(signer) already answered version \(decline.version)")
         }

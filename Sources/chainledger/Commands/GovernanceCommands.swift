@@ -30,12 +30,13 @@ struct AssignOwnerCommand: AsyncParsableCommand {
 struct AgreementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
-        abstract: "Propose, sign, amend and terminate agreements between partner organisations.",
+        abstract: "Propose, sign, decline, amend and terminate agreements between partner organisations.",
         discussion: """
             An agreement is active once every party has signed it with its own key; an amendment is a new \
-            version that every party signs again (until then the previous version stays in force).
+            version that every party signs again (until then the previous version stays in force). A party \
+            that will not sign declines the version with its reason; an amendment asks it again.
             """,
-        subcommands: [Propose.self, Sign.self, Amend.self, Terminate.self])
+        subcommands: [Propose.self, Sign.self, Decline.self, Amend.self, Terminate.self])
 
     /// An agreement file: `AgreementTerms` without the version (it is given by the ledger).
     struct TermsFile: Decodable {
@@ -47,11 +48,12 @@ struct AgreementCommand: AsyncParsableCommand {
         let validFrom: CalendarDate
         let validUntil: CalendarDate
         let reason: String?
+        let decision: String?
 
-        func terms(version: Int, reason: String?) -> AgreementTerms {
+        func terms(version: Int, reason: String?, decision: String? = nil) -> AgreementTerms {
             AgreementTerms(
                 agreement: agreement, version: version, title: title, terms: terms, parties: parties,
-                obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason)
+                obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason, decision: decision)
         }
     }
 
@@ -89,12 +91,34 @@ struct AgreementCommand: AsyncParsableCommand {
         }
     }
 
+    struct Decline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decline the latest version of an agreement for your organisation, with your reason.")
+        @OptionGroup var target: TargetOptions
+        @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
+        @Option(help: ArgumentHelp("Why your organisation will not sign (up to 500 characters).", valueName: "TEXT")) var reason: String
+
+        func run() async throws {
+            let writer = try await CommitWriter(target)
+            guard let version = try await writer.target.agreementVersion(agreement) else {
+                throw CLIError("there is no agreement \(agreement)")
+            }
+            try await writer.commit([
+                .agreementDeclined(AgreementDeclined(agreement: agreement, version: version, party: target.org, reason: reason))
+            ])
+        }
+    }
+
     struct Amend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Amend an agreement: a new version that every party signs again (yours is included).",
-            discussion: "FILE holds the whole new text in the format of `agreement propose`, plus \"reason\" (or give --reason).")
+            discussion: """
+                FILE holds the whole new text in the format of `agreement propose`, plus "reason" (or give --reason) \
+                and optionally "decision" (or give --decision): the decision of a dialogue that led to it.
+                """)
         @OptionGroup var target: TargetOptions
         @Option(help: ArgumentHelp("Why the agreement changes.", valueName: "TEXT")) var reason: String?
+        @Option(help: ArgumentHelp("The decision that led to the amendment.", valueName: "DECISION")) var decision: String?
         @Argument(help: ArgumentHelp("The amended agreement as JSON.", valueName: "FILE.json")) var file: String
 
         func run() async throws {
@@ -104,7 +128,7 @@ struct AgreementCommand: AsyncParsableCommand {
             guard let version = try await writer.target.agreementVersion(input.agreement) else {
                 throw CLIError("there is no agreement \(input.agreement) to amend; propose it first")
             }
-            let terms = input.terms(version: version + 1, reason: reason)
+            let terms = input.terms(version: version + 1, reason: reason, decision: decision ?? input.decision)
             try await writer.commit([
                 .agreementAmended(terms),
                 .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: target.org)),
