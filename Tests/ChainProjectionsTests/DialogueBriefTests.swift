@@ -2,6 +2,7 @@ import ChainDomain
 import ChainProjections
 import GRDB
 import LedgerCore
+import LedgerSQLite
 import Testing
 
 /// The brief for a chain's next performance dialogue compares the ledger now with what the
@@ -89,6 +90,29 @@ struct DialogueBriefTests {
             #expect(after.nextAgenda == nil, "\(pair.preparation) after its dialogue")
             #expect(after.previous?.reviewed.size ?? 0 > pair.prepared, "the dialogue reviewed the ledger with its agenda in it")
         }
+    }
+
+    /// Only a version every party signed binds: just before the second quarter's dialogue the
+    /// brief lists the quarter's missed obligations of the towns that signed, none of the three
+    /// that declined, and after their amendment none of the housing they no longer promise.
+    @Test func aDeclinedAgreementPromisesNothingInTheBrief() async throws {
+        let store = try await Ledgers.sample("reentry")
+        let projector = try Ledgers.projector(store)
+        try await projector.catchUp()
+        let held = try await store.entries(stream: "dialogue/reentry-dialogue-2025-q2", fromVersion: 1, limit: 1)
+        let heldAt = try #require(held.first?.position)
+        let declined: Set<String> = ["reentry-kerkdriel", "reentry-moerdal", "reentry-zeedijk"]
+
+        let before = try await projector.readModels.brief(chain: "release-to-participation", asOf: .position(heldAt))
+        #expect(before.previous?.dialogue == "reentry-dialogue-2025-q1")
+        #expect(before.missedObligations.contains { $0.period == "2025-Q2" }, "the towns that signed missed some of the quarter")
+        #expect(before.missedObligations.allSatisfy { !declined.contains($0.agreement) })
+
+        let next = try await store.entries(stream: "dialogue/reentry-dialogue-2025-q3", fromVersion: 1, limit: 1)
+        let after = try await projector.readModels.brief(chain: "release-to-participation", asOf: .position(try #require(next.first?.position)))
+        #expect(after.previous?.dialogue == "reentry-dialogue-2025-q2")
+        #expect(after.missedObligations.contains { declined.contains($0.agreement) } || after.missedObligations.contains { $0.period == "2025-Q3" })
+        #expect(after.missedObligations.allSatisfy { !declined.contains($0.agreement) || $0.kpi != "housing-at-release" })
     }
 
     @Test func anUnknownChainIsNamed() async throws {

@@ -56,47 +56,56 @@ struct ProjectionMechanicsTests {
     /// `preparation` column when opened; catching up with a log that holds preparations then fills
     /// them as a rebuild does.
     @Test func anOlderProjectionsFileGetsTheDialoguePreparationsWhenOpened() async throws {
-        let store = try await Ledgers.sample("housing-first")
-        let database = try DatabaseQueue()
-        _ = try Projector(database: database, store: store)
-        try await database.write { db in
-            try db.execute(sql: "DROP TABLE dialogue_preparations; ALTER TABLE dialogues DROP COLUMN preparation")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v4-dialogue-preparations'")
-        }
-        let reopened = try Projector(database: database, store: store)
-        try await reopened.catchUp()
-        let prepared = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dialogue_preparations") ?? 0 }
-        let cited = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dialogues WHERE preparation IS NOT NULL") ?? 0 }
-        #expect(prepared > 0 && cited == prepared, "every preparation of the sample is cited by its dialogue")
-        let rebuilt = try Ledgers.projector(store)
-        try await rebuilt.rebuild()
-        #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
+        let counts = try await Self.reopened(
+            "housing-first", before: "projections-v4-dialogue-preparations",
+            undoing: "DROP TABLE dialogue_preparations; ALTER TABLE dialogues DROP COLUMN preparation",
+            counting: ["SELECT COUNT(*) FROM dialogue_preparations", "SELECT COUNT(*) FROM dialogues WHERE preparation IS NOT NULL"])
+        #expect(counts[0] > 0 && counts[1] == counts[0], "every preparation of the sample is cited by its dialogue")
     }
 
     /// A projections file made before customer values and link hypotheses gets their tables and
     /// columns when opened, and the next catch-up fills them as a rebuild would.
     @Test func anOlderProjectionsFileGetsValuesAndHypothesesWhenOpened() async throws {
-        let store = try await Ledgers.sample("housing-first")
+        let counts = try await Self.reopened(
+            "housing-first", before: "projections-v5-values-and-hypotheses",
+            undoing:
+                "DROP TABLE chain_values; DROP TABLE kpi_values; ALTER TABLE kpi_links DROP COLUMN hypothesis; ALTER TABLE kpi_links DROP COLUMN lag",
+            counting: [
+                "SELECT COUNT(*) FROM chain_values WHERE valid_to IS NULL", "SELECT COUNT(*) FROM kpi_values WHERE valid_to IS NULL",
+                "SELECT COUNT(*) FROM kpi_links WHERE hypothesis IS NOT NULL AND valid_to IS NULL",
+            ])
+        #expect(counts == [5, 4, 4], "the sample's five values, four measured, four hypotheses")
+    }
+
+    /// A projections file made before declines and cited decisions gets them when opened.
+    @Test func anOlderProjectionsFileGetsDeclinesAndCitedDecisionsWhenOpened() async throws {
+        let counts = try await Self.reopened(
+            "reentry", before: "projections-v6-agreement-declines",
+            undoing: "DROP TABLE agreement_declines; ALTER TABLE agreements DROP COLUMN decision",
+            counting: [
+                "SELECT COUNT(*) FROM agreement_declines", "SELECT COUNT(*) FROM agreements WHERE decision IS NOT NULL AND valid_to IS NULL",
+            ])
+        #expect(counts == [3, 3], "three towns declined; their three amendments cite the decision")
+    }
+
+    /// Makes `sample`'s projections file look as one made before `migration` (`undoing` what it adds),
+    /// opens it again and catches up; checks that the digests then equal a rebuild's, and returns what
+    /// the `counting` queries find.
+    static func reopened(_ sample: String, before migration: String, undoing: String, counting: [String]) async throws -> [Int] {
+        let store = try await Ledgers.sample(sample)
         let database = try DatabaseQueue()
         _ = try Projector(database: database, store: store)
         try await database.write { db in
-            try db.execute(sql: "DROP TABLE chain_values; DROP TABLE kpi_values")
-            try db.execute(sql: "ALTER TABLE kpi_links DROP COLUMN hypothesis; ALTER TABLE kpi_links DROP COLUMN lag")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v5-values-and-hypotheses'")
+            try db.execute(sql: undoing)
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [migration])
         }
         let reopened = try Projector(database: database, store: store)
         try await reopened.catchUp()
-        let counts = try await database.read { db in
-            [
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chain_values WHERE valid_to IS NULL") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kpi_values WHERE valid_to IS NULL") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kpi_links WHERE hypothesis IS NOT NULL AND valid_to IS NULL") ?? 0,
-            ]
-        }
-        #expect(counts == [5, 4, 4], "the sample's five values, four measured, four hypotheses")
+        let counts = try await database.read { db in try counting.map { try Int.fetchOne(db, sql: $0) ?? 0 } }
         let rebuilt = try Ledgers.projector(store)
         try await rebuilt.rebuild()
         #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
+        return counts
     }
 
     @Test func digestsChangeWhenContentChanges() async throws {

@@ -132,7 +132,8 @@ extension ReadModels {
         let actions = (dialogues?.actions ?? []).filter { $0.doneOn == nil }.sorted { ($0.overdue ? 0 : 1, $0.due) < ($1.overdue ? 0 : 1, $1.due) }
 
         var missed: [DialogueBrief.MissedObligation] = []
-        for agreement in try await agreements(chain: chain, asOf: at).agreements {
+        // Only a version every party signed binds: a proposed or declined one promises nothing yet.
+        for agreement in try await agreements(chain: chain, asOf: at).agreements where agreement.activeVersion != nil {
             for obligation in agreement.obligations {
                 for period in obligation.periods where period.result != "met" {
                     // The periods that ended after the review (every period, without one).
