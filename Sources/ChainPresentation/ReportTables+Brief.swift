@@ -3,7 +3,7 @@ public import ChainProjections
 
 extension ReportTables {
     /// The brief's tables: `status_changes` first, then `attention`, `corrections`, `late`,
-    /// `actions`, `missed_obligations`, `warnings`, `participants` and `next_agenda`.
+    /// `actions`, `missed_obligations`, `commitments`, `warnings`, `participants` and `next_agenda`.
     public static func brief(_ brief: DialogueBrief) -> [ReportTable] {
         var changes = ReportTable(
             "status_changes",
@@ -24,6 +24,14 @@ extension ReportTables {
                 .number(obligation.target), .number(obligation.value), .text(obligation.result),
             ])
         }
+        var commitments = ReportTable(
+            "commitments", columns: ["chain", "agreement", "commitment", "party", "text", "due", "result", "fulfilled_on"])
+        for commitment in brief.commitments {
+            commitments.add([
+                .text(brief.chain), .text(commitment.agreement), .text(commitment.commitment), .text(commitment.party), .text(commitment.text),
+                .text(commitment.due), .text(commitment.result), .text(commitment.fulfilledOn),
+            ])
+        }
         var participants = ReportTable("participants", columns: ["chain", "organisation", "roles", "at_previous_dialogue"])
         for participant in brief.participants {
             participants.add([
@@ -42,7 +50,8 @@ extension ReportTables {
         }
         return [
             changes, attention, corrections(brief.corrections), ReportTable("late", columns: late.columns, rows: late.rows),
-            actions(brief.actions.map { (brief.chain, $0) }), missed, warnings(brief.warnings), participants, agenda,
+            actions(brief.actions.map { (brief.chain, $0) }), missed, commitments, warnings(brief.warnings), participants,
+            agenda,
         ]
     }
 }

@@ -172,6 +172,22 @@ public enum ReportTables {
         return table
     }
 
+    /// Each commitment without a KPI and whether it was kept by its day.
+    public static func commitments(_ report: AgreementsReport) -> ReportTable {
+        var table = ReportTable(
+            "commitments", columns: ["agreement", "commitment", "party", "chain", "text", "due", "result", "fulfilled_on", "position"])
+        for agreement in report.agreements {
+            for commitment in agreement.commitments {
+                table.add([
+                    .text(agreement.agreement), .text(commitment.commitment), .text(commitment.party), .text(commitment.chain),
+                    .text(commitment.text), .text(commitment.due), .text(commitment.result), .text(commitment.fulfilledOn),
+                    .count(commitment.position),
+                ])
+            }
+        }
+        return table
+    }
+
     /// Each obligation period by period.
     public static func obligationPeriods(_ report: AgreementsReport) -> ReportTable {
         var table = ReportTable("obligation_periods", columns: ["agreement", "party", "kpi", "period", "target", "value", "result"])

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import SQLiteSupport
 
-// The agreements' tables: every version with its obligations (and the decision an amendment cites), the
-// signatures and declines, the active version and termination.
+// The agreements' tables: every version with its obligations and commitments (and the decision an
+// amendment cites), the signatures and declines, the commitments kept, the active version and termination.
 
 extension ProjectionApplier {
     /// A proposal or an amendment: a new version of the agreement's row (keeping the active
@@ -35,6 +35,17 @@ extension ProjectionApplier {
                     .real(obligation.target), .text(obligation.from.description), .text(obligation.until.description), Self.integer(position),
                 ])
         }
+        for commitment in terms.commitments ?? [] {
+            try run(
+                """
+                INSERT INTO commitments@ (agreement, version, commitment, party, chain, text, due_day, valid_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(terms.agreement), Self.integer(terms.version), .text(commitment.commitment), .text(commitment.party),
+                    .text(commitment.chain), .text(commitment.text), .text(commitment.due.description), Self.integer(position),
+                ])
+        }
     }
 
     /// A signature; once every party has signed the version, it becomes the active one.
@@ -63,6 +74,16 @@ extension ProjectionApplier {
         try run(
             "INSERT INTO agreement_declines@ (agreement, version, party, reason, valid_from) VALUES (?, ?, ?, ?, ?)",
             [.text(decline.agreement), Self.integer(decline.version), .text(decline.party), .text(decline.reason), Self.integer(position)])
+    }
+
+    /// A commitment kept (by the party that made it, which its row in `commitments` names).
+    mutating func applyCommitmentFulfilled(_ fulfilment: CommitmentFulfilled, at position: UInt64) throws {
+        try run(
+            "INSERT INTO commitment_fulfilments@ (agreement, commitment, fulfilled_on, note, valid_from) VALUES (?, ?, ?, ?, ?)",
+            [
+                .text(fulfilment.agreement), .text(fulfilment.commitment), .text(fulfilment.fulfilledOn.description),
+                fulfilment.note.map { .text($0) } ?? .null, Self.integer(position),
+            ])
     }
 
     mutating func applyAgreementTerminated(_ termination: AgreementTerminated, at position: UInt64) throws {

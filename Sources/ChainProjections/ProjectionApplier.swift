@@ -167,6 +167,7 @@ struct ProjectionApplier {
         case .agreementSigned(let signature): try applyAgreementSigned(signature, at: position)
         case .agreementDeclined(let decline): try applyAgreementDeclined(decline, at: position)
         case .agreementTerminated(let termination): try applyAgreementTerminated(termination, at: position)
+        case .commitmentFulfilled(let fulfilment): try applyCommitmentFulfilled(fulfilment, at: position)
         case .dialogueHeld(let dialogue): try applyDialogueHeld(dialogue, at: position, recordedAt: recordedAt)
         case .actionCompleted(let completion): try applyActionCompleted(completion, at: position)
         case .dialoguePrepared(let preparation): try applyDialoguePrepared(preparation, at: position, recordedAt: recordedAt)

@@ -142,6 +142,18 @@ public enum ProjectionSchema {
                         agreement TEXT NOT NULL, version INTEGER NOT NULL, party TEXT NOT NULL, kpi TEXT NOT NULL, target REAL NOT NULL,
                         from_period TEXT NOT NULL, until_period TEXT NOT NULL, valid_from INTEGER NOT NULL
                         """, orderBy: "agreement, version, party, kpi, from_period", indexes: ["agreement, version", "kpi"]),
+                Table(
+                    name: "commitments",
+                    columns: """
+                        agreement TEXT NOT NULL, version INTEGER NOT NULL, commitment TEXT NOT NULL, party TEXT NOT NULL, chain TEXT NOT NULL,
+                        text TEXT NOT NULL, due_day TEXT NOT NULL, valid_from INTEGER NOT NULL
+                        """, orderBy: "agreement, version, commitment", indexes: ["agreement, version", "chain"]),
+                Table(
+                    name: "commitment_fulfilments",
+                    columns: """
+                        agreement TEXT NOT NULL, commitment TEXT NOT NULL, fulfilled_on TEXT NOT NULL, note TEXT,
+                        valid_from INTEGER NOT NULL
+                        """, orderBy: "agreement, commitment", indexes: ["agreement, commitment"]),
             ]),
         Projection(
             name: "dialogues",
@@ -292,6 +304,12 @@ public enum ProjectionSchema {
         migrator.registerMigration("projections-v6-agreement-declines") { db in
             try addColumnIfMissing("decision TEXT", to: "agreements", db)
             try createIfMissing("agreement_declines", db)
+        }
+        // Commitments without a KPI (`AgreementProposed` schema 2, `AgreementAmended` schema 3) and
+        // their fulfilment (`CommitmentFulfilled`). Files made before held none.
+        migrator.registerMigration("projections-v7-commitments") { db in
+            try createIfMissing("commitments", db)
+            try createIfMissing("commitment_fulfilments", db)
         }
         return migrator
     }

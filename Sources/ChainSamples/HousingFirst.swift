@@ -4,8 +4,9 @@ import LedgerCore
 /// Housing First (*Wonen Eerst*) in the fictional city of Heuvelstad: the municipality, a
 /// shelter organisation, two housing corporations and a care institution, on the chain from
 /// homelessness to a lasting home. Two years of monthly figures (2025–2026) with provisional
-/// values finalised, a correction, an agreement amended and signed again, an ownership transfer,
-/// and monthly performance dialogues with decisions and actions.
+/// values finalised, a correction, an agreement amended and signed again with a rent guarantee kept
+/// once on time and once late, an ownership transfer, and monthly performance dialogues with
+/// decisions and actions.
 enum HousingFirst {
     static let municipality = "gemeente-heuvelstad"
     static let shelter = "stichting-opvang-heuvelstad"
@@ -13,6 +14,12 @@ enum HousingFirst {
     static let rivierland = "woonbedrijf-rivierland"
     static let care = "zorggroep-de-brug"
     static let chain = "street-to-home"
+    /// The municipality's promise in the homes agreement: a rent guarantee scheme for the first year
+    /// of every tenancy, in place by the end of the first quarter.
+    static let rentGuarantee = Commitment(
+        commitment: "rent-guarantee-scheme", party: municipality, chain: chain,
+        text: "De gemeente legt met beide corporaties een garantieregeling vast voor de huur in het eerste jaar van elk huurcontract.",
+        due: CalendarDate(2025, 3, 31)!)
 
     static func write(_ builder: SampleBuilder, checkpointKey: VerifierKey) async throws {
         builder.date = CalendarDate(2024, 12, 2)!
@@ -154,7 +161,7 @@ enum HousingFirst {
                 Obligation(party: hoeksteen, kpi: "homes-offered", target: 6, from: Period("2025-Q1")!, until: Period("2027-Q4")!),
                 Obligation(party: rivierland, kpi: "homes-offered", target: 6, from: Period("2025-Q1")!, until: Period("2027-Q4")!),
             ],
-            validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2027, 12, 31)!, reason: nil)
+            validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2027, 12, 31)!, reason: nil, commitments: [rentGuarantee])
         try await builder.commit(by: municipality, [.agreementProposed(homes)])
         for party in [municipality, hoeksteen, rivierland] {
             try await builder.commit(by: party, [.agreementSigned(AgreementSigned(agreement: homes.agreement, version: 1, party: party))])
@@ -290,11 +297,39 @@ enum HousingFirst {
                         Obligation(party: rivierland, kpi: "homes-offered", target: 5, from: Period("2026-Q1")!, until: Period("2027-Q4")!),
                     ],
                     validFrom: CalendarDate(2025, 1, 1)!, validUntil: CalendarDate(2027, 12, 31)!,
-                    reason: "Het renovatieprogramma van Rivierland haalt in 2026–2027 40 woningen uit de verhuur")
+                    reason: "Het renovatieprogramma van Rivierland haalt in 2026–2027 40 woningen uit de verhuur",
+                    commitments: [
+                        rentGuarantee,
+                        Commitment(
+                            commitment: "rent-guarantee-2026", party: municipality, chain: "street-to-home",
+                            text: "De gemeente verlengt de garantieregeling voor huurcontracten die in 2026 ingaan.", due: CalendarDate(2026, 3, 1)!),
+                    ])
                 try await builder.commit(by: rivierland, [.agreementAmended(amended)])
                 for party in [rivierland, municipality, hoeksteen] {
                     try await builder.commit(by: party, [.agreementSigned(AgreementSigned(agreement: amended.agreement, version: 2, party: party))])
                 }
+            }
+
+            // The municipality keeps its rent guarantee: the scheme on time, its extension for 2026 late.
+            if index == 1 {
+                try await builder.commit(
+                    by: municipality,
+                    [
+                        .commitmentFulfilled(
+                            CommitmentFulfilled(
+                                agreement: "hf-homes-2025-2027", commitment: rentGuarantee.commitment, fulfilledOn: CalendarDate(2025, 3, 3)!,
+                                note: "Garantieregeling getekend door de wethouder en beide corporaties."))
+                    ])
+            }
+            if index == 14 {
+                try await builder.commit(
+                    by: municipality,
+                    [
+                        .commitmentFulfilled(
+                            CommitmentFulfilled(
+                                agreement: "hf-homes-2025-2027", commitment: "rent-guarantee-2026", fulfilledOn: CalendarDate(2026, 3, 20)!,
+                                note: "Verlenging door het college vastgesteld, drie weken na de afgesproken datum."))
+                    ])
             }
 
             // The monthly performance dialogue (none in the summer holiday of 2026).

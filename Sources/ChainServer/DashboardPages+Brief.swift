@@ -34,6 +34,8 @@ struct BriefView {
 
     struct Missed { let agreement: String, party: String, kpi: String, period: String, target: String, value: String, result: String }
 
+    struct Commitment { let agreement: String, party: String, text: String, due: String, result: String, missed: Bool }
+
     struct Participant { let organisation: String, roles: String, atPrevious: String }
 
     let chainName: String
@@ -53,6 +55,8 @@ struct BriefView {
     let hasActions: Bool
     let missed: [Missed]
     let hasMissed: Bool
+    let commitments: [Commitment]
+    let hasCommitments: Bool
     let warnings: [String]
     let hasWarnings: Bool
     let participants: [Participant]
@@ -103,6 +107,12 @@ struct BriefView {
                 value: format.number($0.value), result: catalogue["result_" + $0.result])
         }
         hasMissed = !missed.isEmpty
+        commitments = brief.commitments.map {
+            Commitment(
+                agreement: $0.agreement, party: $0.party, text: $0.text, due: format.day($0.due), result: catalogue["result_" + $0.result],
+                missed: $0.result == "missed")
+        }
+        hasCommitments = !commitments.isEmpty
         warnings = brief.warnings.map { format.healthDetail($0) }
         hasWarnings = !warnings.isEmpty
         nextAgenda = brief.nextAgenda.map { agenda in

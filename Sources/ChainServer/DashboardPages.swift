@@ -343,7 +343,11 @@ struct AgreementsView {
         let decision: String?
         let decisionHref: String?
         let obligations: [Obligation]
+        let commitments: [Commitment]
+        let hasCommitments: Bool
     }
+
+    struct Commitment { let party: String, text: String, due: String, result: String, missed: Bool, fulfilledOn: String, note: String? }
 
     struct Signature { let party: String, version: String, position: String }
 
@@ -388,7 +392,12 @@ struct AgreementsView {
                                 period: format.period($0.period), value: format.number($0.value),
                                 result: catalogue.messages["result_" + $0.result] ?? $0.result)
                         })
-                })
+                },
+                commitments: agreement.commitments.map {
+                    Commitment(
+                        party: $0.party, text: $0.text, due: format.day($0.due), result: catalogue["result_" + $0.result],
+                        missed: $0.result == "missed", fulfilledOn: $0.fulfilledOn.map(format.day) ?? "", note: $0.note)
+                }, hasCommitments: !agreement.commitments.isEmpty)
         }
     }
 }

@@ -163,7 +163,10 @@ struct DashboardRoutes {
             let report = try await models.agreements(asOf: asOf)
             return Page(
                 AgreementsView(report, format: format) { link($0, request) }, report.moment,
-                [ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report)])
+                [
+                    ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report),
+                    ReportTables.commitments(report),
+                ])
         }
     }
 

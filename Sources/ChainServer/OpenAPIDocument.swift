@@ -136,12 +136,12 @@ enum OpenAPIDocument {
                 [
                     "chain": string, "name": string, "moment": ref("Moment"), "previous": anyObject, "since": ref("Moment"),
                     "statusChanges": array(anyObject), "attention": array(anyObject), "corrections": array(anyObject), "late": array(anyObject),
-                    "actions": array(anyObject), "missedObligations": array(anyObject), "warnings": array(anyObject), "nextDue": string,
-                    "overdue": boolean, "participants": array(anyObject), "nextAgenda": anyObject,
+                    "actions": array(anyObject), "missedObligations": array(anyObject), "commitments": array(anyObject),
+                    "warnings": array(anyObject), "nextDue": string, "overdue": boolean, "participants": array(anyObject), "nextAgenda": anyObject,
                 ],
                 required: [
                     "chain", "name", "moment", "since", "statusChanges", "attention", "corrections", "late", "actions", "missedObligations",
-                    "warnings", "nextDue", "overdue", "participants",
+                    "commitments", "warnings", "nextDue", "overdue", "participants",
                 ]),
             "MethodHealth": object([
                 "moment": ref("Moment"),

@@ -20,6 +20,23 @@ struct AuthorisationTests {
         agreement: "homes-2026", version: 1, title: "Homes 2026", terms: "Six homes a quarter.", parties: ["gemeente", "hoeksteen"],
         obligations: [Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2026-Q1")!, until: Period("2026-Q4")!)],
         validFrom: CalendarDate(2026, 1, 1)!, validUntil: CalendarDate(2026, 12, 31)!)
+    /// The municipality's rent guarantee, a commitment without a KPI.
+    static let guarantee = Commitment(
+        commitment: "rent-guarantee", party: "gemeente", chain: "hf", text: "Huurgarantie in het eerste jaar van elk contract.",
+        due: CalendarDate(2026, 3, 31)!)
+    static let promising = AgreementTerms(
+        agreement: "homes-2026", version: 1, title: "Homes 2026", terms: "Six homes a quarter; the rent guaranteed.",
+        parties: ["gemeente", "hoeksteen"], obligations: proposal.obligations, validFrom: proposal.validFrom, validUntil: proposal.validUntil,
+        commitments: [guarantee])
+    /// `promising`, signed by both parties.
+    static let inForce: [(String, [ChainEvent])] = [
+        ("gemeente", [.agreementProposed(promising), .agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "gemeente"))]),
+        ("hoeksteen", [.agreementSigned(AgreementSigned(agreement: "homes-2026", version: 1, party: "hoeksteen"))]),
+    ]
+    static func fulfilled(_ commitment: String = "rent-guarantee") -> ChainEvent {
+        .commitmentFulfilled(
+            CommitmentFulfilled(agreement: "homes-2026", commitment: commitment, fulfilledOn: CalendarDate(2026, 3, 20)!, note: "Regeling getekend."))
+    }
     static let values = CustomerValuesSet(
         chain: "hf", customerValues: [ChainValue(value: "quick", name: "Quickly a home"), ChainValue(value: "own", name: "A home of my own")],
         internalValues: [ChainValue(value: "affordable", name: "Affordable care")])
@@ -135,6 +152,9 @@ struct AuthorisationTests {
             description: "AgreementTerminated", setup: [("gemeente", [.agreementProposed(proposal)])],
             events: [.agreementTerminated(AgreementTerminated(agreement: "homes-2026", reason: "stopped", effective: CalendarDate(2026, 6, 30)!))],
             allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten"]),
+        Case(
+            description: "CommitmentFulfilled", setup: inForce, events: [fulfilled()],
+            allowed: ["gemeente"], forbidden: ["hoeksteen", "opvang", "buiten", "rekenkamer"]),
         Case(
             description: "DialogueHeld", events: [.dialogueHeld(dialogue)],
             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),

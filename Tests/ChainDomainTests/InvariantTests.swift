@@ -45,7 +45,50 @@ struct InvariantTests {
                 validFrom: from, validUntil: CalendarDate(2026, 12, 31)!))
     }
 
+    static func promising(_ commitments: [Commitment]) -> ChainEvent {
+        let terms = AuthorisationTests.promising
+        return .agreementProposed(
+            AgreementTerms(
+                agreement: terms.agreement, version: 1, title: terms.title, terms: terms.terms, parties: terms.parties,
+                obligations: terms.obligations, validFrom: terms.validFrom, validUntil: terms.validUntil, commitments: commitments))
+    }
+
+    static func commitment(
+        _ id: String = "rent-guarantee", party: String = "gemeente", chain: String = "hf", due: CalendarDate = CalendarDate(2026, 3, 31)!
+    )
+        -> Commitment
+    {
+        Commitment(commitment: id, party: party, chain: chain, text: "Huurgarantie.", due: due)
+    }
+
     static let cases: [Case] = [
+        Case(
+            description: "a commitment is kept in an agreement in force", setup: [("gemeente", [promising([commitment()])])],
+            signer: "gemeente", events: [AuthorisationTests.fulfilled()],
+            message: "breaks rule \"only an agreement in force is kept\": no version of agreement homes-2026 is signed by every party"),
+        Case(
+            description: "a commitment belongs to the agreement", setup: AuthorisationTests.inForce, signer: "gemeente",
+            events: [AuthorisationTests.fulfilled("rent-cap")],
+            message: "breaks rule \"commitments belong to agreements\": version 1 of agreement homes-2026 has no commitment rent-cap"),
+        Case(
+            description: "a commitment is fulfilled once", setup: AuthorisationTests.inForce + [("gemeente", [AuthorisationTests.fulfilled()])],
+            signer: "gemeente", events: [AuthorisationTests.fulfilled()],
+            message: "breaks rule \"commitments are fulfilled once\": commitment rent-guarantee is already fulfilled"),
+        Case(
+            description: "a commitment falls due while the agreement runs", signer: "gemeente",
+            events: [promising([commitment(due: CalendarDate(2027, 1, 31)!)])],
+            message:
+                "breaks rule \"commitments fall due while the agreement runs\": commitment rent-guarantee is due 2027-01-31, outside 2026-01-01 – 2026-12-31"
+        ),
+        Case(
+            description: "a commitment binds a party", signer: "gemeente", events: [promising([commitment(party: "opvang")])],
+            message: "breaks rule \"commitments bind parties\": opvang is not a party to homes-2026"),
+        Case(
+            description: "commitment ids are unique", signer: "gemeente", events: [promising([commitment(), commitment()])],
+            message: "breaks rule \"commitment ids are unique\": each commitment of homes-2026 needs an id of its own"),
+        Case(
+            description: "a commitment stays within the party's chains", signer: "gemeente", events: [promising([commitment(chain: "elders")])],
+            message: "breaks rule \"commitments stay within a party's chains\": gemeente is not a partner of chain elders"),
         Case(
             description: "the KPI limit per chain",
             setup: [("gemeente", [.policySet(PolicySet(kpiLimitPerChain: 4, staleGraceDays: 14, dialogueGraceDays: 7))])],

@@ -126,6 +126,41 @@ struct SchemaEvolutionTests {
         #expect(await fixture.ledger.domainState.agreements["homes-2026"]?.versions[2]?.decision == "d1-homes")
     }
 
+    /// Commitments came with `AgreementProposed` schema 2 and `AgreementAmended` schema 3: an older
+    /// schema that holds them is refused and changes nothing; the current one stands.
+    @Test func commitmentsNeedTheSchemaThatIntroducedThem() async throws {
+        var fixture = try await DomainFixture.make()
+        let stream = "agreement/homes-2026"
+        let terms = AuthorisationTests.promising
+        let proposed = ChainEvent.agreementProposed(terms)
+        let amended = ChainEvent.agreementAmended(
+            AgreementTerms(
+                agreement: terms.agreement, version: 2, title: terms.title, terms: terms.terms, parties: terms.parties,
+                obligations: terms.obligations, validFrom: terms.validFrom, validUntil: terms.validUntil, reason: "Later due.",
+                commitments: [
+                    Commitment(commitment: "rent-guarantee", party: "gemeente", chain: "hf", text: "Later.", due: CalendarDate(2026, 6, 30)!)
+                ]))
+        #expect(ChainEventType.agreementProposed.currentSchema == 2 && ChainEventType.agreementAmended.currentSchema == 3)
+        for (event, old, current) in [(proposed, UInt64(1), UInt64(2)), (amended, 2, 3)] {
+            func line(schema: UInt64) throws -> EventLine {
+                try EventLine(
+                    stream: stream, expectedVersion: fixture.factory.versions[stream] ?? 0, type: event.type.rawValue, schema: schema,
+                    data: event.data())
+            }
+            let before = try await fixture.fingerprint()
+            do {
+                _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try line(schema: old)]))
+                Issue.record("\(event.type.rawValue) schema \(old) with commitments")
+            } catch {
+                #expect("\(error)".contains("\"commitments\""), "\(error)")
+            }
+            #expect(try await fixture.fingerprint() == before)
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try line(schema: current)]))
+            fixture.factory.versions[stream, default: 0] += 1
+        }
+        #expect(await fixture.ledger.domainState.agreements["homes-2026"]?.versions[2]?.commitments?.first?.due == CalendarDate(2026, 6, 30)!)
+    }
+
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
         let line = try EventLine(

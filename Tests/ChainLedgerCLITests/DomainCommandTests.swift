@@ -179,6 +179,53 @@ struct DomainCommandTests {
         try cli.ok(["verify", "--ledger", "hf.db"])
     }
 
+    /// A commitment without a KPI: proposed with the agreement, kept by the party that made it once
+    /// every party signed, once. Each refusal says why and leaves the ledger byte for byte as it was.
+    @Test func aCommitmentIsKeptByThePartyThatMadeIt() throws {
+        let cli = try Self.sample()
+        try cli.write(
+            "agreement.json",
+            """
+            {"agreement":"guarantee-2028","title":"Huurgarantie 2028","terms":"De gemeente staat garant voor de huur.",
+             "parties":["gemeente-heuvelstad","woonstichting-hoeksteen"],
+             "obligations":[{"party":"woonstichting-hoeksteen","kpi":"homes-offered","target":6,"from":"2028-Q1","until":"2028-Q4"}],
+             "commitments":[{"commitment":"rent-guarantee-2028","party":"gemeente-heuvelstad","chain":"street-to-home",
+               "text":"De gemeente verlengt de garantieregeling voor 2028.","due":"2028-03-31"}],
+             "validFrom":"2028-01-01","validUntil":"2028-12-31"}
+            """)
+        try cli.ok(["agreement", "propose"] + Self.municipality + ["agreement.json"])
+        let fulfil = ["--agreement", "guarantee-2028", "--commitment", "rent-guarantee-2028", "--on", "2028-03-15"]
+        var before = try cli.ledgerBytes("hf.db")
+        let unsigned = try cli.run(["agreement", "fulfil"] + Self.municipality + fulfil)
+        #expect(unsigned.status == 1 && unsigned.stderr.contains("only an agreement in force is kept"), "\(unsigned.stderr)")
+        #expect(try cli.ledgerBytes("hf.db") == before)
+
+        try cli.ok(["agreement", "sign"] + Self.hoeksteen + ["--agreement", "guarantee-2028"])
+        before = try cli.ledgerBytes("hf.db")
+        let otherParty = try cli.run(["agreement", "fulfil"] + Self.hoeksteen + fulfil)
+        #expect(
+            otherParty.status == 1 && otherParty.stderr.contains("only gemeente-heuvelstad, which made commitment rent-guarantee-2028, fulfils it"),
+            "\(otherParty.stderr)")
+        let unknown = try cli.run(["agreement", "fulfil"] + Self.municipality + ["--agreement", "guarantee-2028", "--commitment", "rent-cap"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("has no commitment rent-cap"), "\(unknown.stderr)")
+        #expect(try cli.ledgerBytes("hf.db") == before)
+
+        try cli.ok(["agreement", "fulfil"] + Self.municipality + fulfil + ["--note", "Besluit van het college."])
+        before = try cli.ledgerBytes("hf.db")
+        let again = try cli.run(["agreement", "fulfil"] + Self.municipality + fulfil)
+        #expect(again.status == 1 && again.stderr.contains("commitment rent-guarantee-2028 is already fulfilled"), "\(again.stderr)")
+        #expect(try cli.ledgerBytes("hf.db") == before)
+
+        let report = try cli.ok(["agreements", "--ledger", "hf.db", "--json"]).json
+        let agreement = try #require((report["agreements"] as? [[String: Any]])?.first { $0["agreement"] as? String == "guarantee-2028" })
+        let commitment = try #require((agreement["commitments"] as? [[String: Any]])?.first)
+        #expect(commitment["result"] as? String == "kept" && commitment["fulfilledOn"] as? String == "2028-03-15")
+        #expect(commitment["note"] as? String == "Besluit van het college.")
+        let table = try cli.ok(["agreements", "--ledger", "hf.db", "--lang", "nl"]).stdout
+        #expect(table.contains("Toezeggingen") && table.contains("rent-guarantee-2028") && table.contains("nagekomen"), "\(table)")
+        try cli.ok(["verify", "--ledger", "hf.db"])
+    }
+
     /// The chain owner signs the agenda before the dialogue; the dialogue cites it; the audit shows
     /// the agenda and the red KPIs nobody discussed. Refused preparations change nothing.
     @Test func aDialogueFollowsItsSignedAgenda() throws {

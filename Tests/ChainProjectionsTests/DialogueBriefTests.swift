@@ -13,7 +13,7 @@ struct DialogueBriefTests {
         let brief = try await models.brief(chain: "street-to-home", asOf: .time(Timestamp(rfc3339: "2026-03-14T12:00:00Z")!))
         let previous = try #require(brief.previous)
         #expect(previous.dialogue == "hf-dialogue-2026-01" && previous.heldOn == "2026-02-15")
-        #expect(previous.reviewed.size == 185 && brief.since == previous.reviewed, "the sample's dialogue reviewed 185 entries")
+        #expect(previous.reviewed.size == 186 && brief.since == previous.reviewed, "the sample's dialogue reviewed 186 entries")
 
         // Status changes are exactly the KPIs whose status differs between the two trees.
         let then = try await models.kpiTree(chain: "street-to-home", asOf: .moment(previous.reviewed))

@@ -88,6 +88,14 @@ struct ProjectionMechanicsTests {
         #expect(counts == [3, 3], "three towns declined; their three amendments cite the decision")
     }
 
+    /// A projections file made before commitments gets their tables when opened.
+    @Test func anOlderProjectionsFileGetsCommitmentsWhenOpened() async throws {
+        let counts = try await Self.reopened(
+            "housing-first", before: "projections-v7-commitments", undoing: "DROP TABLE commitments; DROP TABLE commitment_fulfilments",
+            counting: ["SELECT COUNT(*) FROM commitments", "SELECT COUNT(*) FROM commitment_fulfilments"])
+        #expect(counts == [3, 2], "the scheme in both versions, the 2026 extension in the second; both kept")
+    }
+
     /// Makes `sample`'s projections file look as one made before `migration` (`undoing` what it adds),
     /// opens it again and catches up; checks that the digests then equal a rebuild's, and returns what
     /// the `counting` queries find.

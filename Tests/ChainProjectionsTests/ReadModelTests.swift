@@ -105,7 +105,8 @@ struct ReadModelTests {
         #expect(rivierland.periods.first { $0.period == "2025-Q3" }?.value == 2)
 
         // Between the amendment and the last signature, version 1 stays in force.
-        let amendedAt = try await Self.housingFirst.store.entries(stream: "agreement/hf-homes-2025-2027", fromVersion: 5, limit: 1).first!.position
+        let stream = try await Self.housingFirst.store.entries(stream: "agreement/hf-homes-2025-2027", fromVersion: 1, limit: 100)
+        let amendedAt = try #require(stream.first { $0.type == "AgreementAmended" }?.position)
         let pending = try await models.agreements(asOf: .position(amendedAt + 1)).agreements.first { $0.agreement == "hf-homes-2025-2027" }
         #expect(pending?.state == .amended && pending?.activeVersion == 1 && pending?.awaiting.count == 3)
     }
@@ -137,6 +138,39 @@ struct ReadModelTests {
         let kerkdriel = try #require(now.first { $0.agreement == "reentry-kerkdriel" })
         #expect(
             kerkdriel.state == .active && kerkdriel.activeVersion == 2 && kerkdriel.obligations.map(\.kpi) == ["id-at-release", "income-at-release"])
+    }
+
+    /// Housing First: the municipality's rent guarantee scheme kept on time, its extension for 2026
+    /// (added by the amendment) late. Between its day and its fulfilment it reads missed, in the
+    /// agreements, in the brief and in method health; afterwards none of them names it.
+    @Test func aCommitmentKeptOnTimeAndOneKeptLate() async throws {
+        let models = try await Self.housingFirst.projector.readModels
+        let homes = try #require(try await models.agreements().agreements.first { $0.agreement == "hf-homes-2025-2027" })
+        #expect(homes.commitments.map(\.commitment) == ["rent-guarantee-scheme", "rent-guarantee-2026"])
+        #expect(homes.commitments.map(\.result) == ["kept", "late"])
+        #expect(homes.commitments.map(\.fulfilledOn) == ["2025-03-03", "2026-03-20"])
+        #expect(homes.commitments.allSatisfy { $0.party == "gemeente-heuvelstad" && $0.chain == "street-to-home" && $0.position != nil })
+
+        let march = AsOf.time(Timestamp(rfc3339: "2026-03-14T12:00:00Z")!)
+        let then = try #require(
+            try await models.agreements(chain: "street-to-home", asOf: march).agreements.first { $0.agreement == homes.agreement })
+        #expect(then.commitments.map(\.result) == ["kept", "missed"] && then.commitments[1].fulfilledOn == nil)
+        let brief = try await models.brief(chain: "street-to-home", asOf: march)
+        #expect(brief.commitments.map(\.commitment) == ["rent-guarantee-2026"] && brief.commitments.first?.result == "missed")
+        #expect(brief.participants.first { $0.organisation == "gemeente-heuvelstad" }?.roles.contains("obligation") == true)
+        let warnings = try await models.health(chain: "street-to-home", asOf: march).warnings.filter { $0.code == "commitment-kept-on-time" }
+        #expect(warnings.map(\.subject) == ["rent-guarantee-2026"] && warnings.first?.facts["due"] == "2026-03-01")
+        let responsibilities = try await models.responsibilities(chain: "street-to-home", asOf: march).chains.first?.agreements
+        #expect(
+            responsibilities?.first { $0.party == "gemeente-heuvelstad" }?.commitments == ["rent-guarantee-2026", "rent-guarantee-scheme"])
+
+        // Before the amendment only the scheme was promised; at the end nothing is overdue.
+        let before = try await models.agreements(asOf: .time(Timestamp(rfc3339: "2025-03-01T00:00:00Z")!)).agreements.first {
+            $0.agreement == homes.agreement
+        }
+        #expect(before?.commitments.map(\.result) == ["open"])
+        #expect(try await !models.health(chain: "street-to-home").warnings.contains { $0.code == "commitment-kept-on-time" })
+        #expect(try await models.brief(chain: "street-to-home").commitments.allSatisfy { $0.result != "missed" })
     }
 
     @Test func healthPointsAtTheOrganogramKpi() async throws {

@@ -28,6 +28,7 @@ extension ChainEvent {
         case .agreementAmended: .agreementAmended
         case .agreementDeclined: .agreementDeclined
         case .agreementTerminated: .agreementTerminated
+        case .commitmentFulfilled: .commitmentFulfilled
         case .dialogueHeld: .dialogueHeld
         case .actionCompleted: .actionCompleted
         case .dialoguePrepared: .dialoguePrepared
@@ -65,6 +66,7 @@ extension ChainEvent {
         case .agreementSigned(let value): value
         case .agreementDeclined(let value): value
         case .agreementTerminated(let value): value
+        case .commitmentFulfilled(let value): value
         case .dialogueHeld(let value): value
         case .actionCompleted(let value): value
         case .dialoguePrepared(let value): value

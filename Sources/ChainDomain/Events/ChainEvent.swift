@@ -27,6 +27,7 @@ public enum ChainEvent: Sendable, Equatable {
     case agreementAmended(AgreementTerms)
     case agreementDeclined(AgreementDeclined)
     case agreementTerminated(AgreementTerminated)
+    case commitmentFulfilled(CommitmentFulfilled)
     case dialogueHeld(DialogueHeld)
     case actionCompleted(ActionCompleted)
     case dialoguePrepared(DialoguePrepared)
@@ -56,13 +57,14 @@ public enum ChainEvent: Sendable, Equatable {
         .kpiReportersSet: ["kpi", "reporters"],
         .targetSet: ["kpi", "from", "until", "target", "red"],
         .kpiRetired: ["kpi", "reason"],
-        .agreementProposed: ["agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil"],
+        .agreementProposed: ["agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "commitments"],
         .agreementSigned: ["agreement", "version", "party"],
         .agreementAmended: [
-            "agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "reason", "decision",
+            "agreement", "version", "title", "terms", "parties", "obligations", "validFrom", "validUntil", "reason", "decision", "commitments",
         ],
         .agreementDeclined: ["agreement", "version", "party", "reason"],
         .agreementTerminated: ["agreement", "reason", "effective"],
+        .commitmentFulfilled: ["agreement", "commitment", "fulfilledOn", "note"],
         .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation"],
         .actionCompleted: ["dialogue", "action", "completedOn", "note"],
         .dialoguePrepared: ["preparation", "chain", "plannedOn", "agenda", "invited"],
@@ -85,9 +87,12 @@ public enum ChainEvent: Sendable, Equatable {
         case .dialogueHeld where event.schema == 1:
             // Schema 1 predates the citation of a preparation.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "preparation" })
-        case .agreementAmended where event.schema == 1:
-            // Schema 1 predates the citation of a decision.
-            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "decision" })
+        case .agreementProposed where event.schema == 1:
+            // Schema 1 predates commitments.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "commitments" })
+        case .agreementAmended where event.schema < 3:
+            // Schema 1 predates the citation of a decision; schemas 1 and 2 predate commitments.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "commitments" && (event.schema == 2 || $0 != "decision") })
         case .kpiLinked where event.schema == 1:
             // Schema 1 predates hypotheses and lags.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "hypothesis" && $0 != "lag" })
@@ -130,6 +135,7 @@ public enum ChainEvent: Sendable, Equatable {
         case .agreementAmended: return .agreementAmended(try value(AgreementTerms.self))
         case .agreementDeclined: return .agreementDeclined(try value(AgreementDeclined.self))
         case .agreementTerminated: return .agreementTerminated(try value(AgreementTerminated.self))
+        case .commitmentFulfilled: return .commitmentFulfilled(try value(CommitmentFulfilled.self))
         case .dialogueHeld: return .dialogueHeld(try value(DialogueHeld.self))
         case .actionCompleted: return .actionCompleted(try value(ActionCompleted.self))
         case .dialoguePrepared: return .dialoguePrepared(try value(DialoguePrepared.self))

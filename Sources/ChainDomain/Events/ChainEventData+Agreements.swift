@@ -18,6 +18,28 @@ public struct Obligation: Sendable, Codable, Equatable {
     }
 }
 
+/// What one party of an agreement undertakes to do by a day, with no KPI to measure it (the
+/// municipality's rent guarantee). It is kept when the party records it fulfilled
+/// (`CommitmentFulfilled`); an amendment that carries the promise forward keeps its id.
+public struct Commitment: Sendable, Codable, Equatable {
+    /// Its id within the agreement.
+    public let commitment: String
+    public let party: String
+    /// The chain the promise serves: one of the party's chains.
+    public let chain: String
+    /// What the party promises, in one or two sentences.
+    public let text: String
+    public let due: CalendarDate
+
+    public init(commitment: String, party: String, chain: String, text: String, due: CalendarDate) {
+        self.commitment = commitment
+        self.party = party
+        self.chain = chain
+        self.text = text
+        self.due = due
+    }
+}
+
 /// The data of `AgreementProposed` and `AgreementAmended`: a version of an agreement's terms.
 public struct AgreementTerms: Sendable, Codable, Equatable {
     public let agreement: String
@@ -27,6 +49,9 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
     public let terms: String
     public let parties: [String]
     public let obligations: [Obligation]
+    /// Promises without a KPI, each due by a day (`AgreementProposed` schema 2 and `AgreementAmended`
+    /// schema 3 on; absent before, and when there are none).
+    public let commitments: [Commitment]?
     public let validFrom: CalendarDate
     public let validUntil: CalendarDate
     /// Why it was amended (amendments only).
@@ -36,7 +61,7 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
 
     public init(
         agreement: String, version: Int, title: String, terms: String, parties: [String], obligations: [Obligation], validFrom: CalendarDate,
-        validUntil: CalendarDate, reason: String? = nil, decision: String? = nil
+        validUntil: CalendarDate, reason: String? = nil, decision: String? = nil, commitments: [Commitment]? = nil
     ) {
         self.agreement = agreement
         self.version = version
@@ -44,6 +69,7 @@ public struct AgreementTerms: Sendable, Codable, Equatable {
         self.terms = terms
         self.parties = parties
         self.obligations = obligations
+        self.commitments = commitments
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.reason = reason
@@ -78,6 +104,22 @@ public struct AgreementDeclined: Sendable, Codable, Equatable {
         self.version = version
         self.party = party
         self.reason = reason
+    }
+}
+
+/// The data of `CommitmentFulfilled`: the party that made a commitment of an agreement in force says
+/// it kept it, on a day, and may say how.
+public struct CommitmentFulfilled: Sendable, Codable, Equatable {
+    public let agreement: String
+    public let commitment: String
+    public let fulfilledOn: CalendarDate
+    public let note: String?
+
+    public init(agreement: String, commitment: String, fulfilledOn: CalendarDate, note: String? = nil) {
+        self.agreement = agreement
+        self.commitment = commitment
+        self.fulfilledOn = fulfilledOn
+        self.note = note
     }
 }
 

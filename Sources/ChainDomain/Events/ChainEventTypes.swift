@@ -8,7 +8,7 @@
 /// | `chain/<chain>` | `ChainDefined`, `ChainChanged`, `ChainOwnerAssigned`, `ChainRetired`, `CustomerValuesSet` |
 /// | `kpi/<kpi>` | `KpiDefined`, `KpiLinked`, `KpiUnlinked`, `KpiOwnerAssigned`, `KpiReportersSet`, `KpiValuesSet`, `TargetSet`, `KpiRetired` |
 /// | `measurement/<kpi>/<period>/<org>` | `MeasurementRecorded`, `MeasurementCorrected` |
-/// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementDeclined`, `AgreementAmended`, `AgreementTerminated` |
+/// | `agreement/<agreement>` | `AgreementProposed`, `AgreementSigned`, `AgreementDeclined`, `AgreementAmended`, `AgreementTerminated`, `CommitmentFulfilled` |
 /// | `dialogue/<dialogue>` | `DialogueHeld`, `ActionCompleted` |
 /// | `dialogue/<preparation>` | `DialoguePrepared` |
 public enum ChainEventType: String, Sendable, CaseIterable {
@@ -36,6 +36,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     case agreementAmended = "AgreementAmended"
     case agreementDeclined = "AgreementDeclined"
     case agreementTerminated = "AgreementTerminated"
+    case commitmentFulfilled = "CommitmentFulfilled"
     case dialogueHeld = "DialogueHeld"
     case actionCompleted = "ActionCompleted"
     case dialoguePrepared = "DialoguePrepared"
@@ -46,7 +47,8 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded, .dialogueHeld, .kpiLinked, .agreementAmended: 2
+        case .measurementRecorded, .dialogueHeld, .kpiLinked, .agreementProposed: 2
+        case .agreementAmended: 3
         default: 1
         }
     }
@@ -60,7 +62,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
         case .chainDefined, .chainChanged, .chainOwnerAssigned, .chainRetired, .customerValuesSet: .chain
         case .kpiDefined, .kpiLinked, .kpiUnlinked, .kpiOwnerAssigned, .kpiReportersSet, .kpiValuesSet, .targetSet, .kpiRetired: .kpi
         case .measurementRecorded, .measurementCorrected: .measurement
-        case .agreementProposed, .agreementSigned, .agreementAmended, .agreementDeclined, .agreementTerminated: .agreement
+        case .agreementProposed, .agreementSigned, .agreementAmended, .agreementDeclined, .agreementTerminated, .commitmentFulfilled: .agreement
         case .dialogueHeld, .actionCompleted, .dialoguePrepared: .dialogue
         }
     }

@@ -1,7 +1,7 @@
 import LedgerCore
 
 // The rules of agreements: parties propose, amend, sign and decline them, for themselves; a party or a
-// coordinator terminates them.
+// coordinator terminates them; the party that made a commitment fulfils it.
 
 extension Check {
     /// `AgreementProposed`: version 1 of a new agreement.
@@ -77,6 +77,26 @@ extension Check {
         try requireText("reason", termination.reason, limit: 500)
     }
 
+    /// `CommitmentFulfilled`: the party that made a commitment of the version in force keeps it, once.
+    func validateCommitmentFulfilled(_ fulfilment: CommitmentFulfilled) throws(LedgerError) {
+        let agreement = try existingAgreement(fulfilment.agreement)
+        guard let active = agreement.activeVersion, let terms = agreement.versions[active] else {
+            throw rule("only an agreement in force is kept", "no version of agreement \(fulfilment.agreement) is signed by every party")
+        }
+        guard let commitment = terms.commitments?.first(where: { $0.commitment == fulfilment.commitment }) else {
+            throw rule(
+                "commitments belong to agreements",
+                "version \(active) of agreement \(fulfilment.agreement) has no commitment \(fulfilment.commitment)")
+        }
+        guard commitment.party == signer else {
+            throw refuse("only \(commitment.party), which made commitment \(commitment.commitment), fulfils it")
+        }
+        guard agreement.fulfilled[fulfilment.commitment] == nil else {
+            throw rule("commitments are fulfilled once", "commitment \(fulfilment.commitment) is already fulfilled")
+        }
+        if let note = fulfilment.note { try requireText("note", note, limit: DomainIdentifiers.noteLimit) }
+    }
+
     // MARK: - Helpers
 
     func existingAgreement(_ id: String) throws(LedgerError) -> ChainState.Agreement {
@@ -86,7 +106,8 @@ extension Check {
     }
 
     /// What holds for every version of an agreement's terms: two or more member parties, the signer among
-    /// them, periods that run forward, obligations within each party's chains.
+    /// them, periods that run forward, obligations and commitments within each party's chains, and
+    /// commitments due while the agreement runs.
     func validateTerms(_ terms: AgreementTerms) throws(LedgerError) {
         try requireID("agreement", terms.agreement)
         try requireText("title", terms.title, limit: 200)
@@ -113,6 +134,25 @@ extension Check {
             try requireGrain(obligation.until, of: kpi)
             guard obligation.from <= obligation.until else {
                 throw rule("periods run forward", "obligation from \(obligation.from) until \(obligation.until)")
+            }
+        }
+        let commitments = terms.commitments ?? []
+        guard Set(commitments.map(\.commitment)).count == commitments.count else {
+            throw rule("commitment ids are unique", "each commitment of \(terms.agreement) needs an id of its own")
+        }
+        for commitment in commitments {
+            try requireID("commitment", commitment.commitment)
+            try requireText("text", commitment.text, limit: 500)
+            guard terms.parties.contains(commitment.party) else {
+                throw rule("commitments bind parties", "\(commitment.party) is not a party to \(terms.agreement)")
+            }
+            guard let chain = state.chains[commitment.chain], chain.definition.partners.contains(commitment.party) else {
+                throw rule("commitments stay within a party's chains", "\(commitment.party) is not a partner of chain \(commitment.chain)")
+            }
+            guard terms.validFrom <= commitment.due, commitment.due <= terms.validUntil else {
+                throw rule(
+                    "commitments fall due while the agreement runs",
+                    "commitment \(commitment.commitment) is due \(commitment.due), outside \(terms.validFrom) – \(terms.validUntil)")
             }
         }
     }

@@ -35,6 +35,7 @@ extension Check {
         case .agreementSigned(let signature): try validateAgreementSigned(signature)
         case .agreementDeclined(let decline): try validateAgreementDeclined(decline)
         case .agreementTerminated(let termination): try validateAgreementTerminated(termination)
+        case .commitmentFulfilled(let fulfilment): try validateCommitmentFulfilled(fulfilment)
         case .dialogueHeld(let dialogue): try validateDialogueHeld(dialogue)
         case .actionCompleted(let completion): try validateActionCompleted(completion)
         case .dialoguePrepared(let preparation): try validateDialoguePrepared(preparation)

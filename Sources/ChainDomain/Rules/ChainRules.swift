@@ -13,6 +13,7 @@ public import LedgerCore
 /// | `MeasurementRecorded`, `MeasurementCorrected` | a reporting organisation of the KPI, for itself |
 /// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned`, `AgreementDeclined` | a party, for itself |
 /// | `AgreementTerminated` | a party or a coordinator |
+/// | `CommitmentFulfilled` | the party that made the commitment |
 /// | `ActionCompleted` | the action owner's organisation, the chain owner's organisation or a coordinator |
 /// | `DialoguePrepared`, `CustomerValuesSet` | the chain owner's organisation |
 /// | `KpiValuesSet` | the chain owner's organisation or a coordinator (part of the KPI tree) |
@@ -156,6 +157,7 @@ struct Check {
         case .agreementSigned(let signature): ChainStreams.agreement(signature.agreement)
         case .agreementDeclined(let decline): ChainStreams.agreement(decline.agreement)
         case .agreementTerminated(let termination): ChainStreams.agreement(termination.agreement)
+        case .commitmentFulfilled(let fulfilment): ChainStreams.agreement(fulfilment.agreement)
         case .dialogueHeld(let dialogue): ChainStreams.dialogue(dialogue.dialogue)
         case .actionCompleted(let completion): ChainStreams.dialogue(completion.dialogue)
         case .dialoguePrepared(let preparation): ChainStreams.dialogue(preparation.preparation)

@@ -49,6 +49,8 @@ public struct ChainState: Sendable, Equatable {
         public var signatures: [Int: Set<String>]
         /// Parties that declined each version, with their reasons.
         public var declines: [Int: [String: String]] = [:]
+        /// Commitments kept, by id (an amendment that carries one forward keeps it kept).
+        public var fulfilled: [String: CommitmentFulfilled] = [:]
         /// The latest fully signed version.
         public var activeVersion: Int?
         public var terminated: AgreementTerminated?
@@ -120,6 +122,7 @@ public struct ChainState: Sendable, Equatable {
         case .agreementSigned(let signature): applyAgreementSigned(signature)
         case .agreementDeclined(let decline): agreements[decline.agreement]?.declines[decline.version, default: [:]][decline.party] = decline.reason
         case .agreementTerminated(let termination): applyAgreementTerminated(termination)
+        case .commitmentFulfilled(let fulfilment): agreements[fulfilment.agreement]?.fulfilled[fulfilment.commitment] = fulfilment
         case .dialogueHeld(let held): applyDialogueHeld(held)
         case .actionCompleted(let completion): applyActionCompleted(completion)
         case .dialoguePrepared(let preparation): applyDialoguePrepared(preparation)

@@ -40,6 +40,21 @@ public struct AgreementState: Sendable, Codable, Equatable {
         public let missing: Int
     }
 
+    /// A promise without a KPI and whether it was kept by its day: `kept` (fulfilled by the due day),
+    /// `late` (fulfilled after it), `missed` (the day has passed, not fulfilled) or `open` (not yet due).
+    public struct CommitmentState: Sendable, Codable, Equatable {
+        public let commitment: String
+        public let party: String
+        public let chain: String
+        public let text: String
+        public let due: String
+        public let result: String
+        public let fulfilledOn: String?
+        public let note: String?
+        /// Where `CommitmentFulfilled` is in the log.
+        public let position: UInt64?
+    }
+
     public struct PeriodCompliance: Sendable, Codable, Equatable {
         public let period: String
         public let value: Double?
@@ -63,6 +78,8 @@ public struct AgreementState: Sendable, Codable, Equatable {
     /// The dialogue decision the latest version's amendment cites, if any.
     public let decision: String?
     public let obligations: [ObligationState]
+    /// The commitments of the version in force (else of the latest version), by due day.
+    public let commitments: [CommitmentState]
 }
 
 public struct AgreementsReport: Sendable, Codable, Equatable {
@@ -117,7 +134,10 @@ extension ReadModels {
                 let obligationRows = try Row.fetchAll(
                     db, sql: "SELECT * FROM obligations WHERE agreement = ? AND version = ? ORDER BY party, kpi, from_period",
                     arguments: [agreement, version])
-                if let chainKpis, !obligationRows.contains(where: { chainKpis.contains($0["kpi"]) }), !chainKpis.isEmpty {
+                let commitments = try Self.commitments(agreement: agreement, version: version, moment: moment, db)
+                if let chain, let chainKpis, !obligationRows.contains(where: { chainKpis.contains($0["kpi"]) }),
+                    !commitments.contains(where: { $0.chain == chain }), !chainKpis.isEmpty
+                {
                     continue
                 }
                 var obligations: [AgreementState.ObligationState] = []
@@ -129,9 +149,32 @@ extension ReadModels {
                         agreement: agreement, title: row["title"], state: state, parties: parties, latestVersion: latest, activeVersion: active,
                         validFrom: row["valid_from_day"], validUntil: validUntil, terminatedOn: terminatedOn, signatures: signatures,
                         declines: declines, awaiting: parties.filter { !signedLatest.contains($0) && !declinedLatest.contains($0) },
-                        decision: row["decision"], obligations: obligations))
+                        decision: row["decision"], obligations: obligations, commitments: commitments))
             }
             return AgreementsReport(moment: moment, agreements: result)
+        }
+    }
+
+    /// The commitments of one version of an agreement as they stood at `moment`, by due day.
+    static func commitments(agreement: String, version: Int, moment: Moment, _ db: Database) throws -> [AgreementState.CommitmentState] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.*, f.fulfilled_on, f.note, f.valid_from AS fulfilled_at FROM commitments c
+                LEFT JOIN commitment_fulfilments f ON f.agreement = c.agreement AND f.commitment = c.commitment AND f.valid_from < ?
+                WHERE c.agreement = ? AND c.version = ? ORDER BY c.due_day, c.commitment
+                """, arguments: [Int64(moment.size), agreement, version]
+        )
+        .map { row in
+            let due: String = row["due_day"]
+            let fulfilledOn: String? = row["fulfilled_on"]
+            let result =
+                if let fulfilledOn { fulfilledOn <= due ? "kept" : "late" } else {
+                    (CalendarDate(due).map { $0 < moment.day } ?? false) ? "missed" : "open"
+                }
+            return .init(
+                commitment: row["commitment"], party: row["party"], chain: row["chain"], text: row["text"], due: due, result: result,
+                fulfilledOn: fulfilledOn, note: row["note"], position: (row["fulfilled_at"] as Int64?).map(UInt64.init))
         }
     }
 

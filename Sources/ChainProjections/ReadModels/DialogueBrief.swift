@@ -6,8 +6,8 @@ import LedgerCore
 /// What a chain owner brings to the next performance dialogue (*prestatiegesprek*), as of a
 /// moment, compared with the moment the previous dialogue reviewed: the KPIs whose status changed,
 /// every red and amber KPI with its contributors, corrections and late figures since that review,
-/// open and overdue actions, obligations missed in the periods since, the chain's health warnings,
-/// and who should be at the table.
+/// open and overdue actions, obligations missed in the periods since, commitments due since or still
+/// not kept, the chain's health warnings, and who should be at the table.
 public struct DialogueBrief: Sendable, Codable, Equatable {
     /// The dialogue held last before the moment, and the ledger it reviewed.
     public struct PreviousDialogue: Sendable, Codable, Equatable {
@@ -42,6 +42,19 @@ public struct DialogueBrief: Sendable, Codable, Equatable {
         public let result: String
     }
 
+    /// A commitment of an agreement in force whose day fell since the review, or that is still not
+    /// kept past its day.
+    public struct CommitmentDue: Sendable, Codable, Equatable {
+        public let agreement: String
+        public let commitment: String
+        public let party: String
+        public let text: String
+        public let due: String
+        /// `kept`, `late`, `missed` or `open` (see `AgreementState.CommitmentState`).
+        public let result: String
+        public let fulfilledOn: String?
+    }
+
     /// An organisation that should be at the table, and why.
     public struct Participant: Sendable, Codable, Equatable {
         public let organisation: String
@@ -67,6 +80,8 @@ public struct DialogueBrief: Sendable, Codable, Equatable {
     /// Actions not done, overdue first.
     public let actions: [DialoguesReport.ActionRow]
     public let missedObligations: [MissedObligation]
+    /// By due day.
+    public let commitments: [CommitmentDue]
     public let warnings: [MethodHealth.Warning]
     public let nextDue: String
     public let overdue: Bool
@@ -132,8 +147,17 @@ extension ReadModels {
         let actions = (dialogues?.actions ?? []).filter { $0.doneOn == nil }.sorted { ($0.overdue ? 0 : 1, $0.due) < ($1.overdue ? 0 : 1, $1.due) }
 
         var missed: [DialogueBrief.MissedObligation] = []
+        var commitments: [DialogueBrief.CommitmentDue] = []
         // Only a version every party signed binds: a proposed or declined one promises nothing yet.
         for agreement in try await agreements(chain: chain, asOf: at).agreements where agreement.activeVersion != nil {
+            for commitment in agreement.commitments where commitment.chain == chain {
+                let dueSinceReview = previous.map { commitment.due >= $0.reviewed.day.description } ?? true
+                guard commitment.result == "missed" || (dueSinceReview && commitment.due <= moment.day.description) else { continue }
+                commitments.append(
+                    .init(
+                        agreement: agreement.agreement, commitment: commitment.commitment, party: commitment.party, text: commitment.text,
+                        due: commitment.due, result: commitment.result, fulfilledOn: commitment.fulfilledOn))
+            }
             for obligation in agreement.obligations {
                 for period in obligation.periods where period.result != "met" {
                     // The periods that ended after the review (every period, without one).
@@ -156,7 +180,9 @@ extension ReadModels {
             roles.append((kpi.owner.organisation, "kpi-owner"))
             roles += kpi.reporters.map { ($0, "reporter") }
         }
-        roles += (responsibilities?.agreements ?? []).filter { !$0.obligations.isEmpty }.map { ($0.party, "obligation") }
+        roles += (responsibilities?.agreements ?? []).filter { !$0.obligations.isEmpty || !$0.commitments.isEmpty }.map {
+            ($0.party, "obligation")
+        }
         let order = ["owner", "step", "kpi-owner", "reporter", "obligation"]
         var byOrganisation: [String: Set<String>] = [:]
         var organisations: [String] = []
@@ -172,7 +198,8 @@ extension ReadModels {
 
         return DialogueBrief(
             chain: chain, name: tree.name, moment: moment, previous: previous, since: since, statusChanges: statusChanges,
-            attention: attention, corrections: corrections, late: late, actions: actions, missedObligations: missed, warnings: warnings,
+            attention: attention, corrections: corrections, late: late, actions: actions, missedObligations: missed,
+            commitments: commitments.sorted { ($0.due, $0.agreement, $0.commitment) < ($1.due, $1.agreement, $1.commitment) }, warnings: warnings,
             nextDue: dialogues?.nextDue ?? moment.day.description, overdue: dialogues?.overdue ?? false, participants: participants,
             nextAgenda: nextAgenda)
     }

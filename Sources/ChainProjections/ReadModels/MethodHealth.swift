@@ -137,6 +137,15 @@ extension ReadModels {
                         ["action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text])
                 }
             }
+            for (agreement, commitment) in try Self.commitmentsNotKept(moment, db) where only == nil || commitment.chain == only {
+                warn(
+                    commitment.chain, "commitment-kept-on-time", "commitments are kept on time", commitment.commitment,
+                    "commitment \(commitment.commitment) of \(commitment.party) in agreement \(agreement) was due \(commitment.due): \(commitment.text)",
+                    [
+                        "commitment": commitment.commitment, "party": commitment.party, "agreement": agreement,
+                        "due": commitment.due.description, "text": commitment.text,
+                    ])
+            }
             if only == nil {
                 for agreement in try Self.agreementsWithoutObligations(moment, db) {
                     warn(
@@ -145,6 +154,30 @@ extension ReadModels {
                 }
             }
             return MethodHealth(moment: moment, warnings: warnings)
+        }
+    }
+
+    /// Commitments of agreements in force (not ended or expired) whose day has passed without
+    /// `CommitmentFulfilled`: each
+    /// with the agreement it belongs to.
+    static func commitmentsNotKept(_ moment: Moment, _ db: Database) throws -> [(agreement: String, commitment: Commitment)] {
+        let size = Int64(moment.size)
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.* FROM commitments c JOIN agreements a ON a.agreement = c.agreement AND c.version = a.active_version
+                WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?) AND (a.terminated_on IS NULL OR a.terminated_on > ?)
+                  AND a.valid_until_day >= ? AND c.due_day < ?
+                  AND NOT EXISTS (SELECT 1 FROM commitment_fulfilments f WHERE f.agreement = c.agreement AND f.commitment = c.commitment AND f.valid_from < ?)
+                ORDER BY c.chain, c.due_day, c.agreement, c.commitment
+                """, arguments: [size, size, moment.day.description, moment.day.description, moment.day.description, size]
+        )
+        .compactMap { row in
+            guard let due = CalendarDate(row["due_day"] as String) else { return nil }
+            return (
+                row["agreement"],
+                Commitment(commitment: row["commitment"], party: row["party"], chain: row["chain"], text: row["text"], due: due)
+            )
         }
     }
 

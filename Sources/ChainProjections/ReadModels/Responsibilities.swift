@@ -39,7 +39,10 @@ public struct Responsibilities: Sendable, Codable, Equatable {
     public struct AgreementParty: Sendable, Codable, Equatable {
         public let agreement: String
         public let party: String
+        /// The KPIs the party's obligations name.
         public let obligations: [String]
+        /// The ids of the party's commitments that serve the chain.
+        public let commitments: [String]
     }
 
     public struct MemberRoles: Sendable, Codable, Equatable {
@@ -100,12 +103,28 @@ extension ReadModels {
                 {
                     parties[row["agreement"], default: [:]][row["party"], default: []].append(row["kpi"])
                 }
+                var promised: [String: [String: [String]]] = [:]
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.agreement, c.party, c.commitment FROM commitments c JOIN agreements a ON a.agreement = c.agreement AND c.version = a.latest_version
+                        WHERE c.chain = ? AND a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?) AND a.terminated_on IS NULL
+                        """, arguments: [chainRow.chain, size, size])
+                {
+                    promised[row["agreement"], default: [:]][row["party"], default: []].append(row["commitment"])
+                    // A party with commitments alone is a party of the chain's agreement too.
+                    if parties[row["agreement"]]?[row["party"]] == nil { parties[row["agreement"], default: [:]][row["party"]] = [] }
+                }
                 chains.append(
                     .init(
                         chain: chainRow.chain, name: chainRow.name, parent: chainRow.parent, partners: chainRow.partners,
                         owner: history.last(where: { $0.until == nil }), history: history, kpis: kpis,
                         agreements: parties.sorted { $0.key < $1.key }.flatMap { agreement, byParty in
-                            byParty.sorted { $0.key < $1.key }.map { .init(agreement: agreement, party: $0.key, obligations: $0.value.sorted()) }
+                            byParty.sorted { $0.key < $1.key }.map {
+                                .init(
+                                    agreement: agreement, party: $0.key, obligations: $0.value.sorted(),
+                                    commitments: (promised[agreement]?[$0.key] ?? []).sorted())
+                            }
                         }))
             }
             var roles: [String: [String]] = [:]

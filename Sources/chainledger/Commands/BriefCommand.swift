@@ -12,7 +12,7 @@ struct BriefCommand: ReadModelCommand {
             with its contributors, corrections and late figures since that review, open and overdue actions, \
             agreement obligations missed in the periods since, the chain's health warnings, and who should be at \
             the table. Tables for --format csv|csv-nl: status_changes, attention, corrections, late, actions, \
-            missed_obligations, warnings, participants, next_agenda.
+            missed_obligations, commitments, warnings, participants, next_agenda.
             """)
     @OptionGroup var options: ReadOptions
 
@@ -97,6 +97,16 @@ struct BriefCommand: ReadModelCommand {
                 table.add(
                     obligation.agreement, obligation.party, obligation.kpi, local.period(obligation.period), text.number(obligation.target),
                     text.number(obligation.value), text.word("result_", obligation.result))
+            }
+            return table.text
+        }
+        section(text("cli_brief_commitments", ["count": "\(brief.commitments.count)"]), brief.commitments.isEmpty, text) {
+            var table = TextTable(
+                text["col_agreement"], text["col_commitment"], text["col_party"], text["col_due"], text["col_result"], text["col_text"])
+            for commitment in brief.commitments {
+                table.add(
+                    commitment.agreement, commitment.commitment, commitment.party, local.day(commitment.due),
+                    text.word("result_", commitment.result), commitment.text)
             }
             return table.text
         }

@@ -30,13 +30,13 @@ struct AssignOwnerCommand: AsyncParsableCommand {
 struct AgreementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
-        abstract: "Propose, sign, decline, amend and terminate agreements between partner organisations.",
+        abstract: "Propose, sign, decline, amend and terminate agreements between partner organisations; fulfil their commitments.",
         discussion: """
             An agreement is active once every party has signed it with its own key; an amendment is a new \
             version that every party signs again (until then the previous version stays in force). A party \
-            that will not sign declines the version with its reason; an amendment asks it again.
+            that will not sign declines the version with its reason; an amendment asks it again. A commitment             (a promise without a KPI, due by a day) is kept when the party that made it records it fulfilled.
             """,
-        subcommands: [Propose.self, Sign.self, Decline.self, Amend.self, Terminate.self])
+        subcommands: [Propose.self, Sign.self, Decline.self, Amend.self, Terminate.self, Fulfil.self])
 
     /// An agreement file: `AgreementTerms` without the version (it is given by the ledger).
     struct TermsFile: Decodable {
@@ -45,6 +45,7 @@ struct AgreementCommand: AsyncParsableCommand {
         let terms: String
         let parties: [String]
         let obligations: [Obligation]
+        let commitments: [Commitment]?
         let validFrom: CalendarDate
         let validUntil: CalendarDate
         let reason: String?
@@ -53,7 +54,8 @@ struct AgreementCommand: AsyncParsableCommand {
         func terms(version: Int, reason: String?, decision: String? = nil) -> AgreementTerms {
             AgreementTerms(
                 agreement: agreement, version: version, title: title, terms: terms, parties: parties,
-                obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason, decision: decision)
+                obligations: obligations, validFrom: validFrom, validUntil: validUntil, reason: reason, decision: decision,
+                commitments: commitments?.isEmpty == false ? commitments : nil)
         }
     }
 
@@ -62,7 +64,7 @@ struct AgreementCommand: AsyncParsableCommand {
             abstract: "Propose an agreement (you must be a party); it also records your own signature.",
             discussion: """
                 FILE is JSON: {"agreement", "title", "terms", "parties": [ORG…], "obligations": [{"party", "kpi", \
-                "target", "from", "until"}], "validFrom": "YYYY-MM-DD", "validUntil": "YYYY-MM-DD"}.
+                "target", "from", "until"}], "validFrom": "YYYY-MM-DD", "validUntil": "YYYY-MM-DD"}, and optionally                 "commitments": [{"commitment", "party", "chain", "text", "due": "YYYY-MM-DD"}]: promises without a KPI.
                 """)
         @OptionGroup var target: TargetOptions
         @Argument(help: ArgumentHelp("The agreement as JSON.", valueName: "FILE.json")) var file: String
@@ -132,6 +134,24 @@ struct AgreementCommand: AsyncParsableCommand {
             try await writer.commit([
                 .agreementAmended(terms),
                 .agreementSigned(AgreementSigned(agreement: terms.agreement, version: terms.version, party: target.org)),
+            ])
+        }
+    }
+
+    struct Fulfil: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that your organisation kept one of its commitments in an agreement in force.")
+        @OptionGroup var target: TargetOptions
+        @Option(help: ArgumentHelp("The agreement id.", valueName: "AGREEMENT")) var agreement: String
+        @Option(help: ArgumentHelp("The commitment's id in the agreement.", valueName: "COMMITMENT")) var commitment: String
+        @Option(help: ArgumentHelp("The day it was kept (default: today).", valueName: "YYYY-MM-DD")) var on: CalendarDate?
+        @Option(help: ArgumentHelp("How it was kept (up to 280 characters).", valueName: "TEXT")) var note: String?
+
+        func run() async throws {
+            let writer = try await CommitWriter(target)
+            try await writer.commit([
+                .commitmentFulfilled(
+                    CommitmentFulfilled(agreement: agreement, commitment: commitment, fulfilledOn: on ?? CalendarDate.today, note: note))
             ])
         }
     }

@@ -93,8 +93,10 @@ struct ResponsibilitiesCommand: ReadModelCommand {
             for kpi in chain.kpis { kpis.add(kpi.kpi, "\(kpi.owner)", kpi.reporters.joined(separator: ", ")) }
             Terminal.print(kpis.text)
             if !chain.agreements.isEmpty {
-                var parties = TextTable(text["col_agreement"], text["col_party"], text["cli_col_obligations_on"])
-                for party in chain.agreements { parties.add(party.agreement, party.party, party.obligations.joined(separator: ", ")) }
+                var parties = TextTable(text["col_agreement"], text["col_party"], text["cli_col_obligations_on"], text["cli_col_commitments"])
+                for party in chain.agreements {
+                    parties.add(party.agreement, party.party, party.obligations.joined(separator: ", "), party.commitments.joined(separator: ", "))
+                }
                 Terminal.print(parties.text)
             }
             Terminal.print("")
@@ -112,11 +114,14 @@ struct ResponsibilitiesCommand: ReadModelCommand {
 struct AgreementsCommand: ReadModelCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreements",
-        abstract: "Agreements: state, signatures, and per obligation whether it was met, period by period.")
+        abstract: "Agreements: state, signatures, per obligation whether it was met, period by period, and per commitment whether it was kept.")
     @OptionGroup var options: ReadOptions
 
     func tables(_ report: AgreementsReport) -> [ReportTable] {
-        [ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report)]
+        [
+            ReportTables.agreements(report), ReportTables.obligations(report), ReportTables.obligationPeriods(report),
+            ReportTables.commitments(report),
+        ]
     }
 
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> AgreementsReport {
@@ -147,6 +152,17 @@ struct AgreementsCommand: ReadModelCommand {
             }
         }
         Terminal.print(table.text)
+        let promised = report.agreements.flatMap { agreement in agreement.commitments.map { (agreement.agreement, $0) } }
+        guard !promised.isEmpty else { return }
+        var commitments = TextTable(
+            text["col_agreement"], text["col_commitment"], text["col_party"], text["col_due"], text["col_result"], text["col_fulfilled_on"],
+            text["col_text"])
+        for (agreement, commitment) in promised {
+            commitments.add(
+                agreement, commitment.commitment, commitment.party, text.local.day(commitment.due), text.word("result_", commitment.result),
+                commitment.fulfilledOn.map(text.local.day) ?? "", commitment.text)
+        }
+        Terminal.print("\n\(text["commitments"])\n\(commitments.text)")
     }
 }
 
