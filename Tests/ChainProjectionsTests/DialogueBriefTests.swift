@@ -115,6 +115,72 @@ struct DialogueBriefTests {
         #expect(after.missedObligations.allSatisfy { !declined.contains($0.agreement) || $0.kpi != "housing-at-release" })
     }
 
+    /// Before each Housing First dialogue the brief compares with what the previous one reviewed and
+    /// lists exactly what the log holds between the two: every correction and late figure (read from
+    /// the log itself, not the projections), the status changes between the two KPI trees, and the
+    /// sample's story, each in the one brief it belongs to.
+    @Test func beforeEachDialogueTheBriefListsExactlyWhatChangedSinceThePreviousOne() async throws {
+        let store = try await ReadModelTests.housingFirst.store
+        let models = try await ReadModelTests.housingFirst.projector.readModels
+        let log = try await store.entries(from: 0, limit: Int(try await store.size()))
+        // The chain domain's events (the genesis and the coalition's founding are the ledger core's).
+        let events = try log.filter { ChainEventType(rawValue: $0.type) != nil }.map {
+            (position: $0.position, event: try ChainEvent.decode(try $0.entry().event))
+        }
+        let held = events.compactMap { entry -> (position: UInt64, dialogue: DialogueHeld)? in
+            guard case .dialogueHeld(let dialogue) = entry.event, dialogue.chain == "street-to-home" else { return nil }
+            return (entry.position, dialogue)
+        }
+        #expect(held.count == 23, "two years of monthly dialogues but the summer holiday of 2026")
+
+        var story: [String: [String]] = [:] // what the story puts in a brief → the dialogues whose brief lists it
+        for (index, next) in held.enumerated() {
+            let brief = try await models.brief(chain: "street-to-home", asOf: .position(next.position))
+            let previous = index > 0 ? held[index - 1].dialogue : nil
+            #expect(brief.previous?.dialogue == previous?.dialogue, "\(next.dialogue.dialogue)")
+            #expect(brief.since.size == previous?.reviewedPosition ?? 0 && brief.moment.size == next.position)
+
+            // Corrections and late figures, from the log.
+            let kpis = Set(try await models.kpiTree(chain: "street-to-home", asOf: .moment(brief.moment)).kpis.map(\.kpi))
+            let between = events.filter { $0.position >= brief.since.size && $0.position < next.position }
+            let corrected = between.compactMap { entry -> String? in
+                guard case .measurementCorrected(let value) = entry.event, kpis.contains(value.kpi) else { return nil }
+                return "\(value.kpi) \(value.period) \(value.organisation)"
+            }
+            #expect(brief.corrections.map { "\($0.kpi) \($0.period) \($0.organisation)" } == corrected, "\(next.dialogue.dialogue)")
+            let late = between.compactMap { entry -> String? in
+                guard case .measurementRecorded(let value) = entry.event, kpis.contains(value.kpi), let review = brief.previous?.reviewed.day,
+                    value.period.days.upperBound < review
+                else { return nil }
+                return "\(value.kpi) \(value.period) \(value.organisation)"
+            }
+            #expect(brief.late.map { "\($0.kpi) \($0.period) \($0.organisation)" } == late, "\(next.dialogue.dialogue)")
+
+            // Status changes: exactly the KPIs whose status differs between the two trees.
+            // (Before the first dialogue the comparison is with the empty ledger, which holds no chain.)
+            let then = index == 0 ? [] : try await models.kpiTree(chain: "street-to-home", asOf: .moment(brief.since)).kpis
+            let now = try await models.kpiTree(chain: "street-to-home", asOf: .moment(brief.moment)).kpis
+            let changed = now.filter { kpi in (then.first { $0.kpi == kpi.kpi }?.status ?? .noData) != kpi.status }.map(\.kpi)
+            #expect(brief.statusChanges.map(\.kpi) == changed, "\(next.dialogue.dialogue)")
+
+            func told(_ item: String, _ listed: Bool) { if listed { story[item, default: []].append(next.dialogue.dialogue) } }
+            told("intake corrected for 2025-10", brief.corrections.contains { $0.kpi == "intake-14d" && $0.period == "2025-10" })
+            told(
+                "Rivierland missed its homes in 2025-Q3",
+                brief.missedObligations.contains { $0.party == "woonbedrijf-rivierland" && $0.period == "2025-Q3" && $0.value == 2 })
+            told("the extra homes asked of Hoeksteen", brief.actions.contains { $0.action == "hf-2025-10-ask-hoeksteen" })
+            told("the rent guarantee scheme kept", brief.commitments.contains { $0.commitment == "rent-guarantee-scheme" && $0.result == "kept" })
+            told("its 2026 extension missed", brief.commitments.contains { $0.commitment == "rent-guarantee-2026" && $0.result == "missed" })
+            told("the shelter at the head of the table", brief.participants.first?.organisation == "stichting-opvang-heuvelstad")
+        }
+        #expect(story["intake corrected for 2025-10"] == ["hf-dialogue-2025-12"])
+        #expect(story["Rivierland missed its homes in 2025-Q3"] == ["hf-dialogue-2025-09"])
+        #expect(story["the extra homes asked of Hoeksteen"] == ["hf-dialogue-2025-10", "hf-dialogue-2025-11"])
+        #expect(story["the rent guarantee scheme kept"] == ["hf-dialogue-2025-03"])
+        #expect(story["its 2026 extension missed"] == ["hf-dialogue-2026-02"])
+        #expect(story["the shelter at the head of the table"] == held.prefix(15).map(\.dialogue.dialogue), "until ownership moves in March 2026")
+    }
+
     @Test func anUnknownChainIsNamed() async throws {
         let models = try await ReadModelTests.housingFirst.projector.readModels
         do {
