@@ -7,7 +7,7 @@ import LedgerCore
 import LedgerSQLite
 
 /// Projection figures on a synthetic coalition: full rebuild rate and peak memory, as-of KPI
-/// tree query times, and incremental catch-up of 1,000 new events.
+/// tree, dialogue brief and method health query times, and incremental catch-up of 1,000 new events.
 ///
 /// With `--ledger PATH` naming an existing ledger, only the projections are measured (so that
 /// the peak memory figure is the rebuild's own); otherwise a synthetic ledger of `events`
@@ -70,9 +70,30 @@ enum ProjectionBenchmark {
             let p99 = Benchmarks.quantiles("KPI tree of one chain (12 KPIs), \(label) (goal < 20 ms)", samples)
             Benchmarks.headline("KPI tree of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
         }
+        // The dialogue brief and method health of one chain, each as of a moment: the two questions a
+        // chain owner asks before a performance dialogue. The KPI tree above is their floor: both
+        // read it, and more.
+        for (label, asOf) in [("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2))] {
+            var briefs: [Double] = []
+            var healths: [Double] = []
+            for index in 0..<100 {
+                let chain = "chain-\(index % 20)"
+                let briefStart = Date()
+                _ = try await models.brief(chain: chain, asOf: asOf)
+                briefs.append(Date().timeIntervalSince(briefStart))
+                let healthStart = Date()
+                _ = try await models.health(chain: chain, asOf: asOf)
+                healths.append(Date().timeIntervalSince(healthStart))
+            }
+            let brief = Benchmarks.quantiles("dialogue brief of one chain, \(label) (goal < 20 ms)", briefs)
+            Benchmarks.headline("dialogue brief of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", brief), goal: "< 20 ms")
+            let health = Benchmarks.quantiles("method health of one chain, \(label) (goal < 20 ms)", healths)
+            Benchmarks.headline("method health of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", health), goal: "< 20 ms")
+        }
 
         // Incremental catch-up of 1,000 new events, ten times.
-        let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: 1, start: CalendarDate(1990, 1, 1)!)
+        // Signed today, as the synthetic coalition signs its figures (periods from 1900 on).
+        let builder = try await SampleBuilder(store: store, checkpointKey: checkpointKey, seed: 1, start: CalendarDate(dayOf: .now()))
         let ledger = builder.ledger
         try await builder.adoptKeys(from: "\(path).keys")
         var catchUps: [Double] = []
@@ -93,14 +114,27 @@ enum ProjectionBenchmark {
         print(String(format: "peak resident memory: %.0f MiB", Benchmarks.peakMemoryMiB()))
     }
 
-    /// January, two years after the period of the last measurement in `store`: the periods a
-    /// catch-up run may report without meeting an earlier run's figures. A ledger records figures
-    /// only for periods that have begun, so a kept ledger serves a few runs; then write it again.
+    /// January, two years after the latest period the last commits of `store` report: the periods
+    /// a catch-up run may report without meeting an earlier run's figures. The organisations report
+    /// in turn, each from its own cursor, so the last 100,000 entries (every organisation's last
+    /// commits) are read, in pages. A ledger records figures only for periods that have begun, so a
+    /// kept ledger serves a few runs; then write it again.
     static func periodAfter(_ store: any LedgerStore, size: UInt64) async throws -> Period {
-        let last = try await store.entries(from: size - 1, limit: 1).first
-        let parts = last?.stream.split(separator: "/") ?? []
-        guard parts.count == 4, parts[0] == "measurement", let period = Period(String(parts[2])),
-            let next = Period(grain: .month, year: period.year + 2, index: 1), next.days.lowerBound <= CalendarDate(dayOf: .now())
+        var latest: Period?
+        var position = size - min(size, 100_000)
+        while position < size {
+            let page = try await store.entries(from: position, limit: 10_000)
+            for entry in page {
+                let parts = entry.stream.split(separator: "/")
+                if parts.count == 4, parts[0] == "measurement", let period = Period(String(parts[2])), latest.map({ period > $0 }) ?? true {
+                    latest = period
+                }
+            }
+            position += UInt64(max(page.count, 1))
+        }
+        // The run reports about four years from there: all of them must have begun.
+        guard let latest, let next = Period(grain: .month, year: latest.year + 2, index: 1),
+            let end = Period(grain: .month, year: next.year + 4, index: 1), end.days.lowerBound <= CalendarDate(dayOf: .now())
         else {
             throw KeptLedgerError()
         }

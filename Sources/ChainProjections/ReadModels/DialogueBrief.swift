@@ -170,7 +170,7 @@ extension ReadModels {
             }
         }
 
-        let warnings = try await health(chain: chain, asOf: at).warnings
+        let warnings = try await database.read { db in try Self.health(chain: chain, moment: moment, tree: tree, db) }.warnings
         let responsibilities = try await responsibilities(chain: chain, asOf: at).chains.first
         let profile = try await chainProfile(chain: chain, asOf: at)
         var roles: [(String, String)] = []

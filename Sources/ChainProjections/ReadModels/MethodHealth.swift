@@ -24,137 +24,140 @@ public struct MethodHealth: Sendable, Codable, Equatable {
 
 extension ReadModels {
     public func health(chain only: String? = nil, asOf: AsOf = .now) async throws -> MethodHealth {
-        try await database.read { db in
-            let moment = try Self.resolve(asOf, db)
-            let size = Int64(moment.size)
-            let policy = try Self.policy(moment, db)
-            var warnings: [MethodHealth.Warning] = []
-            func warn(_ chain: String?, _ code: String, _ rule: String, _ subject: String, _ detail: String, _ facts: [String: String] = [:]) {
-                warnings.append(.init(chain: chain, code: code, rule: rule, subject: subject, detail: detail, facts: facts))
-            }
-            var members: [String: Bool] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT organisation, person, management_team FROM members WHERE \(current)", arguments: [size, size])
+        try await database.read { db in try Self.health(chain: only, moment: try Self.resolve(asOf, db), db) }
+    }
+
+    /// Method health at `moment`, of chain `only` or of every chain. `tree` is chain `only`'s KPI
+    /// tree at that moment when the caller has it already (the brief), so it is not read twice.
+    static func health(chain only: String?, moment: Moment, tree known: KpiTree? = nil, _ db: Database) throws -> MethodHealth {
+        let size = Int64(moment.size)
+        let policy = try Self.policy(moment, db)
+        var warnings: [MethodHealth.Warning] = []
+        func warn(_ chain: String?, _ code: String, _ rule: String, _ subject: String, _ detail: String, _ facts: [String: String] = [:]) {
+            warnings.append(.init(chain: chain, code: code, rule: rule, subject: subject, detail: detail, facts: facts))
+        }
+        var members: [String: Bool] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT organisation, person, management_team FROM members WHERE \(current)", arguments: [size, size])
+        {
+            members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
+        }
+        let chainValues = try Self.chainValues(moment, db)
+        for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
+            let id = chain.chain
+            if let owner = try Row.fetchOne(
+                db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
+                arguments: [id, size, size])
             {
-                members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
+                let key = "\(owner[0] as String)/\(owner[1] as String)"
+                if members[key] != true {
+                    warn(
+                        id, "owner-in-management-team", "a chain owner sits in a management team", key,
+                        "the owner \(key) is not (or no longer) a management-team member", ["owner": key])
+                }
+            } else {
+                warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
             }
-            let chainValues = try Self.chainValues(moment, db)
-            for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
-                let id = chain.chain
-                if let owner = try Row.fetchOne(
-                    db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
-                    arguments: [id, size, size])
+            let tree = try known.flatMap { $0.chain == id ? $0 : nil } ?? Self.kpiTree(chain: id, moment: moment, db)
+            if tree.kpis.count > policy.kpiLimitPerChain {
+                warn(
+                    id, "kpi-limit", "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs",
+                    ["limit": "\(policy.kpiLimitPerChain)", "count": "\(tree.kpis.count)"])
+            }
+            for kpi in tree.kpis {
+                if kpi.level != .result, kpi.contributesTo.isEmpty {
+                    warn(
+                        id, "organogram-kpi", "organogram KPI: contributes to nothing", kpi.kpi,
+                        "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up",
+                        ["level": kpi.level.rawValue, "kpi": kpi.kpi, "name": kpi.name])
+                }
+                if kpi.level == .result, kpi.goals.isEmpty {
+                    warn(
+                        id, "result-kpi-serves-goal", "result KPIs serve a goal", kpi.kpi,
+                        "result KPI \(kpi.kpi) is linked to none of the coalition's goals", ["kpi": kpi.kpi, "name": kpi.name])
+                }
+                if let currentPeriod = Period.containing(moment.day, grain: kpi.grain),
+                    try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil
                 {
-                    let key = "\(owner[0] as String)/\(owner[1] as String)"
-                    if members[key] != true {
-                        warn(
-                            id, "owner-in-management-team", "a chain owner sits in a management team", key,
-                            "the owner \(key) is not (or no longer) a management-team member", ["owner": key])
-                    }
-                } else {
-                    warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
-                }
-                let tree = try Self.kpiTree(chain: id, moment: moment, db)
-                if tree.kpis.count > policy.kpiLimitPerChain {
                     warn(
-                        id, "kpi-limit", "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs",
-                        ["limit": "\(policy.kpiLimitPerChain)", "count": "\(tree.kpis.count)"])
+                        id, "kpi-has-target", "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)",
+                        ["kpi": kpi.kpi, "name": kpi.name, "period": currentPeriod.description])
                 }
-                for kpi in tree.kpis {
-                    if kpi.level != .result, kpi.contributesTo.isEmpty {
+                let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
+                let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
+                if staleAfter < moment.day {
+                    if let lastReported {
                         warn(
-                            id, "organogram-kpi", "organogram KPI: contributes to nothing", kpi.kpi,
-                            "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up",
-                            ["level": kpi.level.rawValue, "kpi": kpi.kpi, "name": kpi.name])
-                    }
-                    if kpi.level == .result, kpi.goals.isEmpty {
-                        warn(
-                            id, "result-kpi-serves-goal", "result KPIs serve a goal", kpi.kpi,
-                            "result KPI \(kpi.kpi) is linked to none of the coalition's goals", ["kpi": kpi.kpi, "name": kpi.name])
-                    }
-                    if let currentPeriod = Period.containing(moment.day, grain: kpi.grain),
-                        try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil
-                    {
-                        warn(
-                            id, "kpi-has-target", "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)",
-                            ["kpi": kpi.kpi, "name": kpi.name, "period": currentPeriod.description])
-                    }
-                    let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
-                    let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
-                    if staleAfter < moment.day {
-                        if let lastReported {
-                            warn(
-                                id, "kpi-reported-on-time", "KPIs are reported on time", kpi.kpi,
-                                "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \(lastReported)); stale since \(staleAfter)",
-                                [
-                                    "kpi": kpi.kpi, "name": kpi.name, "period": kpi.period ?? "", "ended": lastReported.description,
-                                    "since": staleAfter.description,
-                                ])
-                        } else {
-                            warn(
-                                id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi, "KPI \(kpi.kpi) has never been reported",
-                                ["kpi": kpi.kpi, "name": kpi.name])
-                        }
-                    }
-                }
-                for kpi in tree.kpis where kpi.level == .chain && kpi.measures.isEmpty {
-                    warn(
-                        id, "chain-kpi-measures-value", "chain KPIs measure a customer value", kpi.kpi,
-                        "chain KPI \(kpi.kpi) (\(kpi.name)) measures none of the chain's values", ["kpi": kpi.kpi, "name": kpi.name])
-                }
-                let measured = Set(tree.kpis.flatMap(\.measures))
-                if let values = chainValues[id] {
-                    for value in values.customer + values.internal where !measured.contains(value.value) {
-                        warn(
-                            id, "value-measured", "every value is measured", value.value,
-                            "no chain KPI measures value \(value.value) (\(value.name))", ["value": value.value, "name": value.name])
-                    }
-                }
-                for link in try Self.questionedLinks(tree, size: moment.size, db) {
-                    let contributors = link.kpi.contributors.map(\.kpi).joined(separator: ", ")
-                    let facts = ["kpi": link.kpi.kpi, "name": link.kpi.name, "period": link.period.description, "contributors": contributors]
-                    if link.contributors == .green {
-                        warn(
-                            id, "contributors-green-kpi-red", "everyone green, chain red: a link may not hold", link.kpi.kpi,
-                            "KPI \(link.kpi.kpi) is red for \(link.period) while \(contributors), which feed it, were all green", facts)
+                            id, "kpi-reported-on-time", "KPIs are reported on time", kpi.kpi,
+                            "KPI \(kpi.kpi) was last reported for \(kpi.period ?? "") (ended \(lastReported)); stale since \(staleAfter)",
+                            [
+                                "kpi": kpi.kpi, "name": kpi.name, "period": kpi.period ?? "", "ended": lastReported.description,
+                                "since": staleAfter.description,
+                            ])
                     } else {
                         warn(
-                            id, "contributors-red-kpi-green", "everyone red, chain green: a link may not hold", link.kpi.kpi,
-                            "KPI \(link.kpi.kpi) is green for \(link.period) while \(contributors), which feed it, were all red", facts)
+                            id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi, "KPI \(kpi.kpi) has never been reported",
+                            ["kpi": kpi.kpi, "name": kpi.name])
                     }
                 }
-                let dialogues = try Self.dialogues(of: chain, moment: moment, db)
-                if dialogues.overdue {
-                    warn(
-                        id, "dialogue-cadence", "performance dialogues keep their cadence", id,
-                        "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))",
-                        ["cadence": chain.cadence.rawValue, "due": dialogues.nextDue, "last": dialogues.lastHeld ?? ""])
-                }
-                for action in dialogues.actions where action.overdue {
-                    warn(
-                        id, "action-on-time", "actions are done on time", action.action,
-                        "action \(action.action) of \(action.owner) was due \(action.due)",
-                        ["action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text])
-                }
             }
-            for (agreement, commitment) in try Self.commitmentsNotKept(moment, db) where only == nil || commitment.chain == only {
+            for kpi in tree.kpis where kpi.level == .chain && kpi.measures.isEmpty {
                 warn(
-                    commitment.chain, "commitment-kept-on-time", "commitments are kept on time", commitment.commitment,
-                    "commitment \(commitment.commitment) of \(commitment.party) in agreement \(agreement) was due \(commitment.due): \(commitment.text)",
-                    [
-                        "commitment": commitment.commitment, "party": commitment.party, "agreement": agreement,
-                        "due": commitment.due.description, "text": commitment.text,
-                    ])
+                    id, "chain-kpi-measures-value", "chain KPIs measure a customer value", kpi.kpi,
+                    "chain KPI \(kpi.kpi) (\(kpi.name)) measures none of the chain's values", ["kpi": kpi.kpi, "name": kpi.name])
             }
-            if only == nil {
-                for agreement in try Self.agreementsWithoutObligations(moment, db) {
+            let measured = Set(tree.kpis.flatMap(\.measures))
+            if let values = chainValues[id] {
+                for value in values.customer + values.internal where !measured.contains(value.value) {
                     warn(
-                        nil, "agreement-has-obligations", "agreements have measurable obligations", agreement,
-                        "agreement \(agreement) binds no party to a KPI target", ["agreement": agreement])
+                        id, "value-measured", "every value is measured", value.value,
+                        "no chain KPI measures value \(value.value) (\(value.name))", ["value": value.value, "name": value.name])
                 }
             }
-            return MethodHealth(moment: moment, warnings: warnings)
+            for link in try Self.questionedLinks(tree, size: moment.size, db) {
+                let contributors = link.kpi.contributors.map(\.kpi).joined(separator: ", ")
+                let facts = ["kpi": link.kpi.kpi, "name": link.kpi.name, "period": link.period.description, "contributors": contributors]
+                if link.contributors == .green {
+                    warn(
+                        id, "contributors-green-kpi-red", "everyone green, chain red: a link may not hold", link.kpi.kpi,
+                        "KPI \(link.kpi.kpi) is red for \(link.period) while \(contributors), which feed it, were all green", facts)
+                } else {
+                    warn(
+                        id, "contributors-red-kpi-green", "everyone red, chain green: a link may not hold", link.kpi.kpi,
+                        "KPI \(link.kpi.kpi) is green for \(link.period) while \(contributors), which feed it, were all red", facts)
+                }
+            }
+            let dialogues = try Self.dialogues(of: chain, moment: moment, db)
+            if dialogues.overdue {
+                warn(
+                    id, "dialogue-cadence", "performance dialogues keep their cadence", id,
+                    "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))",
+                    ["cadence": chain.cadence.rawValue, "due": dialogues.nextDue, "last": dialogues.lastHeld ?? ""])
+            }
+            for action in dialogues.actions where action.overdue {
+                warn(
+                    id, "action-on-time", "actions are done on time", action.action,
+                    "action \(action.action) of \(action.owner) was due \(action.due)",
+                    ["action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text])
+            }
         }
+        for (agreement, commitment) in try Self.commitmentsNotKept(moment, db) where only == nil || commitment.chain == only {
+            warn(
+                commitment.chain, "commitment-kept-on-time", "commitments are kept on time", commitment.commitment,
+                "commitment \(commitment.commitment) of \(commitment.party) in agreement \(agreement) was due \(commitment.due): \(commitment.text)",
+                [
+                    "commitment": commitment.commitment, "party": commitment.party, "agreement": agreement,
+                    "due": commitment.due.description, "text": commitment.text,
+                ])
+        }
+        if only == nil {
+            for agreement in try Self.agreementsWithoutObligations(moment, db) {
+                warn(
+                    nil, "agreement-has-obligations", "agreements have measurable obligations", agreement,
+                    "agreement \(agreement) binds no party to a KPI target", ["agreement": agreement])
+            }
+        }
+        return MethodHealth(moment: moment, warnings: warnings)
     }
 
     /// Commitments of agreements in force (not ended or expired) whose day has passed without
