@@ -62,6 +62,8 @@ public enum ProjectionSchema {
                         // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
                         // SQLite never prefers them for the queries by period, which the first serves.
                         "kpi, valid_from WHERE \(originals)", "kpi, valid_from WHERE \(corrections)",
+                        // For method health: the provisional values, few among many.
+                        "kpi, first_day WHERE status = 'P'",
                     ]),
             ]),
         Projection(
@@ -310,6 +312,12 @@ public enum ProjectionSchema {
         migrator.registerMigration("projections-v7-commitments") { db in
             try createIfMissing("commitments", db)
             try createIfMissing("commitment_fulfilments", db)
+        }
+        // Method health reads the provisional values through their own index.
+        migrator.registerMigration("projections-v8-provisional-values") { db in
+            let measurements = tables.first { $0.name == "measurements" }!
+            try db.execute(
+                sql: "CREATE INDEX IF NOT EXISTS \(indexName(measurements, 3, "0")) ON measurements \(definition(measurements.indexes[3]))")
         }
         return migrator
     }

@@ -41,14 +41,15 @@ struct ProjectionMechanicsTests {
                 Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements'"))
             }
         }
-        #expect(try indexes() == ["measurements_index_0_0", "measurements_index_1_0", "measurements_index_2_0"])
+        let all: Set = ["measurements_index_0_0", "measurements_index_1_0", "measurements_index_2_0", "measurements_index_3_0"]
+        #expect(try indexes() == all)
         try await database.write { db in
             try db.execute(sql: "DROP INDEX measurements_index_1_0; DROP INDEX measurements_index_2_0")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v2-measurements-by-kpi'")
         }
-        #expect(try indexes() == ["measurements_index_0_0"])
+        #expect(try indexes() == ["measurements_index_0_0", "measurements_index_3_0"])
         let reopened = try Projector(database: database, store: store)
-        #expect(try indexes() == ["measurements_index_0_0", "measurements_index_1_0", "measurements_index_2_0"])
+        #expect(try indexes() == all)
         #expect(try await reopened.digests().digests.map(\.digest) == digest)
     }
 
@@ -94,6 +95,14 @@ struct ProjectionMechanicsTests {
             "housing-first", before: "projections-v7-commitments", undoing: "DROP TABLE commitments; DROP TABLE commitment_fulfilments",
             counting: ["SELECT COUNT(*) FROM commitments", "SELECT COUNT(*) FROM commitment_fulfilments"])
         #expect(counts == [3, 2], "the scheme in both versions, the 2026 extension in the second; both kept")
+    }
+
+    /// A projections file made before the index of provisional values gets it when opened.
+    @Test func anOlderProjectionsFileGetsTheIndexOfProvisionalValuesWhenOpened() async throws {
+        let counts = try await Self.reopened(
+            "housing-first", before: "projections-v8-provisional-values", undoing: "DROP INDEX measurements_index_3_0",
+            counting: ["SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'measurements_index_3_0'"])
+        #expect(counts == [1])
     }
 
     /// Makes `sample`'s projections file look as one made before `migration` (`undoing` what it adds),

@@ -43,7 +43,16 @@ extension ReadModels {
             members["\(row[0] as String)/\(row[1] as String)"] = (row[2] as Int) == 1
         }
         let chainValues = try Self.chainValues(moment, db)
-        for chain in try Self.chains(moment, db) where only == nil || chain.chain == only {
+        let chains = try Self.chains(moment, db)
+        let awaiting = try Self.agreementsAwaitingSignature(moment, db)
+        func warnAwaiting(_ chain: String?, _ waiting: AwaitingSignature) {
+            let parties = waiting.parties.joined(separator: ", ")
+            warn(
+                chain, "agreement-signed-in-four-weeks", "agreements are signed within four weeks", waiting.agreement,
+                "version \(waiting.version) of agreement \(waiting.agreement) has waited for \(parties) since \(waiting.since)",
+                ["agreement": waiting.agreement, "version": "\(waiting.version)", "parties": parties, "since": waiting.since.description])
+        }
+        for chain in chains where only == nil || chain.chain == only {
             let id = chain.chain
             if let owner = try Row.fetchOne(
                 db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
@@ -101,6 +110,22 @@ extension ReadModels {
                     }
                 }
             }
+            if let nested = try Self.nestedKpis(of: id, chains, moment, db) {
+                warn(
+                    id, "nested-kpi-limit", "at most \(Self.nestedKpiLimit) KPIs across a chain and its nested chains", id,
+                    "chain \(id) and the chains nested in it hold \(nested.count) KPIs, since \(nested.since)",
+                    ["chain": id, "limit": "\(Self.nestedKpiLimit)", "count": "\(nested.count)", "since": nested.since.description])
+            }
+            for value in try Self.provisionalNotFinalised(tree.kpis, moment, db) {
+                warn(
+                    id, "provisional-finalised", "provisional values are finalised within two periods", "\(value.kpi) \(value.period)",
+                    "the provisional value of \(value.organisation) for KPI \(value.kpi), \(value.period), is still not final, since \(value.since)",
+                    [
+                        "kpi": value.kpi, "period": value.period.description, "organisation": value.organisation,
+                        "since": value.since.description,
+                    ])
+            }
+            for waiting in awaiting where waiting.chains.contains(id) { warnAwaiting(id, waiting) }
             for kpi in tree.kpis where kpi.level == .chain && kpi.measures.isEmpty {
                 warn(
                     id, "chain-kpi-measures-value", "chain KPIs measure a customer value", kpi.kpi,
@@ -151,6 +176,7 @@ extension ReadModels {
                 ])
         }
         if only == nil {
+            for waiting in awaiting where waiting.chains.isEmpty { warnAwaiting(nil, waiting) }
             for agreement in try Self.agreementsWithoutObligations(moment, db) {
                 warn(
                     nil, "agreement-has-obligations", "agreements have measurable obligations", agreement,

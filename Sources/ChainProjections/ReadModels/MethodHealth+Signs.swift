@@ -1,0 +1,134 @@
+import ChainDomain
+import Foundation
+import GRDB
+import LedgerCore
+
+// Silo signs read from the agreements and the measurements: an agreement left waiting for a
+// signature, provisional figures never finalised, and a chain whose tree, with its nested chains,
+// has grown past what one table can discuss. Each names the day from which it holds.
+
+extension ReadModels {
+    /// The most KPIs a chain and its nested chains together hold before the method calls the tree
+    /// too large to steer on.
+    static let nestedKpiLimit = 15
+
+    /// How long the latest version of an agreement may wait for a party's signature.
+    static let signatureWaitDays = 28
+
+    /// A version of an agreement that parties have neither signed nor declined four weeks after it
+    /// was proposed.
+    struct AwaitingSignature {
+        let agreement: String
+        let version: Int
+        let parties: [String]
+        /// The day four weeks after the version was proposed.
+        let since: CalendarDate
+        /// The chains its obligations and commitments concern (empty: none).
+        let chains: Set<String>
+    }
+
+    /// The day on which the entry at `position` was recorded.
+    static func day(ofPosition position: Int64, _ db: Database) throws -> CalendarDate? {
+        try Int64.fetchOne(
+            db, sql: "SELECT recorded_at FROM timeline WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1", arguments: [position]
+        ).map { CalendarDate(dayOf: Timestamp(milliseconds: $0)) }
+    }
+
+    /// Agreements in force or proposed at `moment` whose latest version has waited more than four
+    /// weeks for a signature. A version a party declined waits for nobody: an amendment asks again.
+    static func agreementsAwaitingSignature(_ moment: Moment, _ db: Database) throws -> [AwaitingSignature] {
+        let size = Int64(moment.size)
+        let day = moment.day.description
+        var result: [AwaitingSignature] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT agreement, latest_version, parties FROM agreements WHERE \(current)
+                  AND (active_version IS NULL OR active_version < latest_version)
+                  AND (terminated_on IS NULL OR terminated_on > ?) AND valid_until_day >= ?
+                ORDER BY agreement
+                """, arguments: [size, size, day, day])
+        {
+            let agreement: String = row["agreement"]
+            let version: Int = row["latest_version"]
+            let arguments: StatementArguments = [agreement, version, size]
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM agreement_declines WHERE agreement = ? AND version = ? AND valid_from < ?", arguments: arguments)
+                    == 0,
+                let proposedAt = try Int64.fetchOne(
+                    db, sql: "SELECT MIN(valid_from) FROM agreements WHERE agreement = ? AND latest_version = ? AND valid_from < ?",
+                    arguments: arguments),
+                let proposed = try Self.day(ofPosition: proposedAt, db)
+            else { continue }
+            let since = proposed.addingDays(Self.signatureWaitDays)
+            guard since < moment.day else { continue }
+            let signed = Set(
+                try String.fetchAll(
+                    db, sql: "SELECT party FROM agreement_signatures WHERE agreement = ? AND version = ? AND valid_from < ?", arguments: arguments))
+            let parties = (decodeList(row["parties"], as: [String].self) ?? []).filter { !signed.contains($0) }
+            guard !parties.isEmpty else { continue }
+            let chains = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT k.chain FROM obligations o JOIN kpis k ON k.kpi = o.kpi AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
+                    WHERE o.agreement = ? AND o.version = ?
+                    UNION SELECT chain FROM commitments WHERE agreement = ? AND version = ?
+                    """, arguments: [size, size, agreement, version, agreement, version])
+            result.append(.init(agreement: agreement, version: version, parties: parties, since: since, chains: Set(chains)))
+        }
+        return result
+    }
+
+    /// A provisional value still not finalised when two more periods of its KPI have ended.
+    struct Unfinalised {
+        let kpi: String
+        let period: Period
+        let organisation: String
+        /// The day the second period after it ended.
+        let since: CalendarDate
+    }
+
+    /// The provisional values of `kpis` current at `moment` that two later periods have outlived.
+    static func provisionalNotFinalised(_ kpis: [KpiState], _ moment: Moment, _ db: Database) throws -> [Unfinalised] {
+        let size = Int64(moment.size)
+        var result: [Unfinalised] = []
+        for kpi in kpis {
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT period, organisation FROM measurements WHERE kpi = ? AND status = 'P' AND \(current) ORDER BY first_day, organisation",
+                arguments: [kpi.kpi, size, size])
+            {
+                guard let period = Period(row["period"] as String), let second = period.next?.next else { continue }
+                let since = second.days.upperBound
+                if since < moment.day { result.append(.init(kpi: kpi.kpi, period: period, organisation: row["organisation"], since: since)) }
+            }
+        }
+        return result
+    }
+
+    /// The KPIs of `chain` and of every chain nested in it, at `moment`, when there are more than
+    /// `nestedKpiLimit`: their number and the day the one over the limit was defined.
+    static func nestedKpis(of chain: String, _ chains: [ChainRow], _ moment: Moment, _ db: Database) throws -> (count: Int, since: CalendarDate)? {
+        var family: Set<String> = [chain]
+        var grown = true
+        while grown {
+            let children = chains.filter { $0.parent.map(family.contains) == true && !family.contains($0.chain) }.map(\.chain)
+            grown = !children.isEmpty
+            family.formUnion(children)
+        }
+        guard family.count > 1 else { return nil }
+        let size = Int64(moment.size)
+        let marks = family.map { _ in "?" }.joined(separator: ",")
+        // When each current KPI was first defined (its first row), oldest first.
+        let defined = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT (SELECT MIN(first.valid_from) FROM kpis first WHERE first.kpi = k.kpi) AS defined FROM kpis k
+                WHERE k.chain IN (\(marks)) AND k.retired = 0 AND k.valid_from < ? AND (k.valid_to IS NULL OR k.valid_to >= ?)
+                ORDER BY defined
+                """, arguments: StatementArguments(Array(family) + [size, size] as [any DatabaseValueConvertible]))
+        guard defined.count > Self.nestedKpiLimit, let since = try Self.day(ofPosition: defined[Self.nestedKpiLimit], db) else { return nil }
+        return (defined.count, since)
+    }
+}

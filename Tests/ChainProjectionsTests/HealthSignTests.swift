@@ -1,0 +1,106 @@
+import ChainDomain
+import ChainProjections
+import ChainTestSupport
+import GRDB
+import LedgerCore
+import LedgerSQLite
+import Testing
+
+/// The silo signs read from agreements and measurements: each fires on a fixture built to trigger
+/// it, names the day from which it holds, and stays silent on one built not to.
+struct HealthSignTests {
+    static func health(_ fixture: DomainFixture, asOf: AsOf = .now) async throws -> [MethodHealth.Warning] {
+        let projector = try Projector(database: DatabaseQueue(), store: fixture.store)
+        try await projector.catchUp()
+        return try await projector.readModels.health(chain: "hf", asOf: asOf).warnings
+    }
+
+    static func days(_ count: Int) -> AsOf {
+        .time(Timestamp(milliseconds: Timestamp.now().milliseconds + Int64(count) * 86_400_000))
+    }
+
+    static let proposal = AgreementTerms(
+        agreement: "homes-2027", version: 1, title: "Woningen 2027", terms: "Zes woningen per kwartaal.", parties: ["gemeente", "hoeksteen"],
+        obligations: [Obligation(party: "hoeksteen", kpi: "homes", target: 6, from: Period("2027-Q1")!, until: Period("2027-Q4")!)],
+        validFrom: CalendarDate(2027, 1, 1)!, validUntil: CalendarDate(2027, 12, 31)!)
+
+    static func proposed() async throws -> DomainFixture {
+        var fixture = try await DomainFixture.make()
+        try await fixture.accept(
+            by: "gemeente", [.agreementProposed(proposal), .agreementSigned(AgreementSigned(agreement: "homes-2027", version: 1, party: "gemeente"))])
+        return fixture
+    }
+
+    @Test func anAgreementWaitingFourWeeksForASignature() async throws {
+        var fixture = try await Self.proposed()
+        let waiting = try await Self.health(fixture, asOf: Self.days(35)).filter { $0.code == "agreement-signed-in-four-weeks" }
+        #expect(waiting.map(\.subject) == ["homes-2027"] && waiting.first?.chain == "hf")
+        #expect(waiting.first?.facts["parties"] == "hoeksteen" && waiting.first?.facts["since"] == CalendarDate.today.addingDays(28).description)
+        #expect(try await Self.health(fixture, asOf: Self.days(20)).allSatisfy { $0.code != "agreement-signed-in-four-weeks" }, "three weeks")
+
+        try await fixture.accept(by: "hoeksteen", [.agreementSigned(AgreementSigned(agreement: "homes-2027", version: 1, party: "hoeksteen"))])
+        #expect(try await Self.health(fixture, asOf: Self.days(35)).allSatisfy { $0.code != "agreement-signed-in-four-weeks" }, "signed")
+    }
+
+    @Test func aDeclinedAgreementWaitsForNobody() async throws {
+        var fixture = try await Self.proposed()
+        try await fixture.accept(
+            by: "hoeksteen",
+            [.agreementDeclined(AgreementDeclined(agreement: "homes-2027", version: 1, party: "hoeksteen", reason: "Geen woningen."))])
+        #expect(try await Self.health(fixture, asOf: Self.days(35)).allSatisfy { $0.code != "agreement-signed-in-four-weeks" })
+    }
+
+    /// A provisional value outlived by two periods of its KPI fires from the day the second ended;
+    /// one a period younger, and one finalised, stay silent.
+    @Test func aProvisionalValueNeverFinalised() async throws {
+        var fixture = try await DomainFixture.make()
+        let current = try #require(Period.containing(.today, grain: .month))
+        let old = try #require(current.previous?.previous?.previous)
+        let young = try #require(current.previous)
+        let finalised = try #require(old.previous)
+        func provisional(_ period: Period) -> ChainEvent {
+            .measurementRecorded(
+                Measurement(kpi: "intake", period: period, organisation: "opvang", value: 90, status: .provisional, source: "export"))
+        }
+        try await fixture.accept(by: "opvang", [provisional(old), provisional(young), provisional(finalised)])
+        let position = try await fixture.store.entries(stream: "measurement/intake/\(finalised)/opvang", fromVersion: 1, limit: 1)[0].position
+        try await fixture.accept(
+            by: "opvang",
+            [
+                .measurementCorrected(
+                    Measurement(
+                        kpi: "intake", period: finalised, organisation: "opvang", value: 91, status: .normal, source: "export",
+                        supersedes: position, reason: "definitief"))
+            ])
+        let signs = try await Self.health(fixture).filter { $0.code == "provisional-finalised" }
+        #expect(signs.map(\.subject) == ["intake \(old)"])
+        #expect(signs.first?.facts["since"] == old.next?.next?.days.upperBound.description && signs.first?.facts["organisation"] == "opvang")
+    }
+
+    /// Sixteen KPIs across a chain and the chain nested in it fire, from the day the sixteenth was
+    /// defined; fifteen stay silent.
+    @Test(arguments: [(11, false), (12, true)])
+    func tooManyKpisAcrossNestedChains(nested: Int, fires: Bool) async throws {
+        var fixture = try await DomainFixture.make()
+        try await fixture.accept(
+            by: "gemeente",
+            [
+                .chainDefined(
+                    ChainDefinition(
+                        chain: "hf-east", name: "Oost", customerNeed: "Een huis in Oost", customer: "Daklozen in Oost", parent: "hf",
+                        partners: ["gemeente", "opvang"], cadence: .monthly,
+                        steps: [ChainStep(step: "intake-east", name: "Intake in Oost", organisation: "opvang", customerVisible: true)]))
+            ])
+        try await fixture.accept(
+            by: "gemeente",
+            (1...nested).map { number in
+                .kpiDefined(
+                    KpiDefinition(
+                        kpi: "east-\(number)", chain: "hf-east", name: "Oost \(number)", level: .chain, step: nil, unit: "%", direction: .higher,
+                        grain: .month, aggregation: .average, owner: DomainFixture.director, reporters: ["opvang"], contributesTo: [], goals: []))
+            })
+        let signs = try await Self.health(fixture).filter { $0.code == "nested-kpi-limit" }
+        #expect(signs.map(\.subject) == (fires ? ["hf"] : []))
+        if fires { #expect(signs.first?.facts["count"] == "16" && signs.first?.facts["since"] == CalendarDate.today.description) }
+    }
+}
