@@ -62,8 +62,9 @@ public enum ProjectionSchema {
                         // For `ReadModels.kpiTreeRevision`: the latest value of a KPI. Partial, so that
                         // SQLite never prefers them for the queries by period, which the first serves.
                         "kpi, valid_from WHERE \(originals)", "kpi, valid_from WHERE \(corrections)",
-                        // For method health: the provisional values, few among many.
-                        "kpi, first_day WHERE status = 'P'",
+                        // For method health: the provisional values, few among many. `status` leads, so
+                        // that a query naming both the status and the KPI prefers it to the first.
+                        "status, kpi, first_day WHERE status = 'P'",
                     ]),
             ]),
         Projection(

@@ -96,7 +96,8 @@ extension ReadModels {
         for kpi in kpis {
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT period, organisation FROM measurements WHERE kpi = ? AND status = 'P' AND \(current) ORDER BY first_day, organisation",
+                // No ORDER BY: SQLite would then prefer the index by period, which reads every value of the KPI.
+                sql: "SELECT period, organisation FROM measurements WHERE status = 'P' AND kpi = ? AND \(current)",
                 arguments: [kpi.kpi, size, size])
             {
                 guard let period = Period(row["period"] as String), let second = period.next?.next else { continue }
@@ -104,7 +105,7 @@ extension ReadModels {
                 if since < moment.day { result.append(.init(kpi: kpi.kpi, period: period, organisation: row["organisation"], since: since)) }
             }
         }
-        return result
+        return result.sorted { ($0.kpi, $0.period.days.lowerBound, $0.organisation) < ($1.kpi, $1.period.days.lowerBound, $1.organisation) }
     }
 
     /// The KPIs of `chain` and of every chain nested in it, at `moment`, when there are more than
