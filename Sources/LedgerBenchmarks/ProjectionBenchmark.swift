@@ -60,35 +60,20 @@ enum ProjectionBenchmark {
         for (label, asOf) in [
             ("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2)), ("as of a tenth", AsOf.position(size / 10)),
         ] {
-            var samples: [Double] = []
-            for index in 0..<200 {
-                let chain = "chain-\(index % 20)"
-                let queryStart = Date()
-                _ = try await models.kpiTree(chain: chain, asOf: asOf)
-                samples.append(Date().timeIntervalSince(queryStart))
+            try await timed("KPI tree of one chain (12 KPIs)", "KPI tree of one chain", label, size: size, samples: 200) {
+                _ = try await models.kpiTree(chain: $0, asOf: asOf)
             }
-            let p99 = Benchmarks.quantiles("KPI tree of one chain (12 KPIs), \(label) (goal < 20 ms)", samples)
-            Benchmarks.headline("KPI tree of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
         }
         // The dialogue brief and method health of one chain, each as of a moment: the two questions a
         // chain owner asks before a performance dialogue. The KPI tree above is their floor: both
         // read it, and more.
         for (label, asOf) in [("now", AsOf.now), ("as of the middle of the log", AsOf.position(size / 2))] {
-            var briefs: [Double] = []
-            var healths: [Double] = []
-            for index in 0..<100 {
-                let chain = "chain-\(index % 20)"
-                let briefStart = Date()
-                _ = try await models.brief(chain: chain, asOf: asOf)
-                briefs.append(Date().timeIntervalSince(briefStart))
-                let healthStart = Date()
-                _ = try await models.health(chain: chain, asOf: asOf)
-                healths.append(Date().timeIntervalSince(healthStart))
+            try await timed("dialogue brief of one chain", "dialogue brief of one chain", label, size: size, samples: 100) {
+                _ = try await models.brief(chain: $0, asOf: asOf)
             }
-            let brief = Benchmarks.quantiles("dialogue brief of one chain, \(label) (goal < 20 ms)", briefs)
-            Benchmarks.headline("dialogue brief of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", brief), goal: "< 20 ms")
-            let health = Benchmarks.quantiles("method health of one chain, \(label) (goal < 20 ms)", healths)
-            Benchmarks.headline("method health of one chain, \(label), at \(size) events, p99", String(format: "%.1f ms", health), goal: "< 20 ms")
+            try await timed("method health of one chain", "method health of one chain", label, size: size, samples: 100) {
+                _ = try await models.health(chain: $0, asOf: asOf)
+            }
         }
 
         // Incremental catch-up of 1,000 new events, ten times.
@@ -114,11 +99,26 @@ enum ProjectionBenchmark {
         print(String(format: "peak resident memory: %.0f MiB", Benchmarks.peakMemoryMiB()))
     }
 
+    /// Runs `query` for the chains in turn, `samples` times, and prints its quantiles and its p99
+    /// headline against the goal of 20 ms.
+    static func timed(
+        _ name: String, _ headline: String, _ label: String, size: UInt64, samples count: Int, _ query: (String) async throws -> Void
+    ) async throws {
+        var samples: [Double] = []
+        for index in 0..<count {
+            let start = Date()
+            try await query("chain-\(index % 20)")
+            samples.append(Date().timeIntervalSince(start))
+        }
+        let p99 = Benchmarks.quantiles("\(name), \(label) (goal < 20 ms)", samples)
+        Benchmarks.headline("\(headline), \(label), at \(size) events, p99", String(format: "%.1f ms", p99), goal: "< 20 ms")
+    }
+
     /// January, two years after the latest period the last commits of `store` report: the periods
     /// a catch-up run may report without meeting an earlier run's figures. The organisations report
     /// in turn, each from its own cursor, so the last 100,000 entries (every organisation's last
     /// commits) are read, in pages. A ledger records figures only for periods that have begun, so a
-    /// kept ledger serves a few runs; then write it again.
+    /// kept ledger serves a run or two; then write it again.
     static func periodAfter(_ store: any LedgerStore, size: UInt64) async throws -> Period {
         var latest: Period?
         var position = size - min(size, 100_000)
