@@ -123,6 +123,33 @@ public enum ReportTables {
         return table
     }
 
+    /// Every table of the responsibilities report.
+    public static func responsibilities(_ report: Responsibilities) -> [ReportTable] {
+        [owners(report), kpiOwners(report), linkingPins(report), members(report)]
+    }
+
+    /// Per chain, who links it to the strategic level and to each partner's department: a row per
+    /// linking pin, and a row without a person for a partner's department that has none.
+    public static func linkingPins(_ report: Responsibilities) -> ReportTable {
+        var table = ReportTable(
+            "linking_pins", columns: ["chain", "level", "department", "department_dialogues", "pin_organisation", "pin_person"])
+        for chain in report.chains {
+            for pin in chain.linkingPins.strategic {
+                table.add([.text(chain.chain), "strategic", "", "", .text(pin.organisation), .text(pin.person)])
+            }
+            for department in chain.linkingPins.departments {
+                let pins: [PersonRef?] = department.pins.isEmpty ? [nil] : department.pins
+                for pin in pins {
+                    table.add([
+                        .text(chain.chain), "department", .text(department.organisation), .count(UInt64(department.dialogues)),
+                        .text(pin?.organisation), .text(pin?.person),
+                    ])
+                }
+            }
+        }
+        return table
+    }
+
     /// The members and their roles.
     public static func members(_ report: Responsibilities) -> ReportTable {
         var table = ReportTable("members", columns: ["organisation", "person", "name", "management_team", "roles"])
@@ -224,22 +251,22 @@ public enum ReportTables {
                 "chain", "decision", "dialogue", "position", "recorded_at", "decided_by_organisation", "decided_by_person", "text",
                 "rationale", "evidence_kpis", "evidence_positions",
             ])
-        for chain in report.chains {
-            for decision in chain.decisions {
-                table.add([
-                    .text(chain.chain), .text(decision.decision), .text(decision.dialogue), .count(decision.position),
-                    .text(decision.recordedAt), .text(decision.decidedBy.organisation), .text(decision.decidedBy.person), .text(decision.text),
-                    .text(decision.rationale), .text(decision.evidenceKpis.joined(separator: " ")),
-                    .text(decision.evidencePositions.map(String.init).joined(separator: " ")),
-                ])
-            }
+        // A strategic dialogue's decisions name no chain.
+        let decisions = report.chains.flatMap { chain in chain.decisions.map { (chain.chain, $0) } }
+        for (chain, decision) in decisions + (report.strategic?.decisions ?? []).map({ ("", $0) }) {
+            table.add([
+                .text(chain), .text(decision.decision), .text(decision.dialogue), .count(decision.position),
+                .text(decision.recordedAt), .text(decision.decidedBy.organisation), .text(decision.decidedBy.person), .text(decision.text),
+                .text(decision.rationale), .text(decision.evidenceKpis.joined(separator: " ")),
+                .text(decision.evidencePositions.map(String.init).joined(separator: " ")),
+            ])
         }
         return table
     }
 
     /// Every action agreed.
     public static func actions(_ report: DialoguesReport) -> ReportTable {
-        actions(report.chains.flatMap { chain in chain.actions.map { (chain.chain, $0) } })
+        actions(report.chains.flatMap { chain in chain.actions.map { (chain.chain, $0) } } + (report.strategic?.actions ?? []).map { ("", $0) })
     }
 
     static func actions(_ actions: [(chain: String, action: DialoguesReport.ActionRow)]) -> ReportTable {

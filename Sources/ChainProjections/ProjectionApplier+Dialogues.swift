@@ -9,13 +9,13 @@ extension ProjectionApplier {
     mutating func applyDialogueHeld(_ dialogue: DialogueHeld, at position: UInt64, recordedAt: Timestamp) throws {
         try run(
             """
-            INSERT INTO dialogues@ (dialogue, chain, day, reviewed_position, participants, valid_from, preparation)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO dialogues@ (dialogue, chain, day, reviewed_position, participants, valid_from, preparation, level, department)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(dialogue.dialogue), .text(dialogue.chain), .text(dialogue.date.description), Self.integer(dialogue.reviewedPosition),
+                .text(dialogue.dialogue), Self.text(dialogue.chain), .text(dialogue.date.description), Self.integer(dialogue.reviewedPosition),
                 try Self.json(encoded: dialogue.participants, what: "the participants of dialogue \(dialogue.dialogue)"), Self.integer(position),
-                Self.text(dialogue.preparation),
+                Self.text(dialogue.preparation), .text(dialogue.level.rawValue), Self.text(dialogue.department),
             ])
         for decision in dialogue.decisions {
             try run(
@@ -24,7 +24,7 @@ extension ProjectionApplier {
                 evidence_positions, evidence_kpis, recorded_at, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    .text(decision.decision), .text(dialogue.dialogue), .text(dialogue.chain), .text(decision.text), .text(decision.rationale),
+                    .text(decision.decision), .text(dialogue.dialogue), Self.text(dialogue.chain), .text(decision.text), .text(decision.rationale),
                     .text(decision.decidedBy.organisation), .text(decision.decidedBy.person), Self.json(decision.evidence.positions),
                     Self.json(decision.evidence.kpis), .integer(recordedAt.milliseconds), Self.integer(position),
                 ])
@@ -36,7 +36,7 @@ extension ProjectionApplier {
                 valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)
                 """,
                 [
-                    .text(action.action), .text(dialogue.dialogue), .text(dialogue.chain), .text(action.text), .text(action.owner.organisation),
+                    .text(action.action), .text(dialogue.dialogue), Self.text(dialogue.chain), .text(action.text), .text(action.owner.organisation),
                     .text(action.owner.person), .text(action.due.description), Self.integer(position),
                 ])
         }

@@ -164,9 +164,10 @@ public enum ProjectionSchema {
                 Table(
                     name: "dialogues",
                     columns: """
-                        dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
-                        participants TEXT NOT NULL, valid_from INTEGER NOT NULL, preparation TEXT
-                        """, orderBy: "dialogue", indexes: ["chain, day", "dialogue"]),
+                        dialogue TEXT NOT NULL, chain TEXT, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL,
+                        participants TEXT NOT NULL, valid_from INTEGER NOT NULL, preparation TEXT, level TEXT NOT NULL,
+                        department TEXT
+                        """, orderBy: "dialogue", indexes: ["chain, day", "dialogue", "level, day"]),
                 Table(
                     name: "dialogue_preparations",
                     columns: """
@@ -176,14 +177,14 @@ public enum ProjectionSchema {
                 Table(
                     name: "decisions",
                     columns: """
-                        decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, rationale TEXT NOT NULL,
+                        decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT, text TEXT NOT NULL, rationale TEXT NOT NULL,
                         decided_by_organisation TEXT NOT NULL, decided_by_person TEXT NOT NULL, evidence_positions TEXT NOT NULL,
                         evidence_kpis TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL
                         """, orderBy: "decision", indexes: ["decision", "chain"]),
                 Table(
                     name: "actions",
                     columns: """
-                        action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, owner_organisation TEXT NOT NULL,
+                        action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT, text TEXT NOT NULL, owner_organisation TEXT NOT NULL,
                         owner_person TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT, note TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER
                         """, orderBy: "action, valid_from", indexes: ["action, valid_from", "chain"]),
             ]),
@@ -320,7 +321,40 @@ public enum ProjectionSchema {
             try db.execute(
                 sql: "CREATE INDEX IF NOT EXISTS \(indexName(measurements, 3, "0")) ON measurements \(definition(measurements.indexes[3]))")
         }
+        // The steering levels (`DialogueHeld` schema 3): each dialogue's level and department, and no
+        // chain for a strategic dialogue or its decisions and actions. SQLite cannot drop NOT NULL
+        // from a column, so the three tables are made again; their rows (all at the chain level)
+        // are kept.
+        migrator.registerMigration("projections-v9-steering-levels") { db in
+            for name in ["dialogues", "decisions", "actions"] {
+                try remake(name, db, filling: ["level": "'chain'"])
+            }
+        }
         return migrator
+    }
+
+    /// For a migration: makes live table `name` again in its current definition, with its indexes,
+    /// keeping its rows; `filling` gives the value of each column the old table lacks.
+    private static func remake(_ name: String, _ db: Database, filling: [String: String]) throws {
+        let table = tables.first { $0.name == name }!
+        let old = Set(try db.columns(in: name).map(\.name))
+        let columns = columnNames(of: table).filter { old.contains($0) || filling[$0] != nil }
+        try db.execute(sql: "CREATE TABLE \(name)_remade (\(table.columns))")
+        try db.execute(
+            sql: """
+                INSERT INTO \(name)_remade (\(columns.joined(separator: ", ")))
+                SELECT \(columns.map { old.contains($0) ? $0 : filling[$0]! }.joined(separator: ", ")) FROM \(name)
+                """)
+        try db.execute(sql: "DROP TABLE \(name)")
+        try db.execute(sql: "ALTER TABLE \(name)_remade RENAME TO \(name)")
+        for (number, index) in table.indexes.enumerated() {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(indexName(table, number, "0")) ON \(name) \(definition(index))")
+        }
+    }
+
+    /// The column names of `table` as its definition lists them.
+    private static func columnNames(of table: Table) -> [String] {
+        table.columns.split(separator: ",").map { String($0.drop { $0.isWhitespace }.prefix { !$0.isWhitespace }) }
     }
 
     /// For a migration: adds `column` (its name and type) to a live table made before it had it. A file

@@ -54,7 +54,12 @@ enum HousingFirst {
                 member(shelter, "director", "Directeur", managementTeam: true),
                 member(shelter, "intake-lead", "Hoofd intake", managementTeam: false),
             ])
-        try await builder.commit(by: hoeksteen, [member(hoeksteen, "director", "Directeur", managementTeam: true)])
+        try await builder.commit(
+            by: hoeksteen,
+            [
+                member(hoeksteen, "director", "Directeur", managementTeam: true),
+                member(hoeksteen, "letting-lead", "Teamleider verhuur", managementTeam: false, department: "verhuur"),
+            ])
         try await builder.commit(by: rivierland, [member(rivierland, "director", "Directeur", managementTeam: true)])
         try await builder.commit(by: care, [member(care, "fact-manager", "Manager FACT-team", managementTeam: true)])
         try await builder.commit(
@@ -418,9 +423,56 @@ enum HousingFirst {
                         ])
                 }
             }
+            try await steering(builder, index: index, month: month, reportDay: reportDay)
             month = month.next! // the samples stay within 2024–2027
         }
         try await values(builder, owner: owner)
+    }
+
+    /// The two other steering levels. From April 2025 the coalition's steering group (*stuurgroep*)
+    /// meets every quarter on the coalition's goals, with the directors of the partners; Hoeksteen's
+    /// director sits in it and in the chain's dialogues, and links the two. From October 2025, when
+    /// the chain asked Hoeksteen for two extra homes, Hoeksteen's letting team (*afdelingsoverleg
+    /// verhuur*) discusses its role in the chain every quarter, with its director: the chain's
+    /// linking pin to a partner's department. Until then method health says the chain has none.
+    static func steering(_ builder: SampleBuilder, index: Int, month: Period, reportDay: CalendarDate) async throws {
+        if index >= 3, index % 3 == 0 {
+            builder.date = reportDay.addingDays(12)
+            var decisions: [Decision] = []
+            if index == 3 {
+                decisions.append(
+                    Decision(
+                        decision: "hf-strategy-2025-04",
+                        text: "De stuurgroep houdt minder dakloze inwoners als eerste doel; de keten legt elk kwartaal verantwoording af.",
+                        rationale: "Het aantal inwoners zonder woning daalt nog niet; het doel vraagt om sturing op de hele keten.",
+                        decidedBy: person(municipality, "dir-social"), evidence: Evidence(positions: [], kpis: ["homeless-count"])))
+            }
+            let size = try await builder.size()
+            try await builder.commit(
+                by: municipality,
+                [
+                    .dialogueHeld(
+                        DialogueHeld(
+                            dialogue: "hf-steering-group-\(month)", chain: nil, level: .strategic, date: builder.date,
+                            participants: [
+                                person(municipality, "dir-social"), person(shelter, "director"), person(hoeksteen, "director"),
+                                person(rivierland, "director"), person(care, "fact-manager"),
+                            ], reviewedPosition: size, decisions: decisions, actions: []))
+                ])
+        }
+        if index >= 9, index % 3 == 0 {
+            builder.date = reportDay.addingDays(14)
+            let size = try await builder.size()
+            try await builder.commit(
+                by: hoeksteen,
+                [
+                    .dialogueHeld(
+                        DialogueHeld(
+                            dialogue: "hf-letting-team-\(month)", chain: chain, level: .department, department: hoeksteen, date: builder.date,
+                            participants: [person(hoeksteen, "director"), person(hoeksteen, "letting-lead")], reviewedPosition: size,
+                            decisions: [], actions: []))
+                ])
+        }
     }
 
     /// After two years, the chain's owner names what its customers value (*klantwaarden*) and what the

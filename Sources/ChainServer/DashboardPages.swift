@@ -284,7 +284,10 @@ struct KpiView {
 
 /// `responsibilities.mustache`.
 struct ResponsibilitiesView {
-    struct Chain { let name: String, history: [Owner], kpis: [Kpi] }
+    struct Chain { let name: String, history: [Owner], kpis: [Kpi], strategicPins: String, departments: [Department] }
+
+    /// A partner's department: how often it met about the chain, and who links the two.
+    struct Department { let organisation: String, dialogues: Int, pins: String }
 
     struct Owner {
         let owner: String
@@ -316,7 +319,11 @@ struct ResponsibilitiesView {
                         sinceTime: format.time($0.sinceTime), until: $0.until.map(String.init), reason: $0.reason, decision: $0.decision,
                         decisionHref: $0.decision.map { link("/audit/\($0)") })
                 },
-                kpis: chain.kpis.map { Kpi(kpi: $0.kpi, owner: $0.owner.description, reporters: $0.reporters.joined(separator: ", ")) })
+                kpis: chain.kpis.map { Kpi(kpi: $0.kpi, owner: $0.owner.description, reporters: $0.reporters.joined(separator: ", ")) },
+                strategicPins: chain.linkingPins.strategic.map(\.description).joined(separator: ", "),
+                departments: chain.linkingPins.departments.map {
+                    Department(organisation: $0.organisation, dialogues: $0.dialogues, pins: $0.pins.map(\.description).joined(separator: ", "))
+                })
         }
         members = report.members.map {
             Member(
@@ -428,10 +435,35 @@ struct DecisionsView {
 
     struct Action { let text: String, owner: String, due: String, doneOn: String?, overdue: Bool }
 
+    /// The strategic dialogues: how many, their decisions and actions.
+    struct Strategic { let summary: String, decisions: [Decision], actions: [Action] }
+
     let chains: [Chain]
+    let strategic: Strategic?
 
     init(_ report: DialoguesReport, names: [String: String], format: LocalFormat, link: (String) -> String) {
         let catalogue = format.catalogue
+        func decision(_ decision: DialoguesReport.DecisionRow) -> Decision {
+            Decision(
+                decision: decision.decision, dialogue: decision.dialogue, decidedBy: decision.decidedBy.description, text: decision.text,
+                evidence: decision.evidenceKpis.map { Evidence(kpi: $0, position: nil) }
+                    + decision.evidencePositions.map { Evidence(kpi: nil, position: "\($0)") },
+                auditHref: link("/audit/\(decision.decision)"))
+        }
+        func action(_ action: DialoguesReport.ActionRow) -> Action {
+            Action(
+                text: action.text, owner: action.owner.description, due: format.day(action.due), doneOn: action.doneOn.map(format.day),
+                overdue: action.overdue)
+        }
+        strategic = report.strategic.flatMap { strategic in
+            strategic.dialogues.isEmpty
+                ? nil
+                : Strategic(
+                    summary: catalogue.format(
+                        "strategic_dialogues_summary",
+                        ["count": "\(strategic.dialogues.count)", "last": strategic.heldOn.last.map(format.day) ?? catalogue["never"]]),
+                    decisions: strategic.decisions.map(decision), actions: strategic.actions.map(action))
+        }
         chains = report.chains.map { chain in
             Chain(
                 chainName: names[chain.chain] ?? chain.chain, briefHref: link("/chains/\(chain.chain)/brief"),
@@ -441,17 +473,7 @@ struct DecisionsView {
                         "count": "\(chain.dialogues.count)", "cadence": catalogue["cadence_" + chain.cadence.rawValue],
                         "last": chain.lastHeld.map(format.day) ?? catalogue["never"], "due": format.day(chain.nextDue),
                     ]), overdue: chain.overdue,
-                decisions: chain.decisions.map { decision in
-                    Decision(
-                        decision: decision.decision, dialogue: decision.dialogue, decidedBy: decision.decidedBy.description, text: decision.text,
-                        evidence: decision.evidenceKpis.map { Evidence(kpi: $0, position: nil) }
-                            + decision.evidencePositions.map { Evidence(kpi: nil, position: "\($0)") },
-                        auditHref: link("/audit/\(decision.decision)"))
-                },
-                actions: chain.actions.map {
-                    Action(
-                        text: $0.text, owner: $0.owner.description, due: format.day($0.due), doneOn: $0.doneOn.map(format.day), overdue: $0.overdue)
-                })
+                decisions: chain.decisions.map(decision), actions: chain.actions.map(action))
         }
     }
 }

@@ -153,8 +153,7 @@ struct DashboardRoutes {
         try await page("responsibilities", request, context) { models, asOf, format in
             let report = try await models.responsibilities(asOf: asOf)
             return Page(
-                ResponsibilitiesView(report, format: format) { link($0, request) }, report.moment,
-                [ReportTables.owners(report), ReportTables.kpiOwners(report), ReportTables.members(report)])
+                ResponsibilitiesView(report, format: format) { link($0, request) }, report.moment, ReportTables.responsibilities(report))
         }
     }
 

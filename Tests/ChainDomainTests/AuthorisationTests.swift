@@ -61,6 +61,25 @@ struct AuthorisationTests {
                 due: CalendarDate(2026, 4, 1)!)
         ])
 
+    /// Hoeksteen's department on its role in chain `hf`.
+    static let departmentDialogue = DialogueHeld(
+        dialogue: "d-letting", chain: "hf", level: .department, department: "hoeksteen", date: CalendarDate(2026, 3, 5)!,
+        participants: [PersonRef(organisation: "hoeksteen", person: "directeur")], reviewedPosition: 10, decisions: [], actions: [])
+    /// The coalition's steering group, with an action for Hoeksteen.
+    static let strategicDialogue = DialogueHeld(
+        dialogue: "d-steering", chain: nil, level: .strategic, date: CalendarDate(2026, 3, 10)!,
+        participants: [director, PersonRef(organisation: "hoeksteen", person: "directeur")], reviewedPosition: 10,
+        decisions: [
+            Decision(
+                decision: "d-steering-goal", text: "Fewer homeless first.", rationale: "The goal comes first.", decidedBy: director,
+                evidence: Evidence(positions: [], kpis: []))
+        ],
+        actions: [
+            Action(
+                action: "a-steering", text: "Report on homes.", owner: PersonRef(organisation: "hoeksteen", person: "directeur"),
+                due: CalendarDate(2026, 6, 1)!)
+        ])
+
     static let cases: [Case] = [
         Case(
             description: "MissionDefined",
@@ -158,6 +177,16 @@ struct AuthorisationTests {
         Case(
             description: "DialogueHeld", events: [.dialogueHeld(dialogue)],
             allowed: ["opvang", "gemeente"], forbidden: ["hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "DialogueHeld at the department level", events: [.dialogueHeld(departmentDialogue)],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
+        Case(
+            description: "DialogueHeld at the strategic level", events: [.dialogueHeld(strategicDialogue)],
+            allowed: ["gemeente"], forbidden: ["opvang", "hoeksteen", "buiten", "rekenkamer"]),
+        Case(
+            description: "ActionCompleted of a strategic dialogue", setup: [("gemeente", [.dialogueHeld(strategicDialogue)])],
+            events: [.actionCompleted(ActionCompleted(dialogue: "d-steering", action: "a-steering", completedOn: CalendarDate(2026, 5, 20)!))],
+            allowed: ["hoeksteen", "gemeente"], forbidden: ["opvang", "buiten", "rekenkamer"]),
         Case(
             description: "DialoguePrepared", events: [.dialoguePrepared(preparation)],
             allowed: ["opvang"], forbidden: ["gemeente", "hoeksteen", "buiten", "rekenkamer"]),

@@ -25,6 +25,15 @@ struct InvariantTests {
 
     static func value(_ id: String) -> ChainValue { ChainValue(value: id, name: "Value \(id)") }
 
+    /// A dialogue without decisions at `level` (strategic unless told), naming what it is given.
+    static func steering(
+        level: SteeringLevel = .strategic, chain: String? = nil, department: String? = nil, preparation: String? = nil
+    ) -> DialogueHeld {
+        DialogueHeld(
+            dialogue: "d-steering", chain: chain, level: level, department: department, date: CalendarDate(2026, 3, 10)!,
+            participants: [director], reviewedPosition: 1, decisions: [], actions: [], preparation: preparation)
+    }
+
     static let declined = ("hoeksteen", [decline(version: 1)])
 
     static func decline(version: Int) -> ChainEvent {
@@ -262,6 +271,44 @@ struct InvariantTests {
                         invited: ["opvang"]))
             ],
             message: "breaks rule \"dialogue ids are unique\": d1 is already the id of a dialogue or a preparation"),
+        Case(
+            description: "a strategic dialogue names no chain", signer: "gemeente",
+            events: [.dialogueHeld(steering(chain: "hf"))],
+            message: "breaks rule \"a strategic dialogue concerns the coalition's goals\": dialogue d-steering names a chain or a department"),
+        Case(
+            description: "a strategic dialogue names no department", signer: "gemeente",
+            events: [.dialogueHeld(steering(department: "hoeksteen"))],
+            message: "breaks rule \"a strategic dialogue concerns the coalition's goals\": dialogue d-steering names a chain or a department"),
+        Case(
+            description: "a chain dialogue names its chain", signer: "opvang",
+            events: [.dialogueHeld(steering(level: .chain))],
+            message: "breaks rule \"a chain dialogue names its chain\": dialogue d-steering names no chain"),
+        Case(
+            description: "a chain dialogue names no department", signer: "opvang",
+            events: [.dialogueHeld(steering(level: .chain, chain: "hf", department: "hoeksteen"))],
+            message:
+                "breaks rule \"a department dialogue is held at the department level\": dialogue d-steering names a department at the chain level"),
+        Case(
+            description: "a department dialogue names its department", signer: "hoeksteen",
+            events: [.dialogueHeld(steering(level: .department, chain: "hf"))],
+            message: "breaks rule \"a department dialogue names its department\": dialogue d-steering names no partner organisation"),
+        Case(
+            description: "a department dialogue names its chain", signer: "hoeksteen",
+            events: [.dialogueHeld(steering(level: .department, department: "hoeksteen"))],
+            message: "breaks rule \"a department dialogue names its chain\": dialogue d-steering names no chain"),
+        Case(
+            description: "a department dialogue is held by a partner of the chain", signer: "buiten",
+            events: [.dialogueHeld(steering(level: .department, chain: "hf", department: "buiten"))],
+            message: "breaks rule \"a department dialogue is held by a partner of the chain\": buiten is not a partner of chain hf"),
+        Case(
+            description: "a department dialogue follows no preparation", setup: [("opvang", [.dialoguePrepared(AuthorisationTests.preparation)])],
+            signer: "hoeksteen",
+            events: [.dialogueHeld(steering(level: .department, chain: "hf", department: "hoeksteen", preparation: "p1"))],
+            message: "breaks rule \"a preparation is the agenda of a chain dialogue\": dialogue d-steering is not a chain dialogue"),
+        Case(
+            description: "strategic dialogue ids are unique", setup: [("gemeente", [.dialogueHeld(steering())])], signer: "gemeente",
+            events: [.dialogueHeld(steering())],
+            message: "breaks rule \"dialogue ids are unique\": dialogue d-steering already exists"),
         Case(
             description: "a chain serves customer values", signer: "opvang",
             events: [.customerValuesSet(CustomerValuesSet(chain: "hf", customerValues: [], internalValues: [value("safe")]))],

@@ -161,6 +161,49 @@ struct SchemaEvolutionTests {
         #expect(await fixture.ledger.domainState.agreements["homes-2026"]?.versions[2]?.commitments?.first?.due == CalendarDate(2026, 6, 30)!)
     }
 
+    /// Steering levels came with `DialogueHeld` schema 3: a schema-2 dialogue that names a level or
+    /// a department, or names no chain, is refused and changes nothing; the same dialogues in schema 3
+    /// stand. A chain dialogue's data carries no level, so it reads the same in every schema.
+    @Test func steeringLevelsNeedTheSchemaThatIntroducedThem() async throws {
+        var fixture = try await DomainFixture.make()
+        #expect(ChainEventType.dialogueHeld.currentSchema == 3)
+        let chainLevel = try ChainEvent.dialogueHeld(AuthorisationTests.dialogue).data()
+        #expect(!String(decoding: chainLevel, as: UTF8.self).contains("level"))
+        for (signer, dialogue, field) in [
+            ("hoeksteen", AuthorisationTests.departmentDialogue, "\"department\""), ("gemeente", AuthorisationTests.strategicDialogue, "\"level\""),
+        ] {
+            let stream = "dialogue/\(dialogue.dialogue)"
+            func line(schema: UInt64) throws -> EventLine {
+                try EventLine(
+                    stream: stream, expectedVersion: 0, type: "DialogueHeld", schema: schema, data: ChainEvent.dialogueHeld(dialogue).data())
+            }
+            let before = try await fixture.fingerprint()
+            do {
+                _ = try await fixture.ledger.append(fixture.coalition.sign(by: signer, [try line(schema: 2)]))
+                Issue.record("a schema-2 \(dialogue.level) dialogue")
+            } catch {
+                #expect("\(error)".contains(field), "\(error)")
+            }
+            #expect(try await fixture.fingerprint() == before)
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: signer, [try line(schema: 3)]))
+            #expect(await fixture.ledger.domainState.dialogues[dialogue.dialogue]?.held == dialogue)
+        }
+        // Schemas 1 and 2 name their chain.
+        let chainless = DialogueHeld(
+            dialogue: "d-chainless", chain: nil, date: CalendarDate(2026, 3, 1)!, participants: [DomainFixture.director], reviewedPosition: 1,
+            decisions: [], actions: [])
+        let before = try await fixture.fingerprint()
+        let line = try EventLine(
+            stream: "dialogue/d-chainless", expectedVersion: 0, type: "DialogueHeld", schema: 2, data: ChainEvent.dialogueHeld(chainless).data())
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "opvang", [line]))
+            Issue.record("a schema-2 dialogue without a chain")
+        } catch {
+            #expect("\(error)".contains("missing field \"chain\""), "\(error)")
+        }
+        #expect(try await fixture.fingerprint() == before)
+    }
+
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
         let line = try EventLine(

@@ -103,4 +103,50 @@ struct HealthSignTests {
         #expect(signs.map(\.subject) == (fires ? ["hf"] : []))
         if fires { #expect(signs.first?.facts["count"] == "16" && signs.first?.facts["since"] == CalendarDate.today.description) }
     }
+
+    /// A chain without anyone who also sits at the strategic level, or in a partner's department,
+    /// fires from the chain's first day; a person in both the chain's and the other level's recent
+    /// dialogues silences it; three chain dialogues without that person bring it back, from the day
+    /// of the third.
+    @Test func aChainWithoutALinkingPin() async throws {
+        var fixture = try await DomainFixture.make()
+        let director = DomainFixture.director
+        let hoeksteen = PersonRef(organisation: "hoeksteen", person: "directeur")
+        func dialogue(_ id: String, level: SteeringLevel, days: Int, _ participants: [PersonRef]) -> ChainEvent {
+            .dialogueHeld(
+                DialogueHeld(
+                    dialogue: id, chain: level == .strategic ? nil : "hf", level: level, department: level == .department ? "hoeksteen" : nil,
+                    date: .today.addingDays(days), participants: participants, reviewedPosition: 1, decisions: [], actions: []))
+        }
+        func signs(_ fixture: DomainFixture) async throws -> [String: String] {
+            var since: [String: String] = [:]
+            for warning in try await Self.health(fixture) where warning.code.hasPrefix("linking-pin") {
+                #expect(warning.chain == "hf" && warning.subject == "hf")
+                since[warning.code] = warning.facts["since"]
+            }
+            return since
+        }
+        let today = CalendarDate.today.description
+        #expect(try await signs(fixture) == ["linking-pin-strategic": today, "linking-pin-department": today])
+
+        try await fixture.accept(by: "opvang", [dialogue("c1", level: .chain, days: 1, [director, hoeksteen])])
+        try await fixture.accept(
+            by: "gemeente", [dialogue("s1", level: .strategic, days: 2, [PersonRef(organisation: "gemeente", person: "wethouder"), hoeksteen])])
+        #expect(try await signs(fixture) == ["linking-pin-department": today])
+        try await fixture.accept(by: "hoeksteen", [dialogue("h1", level: .department, days: 3, [hoeksteen])])
+        #expect(try await signs(fixture).isEmpty)
+
+        let projector = try Projector(database: DatabaseQueue(), store: fixture.store)
+        try await projector.catchUp()
+        let pins = try #require(try await projector.readModels.responsibilities(chain: "hf").chains.first?.linkingPins)
+        #expect(pins.strategic == [hoeksteen])
+        #expect(pins.departments.map(\.organisation) == ["gemeente", "opvang", "hoeksteen"])
+        #expect(pins.departments.map(\.dialogues) == [0, 0, 1] && pins.departments.map(\.pins) == [[], [], [hoeksteen]])
+
+        for (id, days) in [("c2", 10), ("c3", 20)] { try await fixture.accept(by: "opvang", [dialogue(id, level: .chain, days: days, [director])]) }
+        #expect(try await signs(fixture).isEmpty, "c1 is still one of the last three")
+        try await fixture.accept(by: "opvang", [dialogue("c4", level: .chain, days: 30, [director])])
+        let third = CalendarDate.today.addingDays(30).description
+        #expect(try await signs(fixture) == ["linking-pin-strategic": third, "linking-pin-department": third])
+    }
 }

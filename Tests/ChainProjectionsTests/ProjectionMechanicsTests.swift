@@ -105,6 +105,45 @@ struct ProjectionMechanicsTests {
         #expect(counts == [1])
     }
 
+    /// A projections file made before the steering levels, with dialogues in it, is made again when
+    /// opened: its dialogues, decisions and actions are kept, each at the chain level, and its
+    /// digests then equal a rebuild's.
+    @Test func anOlderProjectionsFileKeepsItsDialoguesAtTheChainLevel() async throws {
+        let store = try await Ledgers.sample("reentry")
+        let database = try DatabaseQueue()
+        try await Projector(database: database, store: store).catchUp()
+        let counting = [
+            "SELECT COUNT(*) FROM dialogues", "SELECT COUNT(*) FROM decisions", "SELECT COUNT(*) FROM actions",
+            "SELECT COUNT(*) FROM dialogues WHERE level = 'chain' AND department IS NULL",
+        ]
+        let before = try await database.read { db in try counting.map { try Int.fetchOne(db, sql: $0) ?? 0 } }
+        try await database.write { db in
+            // The three tables as projections-v8 made them: a chain for every row, no level.
+            let old = [
+                "dialogues": "dialogue TEXT NOT NULL, chain TEXT NOT NULL, day TEXT NOT NULL, reviewed_position INTEGER NOT NULL, "
+                    + "participants TEXT NOT NULL, valid_from INTEGER NOT NULL, preparation TEXT",
+                "decisions": "decision TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, rationale TEXT NOT NULL, "
+                    + "decided_by_organisation TEXT NOT NULL, decided_by_person TEXT NOT NULL, evidence_positions TEXT NOT NULL, "
+                    + "evidence_kpis TEXT NOT NULL, recorded_at INTEGER NOT NULL, valid_from INTEGER NOT NULL",
+                "actions": "action TEXT NOT NULL, dialogue TEXT NOT NULL, chain TEXT NOT NULL, text TEXT NOT NULL, owner_organisation TEXT NOT NULL, "
+                    + "owner_person TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT, note TEXT, valid_from INTEGER NOT NULL, valid_to INTEGER",
+            ]
+            for (table, columns) in old {
+                let names = columns.split(separator: ",").map { $0.split(separator: " ")[0] }.joined(separator: ", ")
+                try db.execute(sql: "CREATE TABLE \(table)_v8 (\(columns)); INSERT INTO \(table)_v8 SELECT \(names) FROM \(table)")
+                try db.execute(sql: "DROP TABLE \(table); ALTER TABLE \(table)_v8 RENAME TO \(table)")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'projections-v9-steering-levels'")
+        }
+        let reopened = try Projector(database: database, store: store)
+        #expect(try await database.read { db in try counting.map { try Int.fetchOne(db, sql: $0) ?? 0 } } == before)
+        #expect(before[0] > 0 && before[3] == before[0])
+        try await reopened.catchUp()
+        let rebuilt = try Ledgers.projector(store)
+        try await rebuilt.rebuild()
+        #expect(try await reopened.digests().digests.map(\.digest) == rebuilt.digests().digests.map(\.digest))
+    }
+
     /// Makes `sample`'s projections file look as one made before `migration` (`undoing` what it adds),
     /// opens it again and catches up; checks that the digests then equal a rebuild's, and returns what
     /// the `counting` queries find.
@@ -114,7 +153,8 @@ struct ProjectionMechanicsTests {
         _ = try Projector(database: database, store: store)
         try await database.write { db in
             try db.execute(sql: undoing)
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [migration])
+            // A file made before `migration` lacks every later one too (they are idempotent).
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier >= ?", arguments: [migration])
         }
         let reopened = try Projector(database: database, store: store)
         try await reopened.catchUp()

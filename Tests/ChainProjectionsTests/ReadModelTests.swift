@@ -197,6 +197,25 @@ struct ReadModelTests {
         #expect(intake.organisation == "stichting-opvang-heuvelstad" && intake.previousValue == 93 && intake.value == 88.9)
         #expect(intake.reason == "een klant is twee keer geteld in de intakerapportage van oktober" && intake.position > audit.decision.position)
     }
+
+    /// The steering group's decision names no chain: it is listed with the strategic dialogues, not
+    /// with a chain, and its audit reads its evidence KPI from the chain that holds it.
+    @Test func aStrategicDecisionBelongsToNoChain() async throws {
+        let models = try await Self.housingFirst.projector.readModels
+        let report = try await models.dialogues()
+        let strategic = try #require(report.strategic)
+        #expect(strategic.dialogues.count == 7 && strategic.dialogues.first == "hf-steering-group-2025-04")
+        #expect(strategic.decisions.map(\.decision) == ["hf-strategy-2025-04"])
+        #expect(report.chains.allSatisfy { chain in !chain.decisions.contains { $0.decision == "hf-strategy-2025-04" } })
+        // The chain's cadence counts its own dialogues only, not its partner's department's.
+        let chain = try #require(report.chains.first { $0.chain == "street-to-home" })
+        #expect(chain.dialogues.count == 23 && chain.dialogues.allSatisfy { $0.hasPrefix("hf-dialogue-") })
+        #expect(try await models.dialogues(chain: "street-to-home").strategic == nil)
+
+        let audit = try await models.audit(decision: "hf-strategy-2025-04")
+        #expect(audit.chain == nil && audit.kpis.map(\.kpi) == ["homeless-count"] && audit.redsNotDiscussed.isEmpty)
+        #expect(audit.kpis.first?.evidence == true && audit.kpis.first?.then.period != nil)
+    }
 }
 
 /// A small story told event by event, to check corrections, late figures and bitemporal answers.

@@ -65,7 +65,9 @@ public enum ChainEvent: Sendable, Equatable {
         .agreementDeclined: ["agreement", "version", "party", "reason"],
         .agreementTerminated: ["agreement", "reason", "effective"],
         .commitmentFulfilled: ["agreement", "commitment", "fulfilledOn", "note"],
-        .dialogueHeld: ["dialogue", "chain", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation"],
+        .dialogueHeld: [
+            "dialogue", "chain", "level", "department", "date", "participants", "reviewedPosition", "decisions", "actions", "preparation",
+        ],
         .actionCompleted: ["dialogue", "action", "completedOn", "note"],
         .dialoguePrepared: ["preparation", "chain", "plannedOn", "agenda", "invited"],
         .customerValuesSet: ["chain", "customerValues", "internalValues"],
@@ -84,9 +86,13 @@ public enum ChainEvent: Sendable, Equatable {
         switch type {
         case .measurementRecorded, .measurementCorrected:
             return try decodeMeasurement(type, schema: event.schema, data: data)
-        case .dialogueHeld where event.schema == 1:
-            // Schema 1 predates the citation of a preparation.
-            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "preparation" })
+        case .dialogueHeld where event.schema < 3:
+            // Schema 1 predates the citation of a preparation; schemas 1 and 2 predate the steering
+            // levels, and name their chain.
+            let present = try JSONFields(
+                data, allowed: fields[type]?.filter { $0 != "level" && $0 != "department" && (event.schema == 2 || $0 != "preparation") })
+            let chain = "chain"
+            guard present.has(chain) else { throw FormatError(message: "missing field \"\(chain)\"") }
         case .agreementProposed where event.schema == 1:
             // Schema 1 predates commitments.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "commitments" })

@@ -45,13 +45,23 @@ public struct Action: Sendable, Codable, Equatable {
     }
 }
 
-/// The data of `DialogueHeld`: a performance dialogue on a chain, with its decisions and actions.
+/// The data of `DialogueHeld`: a performance dialogue, with its decisions and actions.
 ///
 /// Schema 2 adds `preparation`: the `DialoguePrepared` the dialogue follows, if any. Schema 1
 /// data has none.
+///
+/// Schema 3 adds the steering level (`level`). A dialogue of the chain's own team (`chain`) names its
+/// chain, as in schemas 1 and 2; a department dialogue (`department`) names the chain and the
+/// partner organisation whose team met about its role in it (`department`); a strategic dialogue
+/// (`strategic`) concerns the coalition's goals and names no chain. `level` is absent at the chain
+/// level, so a chain dialogue reads the same in every schema.
 public struct DialogueHeld: Sendable, Codable, Equatable {
     public let dialogue: String
-    public let chain: String
+    /// The chain the dialogue concerns; nil at the strategic level.
+    public let chain: String?
+    public let level: SteeringLevel
+    /// At the department level: the partner organisation whose department held the dialogue.
+    public let department: String?
     public let date: CalendarDate
     public let participants: [PersonRef]
     /// The ledger size whose state the dialogue reviewed.
@@ -62,17 +72,51 @@ public struct DialogueHeld: Sendable, Codable, Equatable {
     public let preparation: String?
 
     public init(
-        dialogue: String, chain: String, date: CalendarDate, participants: [PersonRef], reviewedPosition: UInt64, decisions: [Decision],
-        actions: [Action], preparation: String? = nil
+        dialogue: String, chain: String?, level: SteeringLevel = .chain, department: String? = nil, date: CalendarDate,
+        participants: [PersonRef], reviewedPosition: UInt64, decisions: [Decision], actions: [Action], preparation: String? = nil
     ) {
         self.dialogue = dialogue
         self.chain = chain
+        self.level = level
+        self.department = department
         self.date = date
         self.participants = participants
         self.reviewedPosition = reviewedPosition
         self.decisions = decisions
         self.actions = actions
         self.preparation = preparation
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case dialogue, chain, level, department, date, participants, reviewedPosition, decisions, actions, preparation
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dialogue = try container.decode(String.self, forKey: .dialogue)
+        chain = try container.decodeIfPresent(String.self, forKey: .chain)
+        level = try container.decodeIfPresent(SteeringLevel.self, forKey: .level) ?? .chain
+        department = try container.decodeIfPresent(String.self, forKey: .department)
+        date = try container.decode(CalendarDate.self, forKey: .date)
+        participants = try container.decode([PersonRef].self, forKey: .participants)
+        reviewedPosition = try container.decode(UInt64.self, forKey: .reviewedPosition)
+        decisions = try container.decode([Decision].self, forKey: .decisions)
+        actions = try container.decode([Action].self, forKey: .actions)
+        preparation = try container.decodeIfPresent(String.self, forKey: .preparation)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(dialogue, forKey: .dialogue)
+        try container.encodeIfPresent(chain, forKey: .chain)
+        if level != .chain { try container.encode(level, forKey: .level) }
+        try container.encodeIfPresent(department, forKey: .department)
+        try container.encode(date, forKey: .date)
+        try container.encode(participants, forKey: .participants)
+        try container.encode(reviewedPosition, forKey: .reviewedPosition)
+        try container.encode(decisions, forKey: .decisions)
+        try container.encode(actions, forKey: .actions)
+        try container.encodeIfPresent(preparation, forKey: .preparation)
     }
 }
 

@@ -47,8 +47,8 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded, .dialogueHeld, .kpiLinked, .agreementProposed: 2
-        case .agreementAmended: 3
+        case .measurementRecorded, .kpiLinked, .agreementProposed: 2
+        case .agreementAmended, .dialogueHeld: 3
         default: 1
         }
     }

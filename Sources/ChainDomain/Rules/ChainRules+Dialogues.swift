@@ -4,17 +4,53 @@ import LedgerCore
 // actions; actions completed by their owners.
 
 extension Check {
-    /// `DialogueHeld`: a new dialogue on an active chain, reviewing the past, with registered participants and
-    /// new decisions and actions.
+    /// `DialogueHeld`: a new dialogue at one of the three steering levels, reviewing the past, with
+    /// registered participants and new decisions and actions.
+    ///
+    /// - chain level: on an active chain, by its owner's organisation or a coordinator, optionally
+    ///   following the chain's preparation;
+    /// - department level: on an active chain, by the partner whose department met, or a coordinator;
+    /// - strategic level: on the coalition's goals, no chain, by a coordinator.
     func validateDialogueHeld(_ dialogue: DialogueHeld) throws(LedgerError) {
-        try requireNew("dialogue", field: "dialogue", id: dialogue.dialogue, on: dialogue.chain)
+        switch dialogue.level {
+        case .chain:
+            guard dialogue.department == nil else {
+                throw rule(
+                    "a department dialogue is held at the department level", "dialogue \(dialogue.dialogue) names a department at the chain level")
+            }
+            try requireNew("dialogue", field: "dialogue", id: dialogue.dialogue, on: try dialogueChain(dialogue))
+        case .department:
+            let chainID = try dialogueChain(dialogue)
+            let chain = try existingChain(chainID)
+            guard let department = dialogue.department else {
+                throw rule("a department dialogue names its department", "dialogue \(dialogue.dialogue) names no partner organisation")
+            }
+            guard chain.definition.partners.contains(department) else {
+                throw rule("a department dialogue is held by a partner of the chain", "\(department) is not a partner of chain \(chainID)")
+            }
+            guard signer == department || isCoordinator else {
+                throw refuse("only \(department) itself or a coordinator records the dialogue of its department")
+            }
+            try requireNewDialogue(dialogue)
+        case .strategic:
+            guard dialogue.chain == nil, dialogue.department == nil else {
+                throw rule(
+                    "a strategic dialogue concerns the coalition's goals", "dialogue \(dialogue.dialogue) names a chain or a department")
+            }
+            try requireCoordinator("only coordinators record the coalition's strategic dialogues")
+            try requireNewDialogue(dialogue)
+        }
         if let cited = dialogue.preparation {
+            guard dialogue.level == .chain else {
+                throw rule("a preparation is the agenda of a chain dialogue", "dialogue \(dialogue.dialogue) is not a chain dialogue")
+            }
             guard let preparation = state.preparations[cited] else {
                 throw rule("a dialogue follows its preparation", "there is no preparation \(cited)")
             }
             guard preparation.prepared.chain == dialogue.chain else {
                 throw rule(
-                    "a dialogue follows its preparation", "preparation \(cited) is for chain \(preparation.prepared.chain), not \(dialogue.chain)")
+                    "a dialogue follows its preparation",
+                    "preparation \(cited) is for chain \(preparation.prepared.chain), not \(dialogue.chain ?? "")")
             }
             if let other = preparation.citedBy {
                 throw rule("a dialogue follows its preparation", "preparation \(cited) was followed by dialogue \(other) already")
@@ -46,6 +82,23 @@ extension Check {
             try requireText("action", action.text, limit: 500)
             try requireMember(action.owner, as: "action owner")
         }
+    }
+
+    /// The chain of a dialogue at the chain or department level, which must name it.
+    private func dialogueChain(_ dialogue: DialogueHeld) throws(LedgerError) -> String {
+        guard let chain = dialogue.chain else {
+            if dialogue.level == .department {
+                throw rule("a department dialogue names its chain", "dialogue \(dialogue.dialogue) names no chain")
+            }
+            throw rule("a chain dialogue names its chain", "dialogue \(dialogue.dialogue) names no chain")
+        }
+        return chain
+    }
+
+    /// A new dialogue id, valid as an id.
+    private func requireNewDialogue(_ dialogue: DialogueHeld) throws(LedgerError) {
+        guard event.version == 1 else { throw rule("dialogue ids are unique", "dialogue \(dialogue.dialogue) already exists") }
+        try requireID("dialogue", dialogue.dialogue)
     }
 
     /// `DialoguePrepared`: a new agenda for a chain's next dialogue, signed by the chain owner's
@@ -101,7 +154,7 @@ extension Check {
         guard let action = dialogue.held.actions.first(where: { $0.action == completion.action }) else {
             throw rule("actions belong to dialogues", "dialogue \(completion.dialogue) has no action \(completion.action)")
         }
-        let chainOwner = state.chains[dialogue.held.chain]?.owner?.organisation
+        let chainOwner = dialogue.held.chain.flatMap { state.chains[$0]?.owner?.organisation }
         guard action.owner.organisation == signer || chainOwner == signer || isCoordinator else {
             throw refuse("only the action's owner, the chain owner or a coordinator completes an action")
         }

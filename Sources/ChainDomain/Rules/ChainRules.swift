@@ -9,7 +9,9 @@ public import LedgerCore
 /// | --- | --- |
 /// | `MissionDefined`, `PolicySet`, `RoleGranted`, `RoleRevoked`, `ChainDefined`, `ChainOwnerAssigned`, `ChainRetired` | a coordinator |
 /// | `MemberRegistered`, `MemberChanged` | the member's own organisation or a coordinator |
-/// | `ChainChanged`, KPI tree and targets (`Kpi…`, `TargetSet`), `DialogueHeld` | the chain owner's organisation or a coordinator |
+/// | `ChainChanged`, KPI tree and targets (`Kpi…`, `TargetSet`), `DialogueHeld` (chain level) | the chain owner's organisation or a coordinator |
+/// | `DialogueHeld` (department level) | the partner whose department met, or a coordinator |
+/// | `DialogueHeld` (strategic level) | a coordinator |
 /// | `MeasurementRecorded`, `MeasurementCorrected` | a reporting organisation of the KPI, for itself |
 /// | `AgreementProposed`, `AgreementAmended`, `AgreementSigned`, `AgreementDeclined` | a party, for itself |
 /// | `AgreementTerminated` | a party or a coordinator |

@@ -60,6 +60,14 @@ public enum ObservationStatus: String, Sendable, Codable {
     case estimated = "E"
 }
 
+/// The three steering levels of chain steering (*besturingsniveaus*), at which a dialogue is held:
+/// the coalition's management on its strategic goals (`strategic`), the chain's team on the chain
+/// (`chain`), and a partner's own department on its role in the chain (`department`). A person who
+/// takes part at two levels is a linking pin between them.
+public enum SteeringLevel: String, Sendable, Codable, CaseIterable {
+    case strategic, chain, department
+}
+
 /// How often a chain's performance dialogue takes place.
 public enum Cadence: String, Sendable, Codable, CaseIterable {
     case weekly, fortnightly, monthly, quarterly

@@ -31,7 +31,9 @@ public struct DecisionAudit: Sendable, Codable, Equatable {
     }
 
     public let decision: DialoguesReport.DecisionRow
-    public let chain: String
+    /// The chain of the dialogue; nil for a strategic dialogue's decision, whose audited KPIs are
+    /// its evidence KPIs, in whatever chain, and which has no reds not discussed.
+    public let chain: String?
     /// The ledger when the decision was recorded (entries before it).
     public let then: Moment
     /// The ledger position the dialogue said it reviewed.
@@ -67,16 +69,25 @@ extension ReadModels {
                 throw ReadModelError("there is no decision \(id); `chainledger decisions` lists them", code: "no-decision", facts: ["decision": id])
             }
             let decision = Self.decision(row)
-            let chain: String = row["chain"]
+            let chain: String? = row["chain"]
             let reviewed =
                 try Int64.fetchOne(db, sql: "SELECT reviewed_position FROM dialogues WHERE dialogue = ?", arguments: [decision.dialogue]) ?? 0
             let then = try Self.resolve(.position(decision.position), db)
             let now = try Self.resolve(.now, db)
-            let treeThen = try Self.kpiTree(chain: chain, moment: then, db)
-            let treeNow = try? Self.kpiTree(chain: chain, moment: now, db)
             let evidence = Set(decision.evidenceKpis)
+            // A chain's KPIs at a moment; for a strategic decision, its evidence KPIs from their chains' trees.
+            let evidenceChains = try Set(
+                decision.evidenceKpis.compactMap { try String.fetchOne(db, sql: "SELECT chain FROM kpis WHERE kpi = ? LIMIT 1", arguments: [$0]) })
+            func kpis(at moment: Moment) throws -> [KpiState] {
+                if let chain { return try Self.kpiTree(chain: chain, moment: moment, db).kpis }
+                return try evidenceChains.sorted().flatMap { try Self.kpiTree(chain: $0, moment: moment, db).kpis }.filter {
+                    evidence.contains($0.kpi)
+                }
+            }
+            let kpisThen = try kpis(at: then)
+            let kpisNow = (try? kpis(at: now)) ?? []
             var audited: [DecisionAudit.AuditedKpi] = []
-            for state in treeThen.kpis.sorted(by: { (evidence.contains($0.kpi) ? 0 : 1, $0.kpi) < (evidence.contains($1.kpi) ? 0 : 1, $1.kpi) }) {
+            for state in kpisThen.sorted(by: { (evidence.contains($0.kpi) ? 0 : 1, $0.kpi) < (evidence.contains($1.kpi) ? 0 : 1, $1.kpi) }) {
                 var samePeriod: Double?
                 if let text = state.period, let period = Period(text),
                     let aggregation = try String.fetchOne(
@@ -88,7 +99,7 @@ extension ReadModels {
                         try Self.values(kpi: state.kpi, period: period, size: now.size, db).map { ($0.value, $0.position) },
                         by: aggregation)
                 }
-                let current = treeNow?.kpis.first { $0.kpi == state.kpi } ?? state
+                let current = kpisNow.first { $0.kpi == state.kpi } ?? state
                 audited.append(
                     .init(
                         kpi: state.kpi, evidence: evidence.contains(state.kpi), then: state, samePeriodNow: samePeriod,
@@ -119,7 +130,7 @@ extension ReadModels {
             // A chain defined after the reviewed position had no KPIs to be red.
             let reviewedTree: KpiTree?
             do {
-                reviewedTree = try Self.kpiTree(chain: chain, moment: try Self.resolve(.position(UInt64(reviewed)), db), db)
+                reviewedTree = try chain.map { try Self.kpiTree(chain: $0, moment: try Self.resolve(.position(UInt64(reviewed)), db), db) }
             } catch is ReadModelError {
                 reviewedTree = nil
             }

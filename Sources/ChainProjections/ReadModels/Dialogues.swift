@@ -30,6 +30,7 @@ public struct DialoguesReport: Sendable, Codable, Equatable {
     public struct ChainDialogues: Sendable, Codable, Equatable {
         public let chain: String
         public let cadence: Cadence
+        /// The dialogues the chain's own team held (at the chain level), oldest first.
         public let dialogues: [String]
         /// The day each of `dialogues` was held, in the same order.
         public let heldOn: [String]
@@ -41,8 +42,20 @@ public struct DialoguesReport: Sendable, Codable, Equatable {
         public let actions: [ActionRow]
     }
 
+    /// The coalition's strategic dialogues (on its goals, not one chain), with their decisions and
+    /// actions.
+    public struct StrategicDialogues: Sendable, Codable, Equatable {
+        public let dialogues: [String]
+        /// The day each of `dialogues` was held, in the same order.
+        public let heldOn: [String]
+        public let decisions: [DecisionRow]
+        public let actions: [ActionRow]
+    }
+
     public let moment: Moment
     public let chains: [ChainDialogues]
+    /// The strategic dialogues; nil when the report is of one chain.
+    public let strategic: StrategicDialogues?
 }
 
 extension ReadModels {
@@ -53,7 +66,7 @@ extension ReadModels {
                 moment: moment,
                 chains: try Self.chains(moment, db).filter { chain == nil || $0.chain == chain }.map {
                     try Self.dialogues(of: $0, moment: moment, db)
-                })
+                }, strategic: chain == nil ? try Self.strategicDialogues(moment, db) : nil)
         }
     }
 
@@ -66,13 +79,10 @@ extension ReadModels {
     static func dialogues(of chain: ChainRow, moment: Moment, _ db: Database) throws -> DialoguesReport.ChainDialogues {
         let size = Int64(moment.size)
         let held = try Row.fetchAll(
-            db, sql: "SELECT dialogue, day FROM dialogues WHERE chain = ? AND valid_from < ? ORDER BY day, dialogue",
+            db, sql: "SELECT dialogue, day FROM dialogues WHERE chain = ? AND level = 'chain' AND valid_from < ? ORDER BY day, dialogue",
             arguments: [chain.chain, size])
         let lastDay = held.last.flatMap { CalendarDate($0["day"] as String) }
-        let definedDay = try Int64.fetchOne(
-            db, sql: "SELECT recorded_at FROM timeline WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1",
-            arguments: [Int64(chain.definedAt)]
-        ).map { CalendarDate(daysSince1970: Int($0 / 86_400_000)) }
+        let definedDay = try day(atPosition: chain.definedAt, db)
         let grace = try policy(moment, db).dialogueGraceDays
         let from = lastDay ?? definedDay ?? moment.day
         let due = from.addingDays(chain.cadence.days + grace)
@@ -83,18 +93,35 @@ extension ReadModels {
         let actions = try Row.fetchAll(
             db, sql: "SELECT * FROM actions WHERE chain = ? AND \(current) ORDER BY due, action",
             arguments: [chain.chain, size, size]
-        ).map { row -> DialoguesReport.ActionRow in
-            let doneOn: String? = row["done_on"]
-            let dueDay = CalendarDate(row["due"] as String)
-            return .init(
-                action: row["action"], dialogue: row["dialogue"], text: row["text"],
-                owner: PersonRef(organisation: row["owner_organisation"], person: row["owner_person"]), due: row["due"], doneOn: doneOn,
-                overdue: doneOn == nil && (dueDay.map { $0 < moment.day } ?? false))
-        }
+        ).map { Self.action($0, moment: moment) }
         return .init(
             chain: chain.chain, cadence: chain.cadence, dialogues: held.map { $0["dialogue"] }, heldOn: held.map { $0["day"] },
             lastHeld: lastDay?.description,
             nextDue: due.description, overdue: due < moment.day, decisions: decisions, actions: actions)
+    }
+
+    /// The strategic dialogues held by `moment`, and their decisions and actions (which name no chain).
+    static func strategicDialogues(_ moment: Moment, _ db: Database) throws -> DialoguesReport.StrategicDialogues {
+        let size = Int64(moment.size)
+        let held = try Row.fetchAll(
+            db, sql: "SELECT dialogue, day FROM dialogues WHERE level = 'strategic' AND valid_from < ? ORDER BY day, dialogue", arguments: [size])
+        return .init(
+            dialogues: held.map { $0["dialogue"] }, heldOn: held.map { $0["day"] },
+            decisions: try Row.fetchAll(
+                db, sql: "SELECT * FROM decisions WHERE chain IS NULL AND valid_from < ? ORDER BY valid_from", arguments: [size]
+            ).map(Self.decision),
+            actions: try Row.fetchAll(
+                db, sql: "SELECT * FROM actions WHERE chain IS NULL AND \(current) ORDER BY due, action", arguments: [size, size]
+            ).map { Self.action($0, moment: moment) })
+    }
+
+    static func action(_ row: Row, moment: Moment) -> DialoguesReport.ActionRow {
+        let doneOn: String? = row["done_on"]
+        let dueDay = CalendarDate(row["due"] as String)
+        return .init(
+            action: row["action"], dialogue: row["dialogue"], text: row["text"],
+            owner: PersonRef(organisation: row["owner_organisation"], person: row["owner_person"]), due: row["due"], doneOn: doneOn,
+            overdue: doneOn == nil && (dueDay.map { $0 < moment.day } ?? false))
     }
 
     static func decision(_ row: Row) -> DialoguesReport.DecisionRow {

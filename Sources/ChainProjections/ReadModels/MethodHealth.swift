@@ -152,6 +152,19 @@ extension ReadModels {
                         "KPI \(link.kpi.kpi) is green for \(link.period) while \(contributors), which feed it, were all red", facts)
                 }
             }
+            let pins = try Self.linkingPins(of: chain, moment: moment, db)
+            if let since = pins.strategicMissingSince {
+                warn(
+                    id, "linking-pin-strategic", "a chain has a linking pin to the strategic level", id,
+                    "no one who took part in one of chain \(id)'s last three dialogues took part in one of the last three strategic dialogues, since \(since)",
+                    ["chain": id, "since": since.description])
+            }
+            if let since = pins.departmentMissingSince {
+                warn(
+                    id, "linking-pin-department", "a chain has a linking pin to its partners' departments", id,
+                    "no one who took part in one of chain \(id)'s last three dialogues took part in one of a partner's last three department dialogues about it, since \(since)",
+                    ["chain": id, "since": since.description])
+            }
             let dialogues = try Self.dialogues(of: chain, moment: moment, db)
             if dialogues.overdue {
                 warn(

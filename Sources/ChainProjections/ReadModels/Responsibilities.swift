@@ -28,6 +28,8 @@ public struct Responsibilities: Sendable, Codable, Equatable {
         public let history: [Ownership]
         public let kpis: [KpiResponsibility]
         public let agreements: [AgreementParty]
+        /// Who links the chain to the strategic level and to each partner's department.
+        public let linkingPins: LinkingPins
     }
 
     public struct KpiResponsibility: Sendable, Codable, Equatable {
@@ -125,7 +127,7 @@ extension ReadModels {
                                     agreement: agreement, party: $0.key, obligations: $0.value.sorted(),
                                     commitments: (promised[agreement]?[$0.key] ?? []).sorted())
                             }
-                        }))
+                        }, linkingPins: try Self.linkingPins(of: chainRow, moment: moment, db)))
             }
             var roles: [String: [String]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM member_roles WHERE \(current)", arguments: [size, size]) {

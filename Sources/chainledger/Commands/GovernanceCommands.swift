@@ -183,7 +183,9 @@ struct DialogueCommand: AsyncParsableCommand {
     /// A dialogue file: `DialogueHeld`, the reviewed position optional (default: the ledger as it is now).
     struct DialogueFile: Decodable {
         let dialogue: String
-        let chain: String
+        let chain: String?
+        let level: SteeringLevel?
+        let department: String?
         let date: CalendarDate
         let participants: [PersonRef]
         let reviewedPosition: UInt64?
@@ -234,9 +236,13 @@ struct DialogueCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a performance dialogue (by the chain owner's organisation or a coordinator).",
+            abstract: "Record a performance dialogue at one of the three steering levels.",
             discussion: """
-                FILE is JSON: {"dialogue", "chain", "date", "participants": [{"organisation", "person"}], \
+                FILE is JSON: {"dialogue", "level" (optional: "chain", the default, recorded by the chain owner's \
+                organisation or a coordinator; "department", by the partner whose department met, or a coordinator; \
+                "strategic", on the coalition's goals, by a coordinator), "chain" (not at the strategic level), \
+                "department" (the partner organisation, at the department level only), "date", "participants": \
+                [{"organisation", "person"}], \
                 "reviewedPosition" (optional: the ledger size the dialogue looked at; default now), "decisions": \
                 [{"decision", "text", "rationale", "decidedBy": {…}, "evidence": {"positions": [P…], "kpis": [KPI…]}}], \
                 "actions": [{"action", "text", "owner": {…}, "due": "YYYY-MM-DD"}], "preparation" (optional: the \
@@ -252,7 +258,8 @@ struct DialogueCommand: AsyncParsableCommand {
             try await writer.commit([
                 .dialogueHeld(
                     DialogueHeld(
-                        dialogue: input.dialogue, chain: input.chain, date: input.date, participants: input.participants,
+                        dialogue: input.dialogue, chain: input.chain, level: input.level ?? .chain, department: input.department,
+                        date: input.date, participants: input.participants,
                         reviewedPosition: input.reviewedPosition ?? size, decisions: input.decisions ?? [], actions: input.actions ?? [],
                         preparation: input.preparation))
             ])

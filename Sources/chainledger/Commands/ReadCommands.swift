@@ -67,9 +67,7 @@ struct ResponsibilitiesCommand: ReadModelCommand {
         abstract: "Who owns each chain and KPI, who reports what, who is party to which agreement, members' roles — with ownership history.")
     @OptionGroup var options: ReadOptions
 
-    func tables(_ report: Responsibilities) -> [ReportTable] {
-        [ReportTables.owners(report), ReportTables.kpiOwners(report), ReportTables.members(report)]
-    }
+    func tables(_ report: Responsibilities) -> [ReportTable] { ReportTables.responsibilities(report) }
 
     func report(from models: ReadModels, chain: String?, asOf: AsOf) async throws -> Responsibilities {
         try await models.responsibilities(chain: chain, asOf: asOf)
@@ -99,6 +97,14 @@ struct ResponsibilitiesCommand: ReadModelCommand {
                 }
                 Terminal.print(parties.text)
             }
+            var pins = TextTable(text["col_level"], text["col_department"], text["col_department_dialogues"], text["col_linking_pins"])
+            pins.add(text.word("steering_", "strategic"), "", "", chain.linkingPins.strategic.map(\.description).joined(separator: ", "))
+            for department in chain.linkingPins.departments {
+                pins.add(
+                    text.word("steering_", "department"), department.organisation, "\(department.dialogues)",
+                    department.pins.map(\.description).joined(separator: ", "))
+            }
+            Terminal.print(pins.text)
             Terminal.print("")
         }
         var members = TextTable(text["col_member"], text["col_name"], text["col_management_team"], text["col_roles"])
@@ -190,21 +196,32 @@ struct DecisionsCommand: ReadModelCommand {
                         "chain": chain.chain, "count": "\(chain.dialogues.count)", "cadence": text.word("cadence_", chain.cadence.rawValue),
                         "last": chain.lastHeld.map(text.local.day) ?? text["never"], "due": text.local.day(chain.nextDue),
                     ]) + (chain.overdue ? text["cli_overdue_mark"] : ""))
-            var decisions = TextTable(text["col_decision"], text["col_position"], text["col_decided_by"], text["col_text"], text["col_evidence"])
-            for decision in chain.decisions {
-                decisions.add(
-                    decision.decision, "\(decision.position)", "\(decision.decidedBy)", decision.text,
-                    (decision.evidenceKpis + decision.evidencePositions.map { "@\($0)" }).joined(separator: " "))
-            }
-            if !chain.decisions.isEmpty { Terminal.print(decisions.text) }
-            var actions = TextTable(text["col_action"], text["col_owner"], text["col_due"], text["col_done"], text["col_text"])
-            for action in chain.actions {
-                let done = action.doneOn.map(text.local.day) ?? (action.overdue ? text["cli_overdue"] : text["open"])
-                actions.add(action.action, "\(action.owner)", text.local.day(action.due), done, action.text)
-            }
-            if !chain.actions.isEmpty { Terminal.print(actions.text) }
-            Terminal.print("")
+            show(chain.decisions, chain.actions, text)
         }
+        if let strategic = report.strategic, !strategic.dialogues.isEmpty {
+            Terminal.print(
+                text(
+                    "strategic_dialogues_summary",
+                    ["count": "\(strategic.dialogues.count)", "last": strategic.heldOn.last.map(text.local.day) ?? text["never"]]))
+            show(strategic.decisions, strategic.actions, text)
+        }
+    }
+
+    private func show(_ decisionRows: [DialoguesReport.DecisionRow], _ actionRows: [DialoguesReport.ActionRow], _ text: CommandText) {
+        var decisions = TextTable(text["col_decision"], text["col_position"], text["col_decided_by"], text["col_text"], text["col_evidence"])
+        for decision in decisionRows {
+            decisions.add(
+                decision.decision, "\(decision.position)", "\(decision.decidedBy)", decision.text,
+                (decision.evidenceKpis + decision.evidencePositions.map { "@\($0)" }).joined(separator: " "))
+        }
+        if !decisionRows.isEmpty { Terminal.print(decisions.text) }
+        var actions = TextTable(text["col_action"], text["col_owner"], text["col_due"], text["col_done"], text["col_text"])
+        for action in actionRows {
+            let done = action.doneOn.map(text.local.day) ?? (action.overdue ? text["cli_overdue"] : text["open"])
+            actions.add(action.action, "\(action.owner)", text.local.day(action.due), done, action.text)
+        }
+        if !actionRows.isEmpty { Terminal.print(actions.text) }
+        Terminal.print("")
     }
 }
 
@@ -258,9 +275,9 @@ struct AuditCommand: AsyncParsableCommand, SpeaksLanguage {
         Terminal.print(
             [
                 text(
-                    "cli_audit_heading",
+                    audit.chain == nil ? "cli_audit_heading_strategic" : "cli_audit_heading",
                     [
-                        "decision": item.decision, "dialogue": item.dialogue, "chain": audit.chain, "position": "\(item.position)",
+                        "decision": item.decision, "dialogue": item.dialogue, "chain": audit.chain ?? "", "position": "\(item.position)",
                         "recorded": text.local.time(item.recordedAt),
                     ]),
                 text("cli_audit_decided_by", ["text": item.text, "by": "\(item.decidedBy)"]),
