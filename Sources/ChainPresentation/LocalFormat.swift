@@ -89,6 +89,9 @@ extension LocalFormat {
         if let period = facts["period"] { facts["period"] = self.period(period) }
         if let level = facts["level"] { facts["level"] = catalogue["level_" + level] }
         if let cadence = facts["cadence"] { facts["cadence"] = catalogue["cadence_" + cadence] }
+        if let roles = facts["roles"] {
+            facts["roles"] = roles.components(separatedBy: ", ").map { catalogue["brief_role_" + $0] }.joined(separator: ", ")
+        }
         return catalogue.format("health_" + warning.code, facts)
     }
 

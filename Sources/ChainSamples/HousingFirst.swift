@@ -367,7 +367,11 @@ enum HousingFirst {
                         ])
                 }
                 builder.date = reportDay.addingDays(10)
-                let participants = [owner, person(municipality, "hf-coordinator"), person(hoeksteen, "director"), person(care, "fact-manager")]
+                // The shelter's director stays at the table after handing the chain over; Rivierland
+                // never comes, as method health says.
+                let participants =
+                    [owner, person(municipality, "hf-coordinator"), person(hoeksteen, "director"), person(care, "fact-manager")]
+                    + (owner == person(shelter, "director") ? [] : [person(shelter, "director")])
                 var decisions: [Decision] = []
                 var actions: [Action] = []
                 let dialogueID = "hf-dialogue-\(month)"

@@ -149,4 +149,35 @@ struct HealthSignTests {
         let third = CalendarDate.today.addingDays(30).description
         #expect(try await signs(fixture) == ["linking-pin-strategic": third, "linking-pin-department": third])
     }
+
+    /// A partner with a role in the chain that missed its last three dialogues fires, from the day
+    /// of the third; one that missed two, and every partner before the third dialogue, stay silent.
+    @Test func aPartnerAbsentFromTheLastThreeDialogues() async throws {
+        var fixture = try await DomainFixture.make()
+        let hoeksteen = PersonRef(organisation: "hoeksteen", person: "directeur")
+        let alderman = PersonRef(organisation: "gemeente", person: "wethouder")
+        func held(_ id: String, days: Int, _ participants: [PersonRef]) async throws {
+            try await fixture.accept(
+                by: "opvang",
+                [
+                    .dialogueHeld(
+                        DialogueHeld(
+                            dialogue: id, chain: "hf", date: .today.addingDays(days), participants: [DomainFixture.director] + participants,
+                            reviewedPosition: 1, decisions: [], actions: []))
+                ])
+        }
+        func absent() async throws -> [String: [String: String]] {
+            var found: [String: [String: String]] = [:]
+            for warning in try await Self.health(fixture) where warning.code == "party-at-dialogues" { found[warning.subject] = warning.facts }
+            return found
+        }
+        try await held("d1", days: 1, [hoeksteen])
+        try await held("d2", days: 2, [])
+        #expect(try await absent().isEmpty, "two dialogues only")
+        try await held("d3", days: 3, [])
+        let day = { (days: Int) in CalendarDate.today.addingDays(days).description }
+        #expect(try await absent() == ["gemeente": ["organisation": "gemeente", "roles": "reporter", "last": "", "since": day(3)]])
+        try await held("d4", days: 4, [alderman])
+        #expect(try await absent() == ["hoeksteen": ["organisation": "hoeksteen", "roles": "step, reporter", "last": day(1), "since": day(4)]])
+    }
 }

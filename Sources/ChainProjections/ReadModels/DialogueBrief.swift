@@ -171,29 +171,9 @@ extension ReadModels {
         }
 
         let warnings = try await database.read { db in try Self.health(chain: chain, moment: moment, tree: tree, db) }.warnings
-        let responsibilities = try await responsibilities(chain: chain, asOf: at).chains.first
-        let profile = try await chainProfile(chain: chain, asOf: at)
-        var roles: [(String, String)] = []
-        if let owner = responsibilities?.owner { roles.append((owner.owner.organisation, "owner")) }
-        roles += profile.steps.map { ($0.organisation, "step") }
-        for kpi in responsibilities?.kpis ?? [] {
-            roles.append((kpi.owner.organisation, "kpi-owner"))
-            roles += kpi.reporters.map { ($0, "reporter") }
-        }
-        roles += (responsibilities?.agreements ?? []).filter { !$0.obligations.isEmpty || !$0.commitments.isEmpty }.map {
-            ($0.party, "obligation")
-        }
-        let order = ["owner", "step", "kpi-owner", "reporter", "obligation"]
-        var byOrganisation: [String: Set<String>] = [:]
-        var organisations: [String] = []
-        for (organisation, role) in roles {
-            if byOrganisation[organisation] == nil { organisations.append(organisation) }
-            byOrganisation[organisation, default: []].insert(role)
-        }
-        let participants = organisations.map { organisation in
+        let participants = try await database.read { db in try Self.parties(of: chain, moment: moment, db) }.map { party in
             DialogueBrief.Participant(
-                organisation: organisation, roles: order.filter { byOrganisation[organisation]?.contains($0) == true },
-                atPrevious: previousParticipants.contains(organisation))
+                organisation: party.organisation, roles: party.roles, atPrevious: previousParticipants.contains(party.organisation))
         }
 
         return DialogueBrief(

@@ -29,8 +29,9 @@ public struct LinkingPins: Sendable, Codable, Equatable {
 }
 
 extension ReadModels {
-    /// How many of the latest dialogues at each level count for a linking pin.
-    static let linkingPinWindow = 3
+    /// How many of the latest dialogues at a level count: for a linking pin, and for a partner absent
+    /// from the chain's dialogues.
+    static let recentDialogues = 3
 
     /// Chain `chain`'s linking pins at `moment`.
     static func linkingPins(of chain: ChainRow, moment: Moment, _ db: Database) throws -> LinkingPins {
@@ -106,7 +107,7 @@ extension ReadModels {
         }
 
         private static func latest(_ sittings: [Sitting]) -> Set<PersonRef> {
-            Set(sittings.suffix(linkingPinWindow).flatMap(\.participants))
+            Set(sittings.suffix(recentDialogues).flatMap(\.participants))
         }
 
         /// Keeps `sittings` in the order of the days held (a dialogue may be recorded after a later one).

@@ -152,6 +152,16 @@ extension ReadModels {
                         "KPI \(link.kpi.kpi) is green for \(link.period) while \(contributors), which feed it, were all red", facts)
                 }
             }
+            for absent in try Self.absentParties(of: chain, moment: moment, db) {
+                let roles = absent.party.roles.joined(separator: ", ")
+                warn(
+                    id, "party-at-dialogues", "partners take part in the chain's dialogues", absent.party.organisation,
+                    "\(absent.party.organisation) (\(roles)) took part in none of chain \(id)'s last three dialogues (last \(absent.last?.description ?? "never")), since \(absent.since)",
+                    [
+                        "organisation": absent.party.organisation, "roles": roles, "last": absent.last?.description ?? "",
+                        "since": absent.since.description,
+                    ])
+            }
             let pins = try Self.linkingPins(of: chain, moment: moment, db)
             if let since = pins.strategicMissingSince {
                 warn(
