@@ -43,11 +43,12 @@ extension ProjectionApplier {
         try close("policy", "1 = 1", [], at: position)
         try run(
             """
-            INSERT INTO policy@ (kpi_limit, stale_grace_days, dialogue_grace_days, valid_from, valid_to) VALUES (?, ?, ?, ?, NULL)
+            INSERT INTO policy@ (kpi_limit, stale_grace_days, dialogue_grace_days, valid_from, valid_to, owner_span)
+            VALUES (?, ?, ?, ?, NULL, ?)
             """,
             [
                 Self.integer(policy.kpiLimitPerChain), Self.integer(policy.staleGraceDays), Self.integer(policy.dialogueGraceDays),
-                Self.integer(position),
+                Self.integer(position), policy.ownerSpan.map { .integer(Int64($0)) } ?? .null,
             ])
     }
 

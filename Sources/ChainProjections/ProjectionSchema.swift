@@ -85,7 +85,7 @@ public enum ProjectionSchema {
                     name: "policy",
                     columns: """
                         kpi_limit INTEGER NOT NULL, stale_grace_days INTEGER NOT NULL, dialogue_grace_days INTEGER NOT NULL,
-                        valid_from INTEGER NOT NULL, valid_to INTEGER
+                        valid_from INTEGER NOT NULL, valid_to INTEGER, owner_span INTEGER
                         """, orderBy: "valid_from", indexes: []),
                 Table(
                     name: "members",
@@ -329,6 +329,10 @@ public enum ProjectionSchema {
             for name in ["dialogues", "decisions", "actions"] {
                 try remake(name, db, filling: ["level": "'chain'"])
             }
+        }
+        // The owner's span of control (`PolicySet` schema 2). Files made before held no span.
+        migrator.registerMigration("projections-v10-owner-span") { db in
+            try addColumnIfMissing("owner_span INTEGER", to: "policy", db)
         }
         return migrator
     }

@@ -272,6 +272,10 @@ struct InvariantTests {
             ],
             message: "breaks rule \"dialogue ids are unique\": d1 is already the id of a dialogue or a preparation"),
         Case(
+            description: "an owner's span is within bounds", signer: "gemeente",
+            events: [.policySet(PolicySet(kpiLimitPerChain: 15, staleGraceDays: 14, dialogueGraceDays: 7, ownerSpan: 0))],
+            message: "breaks rule \"policy within bounds\": an owner's span runs from 1 to 50 chains, not 0"),
+        Case(
             description: "a strategic dialogue names no chain", signer: "gemeente",
             events: [.dialogueHeld(steering(chain: "hf"))],
             message: "breaks rule \"a strategic dialogue concerns the coalition's goals\": dialogue d-steering names a chain or a department"),

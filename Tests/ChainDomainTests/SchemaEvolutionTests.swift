@@ -204,6 +204,29 @@ struct SchemaEvolutionTests {
         #expect(try await fixture.fingerprint() == before)
     }
 
+    /// The owner's span came with `PolicySet` schema 2: a schema-1 policy that names it is refused
+    /// and changes nothing; schema 2 sets it, and a policy without it keeps the default.
+    @Test func anOwnersSpanNeedsPolicySchemaTwo() async throws {
+        var fixture = try await DomainFixture.make()
+        #expect(ChainEventType.policySet.currentSchema == 2 && PolicySet.defaults.span == PolicySet.defaultOwnerSpan)
+        let policy = PolicySet(kpiLimitPerChain: 15, staleGraceDays: 14, dialogueGraceDays: 7, ownerSpan: 5)
+        func line(schema: UInt64) async throws -> EventLine {
+            try EventLine(
+                stream: "policy", expectedVersion: try await fixture.store.version(of: "policy"), type: "PolicySet", schema: schema,
+                data: ChainEvent.policySet(policy).data())
+        }
+        let before = try await fixture.fingerprint()
+        do {
+            _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try await line(schema: 1)]))
+            Issue.record("a schema-1 policy with a span")
+        } catch {
+            #expect("\(error)".contains("\"ownerSpan\""), "\(error)")
+        }
+        #expect(try await fixture.fingerprint() == before)
+        _ = try await fixture.ledger.append(fixture.coalition.sign(by: "gemeente", [try await line(schema: 2)]))
+        #expect(await fixture.ledger.domainState.policy.span == 5)
+    }
+
     @Test func aSchemaNewerThanTheSoftwareIsRefused() async throws {
         let fixture = try await DomainFixture.make()
         let line = try EventLine(

@@ -180,4 +180,30 @@ struct HealthSignTests {
         try await held("d4", days: 4, [alderman])
         #expect(try await absent() == ["hoeksteen": ["organisation": "hoeksteen", "roles": "step, reporter", "last": day(1), "since": day(4)]])
     }
+
+    /// One person who owns more chains than the policy's span fires on each of them, from the day
+    /// the chain beyond the span was handed over; a wider span silences it.
+    @Test func anOwnerOfMoreChainsThanTheSpan() async throws {
+        var fixture = try await DomainFixture.make()
+        func span() async throws -> [MethodHealth.Warning] { try await Self.health(fixture).filter { $0.code == "owner-span" } }
+        for (index, chain) in ["hf-2", "hf-3", "hf-4"].enumerated() {
+            let definition = DomainFixture.chain
+            try await fixture.accept(
+                by: "gemeente",
+                [
+                    .chainDefined(
+                        ChainDefinition(
+                            chain: chain, name: "Keten \(chain)", customerNeed: definition.customerNeed, customer: definition.customer, parent: nil,
+                            partners: definition.partners, cadence: .monthly, steps: definition.steps)),
+                    .chainOwnerAssigned(ChainOwnerAssigned(chain: chain, owner: DomainFixture.director, reason: "start")),
+                ])
+            #expect(try await span().isEmpty == (index < 2), "\(index + 2) chains")
+        }
+        let warning = try #require(try await span().first)
+        #expect(warning.subject == DomainFixture.director.description && warning.facts["count"] == "4" && warning.facts["limit"] == "3")
+        #expect(warning.facts["chains"] == "hf, hf-2, hf-3, hf-4" && warning.facts["since"] == CalendarDate.today.description)
+        try await fixture.accept(
+            by: "gemeente", [.policySet(PolicySet(kpiLimitPerChain: 15, staleGraceDays: 14, dialogueGraceDays: 7, ownerSpan: 4))])
+        #expect(try await span().isEmpty)
+    }
 }

@@ -105,6 +105,14 @@ struct ProjectionMechanicsTests {
         #expect(counts == [1])
     }
 
+    /// A projections file made before the owner's span gets its column when opened.
+    @Test func anOlderProjectionsFileGetsTheOwnersSpanWhenOpened() async throws {
+        let counts = try await Self.reopened(
+            "housing-first", before: "projections-v10-owner-span", undoing: "ALTER TABLE policy DROP COLUMN owner_span",
+            counting: ["SELECT COUNT(*) FROM pragma_table_info('policy') WHERE name = 'owner_span'", "SELECT COUNT(*) FROM policy"])
+        #expect(counts == [1, 1])
+    }
+
     /// A projections file made before the steering levels, with dialogues in it, is made again when
     /// opened: its dialogues, decisions and actions are kept, each at the chain level, and its
     /// digests then equal a rebuild's.
@@ -154,7 +162,8 @@ struct ProjectionMechanicsTests {
         try await database.write { db in
             try db.execute(sql: undoing)
             // A file made before `migration` lacks every later one too (they are idempotent).
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier >= ?", arguments: [migration])
+            try db.execute(
+                sql: "DELETE FROM grdb_migrations WHERE rowid >= (SELECT rowid FROM grdb_migrations WHERE identifier = ?)", arguments: [migration])
         }
         let reopened = try Projector(database: database, store: store)
         try await reopened.catchUp()

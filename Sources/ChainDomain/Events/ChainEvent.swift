@@ -38,7 +38,7 @@ public enum ChainEvent: Sendable, Equatable {
     /// one thing).
     static let fields: [ChainEventType: [String]] = [
         .missionDefined: ["mission", "goals"],
-        .policySet: ["kpiLimitPerChain", "staleGraceDays", "dialogueGraceDays"],
+        .policySet: ["kpiLimitPerChain", "staleGraceDays", "dialogueGraceDays", "ownerSpan"],
         .memberRegistered: ["organisation", "person", "name", "managementTeam", "department"],
         .memberChanged: ["organisation", "person", "name", "managementTeam", "department"],
         .roleGranted: ["organisation", "person", "role", "scope", "reason"],
@@ -93,6 +93,9 @@ public enum ChainEvent: Sendable, Equatable {
                 data, allowed: fields[type]?.filter { $0 != "level" && $0 != "department" && (event.schema == 2 || $0 != "preparation") })
             let chain = "chain"
             guard present.has(chain) else { throw FormatError(message: "missing field \"\(chain)\"") }
+        case .policySet where event.schema == 1:
+            // Schema 1 predates the owner's span.
+            _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "ownerSpan" })
         case .agreementProposed where event.schema == 1:
             // Schema 1 predates commitments.
             _ = try JSONFields(data, allowed: fields[type]?.filter { $0 != "commitments" })

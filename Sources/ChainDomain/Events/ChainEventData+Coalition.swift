@@ -23,6 +23,8 @@ public struct MissionDefined: Sendable, Codable, Equatable {
 }
 
 /// The data of `PolicySet`: the limits and grace periods the coalition holds its chains to.
+///
+/// Schema 2 adds `ownerSpan`; without it the span is `defaultOwnerSpan`.
 public struct PolicySet: Sendable, Codable, Equatable {
     /// At most this many active KPIs per chain (the method says 12 to 15).
     public let kpiLimitPerChain: Int
@@ -30,13 +32,21 @@ public struct PolicySet: Sendable, Codable, Equatable {
     public let staleGraceDays: Int
     /// A dialogue more than this many days past its cadence is overdue.
     public let dialogueGraceDays: Int
+    /// At most this many chains owned by one person (the owner leads each chain's dialogues).
+    public let ownerSpan: Int?
 
     public static let defaults = PolicySet(kpiLimitPerChain: 15, staleGraceDays: 14, dialogueGraceDays: 7)
+    /// The span of control when the policy names none.
+    public static let defaultOwnerSpan = 3
 
-    public init(kpiLimitPerChain: Int, staleGraceDays: Int, dialogueGraceDays: Int) {
+    /// `ownerSpan`, or the default.
+    public var span: Int { ownerSpan ?? Self.defaultOwnerSpan }
+
+    public init(kpiLimitPerChain: Int, staleGraceDays: Int, dialogueGraceDays: Int, ownerSpan: Int? = nil) {
         self.kpiLimitPerChain = kpiLimitPerChain
         self.staleGraceDays = staleGraceDays
         self.dialogueGraceDays = dialogueGraceDays
+        self.ownerSpan = ownerSpan
     }
 }
 

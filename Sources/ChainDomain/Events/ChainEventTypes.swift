@@ -47,7 +47,7 @@ public enum ChainEventType: String, Sendable, CaseIterable {
     /// read (see `ChainEvent.decode`).
     public var currentSchema: UInt64 {
         switch self {
-        case .measurementRecorded, .kpiLinked, .agreementProposed: 2
+        case .measurementRecorded, .kpiLinked, .agreementProposed, .policySet: 2
         case .agreementAmended, .dialogueHeld: 3
         default: 1
         }

@@ -21,6 +21,9 @@ extension Check {
         guard (1...50).contains(policy.kpiLimitPerChain), (0...366).contains(policy.staleGraceDays),
             (0...92).contains(policy.dialogueGraceDays)
         else { throw rule("policy within bounds", "the KPI limit runs from 1 to 50, grace periods from 0 days") }
+        if let span = policy.ownerSpan, !(1...50).contains(span) {
+            throw rule("policy within bounds", "an owner's span runs from 1 to 50 chains, not \(span)")
+        }
     }
 
     /// `MemberRegistered` (`registering`) and `MemberChanged`: an organisation registers its own members, once,

@@ -73,7 +73,9 @@ extension ReadModels {
     static func policy(_ moment: Moment, _ db: Database) throws -> PolicySet {
         let size = Int64(moment.size)
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM policy WHERE \(current)", arguments: [size, size]) else { return .defaults }
-        return PolicySet(kpiLimitPerChain: row["kpi_limit"], staleGraceDays: row["stale_grace_days"], dialogueGraceDays: row["dialogue_grace_days"])
+        return PolicySet(
+            kpiLimitPerChain: row["kpi_limit"], staleGraceDays: row["stale_grace_days"], dialogueGraceDays: row["dialogue_grace_days"],
+            ownerSpan: row["owner_span"])
     }
 
     static func dialogues(of chain: ChainRow, moment: Moment, _ db: Database) throws -> DialoguesReport.ChainDialogues {

@@ -44,6 +44,18 @@ extension ReadModels {
         }
         let chainValues = try Self.chainValues(moment, db)
         let chains = try Self.chains(moment, db)
+        // Each active chain's owner, and the chains each owner holds, in the order they took them on.
+        var owners: [String: PersonRef] = [:]
+        var owned: [PersonRef: [(chain: String, position: UInt64)]] = [:]
+        let active = Set(chains.map(\.chain))
+        for row in try Row.fetchAll(
+            db, sql: "SELECT chain, owner_organisation, owner_person, valid_from FROM chain_owners WHERE \(current) ORDER BY valid_from, chain",
+            arguments: [size, size]) where active.contains(row["chain"])
+        {
+            let owner = PersonRef(organisation: row["owner_organisation"], person: row["owner_person"])
+            owners[row["chain"]] = owner
+            owned[owner, default: []].append((row["chain"], UInt64(row["valid_from"] as Int64)))
+        }
         let awaiting = try Self.agreementsAwaitingSignature(moment, db)
         func warnAwaiting(_ chain: String?, _ waiting: AwaitingSignature) {
             let parties = waiting.parties.joined(separator: ", ")
@@ -54,11 +66,8 @@ extension ReadModels {
         }
         for chain in chains where only == nil || chain.chain == only {
             let id = chain.chain
-            if let owner = try Row.fetchOne(
-                db, sql: "SELECT owner_organisation, owner_person FROM chain_owners WHERE chain = ? AND \(current)",
-                arguments: [id, size, size])
-            {
-                let key = "\(owner[0] as String)/\(owner[1] as String)"
+            if let owner = owners[id] {
+                let key = "\(owner.organisation)/\(owner.person)"
                 if members[key] != true {
                     warn(
                         id, "owner-in-management-team", "a chain owner sits in a management team", key,
@@ -66,6 +75,16 @@ extension ReadModels {
                 }
             } else {
                 warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
+            }
+            if let owner = owners[id], let owned = owned[owner], owned.count > policy.span {
+                let since = try Self.day(atPosition: owned[policy.span].position, db) ?? moment.day
+                warn(
+                    id, "owner-span", "one person owns at most \(policy.span) chains", owner.description,
+                    "\(owner) owns \(owned.count) chains (\(owned.map(\.chain).joined(separator: ", "))), since \(since)",
+                    [
+                        "owner": owner.description, "count": "\(owned.count)", "limit": "\(policy.span)",
+                        "chains": owned.map(\.chain).joined(separator: ", "), "since": since.description,
+                    ])
             }
             let tree = try known.flatMap { $0.chain == id ? $0 : nil } ?? Self.kpiTree(chain: id, moment: moment, db)
             if tree.kpis.count > policy.kpiLimitPerChain {
