@@ -206,4 +206,48 @@ struct HealthSignTests {
             by: "gemeente", [.policySet(PolicySet(kpiLimitPerChain: 15, staleGraceDays: 14, dialogueGraceDays: 7, ownerSpan: 4))])
         #expect(try await span().isEmpty)
     }
+
+    /// A reporter whose corrections exceed a tenth of its values fires, from the correction that
+    /// took it over; one correction of eleven values stays silent, and so does the finalisation of
+    /// a provisional value.
+    @Test func aReporterThatCorrectsMoreThanATenth() async throws {
+        var fixture = try await DomainFixture.make()
+        var period = try #require(Period("2026-01"))
+        for _ in 0..<10 {
+            try await fixture.accept(
+                by: "opvang",
+                [
+                    .measurementRecorded(
+                        Measurement(kpi: "intake", period: period, organisation: "opvang", value: 90, status: .normal, source: "export"))
+                ])
+            period = try #require(period.next)
+        }
+        func correct(_ month: String) async throws {
+            let position = try await fixture.store.entries(stream: "measurement/intake/\(month)/opvang", fromVersion: 1, limit: 1)[0].position
+            try await fixture.accept(
+                by: "opvang",
+                [
+                    .measurementCorrected(
+                        Measurement(
+                            kpi: "intake", period: Period(month)!, organisation: "opvang", value: 80, status: .normal, source: "export",
+                            supersedes: position, reason: "dubbel geteld"))
+                ])
+        }
+        func signs() async throws -> [MethodHealth.Warning] { try await Self.health(fixture).filter { $0.code == "reporter-corrections" } }
+        // A provisional value, finalised: the finalisation is no correction.
+        try await fixture.accept(
+            by: "opvang",
+            [
+                .measurementRecorded(
+                    Measurement(kpi: "intake", period: period, organisation: "opvang", value: 85, status: .provisional, source: "export"))
+            ])
+        try await correct(period.description)
+        #expect(try await signs().isEmpty, "a finalisation of eleven values")
+        try await correct("2026-02")
+        #expect(try await signs().isEmpty, "one correction of eleven values")
+        try await correct("2026-03")
+        let warning = try #require(try await signs().first)
+        #expect(warning.subject == "opvang" && warning.facts["corrections"] == "2" && warning.facts["values"] == "11")
+        #expect(warning.facts["since"] == CalendarDate.today.description)
+    }
 }

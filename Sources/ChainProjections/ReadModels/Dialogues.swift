@@ -84,7 +84,7 @@ extension ReadModels {
             db, sql: "SELECT dialogue, day FROM dialogues WHERE chain = ? AND level = 'chain' AND valid_from < ? ORDER BY day, dialogue",
             arguments: [chain.chain, size])
         let lastDay = held.last.flatMap { CalendarDate($0["day"] as String) }
-        let definedDay = try day(atPosition: chain.definedAt, db)
+        let definedDay = try day(ofPosition: Int64(chain.definedAt), db)
         let grace = try policy(moment, db).dialogueGraceDays
         let from = lastDay ?? definedDay ?? moment.day
         let due = from.addingDays(chain.cadence.days + grace)

@@ -46,7 +46,7 @@ extension ReadModels {
                 dialogue: row["dialogue"], level: SteeringLevel(rawValue: row["level"]) ?? .chain, department: row["department"],
                 day: row["day"], participants: Set(decodeList(row["participants"], as: [PersonRef].self) ?? []))
         }
-        let firstDay = try day(atPosition: chain.definedAt, db) ?? moment.day
+        let firstDay = try day(ofPosition: Int64(chain.definedAt), db) ?? moment.day
         // The pins after each dialogue, in ledger order; the days on which the latest run without
         // a pin began.
         var held = Held()
@@ -67,14 +67,6 @@ extension ReadModels {
                 return .init(organisation: partner, dialogues: dialogues.count, pins: held.pins(to: dialogues))
             },
             strategicMissingSince: strategicMissingSince, departmentMissingSince: departmentMissingSince)
-    }
-
-    /// The day of the commit that holds `position`, if the ledger has reached it.
-    static func day(atPosition position: UInt64, _ db: Database) throws -> CalendarDate? {
-        try Int64.fetchOne(
-            db, sql: "SELECT recorded_at FROM timeline WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1",
-            arguments: [Int64(position)]
-        ).map { CalendarDate(daysSince1970: Int($0 / 86_400_000)) }
     }
 
     /// A dialogue as the linking pins read it.

@@ -4,8 +4,9 @@ import GRDB
 import LedgerCore
 
 // Silo signs read from the agreements and the measurements: an agreement left waiting for a
-// signature, provisional figures never finalised, and a chain whose tree, with its nested chains,
-// has grown past what one table can discuss. Each names the day from which it holds.
+// signature, provisional figures never finalised, a reporter that corrects too many of its
+// figures, and a chain whose tree, with its nested chains, has grown past what one table can
+// discuss. Each names the day from which it holds.
 
 extension ReadModels {
     /// The most KPIs a chain and its nested chains together hold before the method calls the tree
@@ -131,5 +132,62 @@ extension ReadModels {
                 """, arguments: StatementArguments(Array(family) + [size, size] as [any DatabaseValueConvertible]))
         guard defined.count > Self.nestedKpiLimit, let since = try Self.day(ofPosition: defined[Self.nestedKpiLimit], db) else { return nil }
         return (defined.count, since)
+    }
+
+    /// A reporter of `kpis` whose corrections exceed a tenth of its values of them. Each correction
+    /// counts, a correction of a correction too; finalising a provisional value does not (it is the
+    /// provisional figure's normal course).
+    struct CorrectingReporter {
+        let organisation: String
+        let corrections: Int
+        let values: Int
+        /// The day of the correction after which the share has stayed above a tenth.
+        let since: CalendarDate
+    }
+
+    /// The reporters of `kpis` whose corrections at `moment` exceed a tenth of their values. Reads
+    /// the corrections by their own index, and the values only of reporters that corrected.
+    static func correctingReporters(_ kpis: [String], _ moment: Moment, _ db: Database) throws -> [CorrectingReporter] {
+        guard !kpis.isEmpty else { return [] }
+        let size = Int64(moment.size)
+        let list = kpis.map { _ in "?" }.joined(separator: ", ")
+        let kpiArguments = StatementArguments(kpis)
+        // Whether the measurement `m` corrects a value that was not provisional.
+        let corrects = """
+            (m.supersedes IS NOT NULL AND (SELECT s.status FROM measurements s WHERE s.kpi = m.kpi AND s.first_day = m.first_day
+              AND s.organisation = m.organisation AND s.valid_from = m.supersedes) != 'P')
+            """
+        let reporters = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT organisation FROM measurements m INDEXED BY \(ProjectionSchema.correctionsIndex(generation: "0"))
+                WHERE \(ProjectionSchema.corrections) AND kpi IN (\(list)) AND valid_from < ? AND \(corrects) ORDER BY organisation
+                """, arguments: kpiArguments + [size])
+        var found: [CorrectingReporter] = []
+        for organisation in reporters {
+            // The reporter's values and corrections in the order recorded (finalisations left out).
+            let recorded = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.valid_from, \(corrects) FROM measurements m
+                    WHERE m.kpi IN (\(list)) AND m.organisation = ? AND m.valid_from < ? AND (m.supersedes IS NULL OR \(corrects))
+                    ORDER BY m.valid_from
+                    """, arguments: kpiArguments + [organisation, size]
+            ).map { (position: $0[0] as Int64, correction: $0[1] as Bool) }
+            let corrected = recorded.filter(\.correction).count
+            let values = recorded.count - corrected
+            guard corrected * 10 > values else { continue }
+            // Back from the end to the last moment the share was a tenth or less: the entry after it,
+            // a correction, took it above, and there it has stayed.
+            var (c, v) = (corrected, values)
+            var index = recorded.count
+            while index > 0, c * 10 > v {
+                index -= 1
+                if recorded[index].correction { c -= 1 } else { v -= 1 }
+            }
+            let since = try day(ofPosition: recorded[index].position, db) ?? moment.day
+            found.append(.init(organisation: organisation, corrections: corrected, values: values, since: since))
+        }
+        return found
     }
 }

@@ -77,7 +77,7 @@ extension ReadModels {
                 warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
             }
             if let owner = owners[id], let owned = owned[owner], owned.count > policy.span {
-                let since = try Self.day(atPosition: owned[policy.span].position, db) ?? moment.day
+                let since = try Self.day(ofPosition: Int64(owned[policy.span].position), db) ?? moment.day
                 warn(
                     id, "owner-span", "one person owns at most \(policy.span) chains", owner.description,
                     "\(owner) owns \(owned.count) chains (\(owned.map(\.chain).joined(separator: ", "))), since \(since)",
@@ -142,6 +142,15 @@ extension ReadModels {
                     [
                         "kpi": value.kpi, "period": value.period.description, "organisation": value.organisation,
                         "since": value.since.description,
+                    ])
+            }
+            for reporter in try Self.correctingReporters(tree.kpis.map(\.kpi), moment, db) {
+                warn(
+                    id, "reporter-corrections", "a reporter corrects at most a tenth of its values", reporter.organisation,
+                    "\(reporter.organisation) corrected \(reporter.corrections) of its \(reporter.values) values of the chain's KPIs, since \(reporter.since)",
+                    [
+                        "organisation": reporter.organisation, "corrections": "\(reporter.corrections)", "values": "\(reporter.values)",
+                        "since": reporter.since.description,
                     ])
             }
             for waiting in awaiting where waiting.chains.contains(id) { warnAwaiting(id, waiting) }
