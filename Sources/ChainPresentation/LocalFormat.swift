@@ -80,13 +80,17 @@ public struct LocalFormat: Sendable {
 
 extension LocalFormat {
     /// A method-health warning in this language, from its rule's code and facts: days, periods,
-    /// levels and cadences written as the reader writes them.
+    /// numbers, levels, cadences and roles written as the reader writes them.
     public func healthDetail(_ warning: MethodHealth.Warning) -> String {
         var facts = warning.facts
         for key in ["due", "last", "ended", "since"] {
             if let value = facts[key] { facts[key] = value.isEmpty ? catalogue["never"] : day(value) }
         }
         if let period = facts["period"] { facts["period"] = self.period(period) }
+        for key in ["before", "after"] {
+            if let value = facts[key].flatMap(Double.init) { facts[key] = number(value) }
+        }
+        if let red = facts["red"] { facts["red"] = red.components(separatedBy: ", ").map(self.period).joined(separator: ", ") }
         if let level = facts["level"] { facts["level"] = catalogue["level_" + level] }
         if let cadence = facts["cadence"] { facts["cadence"] = catalogue["cadence_" + cadence] }
         if let roles = facts["roles"] {

@@ -250,4 +250,55 @@ struct HealthSignTests {
         #expect(warning.subject == "opvang" && warning.facts["corrections"] == "2" && warning.facts["values"] == "11")
         #expect(warning.facts["since"] == CalendarDate.today.description)
     }
+
+    /// A hand-over between organisations whose receiving step has no process KPI fires, from the
+    /// day its last one was retired; while the step has one it stays silent.
+    @Test func aHandOverThatNoProcessKpiMeasures() async throws {
+        var fixture = try await DomainFixture.make()
+        func signs() async throws -> [MethodHealth.Warning] { try await Self.health(fixture).filter { $0.code == "hand-over-measured" } }
+        #expect(try await signs().isEmpty, "homes measures the hand-over from intake to home")
+        try await fixture.accept(by: "opvang", [.kpiRetired(Retirement(kpi: "homes", reason: "Telt nu bij de corporatie."))])
+        let warning = try #require(try await signs().first)
+        #expect(warning.subject == "intake → home" && warning.facts["to_organisation"] == "hoeksteen")
+        #expect(warning.facts["from_organisation"] == "opvang" && warning.facts["since"] == CalendarDate.today.description)
+    }
+
+    /// Moving goalposts: a target made easier right after two red periods fires, from the day it was
+    /// set; a target raised after them stays silent. A KPI retired while red fires too.
+    @Test func movingGoalposts() async throws {
+        var fixture = try await DomainFixture.make()
+        func signs() async throws -> [MethodHealth.Warning] {
+            try await Self.health(fixture).filter { $0.code == "target-lowered-after-red" || $0.code == "kpi-retired-while-red" }
+        }
+        func target(_ from: String, _ target: Double, red: Double) -> ChainEvent {
+            .targetSet(TargetSet(kpi: "intake", from: Period(from)!, until: nil, target: target, red: red))
+        }
+        try await fixture.accept(by: "opvang", [target("2026-01", 80, red: 70)])
+        for month in ["2026-01", "2026-02"] {
+            try await fixture.accept(
+                by: "opvang",
+                [
+                    .measurementRecorded(
+                        Measurement(kpi: "intake", period: Period(month)!, organisation: "opvang", value: 60, status: .normal, source: "export"))
+                ])
+        }
+        try await fixture.accept(by: "opvang", [target("2026-03", 90, red: 80)])
+        #expect(try await signs().isEmpty, "a target raised after red periods")
+        try await fixture.accept(by: "opvang", [target("2026-03", 50, red: 40)])
+        let lowered = try #require(try await signs().first)
+        #expect(lowered.code == "target-lowered-after-red" && lowered.subject == "intake")
+        #expect(lowered.facts["before"] == "90.0" && lowered.facts["after"] == "50.0" && lowered.facts["red"] == "2026-01, 2026-02")
+        #expect(lowered.facts["since"] == CalendarDate.today.description)
+
+        try await fixture.accept(by: "opvang", [.targetSet(TargetSet(kpi: "homes", from: Period("2026-Q1")!, until: nil, target: 6, red: 3))])
+        try await fixture.accept(
+            by: "hoeksteen",
+            [
+                .measurementRecorded(
+                    Measurement(kpi: "homes", period: Period("2026-Q1")!, organisation: "hoeksteen", value: 1, status: .normal, source: "export"))
+            ])
+        try await fixture.accept(by: "opvang", [.kpiRetired(Retirement(kpi: "homes", reason: "Telt niet meer."))])
+        let retired = try #require(try await signs().first { $0.code == "kpi-retired-while-red" })
+        #expect(retired.subject == "homes" && retired.facts["red"] == "2026-Q1")
+    }
 }

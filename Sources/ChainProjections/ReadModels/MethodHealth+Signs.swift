@@ -190,4 +190,45 @@ extension ReadModels {
         }
         return found
     }
+
+    /// A hand-over between two organisations: the step one ends with and the next, another's.
+    struct HandOver {
+        let from: ChainStep
+        let to: ChainStep
+        /// The day from which no process KPI has measured it: when the steps took this order, or
+        /// when the last process KPI of the receiving step was retired or moved, whichever is later.
+        let since: CalendarDate
+    }
+
+    /// The hand-overs of chain `chain` at `moment` that no active process KPI of the receiving step
+    /// measures: the method's hand-overs are where a chain breaks, and a step that takes over
+    /// without a KPI of its own lets the break go unseen.
+    static func unmeasuredHandOvers(of chain: String, _ moment: Moment, _ db: Database) throws -> [HandOver] {
+        let size = Int64(moment.size)
+        let versions = try Row.fetchAll(
+            db, sql: "SELECT steps, valid_from FROM chains WHERE chain = ? AND valid_from < ? ORDER BY valid_from DESC",
+            arguments: [chain, size]
+        ).map { (steps: decodeList($0["steps"], as: [ChainStep].self) ?? [], from: $0["valid_from"] as Int64) }
+        guard let steps = versions.first?.steps, steps.count > 1 else { return [] }
+        let measured = Set(
+            try String.fetchAll(
+                db, sql: "SELECT step FROM kpis WHERE chain = ? AND \(current) AND retired = 0 AND level = 'process' AND step IS NOT NULL",
+                arguments: [chain, size, size]))
+        func handsOver(_ steps: [ChainStep], _ from: ChainStep, _ to: ChainStep) -> Bool {
+            zip(steps, steps.dropFirst()).contains { $0.step == from.step && $1.step == to.step && $0.organisation != $1.organisation }
+        }
+        var found: [HandOver] = []
+        for (from, to) in zip(steps, steps.dropFirst()) where from.organisation != to.organisation && !measured.contains(to.step) {
+            // The chain versions, newest first, that hold this hand-over: the oldest of the run.
+            let ordered = versions.prefix { handsOver($0.steps, from, to) }.last?.from ?? versions[0].from
+            let unmeasured = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(valid_to) FROM kpis WHERE chain = ? AND level = 'process' AND step = ? AND retired = 0 AND valid_to < ?
+                    """, arguments: [chain, to.step, size])
+            let since = try day(ofPosition: max(ordered, unmeasured ?? 0), db) ?? moment.day
+            found.append(.init(from: from, to: to, since: since))
+        }
+        return found
+    }
 }

@@ -144,6 +144,33 @@ extension ReadModels {
                         "since": value.since.description,
                     ])
             }
+            for handOver in try Self.unmeasuredHandOvers(of: id, moment, db) {
+                let (from, to) = (handOver.from, handOver.to)
+                warn(
+                    id, "hand-over-measured", "hand-overs between organisations are measured", "\(from.step) → \(to.step)",
+                    "no process KPI of step \(to.step) (\(to.organisation)) measures the hand-over from step \(from.step) (\(from.organisation)), since \(handOver.since)",
+                    [
+                        "from": from.step, "from_organisation": from.organisation, "to": to.step, "to_organisation": to.organisation,
+                        "since": handOver.since.description,
+                    ])
+            }
+            for moved in try Self.movedGoalposts(of: id, moment, db) {
+                let red = moved.redPeriods.map(\.description).joined(separator: ", ")
+                if moved.kind == "target-lowered", let before = moved.before, let after = moved.after, let from = moved.from {
+                    warn(
+                        id, "target-lowered-after-red", "targets are not lowered right after red periods", moved.kpi,
+                        "the target of KPI \(moved.kpi) from \(from) went from \(before) to \(after) after red periods \(red), since \(moved.since)",
+                        [
+                            "kpi": moved.kpi, "period": from.description, "before": "\(before)", "after": "\(after)", "red": red,
+                            "since": moved.since.description,
+                        ])
+                } else {
+                    warn(
+                        id, "kpi-retired-while-red", "KPIs are not retired while red", moved.kpi,
+                        "KPI \(moved.kpi) was retired while red in \(red), since \(moved.since)",
+                        ["kpi": moved.kpi, "red": red, "since": moved.since.description])
+                }
+            }
             for reporter in try Self.correctingReporters(tree.kpis.map(\.kpi), moment, db) {
                 warn(
                     id, "reporter-corrections", "a reporter corrects at most a tenth of its values", reporter.organisation,
