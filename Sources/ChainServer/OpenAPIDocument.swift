@@ -125,13 +125,13 @@ enum OpenAPIDocument {
                 "moment": ref("Moment"), "chains": array(anyObject), "coordinators": array(string), "members": array(anyObject),
             ]),
             "Agreements": object(["moment": ref("Moment"), "agreements": array(anyObject)]),
-            "Dialogues": object(["moment": ref("Moment"), "chains": array(anyObject)]),
+            "Dialogues": object(["moment": ref("Moment"), "chains": array(anyObject), "strategic": anyObject]),
             "Audit": object(
                 [
                     "chain": string, "decision": anyObject, "then": ref("Moment"), "now": ref("Moment"), "kpis": array(anyObject),
                     "corrections": array(anyObject), "late": array(anyObject), "reviewedPosition": integer, "agenda": anyObject,
                     "redsNotDiscussed": array(string),
-                ], required: ["chain", "decision", "then", "now", "kpis", "corrections", "late", "redsNotDiscussed"]),
+                ], required: ["decision", "then", "now", "kpis", "corrections", "late", "redsNotDiscussed"]),
             "DialogueBrief": object(
                 [
                     "chain": string, "name": string, "moment": ref("Moment"), "previous": anyObject, "since": ref("Moment"),

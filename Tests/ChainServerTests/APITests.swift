@@ -198,6 +198,12 @@ struct APITests {
             #expect(briefWithoutChain.status == .badRequest && briefWithoutChain.errorCode == "missing-parameter")
             let briefOfNothing = try await client.execute(uri: "/api/brief?chain=nope", method: .get, headers: headers)
             #expect(briefOfNothing.status == .notFound)
+            // A strategic decision belongs to no chain: its audit names none, and the decisions list it on their own.
+            let strategic = try await client.execute(uri: "/api/audit/hf-strategy-2025-04", method: .get, headers: headers)
+            let audit = try strategic.json()
+            #expect(strategic.status == .ok && audit["chain"] == nil && audit["decision"] != nil, "\(strategic.text.prefix(200))")
+            let decisions = try await client.execute(uri: "/api/decisions", method: .get, headers: headers).json()
+            #expect(((decisions["strategic"] as? [String: Any])?["decisions"] as? [Any])?.count == 1)
         }
     }
 
