@@ -249,6 +249,10 @@ struct HealthSignTests {
         let warning = try #require(try await signs().first)
         #expect(warning.subject == "opvang" && warning.facts["corrections"] == "2" && warning.facts["values"] == "11")
         #expect(warning.facts["since"] == CalendarDate.today.description)
+        // After a rebuild, whose indexes have names of their own, the same.
+        let rebuilt = try Ledgers.projector(fixture.store)
+        try await rebuilt.rebuild()
+        #expect(try await rebuilt.readModels.health(chain: "hf").warnings.filter { $0.code == "reporter-corrections" } == [warning])
     }
 
     /// A hand-over between organisations whose receiving step has no process KPI fires, from the

@@ -371,13 +371,17 @@ struct LatestPeriods {
     init(size: UInt64, _ db: Database) throws {
         self.size = size
         let projected = UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM projection_state WHERE name = 'log'") ?? 0)
-        originals =
-            size < projected / 2
-            ? try String.fetchOne(
-                db,
-                sql: """
-                    SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE ?
-                    """, arguments: ["%WHERE \(ProjectionSchema.originals)"]) : nil
+        originals = size < projected / 2 ? try Self.partialIndex(where: ProjectionSchema.originals, db) : nil
+    }
+
+    /// The name of the live measurements' partial index with `condition`: its generation changes
+    /// with every rebuild.
+    static func partialIndex(where condition: String, _ db: Database) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'measurements' AND sql LIKE ?
+                """, arguments: ["%WHERE \(condition)"])
     }
 
     /// The first day of the latest period of `kpi` with a value as of the moment.

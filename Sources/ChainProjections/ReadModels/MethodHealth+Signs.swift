@@ -157,10 +157,12 @@ extension ReadModels {
             (m.supersedes IS NOT NULL AND (SELECT s.status FROM measurements s WHERE s.kpi = m.kpi AND s.first_day = m.first_day
               AND s.organisation = m.organisation AND s.valid_from = m.supersedes) != 'P')
             """
+        // The index's name changes with every rebuild.
+        let index = try LatestPeriods.partialIndex(where: ProjectionSchema.corrections, db).map { "INDEXED BY \($0)" } ?? ""
         let reporters = try String.fetchAll(
             db,
             sql: """
-                SELECT DISTINCT organisation FROM measurements m INDEXED BY \(ProjectionSchema.correctionsIndex(generation: "0"))
+                SELECT DISTINCT organisation FROM measurements m \(index)
                 WHERE \(ProjectionSchema.corrections) AND kpi IN (\(list)) AND valid_from < ? AND \(corrects) ORDER BY organisation
                 """, arguments: kpiArguments + [size])
         var found: [CorrectingReporter] = []
