@@ -305,4 +305,25 @@ struct HealthSignTests {
         let retired = try #require(try await signs().first { $0.code == "kpi-retired-while-red" })
         #expect(retired.subject == "homes" && retired.facts["red"] == "2026-Q1")
     }
+
+    /// Every warning of every sample, at four moments, names the day from which it holds, on or
+    /// before the moment asked about. The two contradicted links name their period instead.
+    @Test(arguments: ["housing-first", "reentry", "debt-collection"])
+    func everyWarningSaysSinceWhen(_ sample: String) async throws {
+        let store = try await Ledgers.sample(sample)
+        let projector = try Ledgers.projector(store)
+        try await projector.catchUp()
+        let size = try await store.size()
+        var codes: Set<String> = []
+        for quarter in UInt64(1)...4 {
+            let position = size * quarter / 4
+            let health = try await projector.readModels.health(asOf: .position(position))
+            for warning in health.warnings where !warning.code.hasPrefix("contributors-") {
+                codes.insert(warning.code)
+                let since = warning.facts["since"].flatMap { CalendarDate($0) }
+                #expect(since.map { $0 <= health.moment.day } == true, "\(warning.code) at \(position): \(warning.facts)")
+            }
+        }
+        #expect(codes.count >= 5, "\(codes.sorted())")
+    }
 }

@@ -63,7 +63,7 @@ struct ValueAndLinkHealthTests {
         #expect(!after.contains { $0.code == "chain-kpi-measures-value" })
         let unmeasured = after.filter { $0.code == "value-measured" }
         #expect(unmeasured.map(\.subject) == ["own", "affordable"])
-        #expect(unmeasured.first?.facts == ["value": "own", "name": "Een eigen plek"])
+        #expect(unmeasured.first?.facts == ["value": "own", "name": "Een eigen plek", "since": CalendarDate.today.description])
 
         // The tree's revision moves with the values a KPI measures, and the past stays as it was.
         let moment = try await models.resolve(.now)

@@ -69,12 +69,17 @@ extension ReadModels {
             if let owner = owners[id] {
                 let key = "\(owner.organisation)/\(owner.person)"
                 if members[key] != true {
+                    let since = try Self.since(Self.ownerOutsideManagementTeam(owner, of: id, moment, db), moment: moment, db)
                     warn(
                         id, "owner-in-management-team", "a chain owner sits in a management team", key,
-                        "the owner \(key) is not (or no longer) a management-team member", ["owner": key])
+                        "the owner \(key) is not (or no longer) a management-team member, since \(since)",
+                        ["owner": key, "since": since.description])
                 }
             } else {
-                warn(id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner", ["chain": id])
+                let since = try Self.since(Int64(chain.definedAt), Self.lastOwnerEnded(id, moment, db), moment: moment, db)
+                warn(
+                    id, "chain-has-owner", "every chain has an owner", id, "chain \(id) has no owner, since \(since)",
+                    ["chain": id, "since": since.description])
             }
             if let owner = owners[id], let owned = owned[owner], owned.count > policy.span {
                 let since = try Self.day(ofPosition: Int64(owned[policy.span].position), db) ?? moment.day
@@ -87,29 +92,39 @@ extension ReadModels {
                     ])
             }
             let tree = try known.flatMap { $0.chain == id ? $0 : nil } ?? Self.kpiTree(chain: id, moment: moment, db)
+            let defined = try Self.definedPositions(of: tree.kpis.map(\.kpi), db)
             if tree.kpis.count > policy.kpiLimitPerChain {
+                // From the day the KPI over the limit was defined.
+                let order = defined.values.sorted()
+                let since = try Self.since(order.count > policy.kpiLimitPerChain ? order[policy.kpiLimitPerChain] : nil, moment: moment, db)
                 warn(
-                    id, "kpi-limit", "at most \(policy.kpiLimitPerChain) KPIs per chain", id, "the chain has \(tree.kpis.count) active KPIs",
-                    ["limit": "\(policy.kpiLimitPerChain)", "count": "\(tree.kpis.count)"])
+                    id, "kpi-limit", "at most \(policy.kpiLimitPerChain) KPIs per chain", id,
+                    "the chain has \(tree.kpis.count) active KPIs, since \(since)",
+                    ["limit": "\(policy.kpiLimitPerChain)", "count": "\(tree.kpis.count)", "since": since.description])
             }
             for kpi in tree.kpis {
                 if kpi.level != .result, kpi.contributesTo.isEmpty {
+                    let since = try Self.since(defined[kpi.kpi], Self.lastLinkEnded(kpi.kpi, kind: "kpi", moment, db), moment: moment, db)
                     warn(
                         id, "organogram-kpi", "organogram KPI: contributes to nothing", kpi.kpi,
-                        "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up",
-                        ["level": kpi.level.rawValue, "kpi": kpi.kpi, "name": kpi.name])
+                        "\(kpi.level.rawValue) KPI \(kpi.kpi) (\(kpi.name)) is linked to no KPI higher up, since \(since)",
+                        ["level": kpi.level.rawValue, "kpi": kpi.kpi, "name": kpi.name, "since": since.description])
                 }
                 if kpi.level == .result, kpi.goals.isEmpty {
+                    let since = try Self.since(defined[kpi.kpi], Self.lastLinkEnded(kpi.kpi, kind: "goal", moment, db), moment: moment, db)
                     warn(
                         id, "result-kpi-serves-goal", "result KPIs serve a goal", kpi.kpi,
-                        "result KPI \(kpi.kpi) is linked to none of the coalition's goals", ["kpi": kpi.kpi, "name": kpi.name])
+                        "result KPI \(kpi.kpi) is linked to none of the coalition's goals, since \(since)",
+                        ["kpi": kpi.kpi, "name": kpi.name, "since": since.description])
                 }
                 if let currentPeriod = Period.containing(moment.day, grain: kpi.grain),
                     try Self.target(kpi: kpi.kpi, period: currentPeriod, size: moment.size, db) == nil
                 {
+                    // From the start of the period, or the KPI's first day if later.
+                    let since = max(currentPeriod.days.lowerBound, try Self.since(defined[kpi.kpi], moment: moment, db))
                     warn(
-                        id, "kpi-has-target", "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod)",
-                        ["kpi": kpi.kpi, "name": kpi.name, "period": currentPeriod.description])
+                        id, "kpi-has-target", "KPIs have targets", kpi.kpi, "KPI \(kpi.kpi) has no target for \(currentPeriod), since \(since)",
+                        ["kpi": kpi.kpi, "name": kpi.name, "period": currentPeriod.description, "since": since.description])
                 }
                 let lastReported = kpi.period.flatMap(Period.init)?.days.upperBound
                 let staleAfter = (lastReported ?? moment.day.addingDays(-3650)).addingDays(kpi.grain.days + policy.staleGraceDays)
@@ -123,9 +138,11 @@ extension ReadModels {
                                 "since": staleAfter.description,
                             ])
                     } else {
+                        let since = try Self.since(defined[kpi.kpi], moment: moment, db)
                         warn(
-                            id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi, "KPI \(kpi.kpi) has never been reported",
-                            ["kpi": kpi.kpi, "name": kpi.name])
+                            id, "kpi-never-reported", "KPIs are reported on time", kpi.kpi,
+                            "KPI \(kpi.kpi) has never been reported, since it was defined on \(since)",
+                            ["kpi": kpi.kpi, "name": kpi.name, "since": since.description])
                     }
                 }
             }
@@ -182,16 +199,20 @@ extension ReadModels {
             }
             for waiting in awaiting where waiting.chains.contains(id) { warnAwaiting(id, waiting) }
             for kpi in tree.kpis where kpi.level == .chain && kpi.measures.isEmpty {
+                let since = try Self.since(defined[kpi.kpi], Self.lastValueLinkEnded(kpi.kpi, moment, db), moment: moment, db)
                 warn(
                     id, "chain-kpi-measures-value", "chain KPIs measure a customer value", kpi.kpi,
-                    "chain KPI \(kpi.kpi) (\(kpi.name)) measures none of the chain's values", ["kpi": kpi.kpi, "name": kpi.name])
+                    "chain KPI \(kpi.kpi) (\(kpi.name)) measures none of the chain's values, since \(since)",
+                    ["kpi": kpi.kpi, "name": kpi.name, "since": since.description])
             }
             let measured = Set(tree.kpis.flatMap(\.measures))
             if let values = chainValues[id] {
                 for value in values.customer + values.internal where !measured.contains(value.value) {
+                    let since = try Self.since(Self.valueUnmeasured(value.value, of: id, moment, db), moment: moment, db)
                     warn(
                         id, "value-measured", "every value is measured", value.value,
-                        "no chain KPI measures value \(value.value) (\(value.name))", ["value": value.value, "name": value.name])
+                        "no chain KPI measures value \(value.value) (\(value.name)), since \(since)",
+                        ["value": value.value, "name": value.name, "since": since.description])
                 }
             }
             for link in try Self.questionedLinks(tree, size: moment.size, db) {
@@ -235,13 +256,19 @@ extension ReadModels {
                 warn(
                     id, "dialogue-cadence", "performance dialogues keep their cadence", id,
                     "the \(chain.cadence.rawValue) dialogue was due by \(dialogues.nextDue) (last held \(dialogues.lastHeld ?? "never"))",
-                    ["cadence": chain.cadence.rawValue, "due": dialogues.nextDue, "last": dialogues.lastHeld ?? ""])
+                    [
+                        "cadence": chain.cadence.rawValue, "due": dialogues.nextDue, "last": dialogues.lastHeld ?? "",
+                        "since": Self.dayAfter(dialogues.nextDue, moment),
+                    ])
             }
             for action in dialogues.actions where action.overdue {
                 warn(
                     id, "action-on-time", "actions are done on time", action.action,
                     "action \(action.action) of \(action.owner) was due \(action.due)",
-                    ["action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text])
+                    [
+                        "action": action.action, "owner": action.owner.description, "due": action.due, "text": action.text,
+                        "since": Self.dayAfter(action.due, moment),
+                    ])
             }
         }
         for (agreement, commitment) in try Self.commitmentsNotKept(moment, db) where only == nil || commitment.chain == only {
@@ -250,15 +277,16 @@ extension ReadModels {
                 "commitment \(commitment.commitment) of \(commitment.party) in agreement \(agreement) was due \(commitment.due): \(commitment.text)",
                 [
                     "commitment": commitment.commitment, "party": commitment.party, "agreement": agreement,
-                    "due": commitment.due.description, "text": commitment.text,
+                    "due": commitment.due.description, "text": commitment.text, "since": commitment.due.addingDays(1).description,
                 ])
         }
         if only == nil {
             for waiting in awaiting where waiting.chains.isEmpty { warnAwaiting(nil, waiting) }
-            for agreement in try Self.agreementsWithoutObligations(moment, db) {
+            for (agreement, version) in try Self.agreementsWithoutObligations(moment, db) {
+                let since = try Self.since(version, moment: moment, db)
                 warn(
                     nil, "agreement-has-obligations", "agreements have measurable obligations", agreement,
-                    "agreement \(agreement) binds no party to a KPI target", ["agreement": agreement])
+                    "agreement \(agreement) binds no party to a KPI target, since \(since)", ["agreement": agreement, "since": since.description])
             }
         }
         return MethodHealth(moment: moment, warnings: warnings)
@@ -288,15 +316,24 @@ extension ReadModels {
         }
     }
 
-    static func agreementsWithoutObligations(_ moment: Moment, _ db: Database) throws -> [String] {
+    /// Agreements in force whose latest version binds no party to a KPI target, each with the
+    /// position of that version.
+    static func agreementsWithoutObligations(_ moment: Moment, _ db: Database) throws -> [(String, Int64)] {
         let size = Int64(moment.size)
-        return try String.fetchAll(
+        return try Row.fetchAll(
             db,
             sql: """
-                SELECT a.agreement FROM agreements a WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
+                SELECT a.agreement, (SELECT MIN(v.valid_from) FROM agreements v WHERE v.agreement = a.agreement
+                  AND v.latest_version = a.latest_version) FROM agreements a WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?)
                   AND a.terminated_on IS NULL AND a.valid_until_day >= ?
                   AND NOT EXISTS (SELECT 1 FROM obligations o WHERE o.agreement = a.agreement AND o.version = a.latest_version)
                 ORDER BY a.agreement
-                """, arguments: [size, size, moment.day.description])
+                """, arguments: [size, size, moment.day.description]
+        ).map { ($0[0], $0[1]) }
+    }
+
+    /// The day after `due` (an ISO day), from which what was due by it is late.
+    static func dayAfter(_ due: String, _ moment: Moment) -> String {
+        (CalendarDate(due)?.addingDays(1) ?? moment.day).description
     }
 }
