@@ -292,26 +292,31 @@ extension ReadModels {
         return MethodHealth(moment: moment, warnings: warnings)
     }
 
-    /// Commitments of agreements in force (not ended or expired) whose day has passed without
-    /// `CommitmentFulfilled`: each
-    /// with the agreement it belongs to.
+    /// The commitments read "missed" (`ReadModels.commitments`: the day has passed without
+    /// `CommitmentFulfilled`) of the agreements still in force: signed by every party, neither
+    /// terminated nor expired. An agreement that has ended keeps its missed commitments in the
+    /// agreements report, but no longer warns.
     static func commitmentsNotKept(_ moment: Moment, _ db: Database) throws -> [(agreement: String, commitment: Commitment)] {
         let size = Int64(moment.size)
-        return try Row.fetchAll(
+        let day = moment.day.description
+        var missed: [(agreement: String, commitment: Commitment)] = []
+        for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT c.* FROM commitments c JOIN agreements a ON a.agreement = c.agreement AND c.version = a.active_version
-                WHERE a.valid_from < ? AND (a.valid_to IS NULL OR a.valid_to >= ?) AND (a.terminated_on IS NULL OR a.terminated_on > ?)
-                  AND a.valid_until_day >= ? AND c.due_day < ?
-                  AND NOT EXISTS (SELECT 1 FROM commitment_fulfilments f WHERE f.agreement = c.agreement AND f.commitment = c.commitment AND f.valid_from < ?)
-                ORDER BY c.chain, c.due_day, c.agreement, c.commitment
-                """, arguments: [size, size, moment.day.description, moment.day.description, moment.day.description, size]
-        )
-        .compactMap { row in
-            guard let due = CalendarDate(row["due_day"] as String) else { return nil }
-            return (
-                row["agreement"],
-                Commitment(commitment: row["commitment"], party: row["party"], chain: row["chain"], text: row["text"], due: due)
+                SELECT agreement, active_version FROM agreements WHERE valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)
+                  AND active_version IS NOT NULL AND (terminated_on IS NULL OR terminated_on > ?) AND valid_until_day >= ?
+                """, arguments: [size, size, day, day])
+        {
+            let agreement: String = row[0]
+            for state in try Self.commitments(agreement: agreement, version: row[1], moment: moment, db) where state.result == "missed" {
+                guard let due = CalendarDate(state.due) else { continue }
+                missed.append(
+                    (agreement, Commitment(commitment: state.commitment, party: state.party, chain: state.chain, text: state.text, due: due)))
+            }
+        }
+        return missed.sorted {
+            ($0.commitment.chain, $0.commitment.due, $0.agreement, $0.commitment.commitment) < (
+                $1.commitment.chain, $1.commitment.due, $1.agreement, $1.commitment.commitment
             )
         }
     }
