@@ -125,7 +125,8 @@ enum OpenAPIDocument {
                 "moment": ref("Moment"), "chains": array(anyObject), "coordinators": array(string), "members": array(anyObject),
             ]),
             "Agreements": object(["moment": ref("Moment"), "agreements": array(anyObject)]),
-            "Dialogues": object(["moment": ref("Moment"), "chains": array(anyObject), "strategic": anyObject]),
+            // `strategic` only without a chain filter.
+            "Dialogues": object(["moment": ref("Moment"), "chains": array(anyObject), "strategic": anyObject], required: ["moment", "chains"]),
             "Audit": object(
                 [
                     "chain": string, "decision": anyObject, "then": ref("Moment"), "now": ref("Moment"), "kpis": array(anyObject),

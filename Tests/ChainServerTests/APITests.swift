@@ -204,6 +204,12 @@ struct APITests {
             #expect(strategic.status == .ok && audit["chain"] == nil && audit["decision"] != nil, "\(strategic.text.prefix(200))")
             let decisions = try await client.execute(uri: "/api/decisions", method: .get, headers: headers).json()
             #expect(((decisions["strategic"] as? [String: Any])?["decisions"] as? [Any])?.count == 1)
+            // Of one chain, the decisions leave the strategic ones out, and the schema does not require them.
+            let ofChain = try await client.execute(uri: "/api/decisions?chain=street-to-home", method: .get, headers: headers).json()
+            let document = try await client.execute(uri: "/openapi.json", method: .get, headers: headers).json()
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let required = try #require((schemas?["Dialogues"] as? [String: Any])?["required"] as? [String])
+            #expect(ofChain["strategic"] == nil && required.allSatisfy { ofChain[$0] != nil && decisions[$0] != nil }, "\(required)")
         }
     }
 
