@@ -76,8 +76,13 @@ extension ReadModels {
             let now = try Self.resolve(.now, db)
             let evidence = Set(decision.evidenceKpis)
             // A chain's KPIs at a moment; for a strategic decision, its evidence KPIs from their chains' trees.
-            let evidenceChains = try Set(
-                decision.evidenceKpis.compactMap { try String.fetchOne(db, sql: "SELECT chain FROM kpis WHERE kpi = ? LIMIT 1", arguments: [$0]) })
+            let evidenceChains =
+                chain != nil
+                ? []
+                : try Set(
+                    decision.evidenceKpis.compactMap {
+                        try String.fetchOne(db, sql: "SELECT chain FROM kpis WHERE kpi = ? LIMIT 1", arguments: [$0])
+                    })
             func kpis(at moment: Moment) throws -> [KpiState] {
                 if let chain { return try Self.kpiTree(chain: chain, moment: moment, db).kpis }
                 return try evidenceChains.sorted().flatMap { try Self.kpiTree(chain: $0, moment: moment, db).kpis }.filter {
